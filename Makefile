@@ -1,0 +1,35 @@
+# Every target creates the virtual environment it needs, so a fresh clone works with one command.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint typecheck check bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/proctor run-local examples/etl.py
+
+test: $(STAMP) lint typecheck
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests examples benchmarks
+	$(BIN)/ruff format --check src tests examples benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy src/proctor/core src/proctor/__init__.py
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/engine.py map 10000
+	$(BIN)/python benchmarks/engine.py wide 1000
+	$(BIN)/python benchmarks/engine.py chain 1000
+	$(BIN)/python benchmarks/engine.py hello 1
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
