@@ -95,6 +95,4 @@ def select_flow(flows: dict[str, Flow], name: str | None, source: str) -> Flow:
     if len(flows) == 1:
         return next(iter(flows.values()))
     known = ", ".join(sorted(flows))
-    raise FlowLoadError(
-        f"{source} defines several flows ({known}); choose one with {source}:NAME."
-    )
+    raise FlowLoadError(f"{source} defines several flows ({known}); choose one with {source}:NAME.")

@@ -1,0 +1,104 @@
+"""What the engine knows about the run in progress, reachable from inside a task.
+
+Two context variables: the flow being built (so that calling a task inside `with Flow()`
+or a `@flow` body adds a node) and the task run being executed (so that loggers, result
+templates and `Secret`s know which run they belong to). Context variables, not globals,
+because thread and process executors run many task runs at once.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from proctor.core.flow import Flow
+
+building_flow: ContextVar[Flow | None] = ContextVar("proctor_building_flow", default=None)
+
+
+class FlowRunContext:
+    """Facts about one flow run, shared by all its task runs (and shipped to workers)."""
+
+    __slots__ = ("flow_name", "flow_run_id", "flow_run_name", "parameters", "scheduled_start")
+
+    def __init__(
+        self,
+        flow_name: str,
+        flow_run_id: str,
+        parameters: dict[str, Any],
+        *,
+        flow_run_name: str | None = None,
+        scheduled_start: datetime | None = None,
+    ) -> None:
+        self.flow_name = flow_name
+        self.flow_run_id = flow_run_id
+        self.flow_run_name = flow_run_name or flow_run_id[:8]
+        self.parameters = parameters
+        self.scheduled_start = scheduled_start
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+
+
+class TaskRunContext:
+    """Facts about the task run in progress."""
+
+    __slots__ = ("flow_run", "map_index", "run_count", "task_name", "task_slug", "task_tags")
+
+    def __init__(
+        self,
+        flow_run: FlowRunContext,
+        task_name: str,
+        task_slug: str,
+        map_index: int | None,
+        run_count: int,
+        task_tags: frozenset[str],
+    ) -> None:
+        self.flow_run = flow_run
+        self.task_name = task_name
+        self.task_slug = task_slug
+        self.map_index = map_index
+        self.run_count = run_count
+        self.task_tags = task_tags
+
+    def template_values(self) -> dict[str, Any]:
+        """The names usable in result locations, targets and cache keys."""
+        now = datetime.now(UTC)
+        flow_run = self.flow_run
+        return {
+            "flow_name": flow_run.flow_name,
+            "flow_run_id": flow_run.flow_run_id,
+            "flow_run_name": flow_run.flow_run_name,
+            "parameters": flow_run.parameters,
+            "scheduled_start": flow_run.scheduled_start,
+            "task_name": self.task_name,
+            "task_slug": self.task_slug,
+            "task_tags": sorted(self.task_tags),
+            "map_index": self.map_index,
+            "run_count": self.run_count,
+            "today": now.strftime("%Y-%m-%d"),
+            "now": now,
+        }
+
+
+current_task_run: ContextVar[TaskRunContext | None] = ContextVar("proctor_task_run", default=None)
+
+
+def get_task_run_context() -> TaskRunContext | None:
+    """The task run this code is executing in, or None outside of a task run."""
+    return current_task_run.get()
+
+
+__all__ = [
+    "FlowRunContext",
+    "TaskRunContext",
+    "building_flow",
+    "current_task_run",
+    "get_task_run_context",
+]

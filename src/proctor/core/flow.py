@@ -1,0 +1,479 @@
+"""Flows: graphs of task runs, built with `with Flow(...)` or `@flow`.
+
+The graph is plain data (nodes and edges); running it is the flow runner's job
+(`proctor.core.runner`), describing it is `serialize()`'s (`proctor.core.spec`).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, overload
+
+from proctor.core import context
+from proctor.core.errors import FlowDefinitionError, ParameterError
+from proctor.core.graph import Edge, Node, flatten, unmapped
+from proctor.core.parameter import NO_DEFAULT, Parameter
+from proctor.core.states import State
+from proctor.core.task import Task
+
+if TYPE_CHECKING:
+    from proctor.core.executors.base import Executor
+    from proctor.core.observers import RunObserver
+    from proctor.core.results import Result
+    from proctor.core.schedules import Schedule
+    from proctor.core.spec import FlowSpec
+    from proctor.core.storage import Storage
+
+FlowStateHandler = Callable[["Flow", State, State], State | None]
+FlowHook = Callable[["Flow", State], None]
+
+
+class Flow:
+    """A named graph of tasks.
+
+    with Flow("etl", schedule=CronSchedule("0 6 * * *")) as flow:
+        rows = extract(Parameter("day", type=str))
+        load(transform.map(rows))
+    state = flow.run(day="2026-01-01")
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        schedule: Schedule | None = None,
+        executor: Executor | None = None,
+        result: Result | None = None,
+        storage: Storage | None = None,
+        labels: Iterable[str] | None = None,
+        run_config: Mapping[str, Any] | None = None,
+        reference_tasks: Iterable[Node] | None = None,
+        state_handlers: Iterable[FlowStateHandler] | None = None,
+        on_success: FlowHook | None = None,
+        on_failure: FlowHook | None = None,
+        description: str | None = None,
+    ) -> None:
+        if not isinstance(name, str) or not name.strip():
+            raise FlowDefinitionError(f"A flow needs a non-empty name, got {name!r}.")
+        self.name = name
+        self.schedule = schedule
+        self.executor = executor
+        self.result = result
+        self.storage = storage
+        self.labels: list[str] = sorted(set(labels or ()))
+        self.run_config: dict[str, Any] = dict(run_config or {})
+        self.state_handlers: tuple[FlowStateHandler, ...] = tuple(state_handlers or ())
+        self.on_success = on_success
+        self.on_failure = on_failure
+        self.description = description
+        self.nodes: list[Node] = []
+        self.edges: list[Edge] = []
+        self.parameters: dict[str, Node] = {}
+        self.case_stack: list[Node] = []
+        self._slugs: dict[str, int] = {}
+        self._reference: list[Node] | None = None
+        self._upstream: dict[Node, list[Edge]] = {}
+        self._downstream: dict[Node, list[Edge]] = {}
+        # Bumped on every graph change, so compiled run plans know when they are stale.
+        self.graph_version = 0
+        self.compiled_plan: tuple[int, Any] | None = None
+        self._tokens: list[Any] = []
+        if reference_tasks is not None:
+            self.set_reference_tasks(reference_tasks)
+
+    # -- building -------------------------------------------------------------------------
+
+    def __enter__(self) -> Flow:
+        self._tokens.append(context.building_flow.set(self))
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        context.building_flow.reset(self._tokens.pop())
+
+    def add_node(self, task: Task, *, mapped: bool = False) -> Node:
+        """Add one run of `task` with no inputs yet; usually calling the task does this."""
+        base = task.name
+        count = self._slugs.get(base, 0) + 1
+        self._slugs[base] = count
+        slug = base if count == 1 else f"{base}-{count}"
+        node = Node(task, self, slug, mapped=mapped)
+        self.nodes.append(node)
+        self._upstream[node] = []
+        self._downstream[node] = []
+        self.graph_version += 1
+        for check in self.case_stack:
+            self.add_edge(check, node)
+        return node
+
+    def add_parameter(self, parameter: Parameter) -> Node:
+        """Add a parameter (done when one is created inside the flow's block)."""
+        existing = self.parameters.get(parameter.name)
+        if existing is not None:
+            if existing.task is parameter:
+                return existing
+            raise FlowDefinitionError(
+                f"Flow {self.name!r} already has a parameter named {parameter.name!r}."
+            )
+        saved, self.case_stack = self.case_stack, []
+        try:
+            node = self.add_node(parameter)
+        finally:
+            self.case_stack = saved
+        self.parameters[parameter.name] = node
+        return node
+
+    def add_edge(
+        self,
+        upstream: Node,
+        downstream: Node,
+        *,
+        key: str | None = None,
+        mapped: bool = False,
+        flatten: bool = False,
+    ) -> Edge:
+        for node in (upstream, downstream):
+            if node.flow is not self:
+                raise FlowDefinitionError(
+                    f"Task {node.name!r} belongs to flow {node.flow.name!r}, not {self.name!r}."
+                )
+        if key is not None:
+            for edge in self._upstream[downstream]:
+                if edge.key == key:
+                    raise FlowDefinitionError(
+                        f"Task {downstream.name!r} already gets argument {key!r} from "
+                        f"{edge.upstream.name!r}."
+                    )
+        edge = Edge(upstream, downstream, key, mapped, flatten)
+        self.edges.append(edge)
+        self._upstream[downstream].append(edge)
+        self._downstream[upstream].append(edge)
+        self.graph_version += 1
+        return edge
+
+    def add_call(
+        self,
+        task: Task,
+        inputs: dict[str, Any],
+        *,
+        mapped: bool = False,
+        upstream_tasks: Iterable[Any] | None = None,
+    ) -> Node:
+        """Add a node for `task` fed by `inputs` (values, nodes, `unmapped`, `flatten`)."""
+        resolved = {key: self._resolve_input(task, key, value) for key, value in inputs.items()}
+        order_only = [self._as_node(task, item, "upstream_tasks") for item in upstream_tasks or ()]
+        node = self.add_node(task, mapped=mapped)
+        for key, value in resolved.items():
+            wrapper = value if isinstance(value, unmapped | flatten) else None
+            inner = wrapper.value if wrapper is not None else value
+            if isinstance(inner, Node):
+                self.add_edge(
+                    inner,
+                    node,
+                    key=key,
+                    mapped=mapped and not isinstance(wrapper, unmapped),
+                    flatten=isinstance(wrapper, flatten),
+                )
+            elif isinstance(wrapper, flatten):
+                raise FlowDefinitionError(
+                    f"Task {task.name!r}: flatten() wraps the output of another task."
+                )
+            else:
+                node.constants[key] = value
+        for upstream in order_only:
+            self.add_edge(upstream, node)
+        return node
+
+    def _resolve_input(self, task: Task, key: str, value: Any) -> Any:
+        if isinstance(value, Node | Parameter):
+            return self._as_node(task, value, key)
+        if isinstance(value, unmapped | flatten):
+            return type(value)(self._resolve_input(task, key, value.value))
+        if isinstance(value, Task):
+            raise FlowDefinitionError(
+                f"Task {task.name!r} got the task {value.name!r} itself as {key!r}; call it "
+                f"to use its value: {value.name}()."
+            )
+        if isinstance(value, list | tuple | set | dict) and _holds_node(value):
+            return self._collect(task, key, value)
+        return value
+
+    def _as_node(self, task: Task, value: Any, key: str) -> Node:
+        if isinstance(value, Parameter):
+            return self.add_parameter(value)
+        if isinstance(value, Node):
+            return value
+        raise FlowDefinitionError(
+            f"Task {task.name!r}: {key} must hold tasks' outputs, got {value!r}."
+        )
+
+    def _collect(self, task: Task, key: str, value: Any) -> Node:
+        from proctor.core import builtin_tasks as builtins
+
+        if isinstance(value, dict):
+            items = {f"v{index}": item for index, item in enumerate(value.values())}
+            collector: Task = builtins.ToDict(name=f"{task.name}.{key}")
+            return collector.bind_in_flow(self, (), {"keys": list(value.keys()), **items})
+        kinds: dict[type, type[Task]] = {
+            list: builtins.ToList,
+            tuple: builtins.ToTuple,
+            set: builtins.ToSet,
+        }
+        collector = kinds[type(value) if type(value) in kinds else list](name=f"{task.name}.{key}")
+        items = {f"i{index}": item for index, item in enumerate(value)}
+        return collector.bind_in_flow(self, (), items)
+
+    def set_dependencies(
+        self,
+        task: Task | Node,
+        upstream_tasks: Iterable[Task | Node] | None = None,
+        downstream_tasks: Iterable[Task | Node] | None = None,
+        keyword_tasks: Mapping[str, Any] | None = None,
+        mapped: bool = False,
+    ) -> Node:
+        """Wire a task into the graph without calling it (the imperative API)."""
+        with self:
+            if isinstance(task, Node):
+                node = task
+                for key, value in (keyword_tasks or {}).items():
+                    resolved = self._resolve_input(node.task, key, value)
+                    if isinstance(resolved, Node):
+                        self.add_edge(resolved, node, key=key, mapped=mapped)
+                    else:
+                        node.constants[key] = resolved
+                for upstream in upstream_tasks or ():
+                    self.add_edge(self._node_of(upstream), node)
+            else:
+                node = self.add_call(
+                    task,
+                    dict(keyword_tasks or {}),
+                    mapped=mapped,
+                    upstream_tasks=[self._node_of(item) for item in upstream_tasks or ()],
+                )
+            for downstream in downstream_tasks or ():
+                self.add_edge(node, self._node_of(downstream))
+        return node
+
+    def _node_of(self, item: Task | Node) -> Node:
+        if isinstance(item, Node):
+            return item
+        if isinstance(item, Parameter):
+            return self.add_parameter(item)
+        found = [node for node in self.nodes if node.task is item]
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            return self.add_node(item)
+        raise FlowDefinitionError(
+            f"Task {item.name!r} appears {len(found)} times in flow {self.name!r}; "
+            "pass the node its call returned instead."
+        )
+
+    # -- reading the graph ----------------------------------------------------------------
+
+    def upstream_edges(self, node: Node) -> list[Edge]:
+        return self._upstream[node]
+
+    def downstream_edges(self, node: Node) -> list[Edge]:
+        return self._downstream[node]
+
+    def root_tasks(self) -> list[Node]:
+        return [node for node in self.nodes if not self._upstream[node]]
+
+    def terminal_tasks(self) -> list[Node]:
+        return [node for node in self.nodes if not self._downstream[node]]
+
+    def reference_tasks(self) -> list[Node]:
+        """The nodes whose states decide the flow run's state (default: terminal ones)."""
+        return list(self._reference) if self._reference is not None else self.terminal_tasks()
+
+    def set_reference_tasks(self, nodes: Iterable[Node | Task]) -> None:
+        self._reference = [self._node_of(node) for node in nodes]
+
+    def get_tasks(
+        self,
+        name: str | None = None,
+        *,
+        slug: str | None = None,
+        tags: Iterable[str] | None = None,
+        task_type: type[Task] | None = None,
+    ) -> list[Node]:
+        """Nodes matching every filter given, in the order they were added."""
+        wanted_tags = frozenset(tags or ())
+        return [
+            node
+            for node in self.nodes
+            if (name is None or node.name == name)
+            and (slug is None or node.slug == slug)
+            and wanted_tags <= node.tags
+            and (task_type is None or isinstance(node.task, task_type))
+        ]
+
+    def sorted_tasks(self) -> list[Node]:
+        """Nodes in an order where every node comes after its upstream nodes."""
+        from proctor.core.validation import topological_order
+
+        return topological_order(self)
+
+    def validate(self) -> None:
+        """Raise FlowDefinitionError naming the tasks at fault (cycles, missing inputs)."""
+        from proctor.core.validation import validate_flow
+
+        validate_flow(self)
+
+    # -- parameters -----------------------------------------------------------------------
+
+    def parameter_tasks(self) -> list[Parameter]:
+        return [node.task for node in self.parameters.values()]  # type: ignore[misc]
+
+    def validate_parameters(self, given: Mapping[str, Any] | None) -> dict[str, Any]:
+        """Check given values against the parameters; fill defaults; name every problem."""
+        given = dict(given or {})
+        unknown = sorted(given.keys() - self.parameters.keys())
+        if unknown:
+            known = ", ".join(sorted(self.parameters)) or "none"
+            raise ParameterError(
+                f"Flow {self.name!r} has no parameter(s) {', '.join(unknown)}; "
+                f"its parameters: {known}."
+            )
+        values: dict[str, Any] = {}
+        missing: list[str] = []
+        for name, node in self.parameters.items():
+            parameter: Parameter = node.task  # type: ignore[assignment]
+            if name in given:
+                values[name] = parameter.validate(given[name])
+            elif parameter.required:
+                missing.append(name)
+            else:
+                values[name] = parameter.default
+        if missing:
+            raise ParameterError(
+                f"Flow {self.name!r} needs a value for required parameter(s) "
+                f"{', '.join(missing)}: pass parameters={{...}}."
+            )
+        return values
+
+    # -- running and describing -----------------------------------------------------------
+
+    def run(
+        self,
+        parameters: Mapping[str, Any] | None = None,
+        *,
+        executor: Executor | None = None,
+        task_states: Mapping[Any, State] | None = None,
+        resume: Iterable[Node | Task | str] | None = None,
+        observers: Iterable[RunObserver] = (),
+        flow_run_id: str | None = None,
+        **parameter_values: Any,
+    ) -> State:
+        """Run the flow here and now; returns the flow run's final state.
+
+        `state.result` maps every node to its task run's final state. Known parameter names
+        may be passed as keywords. `task_states` (e.g. a previous run's `state.result`)
+        reuses finished states instead of running those tasks again; `resume` approves
+        paused tasks.
+        """
+        from proctor.core.runner.flow_runner import FlowRunner
+
+        merged = dict(parameters or {})
+        for key, value in parameter_values.items():
+            if key not in self.parameters:
+                raise ParameterError(
+                    f"flow.run() got {key!r}, which is neither a run option nor a parameter "
+                    f"of flow {self.name!r} (parameters: {', '.join(self.parameters) or 'none'})."
+                )
+            merged[key] = value
+        runner = FlowRunner(self, executor=executor or self.executor, observers=observers)
+        return runner.run(merged, task_states=task_states, resume=resume, flow_run_id=flow_run_id)
+
+    def serialize(self) -> FlowSpec:
+        """A JSON-serialisable description of the flow: what the server stores."""
+        from proctor.core.spec import serialize_flow
+
+        return serialize_flow(self)
+
+    def visualize(self, format: str = "mermaid", filename: str | None = None) -> str:
+        """The graph as Mermaid or DOT text; with `filename` ending .png, also a picture."""
+        from proctor.core.visualize import visualize_flow
+
+        return visualize_flow(self, format=format, filename=filename)
+
+    def __repr__(self) -> str:
+        return f"<Flow {self.name!r}: {len(self.nodes)} tasks>"
+
+
+def _holds_node(collection: Any) -> bool:
+    values = collection.values() if isinstance(collection, dict) else collection
+    return any(isinstance(value, Node | Parameter) for value in values)
+
+
+@overload
+def flow(fn: Callable[..., Any], /) -> Flow: ...
+
+
+@overload
+def flow(fn: None = None, /, **options: Any) -> Callable[[Callable[..., Any]], Flow]: ...
+
+
+def flow(
+    fn: Callable[..., Any] | None = None, /, **options: Any
+) -> Flow | Callable[[Callable[..., Any]], Flow]:
+    """Build a flow from a function: its body runs once, now, to trace the graph.
+
+    Each argument of the function becomes a typed `Parameter` (annotation = type, default =
+    default). Takes every option of `Flow` (name defaults to the function's name).
+    """
+
+    def build(function: Callable[..., Any]) -> Flow:
+        options.setdefault("description", inspect.getdoc(function))
+        built = Flow(options.pop("name", None) or function.__name__, **options)
+        signature = inspect.signature(function)
+        hints = _annotations(function)
+        with built:
+            arguments = {}
+            for name, param in signature.parameters.items():
+                if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+                    raise FlowDefinitionError(
+                        f"@flow {function.__name__}: *{name} cannot become a parameter; "
+                        "name each parameter."
+                    )
+                default = NO_DEFAULT if param.default is param.empty else param.default
+                parameter = Parameter(name, default, type=hints.get(name))
+                arguments[name] = built.parameters[parameter.name]
+            try:
+                function(**arguments)
+            except FlowDefinitionError:
+                raise
+            except Exception as exc:
+                raise FlowDefinitionError(
+                    f"Building flow {built.name!r} failed: {type(exc).__name__}: {exc}. "
+                    "In a @flow body, parameters and task calls are placeholders for values "
+                    "known only at run time: compute with them inside tasks."
+                ) from exc
+        built.__doc__ = function.__doc__
+        return built
+
+    if fn is not None:
+        return build(fn)
+    return build
+
+
+def _annotations(function: Callable[..., Any]) -> dict[str, Any]:
+    import typing
+
+    try:
+        return typing.get_type_hints(function)
+    except Exception as exc:
+        raise FlowDefinitionError(
+            f"@flow {getattr(function, '__name__', function)}: cannot read its type "
+            f"annotations ({exc})."
+        ) from None
+
+
+__all__ = ["Flow", "flow"]

@@ -1,0 +1,451 @@
+"""The flow runner: walks a flow's graph and hands ready task runs to an executor.
+
+What runs next is decided here, in memory and without I/O: a node becomes ready when its
+last upstream node finishes; a mapped node expands into one child per element once its
+inputs are known; retries wait in a heap until their start time. The executor only runs
+what it is given and hands back finished task runs.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from proctor.core.context import FlowRunContext
+from proctor.core.graph import Node
+from proctor.core.logs import configure_default_logging
+from proctor.core.observers import RunObserver, TaskRunChange
+from proctor.core.runner.plan import Plan, compile_plan
+from proctor.core.runner.unit import TaskRunUnit
+from proctor.core.states import (
+    Cancelled,
+    Failed,
+    Finished,
+    Mapped,
+    Paused,
+    Pending,
+    Retrying,
+    Running,
+    Skipped,
+    State,
+    Submitted,
+    Success,
+    TriggerFailed,
+)
+from proctor.core.task import Task
+
+if TYPE_CHECKING:
+    from proctor.core.executors.base import Executor
+    from proctor.core.flow import Flow
+
+logger = logging.getLogger("proctor.flow_runner")
+
+
+class NodeStates(dict[Node, State]):
+    """A flow run's task states by node; also looked up by slug, or by a task used once."""
+
+    def __missing__(self, key: Any) -> State:
+        if isinstance(key, str):
+            for node, state in self.items():
+                if node.slug == key:
+                    return state
+        elif isinstance(key, Task):
+            found = [state for node, state in self.items() if node.task is key]
+            if len(found) == 1:
+                return found[0]
+            if found:
+                raise KeyError(f"Task {key.name!r} ran {len(found)} times; use its node")
+        raise KeyError(key)
+
+
+class FlowRunner:
+    """Runs one flow run to its end. `cancel()` may be called from another thread."""
+
+    def __init__(
+        self,
+        flow: Flow,
+        *,
+        executor: Executor | None = None,
+        observers: Iterable[RunObserver] = (),
+    ) -> None:
+        self.flow = flow
+        if executor is None:
+            from proctor.core.executors.local import LocalExecutor
+
+            executor = LocalExecutor()
+        self.executor = executor
+        self.observers = list(observers)
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        """Stop starting task runs; those not started end Cancelled."""
+        self._cancel.set()
+
+    def run(
+        self,
+        parameters: Mapping[str, Any] | None = None,
+        *,
+        task_states: Mapping[Any, State] | None = None,
+        resume: Iterable[Any] | None = None,
+        flow_run_id: str | None = None,
+        flow_run_name: str | None = None,
+        scheduled_start: datetime | None = None,
+    ) -> State:
+        flow = self.flow
+        plan = compile_plan(flow)
+        values = flow.validate_parameters(parameters)
+        configure_default_logging()
+        context = FlowRunContext(
+            flow.name,
+            flow_run_id or uuid.uuid4().hex,
+            values,
+            flow_run_name=flow_run_name,
+            scheduled_start=scheduled_start,
+        )
+        walk = _Walk(plan, context, self.executor, self.observers, self._cancel)
+        walk.prior = _index_states(plan, task_states)
+        walk.resumed = {_index_of(plan, item) for item in resume or ()}
+        for observer in self.observers:
+            observer.flow_run_started(flow, context)
+        state: State = Running(f"Flow run {context.flow_run_name} started")
+        state = self._enter(context, Pending(), state)
+        logger.info("Flow run %s of %r started", context.flow_run_name, flow.name)
+        started = time.perf_counter()
+        try:
+            walk.run()
+        finally:
+            self.executor.shutdown()
+        final = walk.final_state()
+        final = self._enter(context, state, final)
+        logger.info(
+            "Flow run %s of %r finished %s in %.3f s: %s",
+            context.flow_run_name,
+            flow.name,
+            final.name,
+            time.perf_counter() - started,
+            final.message,
+        )
+        return final
+
+    def _enter(self, context: FlowRunContext, old: State, new: State) -> State:
+        flow = self.flow
+        for handler in flow.state_handlers:
+            replaced = handler(flow, old, new)
+            if replaced is not None:
+                new = replaced
+        if isinstance(new, Failed) and flow.on_failure is not None:
+            flow.on_failure(flow, new)
+        elif isinstance(new, Success) and flow.on_success is not None:
+            flow.on_success(flow, new)
+        for observer in self.observers:
+            observer.flow_run_state(context, new)
+        return new
+
+
+def _index_of(plan: Plan, item: Any) -> int:
+    if isinstance(item, Node):
+        return plan.index[item]
+    if isinstance(item, str):
+        return plan.slugs.index(item)
+    matches = [position for position, task in enumerate(plan.tasks) if task is item]
+    if len(matches) != 1:
+        raise KeyError(f"{item!r} does not name exactly one task of the flow")
+    return matches[0]
+
+
+def _index_states(plan: Plan, task_states: Mapping[Any, State] | None) -> dict[int, State]:
+    return {_index_of(plan, key): state for key, state in (task_states or {}).items()}
+
+
+def _flatten_one(value: Any) -> list[Any]:
+    return [item for inner in value for item in inner]
+
+
+class _Walk:
+    """The mutable part of one run: states, counters, queues."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        context: FlowRunContext,
+        executor: Executor,
+        observers: list[RunObserver],
+        cancel: threading.Event,
+    ) -> None:
+        self.plan = plan
+        self.context = context
+        self.executor = executor
+        self.observers = observers
+        self.cancel = cancel
+        size = len(plan.nodes)
+        self.states: list[State | None] = [None] * size
+        self.remaining = list(plan.upstream_count)
+        self.children: dict[int, list[State | None]] = {}
+        self.children_left: dict[int, int] = {}
+        self.prior: dict[int, State] = {}
+        self.resumed: set[int] = set()
+        self.retries: list[tuple[float, int, TaskRunUnit]] = []
+        self.sequence = itertools.count()
+        self.ready: deque[int] = deque(i for i in range(size) if self.remaining[i] == 0)
+        self.cancelled = False
+
+    # -- the loop -------------------------------------------------------------------------
+
+    def run(self) -> None:
+        executor = self.executor
+        observers = self.observers
+        executor.start(self.context, self._started if observers else None)
+        ready, retries, cancel = self.ready, self.retries, self.cancel
+        while True:
+            if cancel.is_set():
+                self._cancel_all()
+                return
+            batch: list[TaskRunUnit] = []
+            while ready:
+                self._dispatch(ready.popleft(), batch)
+            if retries and retries[0][0] <= time.time():
+                while retries and retries[0][0] <= time.time():
+                    unit = heapq.heappop(retries)[2]
+                    batch.append(unit)
+            if batch:
+                if observers and not executor.reports_start:
+                    for unit in batch:
+                        self._emit(unit, Submitted())
+                executor.submit(batch)
+            if executor.in_flight:
+                wait = 0.5
+                if retries:
+                    wait = min(wait, max(0.0, retries[0][0] - time.time()))
+                for unit, state in executor.completed(wait):
+                    self._completed(unit, state)
+            elif retries:
+                if not ready:
+                    time.sleep(min(0.5, max(0.0, retries[0][0] - time.time())))
+            elif not ready:
+                return
+
+    def _dispatch(self, index: int, batch: list[TaskRunUnit]) -> None:
+        plan = self.plan
+        prior = self.prior.get(index)
+        if prior is not None and prior.is_successful() and not plan.mapped[index]:
+            self._finish_node(index, prior)
+            return
+        name = plan.parameter_names[index]
+        if name is not None:
+            self._finish_node(index, Success(result=self.context.parameters[name]))
+            return
+        upstream = [self.states[position] for position in plan.upstream[index]]
+        if plan.mapped[index]:
+            self._expand(index, upstream, batch)  # type: ignore[arg-type]
+            return
+        inputs = dict(plan.constants[index])
+        states = self.states
+        for key, position, _mapped, flat in plan.inputs[index]:
+            value = states[position].result  # type: ignore[union-attr]
+            inputs[key] = _flatten_one(value) if flat and value is not None else value
+        batch.append(
+            TaskRunUnit(
+                index,
+                plan.tasks[index],
+                plan.slugs[index],
+                inputs,
+                upstream,  # type: ignore[arg-type]
+                resumed=index in self.resumed,
+                result_store=plan.result_stores[index],
+            )
+        )
+
+    def _expand(self, index: int, upstream: list[State], batch: list[TaskRunUnit]) -> None:
+        """Turn a mapped node into one task run per element of its mapped inputs."""
+        plan = self.plan
+        task = plan.tasks[index]
+        states = self.states
+        fixed = dict(plan.constants[index])
+        per_child_values: dict[str, list[Any]] = {}
+        per_child_states: list[list[State]] = []
+        whole_states: list[State] = []
+        for key, value in plan.mapped_constants[index].items():
+            per_child_values[key] = list(value)
+        mapped_positions = {position for _, position, mapped, _ in plan.inputs[index] if mapped}
+        for key, position, mapped, flat in plan.inputs[index]:
+            state: State = states[position]  # type: ignore[assignment]
+            if not mapped:
+                fixed[key] = _flatten_one(state.result) if flat else state.result
+                continue
+            problem = self._unmappable(task, key, position, state)
+            if problem is not None:
+                self._finish_node(index, problem)
+                return
+            value = _flatten_one(state.result) if flat else state.result
+            try:
+                per_child_values[key] = list(value)
+            except TypeError:
+                self._finish_node(
+                    index,
+                    Failed(
+                        f"Task {task.name!r} maps over {key!r}, but {plan.slugs[position]!r} "
+                        f"returned {type(value).__name__}, which is not a list."
+                    ),
+                )
+                return
+            if isinstance(state, Mapped) and not flat:
+                per_child_states.append(state.map_states)
+        for position in plan.upstream[index]:
+            if position not in mapped_positions:
+                whole_states.append(states[position])  # type: ignore[arg-type]
+        count = min((len(values) for values in per_child_values.values()), default=0)
+        self.children[index] = [None] * count
+        self.children_left[index] = count
+        self._emit_node(index, Running(f"Mapped into {count} task runs"), count)
+        if count == 0:
+            self._finish_node(index, Mapped("No elements to map over", [], map_states=[]))
+            return
+        prior = self.prior.get(index)
+        prior_children = prior.map_states if isinstance(prior, Mapped) else []
+        resumed = index in self.resumed
+        store = plan.result_stores[index]
+        slug = plan.slugs[index]
+        keys = list(per_child_values)
+        columns = [per_child_values[key] for key in keys]
+        for child in range(count):
+            if child < len(prior_children) and prior_children[child].is_successful():
+                self._record_child(index, child, prior_children[child])
+                continue
+            inputs = dict(fixed)
+            for key, column in zip(keys, columns, strict=True):
+                inputs[key] = column[child]
+            child_upstream = [child_states[child] for child_states in per_child_states]
+            if whole_states:
+                child_upstream.extend(whole_states)
+            batch.append(
+                TaskRunUnit(
+                    index,
+                    task,
+                    slug,
+                    inputs,
+                    child_upstream,
+                    child,
+                    resumed=resumed,
+                    result_store=store,
+                )
+            )
+
+    def _unmappable(self, task: Task, key: str, position: int, state: State) -> State | None:
+        if isinstance(state, Skipped) and task.skip_on_upstream_skip:
+            return Skipped(f"Upstream {self.plan.slugs[position]!r} was skipped")
+        if not state.is_successful() and not isinstance(state, Mapped):
+            return TriggerFailed(
+                f"Cannot map over {key!r}: upstream {self.plan.slugs[position]!r} is {state.name}"
+            )
+        return None
+
+    # -- results --------------------------------------------------------------------------
+
+    def _completed(self, unit: TaskRunUnit, state: State) -> None:
+        if self.observers and not self.executor.reports_start and unit.started_at:
+            self._emit(unit, Running(created=unit.started_at))
+        if type(state) is Retrying:
+            unit.run_count += 1
+            if self.observers:
+                self._emit(unit, state)
+            heapq.heappush(self.retries, (state.start_time or 0.0, next(self.sequence), unit))
+            return
+        if self.observers:
+            self._emit(unit, state)
+        if unit.map_index is None:
+            self._finish_node(unit.index, state, emit=False)
+        else:
+            self._record_child(unit.index, unit.map_index, state)
+
+    def _record_child(self, index: int, child: int, state: State) -> None:
+        children = self.children[index]
+        children[child] = state
+        left = self.children_left[index] - 1
+        self.children_left[index] = left
+        if left == 0:
+            done: list[State] = children  # type: ignore[assignment]
+            failed = sum(1 for item in done if item.is_failed())
+            message = f"{len(done)} mapped task runs" + (f", {failed} failed" if failed else "")
+            if any(isinstance(item, Paused) for item in done):
+                self.states[index] = Paused(message)
+                return
+            self._finish_node(
+                index, Mapped(message, [item.result for item in done], map_states=done)
+            )
+
+    def _finish_node(self, index: int, state: State, *, emit: bool = True) -> None:
+        self.states[index] = state
+        if emit and self.observers:
+            self._emit_node(index, state, len(self.children.get(index, ())) or None)
+        if not isinstance(state, Finished):
+            return  # paused: downstream waits for approval
+        remaining = self.remaining
+        ready = self.ready
+        for position in self.plan.downstream[index]:
+            remaining[position] -= 1
+            if remaining[position] == 0:
+                ready.append(position)
+
+    def _cancel_all(self) -> None:
+        self.cancelled = True
+        for index, state in enumerate(self.states):
+            if state is None or not state.is_finished():
+                self.states[index] = Cancelled("The flow run was cancelled")
+                if self.observers:
+                    self._emit_node(index, self.states[index])  # type: ignore[arg-type]
+
+    # -- observers ------------------------------------------------------------------------
+
+    def _started(self, unit: TaskRunUnit, state: State) -> None:
+        self._emit(unit, state)
+
+    def _emit(self, unit: TaskRunUnit, state: State) -> None:
+        change = TaskRunChange(unit.slug, unit.task.name, unit.map_index, state, unit.run_count)
+        for observer in self.observers:
+            observer.task_run_state(self.context, change)
+
+    def _emit_node(self, index: int, state: State, child_count: int | None = None) -> None:
+        if not self.observers:
+            return
+        plan = self.plan
+        change = TaskRunChange(
+            plan.slugs[index], plan.tasks[index].name, None, state, 1, child_count
+        )
+        for observer in self.observers:
+            observer.task_run_state(self.context, change)
+
+    # -- the outcome ----------------------------------------------------------------------
+
+    def final_state(self) -> State:
+        plan = self.plan
+        results = NodeStates()
+        waiting = 0
+        for node, state in zip(plan.nodes, self.states, strict=True):
+            if state is None:
+                state = Pending("Waiting for upstream tasks")
+            if not state.is_finished():
+                waiting += 1
+            results[node] = state
+        if self.cancelled:
+            return Cancelled("The flow run was cancelled", results)
+        if waiting:
+            return Paused(f"{waiting} task(s) wait for approval or their upstream", results)
+        failed = [
+            plan.slugs[index]
+            for index in plan.reference
+            if not self.states[index].is_successful()  # type: ignore[union-attr]
+        ]
+        if failed:
+            return Failed(f"Reference task(s) failed: {', '.join(failed)}", results)
+        return Success("All reference tasks succeeded", results)
+
+
+__all__ = ["FlowRunner", "NodeStates"]

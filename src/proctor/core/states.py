@@ -1,0 +1,370 @@
+"""The states a task run or flow run passes through.
+
+    State
+    ├── Pending
+    │   └── Scheduled          (has start_time)
+    │       └── Retrying       (a retry waiting for its start_time)
+    ├── Submitted
+    ├── Running
+    ├── Paused                 (waits for approval)
+    ├── Cancelling
+    ├── Finished
+    │   ├── Success
+    │   │   ├── Cached
+    │   │   ├── Mapped         (holds map_states, the children's states)
+    │   │   └── Skipped
+    │   ├── Failed
+    │   │   ├── TriggerFailed
+    │   │   └── TimedOut
+    │   └── Cancelled
+
+States are small immutable-by-convention objects created on the hot path, so they use
+`__slots__` and store the timestamp as epoch seconds; `.timestamp` builds the datetime only
+when somebody asks.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+_NO_RESULT: Any = object()
+
+
+class State:
+    """Base of every state: a message, a timestamp, a result and its persisted location."""
+
+    __slots__ = ("_result", "created", "message", "result_location")
+
+    def __init__(
+        self,
+        message: str | None = None,
+        result: Any = None,
+        *,
+        result_location: str | None = None,
+        created: float | None = None,
+    ) -> None:
+        self.message = message
+        self._result = result
+        self.result_location = result_location
+        self.created = time.time() if created is None else created
+
+    @property
+    def result(self) -> Any:
+        """The value (task runs), the map of node states (flow runs) or the exception."""
+        return self._result
+
+    @result.setter
+    def result(self, value: Any) -> None:
+        self._result = value
+
+    @property
+    def timestamp(self) -> datetime:
+        """When this state was entered, as an aware UTC datetime."""
+        return datetime.fromtimestamp(self.created, UTC)
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__
+
+    def is_pending(self) -> bool:
+        return isinstance(self, Pending)
+
+    def is_scheduled(self) -> bool:
+        return isinstance(self, Scheduled)
+
+    def is_retrying(self) -> bool:
+        return isinstance(self, Retrying)
+
+    def is_submitted(self) -> bool:
+        return isinstance(self, Submitted)
+
+    def is_running(self) -> bool:
+        return isinstance(self, Running)
+
+    def is_paused(self) -> bool:
+        return isinstance(self, Paused)
+
+    def is_finished(self) -> bool:
+        return isinstance(self, Finished)
+
+    def is_successful(self) -> bool:
+        return isinstance(self, Success)
+
+    def is_failed(self) -> bool:
+        return isinstance(self, Failed)
+
+    def is_skipped(self) -> bool:
+        return isinstance(self, Skipped)
+
+    def is_cached(self) -> bool:
+        return isinstance(self, Cached)
+
+    def is_mapped(self) -> bool:
+        return isinstance(self, Mapped)
+
+    def is_cancelled(self) -> bool:
+        return isinstance(self, Cancelled)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready description: never the result itself, only its location."""
+        data: dict[str, Any] = {
+            "type": self.name,
+            "message": self.message,
+            "timestamp": self.timestamp.isoformat(),
+            "result_location": self.result_location,
+        }
+        return data
+
+    def __repr__(self) -> str:
+        if self.message:
+            return f"<{self.name}: {self.message!r}>"
+        return f"<{self.name}>"
+
+
+class Pending(State):
+    """Not started yet."""
+
+    __slots__ = ()
+
+
+class Scheduled(Pending):
+    """Waiting for `start_time` (None means as soon as possible)."""
+
+    __slots__ = ("start_time",)
+
+    def __init__(
+        self,
+        message: str | None = None,
+        result: Any = None,
+        *,
+        start_time: float | None = None,
+        result_location: str | None = None,
+        created: float | None = None,
+    ) -> None:
+        super().__init__(message, result, result_location=result_location, created=created)
+        self.start_time = start_time
+
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        data["start_time"] = (
+            None
+            if self.start_time is None
+            else datetime.fromtimestamp(self.start_time, UTC).isoformat()
+        )
+        return data
+
+
+class Retrying(Scheduled):
+    """A failed attempt that will run again at `start_time`; `run_count` attempts so far."""
+
+    __slots__ = ("run_count",)
+
+    def __init__(
+        self,
+        message: str | None = None,
+        result: Any = None,
+        *,
+        start_time: float | None = None,
+        run_count: int = 1,
+        created: float | None = None,
+    ) -> None:
+        super().__init__(message, result, start_time=start_time, created=created)
+        self.run_count = run_count
+
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        data["run_count"] = self.run_count
+        return data
+
+
+class Submitted(State):
+    """Handed to an executor or an agent, not yet running."""
+
+    __slots__ = ()
+
+
+class Running(State):
+    """Executing now."""
+
+    __slots__ = ()
+
+
+class Paused(State):
+    """Waiting for approval: resume with `flow.run(..., resume=[node])` or from the UI."""
+
+    __slots__ = ()
+
+
+class Cancelling(State):
+    """Cancellation was requested and is being carried out."""
+
+    __slots__ = ()
+
+
+class Finished(State):
+    """Base of every state that ends a run."""
+
+    __slots__ = ()
+
+
+class Success(Finished):
+    """Finished with a value."""
+
+    __slots__ = ()
+
+
+class Cached(Success):
+    """Finished by reusing a cached value instead of running."""
+
+    __slots__ = ("cached_at",)
+
+    def __init__(
+        self,
+        message: str | None = None,
+        result: Any = None,
+        *,
+        cached_at: float | None = None,
+        result_location: str | None = None,
+        created: float | None = None,
+    ) -> None:
+        super().__init__(message, result, result_location=result_location, created=created)
+        self.cached_at = cached_at
+
+
+class Mapped(Success):
+    """A mapped task: its children ran; `map_states` holds their states in order.
+
+    The node's value (`result`) is the list of the children's values. A Mapped state is
+    successful only when every child is, and failed when any child failed.
+    """
+
+    __slots__ = ("map_states",)
+
+    def __init__(
+        self,
+        message: str | None = None,
+        result: Any = None,
+        *,
+        map_states: list[State] | None = None,
+        created: float | None = None,
+    ) -> None:
+        super().__init__(message, result, created=created)
+        self.map_states: list[State] = map_states if map_states is not None else []
+
+    def is_successful(self) -> bool:
+        return all(child.is_successful() for child in self.map_states)
+
+    def is_failed(self) -> bool:
+        return any(child.is_failed() for child in self.map_states)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        data["map_count"] = len(self.map_states)
+        return data
+
+
+class Skipped(Success):
+    """Finished without running (a SKIP signal, an upstream skip, a false `case`)."""
+
+    __slots__ = ()
+
+
+class Failed(Finished):
+    """Finished with an error; `result` holds the exception when there is one."""
+
+    __slots__ = ()
+
+
+class TriggerFailed(Failed):
+    """Never ran because its trigger did not pass (e.g. an upstream task failed)."""
+
+    __slots__ = ()
+
+
+class TimedOut(Failed):
+    """Stopped waiting for the task after its `timeout`."""
+
+    __slots__ = ()
+
+
+class Cancelled(Finished):
+    """Stopped on request."""
+
+    __slots__ = ()
+
+
+ALL_STATES: tuple[type[State], ...] = (
+    Pending,
+    Scheduled,
+    Retrying,
+    Submitted,
+    Running,
+    Paused,
+    Cancelling,
+    Finished,
+    Success,
+    Cached,
+    Mapped,
+    Skipped,
+    Failed,
+    TriggerFailed,
+    TimedOut,
+    Cancelled,
+)
+
+STATE_TYPES: dict[str, type[State]] = {cls.__name__: cls for cls in ALL_STATES}
+
+
+def state_from_dict(data: dict[str, Any]) -> State:
+    """Rebuild a state (without its result value) from `State.to_dict()` output."""
+    try:
+        cls = STATE_TYPES[data["type"]]
+    except KeyError:
+        raise ValueError(f"Unknown state type in {data!r}") from None
+    created = (
+        datetime.fromisoformat(data["timestamp"]).timestamp() if data.get("timestamp") else None
+    )
+    state = cls.__new__(cls)
+    State.__init__(
+        state,
+        data.get("message"),
+        None,
+        result_location=data.get("result_location"),
+        created=created,
+    )
+    if isinstance(state, Scheduled):
+        start = data.get("start_time")
+        state.start_time = datetime.fromisoformat(start).timestamp() if start else None
+    if isinstance(state, Retrying):
+        state.run_count = int(data.get("run_count", 1))
+    if isinstance(state, Cached):
+        state.cached_at = None
+    if isinstance(state, Mapped):
+        state.map_states = []
+    return state
+
+
+__all__ = [
+    "ALL_STATES",
+    "STATE_TYPES",
+    "Cached",
+    "Cancelled",
+    "Cancelling",
+    "Failed",
+    "Finished",
+    "Mapped",
+    "Paused",
+    "Pending",
+    "Retrying",
+    "Running",
+    "Scheduled",
+    "Skipped",
+    "State",
+    "Submitted",
+    "Success",
+    "TimedOut",
+    "TriggerFailed",
+    "state_from_dict",
+]
