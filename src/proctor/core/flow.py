@@ -76,6 +76,7 @@ class Flow:
         self._reference: list[Node] | None = None
         self._upstream: dict[Node, list[Edge]] = {}
         self._downstream: dict[Node, list[Edge]] = {}
+        self._input_keys: dict[Node, set[str]] = {}
         # Bumped on every graph change, so compiled run plans know when they are stale.
         self.graph_version = 0
         self.compiled_plan: tuple[int, Any] | None = None
@@ -144,12 +145,12 @@ class Flow:
                     f"Task {node.name!r} belongs to flow {node.flow.name!r}, not {self.name!r}."
                 )
         if key is not None:
-            for edge in self._upstream[downstream]:
-                if edge.key == key:
-                    raise FlowDefinitionError(
-                        f"Task {downstream.name!r} already gets argument {key!r} from "
-                        f"{edge.upstream.name!r}."
-                    )
+            keys = self._input_keys.setdefault(downstream, set())
+            if key in keys:
+                raise FlowDefinitionError(
+                    f"Task {downstream.name!r} already gets argument {key!r} from another task."
+                )
+            keys.add(key)
         edge = Edge(upstream, downstream, key, mapped, flatten)
         self.edges.append(edge)
         self._upstream[downstream].append(edge)
@@ -295,6 +296,7 @@ class Flow:
 
     def set_reference_tasks(self, nodes: Iterable[Node | Task]) -> None:
         self._reference = [self._node_of(node) for node in nodes]
+        self.graph_version += 1
 
     def get_tasks(
         self,

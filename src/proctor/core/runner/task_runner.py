@@ -8,17 +8,15 @@ the trigger, set the context, call the function, and build one `Success`.
 from __future__ import annotations
 
 import logging
-import random
 import time
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from proctor.core import signals
 from proctor.core.context import TaskRunContext, current_task_run
-from proctor.core.runner import caching
 from proctor.core.runner.stdout import capture_stdout
 from proctor.core.runner.templates import render
-from proctor.core.runner.timeouts import TaskTimeout, TimeoutExpired, call_with_timeout
+from proctor.core.runner.timeouts import TaskTimeout, TimeoutExpired
 from proctor.core.states import (
     Cached,
     Failed,
@@ -134,6 +132,8 @@ def _call(
 def _invoke(task: Task, inputs: dict[str, Any]) -> Any:
     if task.timeout is None:
         return task.run(**inputs)
+    from proctor.core.runner.timeouts import call_with_timeout
+
     return call_with_timeout(task.run, inputs, task.timeout)
 
 
@@ -153,6 +153,8 @@ def _success(
         else:
             location = store.write(value, **context.template_values())
     if task.cache_for is not None:
+        from proctor.core.runner import caching
+
         caching.save(
             task,
             caching.cache_key(task, context, unit.inputs),
@@ -176,6 +178,8 @@ def _reuse(
         if store.exists(target):
             return Cached(f"Target {target} exists", store.read(target), result_location=target)
         return None
+    from proctor.core.runner import caching
+
     key = caching.cache_key(task, context, unit.inputs)
     record = caching.lookup(task, key, unit.inputs, flow_context.parameters, store)
     if record is None:
@@ -199,6 +203,8 @@ def _retry_or(task: Task, unit: TaskRunUnit, failure: State) -> State:
     else:
         delay = configured
     if task.retry_jitter:
+        import random
+
         delay += random.uniform(0, task.retry_jitter)
     return Retrying(
         f"Retry {unit.run_count} of {task.retries} after: {failure.message}",

@@ -8,7 +8,6 @@ it returns. Either way the task run ends `TimedOut` on time and the flow goes on
 
 from __future__ import annotations
 
-import ctypes
 import threading
 from collections.abc import Callable
 from contextvars import copy_context
@@ -50,6 +49,8 @@ def call_with_timeout(fn: Callable[..., Any], kwargs: dict[str, Any], timeout: f
 
 
 def _interrupt(thread: threading.Thread) -> None:
+    import ctypes
+
     if thread.ident is not None:
         ctypes.pythonapi.PyThreadState_SetAsyncExc(
             ctypes.c_ulong(thread.ident), ctypes.py_object(TaskTimeout)

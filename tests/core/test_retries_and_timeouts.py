@@ -1,0 +1,171 @@
+"""Retries (delay, backoff, jitter, RETRY signal) and timeouts that really stop waiting."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from proctor import Flow, exponential_backoff, signals, task
+from proctor.core.observers import RunObserver
+from proctor.executors import ThreadExecutor
+from proctor.states import Failed, Retrying, TimedOut
+from proctor.triggers import all_finished
+
+
+class RetryTimes(RunObserver):
+    def __init__(self):
+        self.retries = []
+
+    def task_run_state(self, context, change):
+        if isinstance(change.state, Retrying):
+            self.retries.append((change.state.run_count, change.state.start_time, time.time()))
+
+
+def make_flaky(failures: int):
+    attempts = []
+
+    @task(retries=failures, retry_delay=0.05)
+    def flaky():
+        attempts.append(time.monotonic())
+        if len(attempts) <= failures:
+            raise ConnectionError(f"attempt {len(attempts)}")
+        return len(attempts)
+
+    return flaky, attempts
+
+
+def test_retries_until_success():
+    flaky, attempts = make_flaky(2)
+    with Flow("retry") as f:
+        node = flaky()
+    state = f.run()
+    assert state.is_successful()
+    assert state.result[node].result == 3
+    gaps = [b - a for a, b in zip(attempts, attempts[1:], strict=False)]
+    assert all(gap >= 0.05 for gap in gaps)
+
+
+def test_retries_exhausted_keep_the_last_error():
+    attempts = []
+
+    @task(retries=1, retry_delay=0)
+    def always_fails():
+        attempts.append(1)
+        raise ConnectionError("still down")
+
+    with Flow("exhausted") as f:
+        node = always_fails()
+    state = f.run()
+    assert len(attempts) == 2
+    assert isinstance(state.result[node], Failed)
+    assert "still down" in state.result[node].message
+
+
+def test_exponential_backoff_and_jitter_set_the_retry_times():
+    backoff = exponential_backoff(base=0.05, factor=2, max_delay=0.15)
+    assert [backoff(n) for n in (1, 2, 3, 4)] == [0.05, 0.1, 0.15, 0.15]
+
+    @task(retries=3, retry_delay=backoff, retry_jitter=0.02)
+    def unlucky():
+        raise OSError("no")
+
+    with Flow("backoff") as f:
+        unlucky()
+    recorder = RetryTimes()
+    f.run(observers=[recorder])
+    delays = [start - now for _, start, now in recorder.retries]
+    assert [count for count, _, _ in recorder.retries] == [1, 2, 3]
+    for delay, expected in zip(delays, [0.05, 0.1, 0.15], strict=True):
+        assert expected - 0.01 <= delay <= expected + 0.02 + 0.01
+
+
+def test_retry_waits_do_not_block_other_tasks():
+    order = []
+
+    @task(retries=1, retry_delay=0.3)
+    def slow_retry():
+        order.append("retry-attempt")
+        if order.count("retry-attempt") == 1:
+            raise OSError("first")
+        return 1
+
+    @task
+    def other(i):
+        order.append(f"other-{i}")
+
+    with Flow("overlap") as f:
+        slow_retry()
+        other.map([1, 2])
+    assert f.run().is_successful()
+    assert order.index("other-1") < order.index("retry-attempt", 1)
+
+
+def test_retry_signal_reschedules():
+    attempts = []
+
+    @task
+    def polls():
+        attempts.append(1)
+        if len(attempts) < 3:
+            raise signals.RETRY("not ready", start_time=time.time() + 0.01)
+        return "ready"
+
+    with Flow("poll") as f:
+        node = polls()
+    assert f.run().result[node].result == "ready"
+
+
+@pytest.mark.parametrize("executor", [None, ThreadExecutor(2)], ids=["local", "thread"])
+def test_timeout_ends_timed_out_and_downstream_goes_on(executor):
+    @task(timeout=0.5)
+    def stuck():
+        time.sleep(20)
+
+    @task(trigger=all_finished)
+    def after():
+        return "went on"
+
+    with Flow("timeout") as f:
+        hung = stuck()
+        next_step = after(upstream_tasks=[hung])
+    started = time.monotonic()
+    state = f.run(executor=executor)
+    elapsed = time.monotonic() - started
+    assert isinstance(state.result[hung], TimedOut)
+    assert "0.5 seconds" in state.result[hung].message
+    assert state.result[next_step].result == "went on"
+    assert elapsed < 1.5
+
+
+def test_timeout_interrupts_pure_python_loops():
+    progress = []
+
+    @task(timeout=0.2)
+    def spin():
+        while True:
+            progress.append(1)
+            time.sleep(0.01)
+
+    with Flow("spin") as f:
+        spin()
+    f.run()
+    time.sleep(0.1)
+    count = len(progress)
+    time.sleep(0.2)
+    assert len(progress) == count  # the abandoned thread was stopped, not left spinning
+
+
+def test_timeouts_are_retried_when_retries_remain():
+    attempts = []
+
+    @task(timeout=0.2, retries=1)
+    def sometimes_slow():
+        attempts.append(1)
+        if len(attempts) == 1:
+            time.sleep(5)
+        return "fast now"
+
+    with Flow("slow-then-fast") as f:
+        node = sometimes_slow()
+    assert f.run().result[node].result == "fast now"
