@@ -123,7 +123,7 @@ def test_flow_body_mistakes_become_clear_errors():
 
 
 def test_non_json_parameter_default_is_refused_before_anything_runs():
-    with pytest.raises(ParameterError, match="'when'.*not JSON"):
+    with pytest.raises(ParameterError, match=r"'when'.*not JSON"):
         Parameter("when", default=object())
 
 
@@ -193,7 +193,7 @@ def test_nout_unpacking_getitem_and_collections():
     assert state.result[summed].result == 1 + 2 + 10
     assert state.result[keyed].result == 2
     with Flow("no-nout"), pytest.raises(FlowDefinitionError, match="nout"):
-        a, b = add(1)
+        _first, _second = add(1)
 
 
 def test_passing_a_task_instead_of_calling_it_is_explained():

@@ -7,10 +7,20 @@ import threading
 
 import pytest
 
-from proctor import Flow, Parameter, case, flatten, flow, get_run_logger, merge, signals, task
-from proctor import unmapped
-from proctor.executors import LocalExecutor, ThreadExecutor
+from proctor import (
+    Flow,
+    Parameter,
+    case,
+    flatten,
+    flow,
+    get_run_logger,
+    merge,
+    signals,
+    task,
+    unmapped,
+)
 from proctor.core.observers import RunObserver
+from proctor.executors import LocalExecutor, ThreadExecutor
 from proctor.states import (
     Cancelled,
     Failed,
@@ -60,8 +70,7 @@ def test_result_maps_nodes_to_task_states(executor):
     @flow
     def arith(n: int = 2):
         a = inc(n)
-        b = add(a, 10)
-        return b
+        return add(a, 10)
 
     state = arith.run(n=5, executor=executor)
     assert state.is_successful() and isinstance(state, Success)

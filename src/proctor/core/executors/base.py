@@ -41,7 +41,7 @@ class Executor(ABC):
         self.flow_context = flow_context
         self.on_start = on_start
 
-    def shutdown(self) -> None:
+    def shutdown(self) -> None:  # noqa: B027 - an optional hook, not abstract
         """Release what `start` acquired; called once the flow run ends."""
 
     @abstractmethod

@@ -428,9 +428,8 @@ class _Walk:
         plan = self.plan
         results = NodeStates()
         waiting = 0
-        for node, state in zip(plan.nodes, self.states, strict=True):
-            if state is None:
-                state = Pending("Waiting for upstream tasks")
+        for node, reached in zip(plan.nodes, self.states, strict=True):
+            state = Pending("Waiting for upstream tasks") if reached is None else reached
             if not state.is_finished():
                 waiting += 1
             results[node] = state

@@ -26,10 +26,7 @@ def render(
     values = context.template_values()
     values.update(inputs)
     try:
-        if callable(template):
-            rendered = template(**values)
-        else:
-            rendered = template.format(**values)
+        rendered = template(**values) if callable(template) else template.format(**values)
     except KeyError as exc:
         raise ProctorError(
             f"{what} uses {{{exc.args[0]}}}, which is not known; available: "
