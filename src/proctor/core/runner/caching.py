@@ -79,7 +79,7 @@ def save(
     with _lock:
         _memory[key] = record
     if store is not None and result_location is not None:
-        store.with_location(_record_location(key)).write(record.to_dict())
+        store.write_at(_record_location(key), record.to_dict())
 
 
 def _load(store: Result, key: str) -> CacheRecord | None:

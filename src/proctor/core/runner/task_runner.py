@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from proctor.core import signals
 from proctor.core.context import TaskRunContext, current_task_run
+from proctor.core.errors import ProctorError
 from proctor.core.runner.stdout import capture_stdout
 from proctor.core.runner.templates import render
 from proctor.core.runner.timeouts import TaskTimeout, TimeoutExpired
@@ -78,6 +79,10 @@ def run_task(
             if reused is not None:
                 return _finish(task, reused)
         return _finish(task, _call(task, unit, context, flow_context))
+    except ProctorError as exc:
+        # Templates, result stores and caches report user-fixable problems this way; they
+        # fail this task run, never the whole flow run.
+        return _finish(task, Failed(str(exc), exc))
     finally:
         current_task_run.reset(token)
 
@@ -149,7 +154,7 @@ def _success(
     if store is not None and task.checkpoint is not False:
         if task.target is not None:
             target = render(task.target, context, unit.inputs, what=f"target of {task.name!r}")
-            location = store.with_location(target).write(value)
+            location = store.write_at(target, value)
         else:
             location = store.write(value, **context.template_values())
     if task.cache_for is not None:
