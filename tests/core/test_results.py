@@ -274,6 +274,15 @@ def test_with_location_copies_the_rest(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "b" / "t.json").read_text()) == [1]
 
 
+def test_write_at_takes_the_location_literally(make_result: Any) -> None:
+    result = make_result(location="ignored/{task_name}.txt", serializer=TextSerializer())
+    assert result.write_at("runs/{not a field}.txt", "literal") == "runs/{not a field}.txt"
+    assert result.read("runs/{not a field}.txt") == "literal"
+    assert stored_files(result) == ["runs/{not a field}.txt"]
+    with pytest.raises(ResultError, match="non-empty str"):
+        result.write_at("", "x")
+
+
 # -- serializers ----------------------------------------------------------------------------
 
 
@@ -667,6 +676,14 @@ def test_equality_and_hash(tmp_path: Path) -> None:
     assert a != LocalResult(tmp_path, location="x")
     assert a != FSSpecResult(tmp_path.as_uri(), location="x", serializer=JSONSerializer())
     assert len({a, b}) == 1
+
+
+def test_equality_does_not_need_json_options() -> None:
+    session = object()
+    a = FSSpecResult("memory://b", storage_options={"session": session})
+    assert a == FSSpecResult("memory://b", storage_options={"session": session})
+    assert a != FSSpecResult("memory://b")
+    assert isinstance(hash(a), int)
 
 
 def test_repr_is_readable(tmp_path: Path) -> None:

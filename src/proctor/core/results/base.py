@@ -221,6 +221,13 @@ class Result(ABC):
         self._write(location, value)
         return location
 
+    def write_at(self, location: str, value: Any) -> str:
+        """Like `write`, to a location already rendered (taken literally, braces and all)."""
+        if not isinstance(location, str) or not location.strip():
+            raise ResultError(f"A result location must be a non-empty str, got {location!r}.")
+        self._write(location, value)
+        return location
+
     def read(self, location: str) -> Any:
         """Return the value stored at `location`."""
         data = self._read_bytes(location)
@@ -287,16 +294,13 @@ class Result(ABC):
     def _from_dict(cls, data: dict[str, Any]) -> Self:
         """Build an instance from a validated `to_dict` output."""
 
-    def _identity(self) -> tuple[Any, ...]:
-        return (type(self), self.location, json.dumps(self.to_dict(), sort_keys=True))
-
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Result):
             return NotImplemented
-        return self._identity() == other._identity()
+        return type(self) is type(other) and vars(self) == vars(other)
 
     def __hash__(self) -> int:
-        return hash(json.dumps(self.to_dict(), sort_keys=True))
+        return hash((type(self), json.dumps(vars(self), sort_keys=True, default=repr)))
 
     def __repr__(self) -> str:
         args = [f"{k}={v!r}" for k, v in self._repr_items() if v is not None]

@@ -7,6 +7,7 @@ record (expiry and fingerprints) and its value are also written there, so anothe
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import threading
 import time
@@ -79,14 +80,23 @@ def save(
     with _lock:
         _memory[key] = record
     if store is not None and result_location is not None:
-        store.write_at(_record_location(key), record.to_dict())
+        _records(store).write_at(_record_location(key), record.to_dict())
+
+
+def _records(store: Result) -> Result:
+    # Cache records are always JSON, whatever serializer the task's values use.
+    from proctor.core.results import JSONSerializer
+
+    records = copy.copy(store)
+    records.serializer = JSONSerializer()
+    return records
 
 
 def _load(store: Result, key: str) -> CacheRecord | None:
     location = _record_location(key)
     if not store.exists(location):
         return None
-    data = store.read(location)
+    data = _records(store).read(location)
     record = CacheRecord.from_dict(data)
     if record.result_location is None or not store.exists(record.result_location):
         return None

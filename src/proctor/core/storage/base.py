@@ -57,16 +57,20 @@ class Storage(ABC):
         With no name, the file or module must define exactly one flow.
         """
 
+    def _describe(self) -> dict[str, Any]:
+        """`to_dict` without its checks, for comparing and printing."""
+        return self.to_dict()
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Storage):
             return NotImplemented
-        return self.to_dict() == other.to_dict()
+        return self._describe() == other._describe()
 
     def __hash__(self) -> int:
-        return hash(json.dumps(self.to_dict(), sort_keys=True))
+        return hash(json.dumps(self._describe(), sort_keys=True, default=repr))
 
     def __repr__(self) -> str:
-        items = [f"{k}={v!r}" for k, v in self.to_dict().items() if k != "type" and v]
+        items = [f"{k}={v!r}" for k, v in self._describe().items() if k != "type" and v]
         return f"{type(self).__name__}({', '.join(items)})"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import time
@@ -91,6 +90,8 @@ class Git(Storage):
     @property
     def cache_dir(self) -> Path:
         """The folder holding this url and ref's checkouts (one sub-folder per commit)."""
+        import hashlib
+
         key = hashlib.sha256(f"{self.url}\n{self.ref}".encode()).hexdigest()[:24]
         return storage_home() / "git" / key
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
@@ -44,6 +43,8 @@ class Remote(Storage):
     @property
     def cache_file(self) -> Path:
         """Where the downloaded file is kept."""
+        import hashlib
+
         key = hashlib.sha256(self.url.encode()).hexdigest()[:24]
         name = self.url.rstrip("/").rsplit("/", 1)[-1].split("?", 1)[0] or "flow.py"
         return storage_home() / "remote" / key / name
@@ -88,6 +89,9 @@ class Remote(Storage):
 
     def to_dict(self) -> dict[str, Any]:
         check_json(self.storage_options, f"Remote({self.url!r})")
+        return self._describe()
+
+    def _describe(self) -> dict[str, Any]:
         return {
             "type": self.type_name,
             "url": self.url,
