@@ -121,16 +121,26 @@ def _call(
     except TaskTimeout as exc:
         return TimedOut(f"Task {task.name!r} timed out", exc)
     except Exception as exc:
-        logger.error(
-            "Task %s%s failed: %s: %s",
-            unit.slug,
-            "" if unit.map_index is None else f"[{unit.map_index}]",
-            type(exc).__name__,
-            exc,
-            exc_info=exc,
-            extra=_log_extra(context),
-        )
-        return _retry_or(task, unit, Failed(f"{type(exc).__name__}: {exc}", exc))
+        state = _retry_or(task, unit, Failed(f"{type(exc).__name__}: {exc}", exc))
+        where = unit.slug if unit.map_index is None else f"{unit.slug}[{unit.map_index}]"
+        if isinstance(state, Retrying):
+            logger.warning(
+                "Task %s failed, will retry: %s: %s",
+                where,
+                type(exc).__name__,
+                exc,
+                extra=_log_extra(context),
+            )
+        else:
+            logger.error(
+                "Task %s failed: %s: %s",
+                where,
+                type(exc).__name__,
+                exc,
+                exc_info=exc,
+                extra=_log_extra(context),
+            )
+        return state
     return _success(task, unit, context, flow_context, value)
 
 
@@ -239,6 +249,7 @@ def _handle(task: Task, old: State, new: State) -> State:
 
 def _log_extra(context: TaskRunContext) -> dict[str, Any]:
     return {
+        "flow_name": context.flow_run.flow_name,
         "flow_run_id": context.flow_run.flow_run_id,
         "task_slug": context.task_slug,
         "map_index": context.map_index,
