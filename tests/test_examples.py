@@ -22,6 +22,7 @@ def run_example(name: str, cwd: Path, *args: str) -> subprocess.CompletedProcess
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,
     )
 
 

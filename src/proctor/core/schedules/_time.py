@@ -87,6 +87,16 @@ def pick_timezone(value: object, *dates: datetime | None) -> ZoneInfo:
     return UTC_ZONE
 
 
+def utc(dt: datetime) -> datetime:
+    """The same instant in UTC.
+
+    Compare aware datetimes through this: Python compares two datetimes that share a
+    tzinfo by their wall-clock fields, ignoring `fold`, so 02:30 CEST and the later
+    02:30 CET of a fall-back night would compare equal.
+    """
+    return dt.astimezone(UTC)
+
+
 def normalize(dt: datetime) -> datetime:
     """Map an aware datetime to a real wall-clock time of its own zone.
 

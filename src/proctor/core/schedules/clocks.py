@@ -23,8 +23,8 @@ from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from cronsim import CronSim, CronSimError
+from dateutil.rrule import DAILY, HOURLY, MINUTELY, SECONDLY, WEEKLY, rruleset, rrulestr
 from dateutil.rrule import rrule as RRule
-from dateutil.rrule import rruleset, rrulestr
 
 from proctor.core.errors import ScheduleError
 from proctor.core.schedules._payload import check_keys, list_field, payload_type
@@ -42,6 +42,7 @@ from proctor.core.schedules._time import (
     normalize,
     pick_timezone,
     resolve_timezone,
+    utc,
     zone_of,
 )
 
@@ -113,7 +114,7 @@ class Clock(ABC):
         if (
             self._start_date is not None
             and self._end_date is not None
-            and self._end_date < self._start_date
+            and utc(self._end_date) < utc(self._start_date)
         ):
             raise ScheduleError(
                 f"end_date {self._end_date.isoformat()} is before start_date "
@@ -156,25 +157,25 @@ class Clock(ABC):
 
         A naive `after` is read as wall-clock time in the clock's zone.
         """
-        after = as_aware(after, self._timezone, "after")
-        start, end = self._start_date, self._end_date
-        lower = after
-        if start is not None and start > after:
-            lower = start - _ONE_MICROSECOND
-        last: datetime | None = None
+        lower = utc(as_aware(after, self._timezone, "after"))
+        if self._start_date is not None and utc(self._start_date) > lower:
+            lower = utc(self._start_date) - _ONE_MICROSECOND
+        end = None if self._end_date is None else utc(self._end_date)
         for candidate in self._candidates(lower):
-            if candidate <= lower or (last is not None and candidate <= last):
-                continue
-            if end is not None and candidate > end:
+            moment = utc(candidate)
+            if moment <= lower:
+                continue  # before the window, or a repeat of a time already yielded
+            if end is not None and moment > end:
                 return
-            last = candidate
+            lower = moment
             yield candidate
 
     @abstractmethod
     def _candidates(self, lower: datetime) -> Iterator[datetime]:
         """Yield times in the clock's zone, increasing, covering everything after `lower`.
 
-        May also yield some times at or before `lower`; `times` drops them.
+        `lower` is in UTC. May also yield some times at or before `lower`, or repeats;
+        `times` drops them.
         """
 
     # -- serialisation ----------------------------------------------------------------
@@ -278,14 +279,8 @@ class IntervalClock(Clock):
         )
         self._interval = delta
         self._wall_clock = is_whole_days(delta)
-        if isinstance(start_date, datetime) and start_date.tzinfo is None:
-            anchor_wall = start_date
-        elif self._start_date is not None:
-            anchor_wall = self._start_date.replace(tzinfo=None)
-        else:
-            anchor_wall = datetime(2020, 1, 1)
-        self._anchor_wall = anchor_wall.replace(fold=0)
-        self._anchor = self._start_date or localize(self._anchor_wall, zone)
+        self._anchor = self._start_date or localize(datetime(2020, 1, 1), zone)
+        self._anchor_wall = self._anchor.replace(tzinfo=None, fold=0)
 
     @property
     def interval(self) -> timedelta:
@@ -453,6 +448,15 @@ _RRULE_EXAMPLE = "'DTSTART:20240101T090000\\nRRULE:FREQ=WEEKLY;BYDAY=MO,WE,FR'"
 # Naive rule times are compared with wall-clock times, which differ from instants by
 # at most the zone's DST change; look back this far to be safe.
 _RRULE_SLACK = timedelta(hours=3)
+# dateutil walks a rule from its DTSTART; rules with a fixed-length period are moved
+# forward by whole periods first (see `_narrow_rule`).
+_RRULE_PERIODS = {
+    WEEKLY: timedelta(weeks=1),
+    DAILY: timedelta(days=1),
+    HOURLY: timedelta(hours=1),
+    MINUTELY: timedelta(minutes=1),
+    SECONDLY: timedelta(seconds=1),
+}
 
 
 def _private(obj: object, name: str) -> Any:
@@ -526,6 +530,43 @@ def _parse_rrule(text: str, default_start: datetime) -> tuple[rruleset, list[str
     return rule, zones, awareness == {True}
 
 
+def _narrow_rule(rule: RRule, query: datetime) -> RRule:
+    """An equivalent rule for times after `query`, which is cheaper to iterate.
+
+    Moving DTSTART forward by whole periods (to before `query`) keeps every occurrence
+    after the new DTSTART: the period grid stays put and the BY* defaults taken from
+    DTSTART do not change. Rules with COUNT are left alone, since their occurrences are
+    counted from DTSTART.
+    """
+    if _private(rule, "_count") is not None:
+        return rule
+    dtstart: datetime = _private(rule, "_dtstart")
+    if dtstart.tzinfo is not None:
+        query = query.astimezone(dtstart.tzinfo)
+    period = _RRULE_PERIODS.get(_private(rule, "_freq"))
+    if period is None:  # months and years: few occurrences, nothing to gain
+        return rule
+    step = period * int(_private(rule, "_interval"))
+    skip = (query.replace(tzinfo=None) - dtstart.replace(tzinfo=None)) // step - 1
+    if skip <= 0:
+        return rule
+    # Aware + timedelta is wall-clock arithmetic, which is how dateutil steps too.
+    return rule.replace(dtstart=dtstart + skip * step)
+
+
+def _narrow_set(rules: rruleset, query: datetime) -> rruleset:
+    narrowed = rruleset()
+    for rule in _private(rules, "_rrule"):
+        narrowed.rrule(_narrow_rule(rule, query))
+    for rule in _private(rules, "_exrule"):
+        narrowed.exrule(_narrow_rule(rule, query))
+    for moment in _private(rules, "_rdate"):
+        narrowed.rdate(moment)
+    for moment in _private(rules, "_exdate"):
+        narrowed.exdate(moment)
+    return narrowed
+
+
 class RRuleClock(Clock):
     """Fires on an RFC 5545 recurrence rule (evaluated by dateutil).
 
@@ -591,11 +632,12 @@ class RRuleClock(Clock):
     def _candidates(self, lower: datetime) -> Iterator[datetime]:
         zone = self._timezone
         if self._aware:
-            for moment in self._rule.xafter(lower - _RRULE_SLACK):
+            query = lower - _RRULE_SLACK
+            for moment in _narrow_set(self._rule, query).xafter(query):
                 yield normalize(moment).astimezone(zone)
         else:
-            lower_wall = lower.astimezone(zone).replace(tzinfo=None, fold=0)
-            for naive in self._rule.xafter(lower_wall - _RRULE_SLACK):
+            query = lower.astimezone(zone).replace(tzinfo=None, fold=0) - _RRULE_SLACK
+            for naive in _narrow_set(self._rule, query).xafter(query):
                 yield localize(naive, zone)
 
     def _spec(self) -> dict[str, Any]:
@@ -639,7 +681,9 @@ class DatesClock(Clock):
             if not isinstance(value, datetime):
                 raise ScheduleError(f"DatesClock dates must be datetimes, got {value!r}.")
         zone = pick_timezone(timezone, *given)
-        moments = sorted({as_aware(value, zone, "DatesClock date") for value in given})
+        by_instant = {utc(moment): moment for moment in (as_aware(v, zone, "date") for v in given)}
+        self._keys = sorted(by_instant)
+        moments = [by_instant[key] for key in self._keys]
         super().__init__(
             timezone=zone,
             start_date=moments[0],
@@ -654,7 +698,7 @@ class DatesClock(Clock):
         return list(self._dates)
 
     def _candidates(self, lower: datetime) -> Iterator[datetime]:
-        yield from self._dates[bisect.bisect_right(self._dates, lower) :]
+        yield from self._dates[bisect.bisect_right(self._keys, utc(lower)) :]
 
     def _spec(self) -> dict[str, Any]:
         return {"dates": [value.isoformat() for value in self._dates]}

@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 from proctor.core.errors import ScheduleError
 from proctor.core.schedules._payload import check_keys, payload_type
-from proctor.core.schedules._time import datetime_from_json, time_from_json
+from proctor.core.schedules._time import datetime_from_json, time_from_json, utc
 
 __all__ = [
     "AtTime",
@@ -108,13 +108,17 @@ def _check_datetime(value: object, what: str) -> datetime:
     return value
 
 
-def _comparable(dt: datetime, reference: datetime) -> datetime:
-    """Make `dt` comparable with `reference`: naive references mean local wall time."""
+def _key(dt: datetime, reference: datetime) -> datetime:
+    """A comparison key for `dt` against `reference`.
+
+    Naive references mean local wall-clock time; aware ones mean instants, compared in
+    UTC (Python compares datetimes sharing a tzinfo by wall time, ignoring `fold`).
+    """
     if reference.tzinfo is None:
         return dt.replace(tzinfo=None)
     if dt.tzinfo is None:
-        return dt.replace(tzinfo=reference.tzinfo)
-    return dt
+        dt = dt.replace(tzinfo=reference.tzinfo)
+    return utc(dt)
 
 
 # -- filters without parameters ----------------------------------------------------------
@@ -284,13 +288,14 @@ class BetweenDatetimes(Filter):
                 f"between_datetimes bounds {start!r} and {end!r} must both be naive "
                 "or both timezone-aware."
             )
-        if start > end:
+        if _key(start, start) > _key(end, end):
             raise ScheduleError(
                 f"between_datetimes start {start.isoformat()} is after end {end.isoformat()}."
             )
 
     def __call__(self, dt: datetime) -> bool:
-        return self.start <= _comparable(dt, self.start) <= self.end
+        key = _key(dt, self.start)
+        return _key(self.start, self.start) <= key <= _key(self.end, self.end)
 
     def _params(self) -> dict[str, Any]:
         return {"start": self.start.isoformat(), "end": self.end.isoformat()}
@@ -338,7 +343,7 @@ class OnDatetime(Filter):
         _check_datetime(self.dt, "on_datetime")
 
     def __call__(self, dt: datetime) -> bool:
-        return _comparable(dt, self.dt) == self.dt
+        return _key(dt, self.dt) == _key(self.dt, self.dt)
 
     def _params(self) -> dict[str, Any]:
         return {"dt": self.dt.isoformat()}
