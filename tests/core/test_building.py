@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from proctor import Flow, Parameter, Task, flow, task
+from proctor import Flow, Parameter, Task, flow, task, unmapped
 from proctor.core.errors import FlowDefinitionError, ParameterError
 
 
@@ -194,6 +194,11 @@ def test_nout_unpacking_getitem_and_collections():
     assert state.result[keyed].result == 2
     with Flow("no-nout"), pytest.raises(FlowDefinitionError, match="nout"):
         _first, _second = add(1)
+
+
+def test_map_needs_something_to_map_over():
+    with Flow("nothing-to-map"), pytest.raises(FlowDefinitionError, match="map over"):
+        add.map(unmapped(1), y=unmapped(2))
 
 
 def test_passing_a_task_instead_of_calling_it_is_explained():

@@ -168,6 +168,11 @@ class Flow:
     ) -> Node:
         """Add a node for `task` fed by `inputs` (values, nodes, `unmapped`, `flatten`)."""
         resolved = {key: self._resolve_input(task, key, value) for key, value in inputs.items()}
+        if mapped and all(isinstance(value, unmapped) for value in resolved.values()):
+            raise FlowDefinitionError(
+                f"{task.name}.map() needs at least one argument to map over; every argument "
+                "is unmapped (or there are none). Call the task instead of mapping it."
+            )
         order_only = [self._as_node(task, item, "upstream_tasks") for item in upstream_tasks or ()]
         node = self.add_node(task, mapped=mapped)
         for key, value in resolved.items():
