@@ -44,16 +44,30 @@ def is_utc(zone: tzinfo) -> bool:
     return zone.utcoffset(None) == timedelta(0) and zone.tzname(None) in {"UTC", "Z"}
 
 
+def describe_zone(zone: tzinfo) -> str:
+    """A readable name for a tzinfo in error messages, e.g. "'UTC+02:00'"."""
+    try:
+        name = zone.tzname(None)
+    except (NotImplementedError, TypeError, ValueError):
+        name = None
+    return repr(name) if name else repr(zone)
+
+
 def resolve_timezone(value: object) -> ZoneInfo:
     """Turn a zone name or tzinfo into a ZoneInfo, or raise ScheduleError naming it."""
     if isinstance(value, ZoneInfo):
+        if value.key is None:  # built with ZoneInfo.from_file
+            raise ScheduleError(
+                f"Time zone {value!r} has no IANA name, so a schedule using it could not be "
+                f"stored; pass {_ZONE_EXAMPLES}."
+            )
         return value
     if isinstance(value, tzinfo):
         if is_utc(value):
             return UTC_ZONE
         raise ScheduleError(
-            f"Time zone {value!r} has no IANA name, so a schedule using it could not be "
-            f"stored; pass {_ZONE_EXAMPLES}."
+            f"Time zone {describe_zone(value)} has no IANA name, so a schedule using it "
+            f"could not be stored; pass {_ZONE_EXAMPLES}."
         )
     if not isinstance(value, str):
         raise ScheduleError(f"Time zone must be {_ZONE_EXAMPLES}, got {value!r}.")
@@ -71,7 +85,7 @@ def zone_of(dt: datetime | None) -> ZoneInfo | None:
     if dt is None or dt.tzinfo is None:
         return None
     if isinstance(dt.tzinfo, ZoneInfo):
-        return dt.tzinfo
+        return dt.tzinfo if dt.tzinfo.key is not None else None
     return UTC_ZONE if is_utc(dt.tzinfo) else None
 
 

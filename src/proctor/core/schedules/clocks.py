@@ -34,6 +34,7 @@ from proctor.core.schedules._time import (
     coerce_interval,
     datetime_from_json,
     datetime_to_json,
+    describe_zone,
     interval_to_json,
     is_utc,
     is_whole_days,
@@ -474,7 +475,8 @@ def _rrule_object_text(
     zone = zone_of(dtstart)
     if zone is None:
         raise ScheduleError(
-            f"rrule DTSTART {dtstart!r} uses a time zone without an IANA name; "
+            f"rrule DTSTART {dtstart.isoformat()} uses the time zone "
+            f"{describe_zone(dtstart.tzinfo)}, which has no IANA name; "
             "use a zoneinfo.ZoneInfo such as ZoneInfo('Europe/Berlin'), or a naive DTSTART "
             "with RRuleClock(..., timezone='Europe/Berlin')."
         )
