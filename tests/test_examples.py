@@ -67,3 +67,23 @@ def test_persisted_results_example_writes_json_files(tmp_path):
     assert run_example("persisted_results.py", tmp_path).returncode == 0
     saved = tmp_path / "results" / "persisted_results" / "sales" / "north-2.json"
     assert saved.read_text() == '{"store": 3, "total": 1111}'
+
+
+@pytest.mark.parametrize("name", ["etl.py", "branching.py", "persisted_results.py"])
+def test_example_runs_with_run_local(name, tmp_path):
+    import json
+
+    env = {**os.environ, "EXAMPLE_RESULTS_DIR": str(tmp_path / "results")}
+    completed = subprocess.run(
+        [sys.executable, "-m", "proctor", "run-local", str(EXAMPLES / name), "--json"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    report = json.loads(completed.stdout)
+    assert report["state"] == "Success"
+    assert all(task["state"] in {"Success", "Mapped", "Skipped"} for task in report["tasks"])
