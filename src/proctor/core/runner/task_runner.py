@@ -117,11 +117,11 @@ def _call(
     except signals.ProctorSignal as signal:
         return signal.to_state()
     except TimeoutExpired as exc:
-        return _retry_or(task, unit, TimedOut(str(exc), exc))
+        return retry_or_fail(task, unit, TimedOut(str(exc), exc))
     except TaskTimeout as exc:
         return TimedOut(f"Task {task.name!r} timed out", exc)
     except Exception as exc:
-        state = _retry_or(task, unit, Failed(f"{type(exc).__name__}: {exc}", exc))
+        state = retry_or_fail(task, unit, Failed(f"{type(exc).__name__}: {exc}", exc))
         where = unit.slug if unit.map_index is None else f"{unit.slug}[{unit.map_index}]"
         if isinstance(state, Retrying):
             logger.warning(
@@ -207,7 +207,8 @@ def _reuse(
     )
 
 
-def _retry_or(task: Task, unit: TaskRunUnit, failure: State) -> State:
+def retry_or_fail(task: Task, unit: TaskRunUnit, failure: State) -> State:
+    """`Retrying` at the next retry time while retries remain, else `failure` itself."""
     if unit.run_count > task.retries:
         return failure
     configured = task.retry_delay
@@ -256,4 +257,4 @@ def _log_extra(context: TaskRunContext) -> dict[str, Any]:
     }
 
 
-__all__ = ["run_task"]
+__all__ = ["retry_or_fail", "run_task"]
