@@ -1,32 +1,6 @@
-"""Result persistence: where task outputs are written, and in what format.
+"""Public import path for `proctor.core.results`: `from proctor.results import ...`."""
 
-See `proctor.core.results` and docs/results-and-storage.md.
-"""
+from proctor.core import results as _source
+from proctor.core.results import *  # noqa: F403
 
-from __future__ import annotations
-
-from proctor.core.results import (
-    DEFAULT_LOCATION,
-    FSSpecResult,
-    JSONSerializer,
-    LocalResult,
-    PickleSerializer,
-    Result,
-    Serializer,
-    TextSerializer,
-    result_from_dict,
-    serializer_from_name,
-)
-
-__all__ = [
-    "DEFAULT_LOCATION",
-    "FSSpecResult",
-    "JSONSerializer",
-    "LocalResult",
-    "PickleSerializer",
-    "Result",
-    "Serializer",
-    "TextSerializer",
-    "result_from_dict",
-    "serializer_from_name",
-]
+__all__ = list(_source.__all__)

@@ -1,10 +1,6 @@
-"""Flow storage: where agents find a flow's code.
+"""Public import path for `proctor.core.storage`: `from proctor.storage import ...`."""
 
-See `proctor.core.storage` and docs/results-and-storage.md.
-"""
+from proctor.core import storage as _source
+from proctor.core.storage import *  # noqa: F403
 
-from __future__ import annotations
-
-from proctor.core.storage import Git, Local, Module, Remote, Storage, storage_from_dict
-
-__all__ = ["Git", "Local", "Module", "Remote", "Storage", "storage_from_dict"]
+__all__ = list(_source.__all__)
