@@ -23,7 +23,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests examples benchmarks
 
 typecheck: $(STAMP)
-	$(BIN)/mypy src/proctor/core src/proctor/__init__.py src/proctor/cli src/proctor/__main__.py
+	$(BIN)/mypy src/proctor
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py map 10000

@@ -12,9 +12,9 @@ from typing import Annotated
 
 import typer
 
-from proctor.cli import run_local
+from proctor.cli import flows, projects, run_local, runs, server
 
-COMMANDS = (run_local,)
+COMMANDS = (run_local, server, projects, flows, runs)
 
 app = typer.Typer(
     name="proctor",

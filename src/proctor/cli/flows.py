@@ -1,0 +1,113 @@
+"""`proctor flows ls|show`: the flows registered with the server."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from proctor.cli.remote import (
+    ApiUrlOption,
+    JsonOption,
+    api_call,
+    make_client,
+    page_hint,
+    print_fields,
+    print_json,
+    print_table,
+    when,
+)
+
+flows_app = typer.Typer(
+    name="flows", help="List and inspect registered flows.", no_args_is_help=True
+)
+
+
+@flows_app.command("ls")
+def list_flows(
+    project: Annotated[str | None, typer.Option("--project", help="Only this project.")] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", "-s", help="Only names containing this text.")
+    ] = None,
+    all_versions: Annotated[
+        bool, typer.Option("--all", help="Include archived (older) versions.")
+    ] = False,
+    first: Annotated[int, typer.Option("--first", "-n", min=1, help="How many.")] = 50,
+    after: Annotated[str | None, typer.Option("--after", help="Page cursor.")] = None,
+    api_url: ApiUrlOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """List flows (the newest version of each, unless --all)."""
+    with api_call(), make_client(api_url) as client:
+        page = client.list_flows(
+            project=project, search=search, include_archived=all_versions, first=first, after=after
+        )
+    if json_output:
+        print_json(page)
+        return
+    print_table(
+        None,
+        ["NAME", "VERSION", "PROJECT", "ID", "SCHEDULE", "REGISTERED"],
+        [
+            (
+                flow.name + (" (archived)" if flow.archived else ""),
+                flow.version,
+                flow.project_name or flow.project_id or "",
+                flow.id,
+                ("on" if flow.schedule_active else "off") if flow.schedule else "-",
+                when(flow.created),
+            )
+            for flow in page.items
+        ],
+    )
+    page_hint(page.has_next_page, page.end_cursor, len(page.items), page.total_count)
+
+
+@flows_app.command("show")
+def show(
+    flow_id: Annotated[str, typer.Argument(metavar="FLOW_ID", help="The flow's id.")],
+    api_url: ApiUrlOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Show one flow version: its tasks, parameters and schedule."""
+    with api_call(), make_client(api_url) as client:
+        flow = client.get_flow(flow_id)
+    if json_output:
+        print_json(flow)
+        return
+    parameters = ", ".join(sorted(flow.parameter_schema.get("properties", {}))) or "-"
+    print_fields(
+        [
+            ("name", flow.name),
+            ("id", flow.id),
+            ("version", flow.version),
+            ("project", flow.project_name or flow.project_id),
+            ("archived", "yes" if flow.archived else "no"),
+            ("labels", ", ".join(flow.labels) or "-"),
+            ("parameters", parameters),
+            (
+                "schedule",
+                ("active" if flow.schedule_active else "paused") if flow.schedule else "-",
+            ),
+            ("registered", when(flow.created)),
+            ("description", flow.description),
+        ]
+    )
+    if flow.tasks:
+        print_table(
+            "tasks",
+            ["SLUG", "NAME", "MAPPED", "RETRIES", "TRIGGER"],
+            [
+                (task.slug, task.name, "yes" if task.mapped else "", task.retries, task.trigger)
+                for task in flow.tasks
+                if not task.is_parameter
+            ],
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add `flows` to the CLI."""
+    app.add_typer(flows_app)
+
+
+__all__ = ["register"]

@@ -1,0 +1,170 @@
+"""What every command that talks to a server shares: the client, errors, `--json` output.
+
+A command body runs inside `api_call()`, which turns the client's errors into one clear
+line and the exit code scripts rely on: 2 when the request itself was wrong (unknown id,
+invalid input: the user can fix it), 1 when the server failed or could not be reached.
+Output is either a rich table for people or, with `--json`, one JSON document on stdout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from proctor.cli.output import EXIT_USER_ERROR, print_error
+
+if TYPE_CHECKING:
+    from proctor.client import Client
+
+EXIT_SERVER_ERROR = 1
+
+ApiUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--api-url",
+        envvar="PROCTOR_API_URL",
+        help="URL of the Proctor server.",
+        show_default="http://127.0.0.1:4200",
+    ),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document on stdout instead of a table.")
+]
+
+
+def make_client(api_url: str | None) -> Client:
+    from proctor.client import Client
+
+    return Client(api_url)
+
+
+@contextlib.contextmanager
+def api_call() -> Iterator[None]:
+    """Translate client errors into one line on stderr and the right exit code."""
+    from proctor.client import USER_ERROR_CODES, GraphQLError, ProctorClientError
+
+    try:
+        yield
+    except GraphQLError as error:
+        print_error(error.message)
+        raise typer.Exit(
+            EXIT_USER_ERROR if error.code in USER_ERROR_CODES else EXIT_SERVER_ERROR
+        ) from None
+    except ProctorClientError as error:
+        print_error(str(error))
+        raise typer.Exit(EXIT_SERVER_ERROR) from None
+
+
+def print_json(value: Any) -> None:
+    """One JSON document on stdout (models, lists of models, or plain data)."""
+    sys.stdout.write(json.dumps(_plain(value), indent=2, default=str) + "\n")
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+def when(value: datetime | None) -> str:
+    """A timestamp as people read it in a table: local time, to the second."""
+    if value is None:
+        return "-"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+STATE_STYLES = {
+    "Success": "green",
+    "Cached": "green",
+    "Mapped": "green",
+    "Skipped": "dim green",
+    "Failed": "red",
+    "TriggerFailed": "red",
+    "TimedOut": "red",
+    "Cancelled": "yellow",
+    "Cancelling": "yellow",
+    "Running": "cyan",
+    "Submitted": "blue",
+    "Scheduled": "blue",
+    "Retrying": "magenta",
+    "Paused": "yellow",
+}
+
+
+def styled_state(state: str) -> str:
+    from rich.markup import escape
+
+    style = STATE_STYLES.get(state)
+    return Markup(f"[{style}]{state}[/]" if style else escape(state))
+
+
+def print_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """A table on stdout (what people asked for: not progress, so not stderr)."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=title, show_edge=False, header_style="bold")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(cell if _is_markup(cell) else escape(str(cell)) for cell in row))
+    Console(file=sys.stdout, soft_wrap=False).print(table)
+
+
+class Markup(str):
+    """A table cell that is already rich markup (not escaped)."""
+
+
+def _is_markup(cell: Any) -> bool:
+    return isinstance(cell, Markup)
+
+
+def print_fields(fields: Sequence[tuple[str, Any]]) -> None:
+    """`name: value` lines for one object."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    console = Console(file=sys.stdout, soft_wrap=True, highlight=False)
+    width = max(len(name) for name, _ in fields)
+    for name, value in fields:
+        shown = value if _is_markup(value) else escape(str(value if value is not None else "-"))
+        console.print(f"[bold]{name.ljust(width)}[/]  {shown}")
+
+
+def page_hint(has_next: bool, cursor: str | None, shown: int, total: int | None) -> None:
+    """Tell people there is more, on stderr (so `--json` output stays clean)."""
+    if has_next and cursor:
+        of = f" of {total}" if total is not None else ""
+        print(
+            f"showing {shown}{of}; more with --after {cursor}",
+            file=sys.stderr,
+        )
+
+
+__all__ = [
+    "EXIT_SERVER_ERROR",
+    "ApiUrlOption",
+    "JsonOption",
+    "Markup",
+    "api_call",
+    "make_client",
+    "page_hint",
+    "print_fields",
+    "print_json",
+    "print_table",
+    "styled_state",
+    "when",
+]

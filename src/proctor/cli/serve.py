@@ -1,0 +1,70 @@
+"""Running the server process: uvicorn around `create_app`, announcing the ready URL.
+
+The URL is printed only once uvicorn has bound its socket *and* the app's start-up
+(database connection and migrations) finished, so "printed" means "ready": tests and
+scripts wait for that line instead of polling. With port 0, the line has the real port.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import webbrowser
+
+READY_PREFIX = "Proctor server ready at "
+
+
+def _bound_url(server: object, host: str) -> str:
+    sockets = [sock for s in getattr(server, "servers", []) for sock in s.sockets]
+    port = sockets[0].getsockname()[1] if sockets else 0
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def serve(*, open_browser: bool, log_level: str = "warning") -> int:
+    """Run until interrupted; the exit code of the process."""
+    import uvicorn
+
+    from proctor.server.app import create_app
+    from proctor.settings import get_settings
+
+    settings = get_settings()
+    app = create_app(settings)
+    config = uvicorn.Config(
+        app,
+        host=settings.server.host,
+        port=settings.server.port,
+        log_level=log_level,
+        lifespan="on",
+        ws="websockets-sansio",
+        proxy_headers=False,
+        server_header=False,
+    )
+    server = uvicorn.Server(config)
+
+    async def announce() -> None:
+        while not server.started:
+            if server.should_exit:
+                return
+            await asyncio.sleep(0.01)
+        url = _bound_url(server, settings.server.host)
+        print(f"{READY_PREFIX}{url} (GraphQL: {url}/graphql)", flush=True)
+        if open_browser:
+            webbrowser.open(url)
+
+    async def main() -> bool:
+        watcher = asyncio.create_task(announce())
+        try:
+            await server.serve()
+        finally:
+            watcher.cancel()
+        return server.started
+
+    started = asyncio.run(main())
+    if not started:
+        print("Proctor server did not start (see the error above)", file=sys.stderr)
+        return 1
+    return 0
+
+
+__all__ = ["READY_PREFIX", "serve"]

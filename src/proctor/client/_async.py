@@ -1,0 +1,300 @@
+"""`AsyncClient`: the asyncio client of the Proctor server's GraphQL API."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Any, TypeVar
+
+import httpx
+
+from proctor.client import _operations as ops
+from proctor.client._config import resolve_config
+from proctor.client._errors import ServerUnavailable
+from proctor.client._models import (
+    Agent,
+    Flow,
+    FlowRun,
+    FlowRunStateChange,
+    LogEntry,
+    LogRecord,
+    Page,
+    Project,
+    RegisterResult,
+    RunCount,
+    TaskRun,
+    TaskRunStateChange,
+    TransitionResult,
+)
+from proctor.client._retry import RetryPolicy
+from proctor.client._wire import Operation, RetryableStatus, decode, status_error
+
+T = TypeVar("T")
+
+
+class AsyncClient:
+    """Talks to a Proctor server; use as `async with AsyncClient() as client: ...`.
+
+    `api_url` defaults to `PROCTOR_API_URL` (http://127.0.0.1:4200). `transport` is any
+    httpx async transport (`httpx.ASGITransport(app)` for an in-process server). Failures
+    raise `ProctorClientError` subclasses; see `proctor.client` for which calls retry.
+    """
+
+    def __init__(
+        self,
+        api_url: str | None = None,
+        *,
+        api_key: str | None = None,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.config = resolve_config(api_url, api_key, timeout, retry)
+        self._http = httpx.AsyncClient(
+            transport=transport,
+            timeout=self.config.timeout,
+            headers=self.config.headers(),
+        )
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # -- the exchange ----------------------------------------------------------------
+
+    async def execute(self, operation: Operation[T]) -> T:
+        """Send one operation, retrying as its `idempotent` flag allows."""
+        body = operation.body()
+        delays = self.config.retry.delays()
+        url = self.config.graphql_url
+        while True:
+            try:
+                response = await self._http.post(url, content=body)
+                return operation.parse(decode(response))
+            except RetryableStatus as error:
+                if not operation.idempotent or (delay := next(delays, None)) is None:
+                    if error.response.status_code == 500:
+                        raise status_error(error.response) from None
+                    status = error.response.status_code
+                    raise ServerUnavailable(self.config.api_url, f"HTTP {status}") from None
+            except httpx.TransportError as error:
+                retry = self.config.retry.should_retry(error, idempotent=operation.idempotent)
+                if not retry or (delay := next(delays, None)) is None:
+                    raise ServerUnavailable(self.config.api_url, type(error).__name__) from None
+            await asyncio.sleep(delay)
+
+    async def query(self, document: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Run any GraphQL document; returns its `data` (queries are retried)."""
+        return await self.execute(Operation(document, variables or {}, idempotent=True))
+
+    # -- projects ----------------------------------------------------------------------
+
+    async def create_project(self, name: str, description: str | None = None) -> Project:
+        return await self.execute(ops.create_project(name, description))
+
+    async def list_projects(self) -> list[Project]:
+        return await self.execute(ops.list_projects())
+
+    async def delete_project(self, project_id: str) -> bool:
+        return await self.execute(ops.delete_project(project_id))
+
+    # -- flows -------------------------------------------------------------------------
+
+    async def register_flow(
+        self,
+        project: str,
+        spec: dict[str, Any],
+        *,
+        storage: dict[str, Any] | None = None,
+        labels: Sequence[str] | None = None,
+        archive_previous: bool = True,
+        create_project: bool = False,
+    ) -> RegisterResult:
+        return await self.execute(
+            ops.register_flow(
+                project,
+                spec,
+                storage=storage,
+                labels=labels,
+                archive_previous=archive_previous,
+                create_project=create_project,
+            )
+        )
+
+    async def get_flow(self, flow_id: str) -> Flow:
+        return await self.execute(ops.get_flow(flow_id))
+
+    async def list_flows(
+        self,
+        *,
+        project: str | None = None,
+        name: str | None = None,
+        search: str | None = None,
+        include_archived: bool = False,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Page[Flow]:
+        return await self.execute(
+            ops.list_flows(
+                project=project,
+                name=name,
+                search=search,
+                include_archived=include_archived,
+                first=first,
+                after=after,
+            )
+        )
+
+    async def archive_flow(self, flow_id: str) -> Flow:
+        return await self.execute(ops.archive_flow(flow_id))
+
+    async def set_schedule_active(self, flow_id: str, active: bool) -> Flow:
+        return await self.execute(ops.set_schedule_active(flow_id, active))
+
+    # -- flow runs ---------------------------------------------------------------------
+
+    async def create_flow_run(
+        self,
+        flow_id: str | None = None,
+        *,
+        project: str | None = None,
+        flow_name: str | None = None,
+        parameters: dict[str, Any] | None = None,
+        scheduled_start_time: datetime | None = None,
+        labels: Sequence[str] | None = None,
+        idempotency_key: str | None = None,
+        name: str | None = None,
+    ) -> FlowRun:
+        return await self.execute(
+            ops.create_flow_run(
+                flow_id=flow_id,
+                project=project,
+                flow_name=flow_name,
+                parameters=parameters,
+                scheduled_start_time=scheduled_start_time,
+                labels=labels,
+                idempotency_key=idempotency_key,
+                name=name,
+            )
+        )
+
+    async def get_flow_run(self, flow_run_id: str) -> FlowRun:
+        return await self.execute(ops.get_flow_run(flow_run_id))
+
+    async def list_flow_runs(
+        self,
+        *,
+        flow_id: str | None = None,
+        flow_group_id: str | None = None,
+        project: str | None = None,
+        states: Sequence[str] | None = None,
+        scheduled_before: datetime | None = None,
+        scheduled_after: datetime | None = None,
+        order_by: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Page[FlowRun]:
+        return await self.execute(
+            ops.list_flow_runs(
+                flow_id=flow_id,
+                flow_group_id=flow_group_id,
+                project=project,
+                states=states,
+                scheduled_before=scheduled_before,
+                scheduled_after=scheduled_after,
+                order_by=order_by,
+                first=first,
+                after=after,
+            )
+        )
+
+    async def set_flow_run_states(
+        self, changes: Iterable[FlowRunStateChange]
+    ) -> list[TransitionResult]:
+        return await self.execute(ops.set_flow_run_states(changes))
+
+    async def set_task_run_states(
+        self, changes: Iterable[TaskRunStateChange]
+    ) -> list[TransitionResult]:
+        return await self.execute(ops.set_task_run_states(changes))
+
+    async def create_task_runs(
+        self, flow_run_id: str, items: Iterable[tuple[str, int]]
+    ) -> list[TaskRun]:
+        return await self.execute(ops.create_task_runs(flow_run_id, items))
+
+    async def list_task_runs(
+        self,
+        flow_run_id: str,
+        *,
+        task_slug: str | None = None,
+        states: Sequence[str] | None = None,
+        map_index: int | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Page[TaskRun]:
+        return await self.execute(
+            ops.list_task_runs(
+                flow_run_id,
+                task_slug=task_slug,
+                states=states,
+                map_index=map_index,
+                first=first,
+                after=after,
+            )
+        )
+
+    async def cancel_flow_run(self, flow_run_id: str) -> FlowRun:
+        return await self.execute(ops.cancel_flow_run(flow_run_id))
+
+    async def delete_flow_run(self, flow_run_id: str) -> bool:
+        return await self.execute(ops.delete_flow_run(flow_run_id))
+
+    # -- logs, agents, dashboard -----------------------------------------------------------
+
+    async def write_logs(self, logs: Iterable[LogRecord]) -> int:
+        return await self.execute(ops.write_logs(logs))
+
+    async def list_logs(
+        self,
+        flow_run_id: str,
+        *,
+        task_slug: str | None = None,
+        level_min: int | None = None,
+        search: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Page[LogEntry]:
+        return await self.execute(
+            ops.list_logs(
+                flow_run_id,
+                task_slug=task_slug,
+                level_min=level_min,
+                search=search,
+                first=first,
+                after=after,
+            )
+        )
+
+    async def list_agents(self) -> list[Agent]:
+        return await self.execute(ops.list_agents())
+
+    async def run_counts(
+        self, since: datetime | None = None, bucket_seconds: int = 3600
+    ) -> list[RunCount]:
+        return await self.execute(ops.run_counts(since, bucket_seconds))
+
+
+__all__ = ["AsyncClient"]

@@ -1,0 +1,258 @@
+"""Typed results and inputs of the client: pydantic models mirroring the GraphQL types.
+
+Results are read from the server's camelCase JSON (`alias_generator=to_camel`) into
+snake_case attributes, ignore fields they do not know (an older client keeps working
+against a newer server), and are frozen: a result is a snapshot, not a live object.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from proctor.core.states import State
+
+T = TypeVar("T")
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=True
+    )
+
+
+class Project(_Result):
+    id: str
+    name: str
+    description: str | None = None
+    created: datetime | None = None
+
+
+class FlowTask(_Result):
+    slug: str
+    name: str
+    type: str = ""
+    mapped: bool = False
+    tags: list[str] = Field(default_factory=list)
+    retries: int = 0
+    trigger: str = ""
+    is_parameter: bool = False
+    is_reference: bool = False
+
+
+class Flow(_Result):
+    id: str
+    name: str
+    version: int
+    flow_group_id: str | None = None
+    project_id: str | None = None
+    project_name: str | None = None
+    description: str | None = None
+    archived: bool = False
+    labels: list[str] = Field(default_factory=list)
+    fingerprint: str | None = None
+    parameter_schema: dict[str, Any] = Field(default_factory=dict)
+    storage: dict[str, Any] | None = None
+    schedule: dict[str, Any] | None = None
+    schedule_active: bool = False
+    created: datetime | None = None
+    tasks: list[FlowTask] = Field(default_factory=list)
+
+
+class StateRecord(_Result):
+    """One row of a run's state history."""
+
+    state: str
+    state_type: str | None = None
+    message: str | None = None
+    timestamp: datetime | None = None
+    start_time: datetime | None = None
+    result_location: str | None = None
+    version: int | None = None
+
+
+class FlowRun(_Result):
+    id: str
+    name: str
+    flow_id: str
+    state: str
+    version: int
+    flow_name: str | None = None
+    state_type: str | None = None
+    state_message: str | None = None
+    state_timestamp: datetime | None = None
+    parameters: dict[str, Any] = Field(default_factory=dict)
+    labels: list[str] = Field(default_factory=list)
+    scheduled_start_time: datetime | None = None
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+    idempotency_key: str | None = None
+    created: datetime | None = None
+    states: list[StateRecord] = Field(default_factory=list)
+
+
+class TaskRun(_Result):
+    id: str
+    flow_run_id: str
+    task_slug: str
+    map_index: int
+    state: str
+    version: int
+    state_type: str | None = None
+    state_message: str | None = None
+    state_timestamp: datetime | None = None
+    run_count: int = 0
+    start_time: datetime | None = None
+    end_time: datetime | None = None
+
+
+class LogEntry(_Result):
+    id: str
+    flow_run_id: str
+    level: int
+    message: str
+    timestamp: datetime
+    level_name: str | None = None
+    task_slug: str | None = None
+    map_index: int | None = None
+    name: str | None = None
+
+
+class Agent(_Result):
+    id: str
+    name: str
+    labels: list[str] = Field(default_factory=list)
+    last_heartbeat: datetime | None = None
+    created: datetime | None = None
+
+
+class RunCount(_Result):
+    bucket_start: datetime
+    state: str
+    count: int
+
+
+class TransitionResult(_Result):
+    """The outcome of one state change of a batch: accepted, or why not (`code`)."""
+
+    id: str
+    accepted: bool
+    state: str | None = None
+    version: int | None = None
+    code: str | None = None
+    reason: str | None = None
+
+
+class RegisterResult(_Result):
+    flow: Flow
+    status: str
+    archived: list[str] = Field(default_factory=list)
+
+
+class Page(_Result, Generic[T]):
+    """One page of a list; pass `end_cursor` as `after` to get the next one."""
+
+    items: list[T]
+    end_cursor: str | None = None
+    has_next_page: bool = False
+    total_count: int | None = None
+
+
+# -- inputs ------------------------------------------------------------------------------
+
+
+def state_input(state: State | dict[str, Any]) -> dict[str, Any]:
+    """A state as the server reads it: `State.to_dict()` (or a dict in that shape)."""
+    if isinstance(state, dict):
+        return state
+    return state.to_dict()
+
+
+class FlowRunStateChange(BaseModel):
+    """Move a flow run to `state`, if its version is still `version` (None: any)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    flow_run_id: str
+    state: Any
+    version: int | None = None
+
+    def to_input(self) -> dict[str, Any]:
+        return {
+            "flowRunId": self.flow_run_id,
+            "state": state_input(self.state),
+            "version": self.version,
+        }
+
+
+class TaskRunStateChange(BaseModel):
+    """Move a task run (created on the fly if new) to `state`, if still at `version`."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    flow_run_id: str
+    task_slug: str
+    state: Any
+    map_index: int = -1
+    version: int | None = None
+
+    def to_input(self) -> dict[str, Any]:
+        return {
+            "flowRunId": self.flow_run_id,
+            "taskSlug": self.task_slug,
+            "mapIndex": self.map_index,
+            "state": state_input(self.state),
+            "version": self.version,
+        }
+
+
+class LogRecord(BaseModel):
+    """One log line to send with `write_logs`."""
+
+    flow_run_id: str
+    message: str
+    level: int = 20
+    timestamp: datetime | None = None
+    task_slug: str | None = None
+    map_index: int | None = None
+    name: str | None = None
+    extra: dict[str, Any] | None = None
+
+    def to_input(self) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "flowRunId": self.flow_run_id,
+            "message": self.message,
+            "level": self.level,
+        }
+        optional = {
+            "timestamp": self.timestamp.isoformat() if self.timestamp else None,
+            "taskSlug": self.task_slug,
+            "mapIndex": self.map_index,
+            "name": self.name,
+            "extra": self.extra,
+        }
+        item.update((key, value) for key, value in optional.items() if value is not None)
+        return item
+
+
+__all__ = [
+    "Agent",
+    "Flow",
+    "FlowRun",
+    "FlowRunStateChange",
+    "FlowTask",
+    "LogEntry",
+    "LogRecord",
+    "Page",
+    "Project",
+    "RegisterResult",
+    "RunCount",
+    "StateRecord",
+    "TaskRun",
+    "TaskRunStateChange",
+    "TransitionResult",
+    "state_input",
+]

@@ -1,0 +1,50 @@
+"""What every resolver receives as `info.context`: the database, the tenant, the limits.
+
+Resolvers read only this object, never globals, so one process can serve several apps
+(tests do) and so team features can later resolve the tenant from the request's API key in
+one place: `ApiState.context_for`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import HTTPConnection
+
+from proctor.server.api.limits import ApiLimits
+
+
+@dataclass
+class ApiState:
+    """The long-lived parts of the API, built once by the app at start-up."""
+
+    database: Any
+    events: Any
+    limits: ApiLimits
+    default_tenant_id: Any = None
+
+    async def context_for(self, connection: HTTPConnection) -> ApiContext:
+        """The context of one request or websocket connection."""
+        return ApiContext(
+            db=self.database,
+            events=self.events,
+            tenant_id=self.default_tenant_id,
+            limits=self.limits,
+            connection=connection,
+        )
+
+
+@dataclass
+class ApiContext:
+    """Per-operation context: who is asking (the tenant) and what they may use."""
+
+    db: Any
+    events: Any
+    tenant_id: Any
+    limits: ApiLimits
+    connection: HTTPConnection | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+__all__ = ["ApiContext", "ApiState"]

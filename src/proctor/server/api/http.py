@@ -1,0 +1,172 @@
+"""The `/graphql` endpoint: strawberry's ASGI view with Proctor's HTTP rules.
+
+On top of strawberry it adds what a public endpoint needs so that no input, however
+broken, produces a 500:
+
+- the body is read with a cap (`max_body_bytes(scope)`, the app's current limit): a
+  larger one is refused with 413 and `PAYLOAD_TOO_LARGE` before it is parsed;
+- every refusal of the HTTP layer (malformed JSON, a body that is not an object, wrong
+  types for `query`/`variables`, a mutation over GET, a wrong method) is a JSON body
+  `{"errors": [{"message", "extensions": {"code"}}]}` with a 4xx status, never plain text;
+- the context of every operation (HTTP and websocket) is an `ApiContext`.
+
+GraphiQL is served on GET from a browser (`Accept: text/html`); websockets speak
+graphql-transport-ws (and the legacy graphql-ws) on the same path.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from cross_web import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLRequestData
+
+from proctor.server.api.context import ApiContext
+
+ContextFactory = Callable[[Request | WebSocket], Awaitable[ApiContext]]
+
+_STATUS_CODES = {
+    400: "BAD_REQUEST",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "BAD_REQUEST",
+}
+
+
+def error_response(status: int, message: str, code: str | None = None) -> JSONResponse:
+    """A GraphQL-shaped JSON error body, for refusals made before any execution."""
+    return JSONResponse(
+        {
+            "data": None,
+            "errors": [
+                {
+                    "message": message,
+                    "extensions": {"code": code or _STATUS_CODES.get(status, "BAD_REQUEST")},
+                }
+            ],
+        },
+        status_code=status,
+    )
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _read_capped(receive: Receive, limit: int) -> bytes:
+    """The whole request body, or `_BodyTooLarge` as soon as it passes `limit` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise _BodyTooLarge
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+class ProctorGraphQL(GraphQL[ApiContext, None]):
+    """Strawberry's ASGI view, hardened (see the module docstring)."""
+
+    def __init__(
+        self,
+        schema: Any,
+        *,
+        context_factory: ContextFactory,
+        max_body_bytes: Callable[[Scope], int],
+        allowed_origins: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql",
+            allow_queries_via_get=True,
+            keep_alive=True,
+            keep_alive_interval=15,
+            allowed_origins=allowed_origins,
+        )
+        self._context_factory = context_factory
+        self._max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        limit = self._max_body_bytes(scope)
+        declared = _declared_length(scope)
+        if declared is not None and declared > limit:
+            await _too_large(limit)(scope, receive, send)
+            return
+        try:
+            body = await _read_capped(receive, limit)
+        except _BodyTooLarge:
+            await _too_large(limit)(scope, receive, send)
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        request = Request(scope, receive=replay)
+        try:
+            response = await self.run(request)
+        except HTTPException as error:
+            response = error_response(error.status_code, error.reason)
+        await response(scope, replay, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        try:
+            return json.loads(data)
+        except (UnicodeDecodeError, RecursionError, ValueError) as error:
+            raise HTTPException(400, "Unable to parse request body as JSON") from error
+
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        try:
+            parsed = await super().parse_http_body(request)
+        except HTTPException:
+            raise
+        except (AttributeError, TypeError, ValueError) as error:
+            raise HTTPException(400, "The request must be a JSON object with a `query`") from error
+        items = parsed if isinstance(parsed, list) else [parsed]
+        for item in items:
+            if item.operation_name is not None and not isinstance(item.operation_name, str):
+                raise HTTPException(400, "`operationName` must be a string or null")
+        return parsed
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> ApiContext:
+        return await self._context_factory(request)
+
+
+def _too_large(limit: int) -> Response:
+    return error_response(413, f"request body larger than {limit} bytes", "PAYLOAD_TOO_LARGE")
+
+
+def _declared_length(scope: Scope) -> int | None:
+    headers: Mapping[bytes, bytes] = dict(scope.get("headers") or [])
+    raw = headers.get(b"content-length")
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        return None
+
+
+__all__ = ["ProctorGraphQL", "error_response"]

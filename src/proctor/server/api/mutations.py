@@ -1,0 +1,185 @@
+# mypy: disable-error-code="untyped-decorator"
+# (strawberry's field decorators are not typed; the resolvers themselves are.)
+"""The `Mutation` root: everything the CLI, agents, flow runs and the UI change.
+
+Batched mutations (`setFlowRunStates`, `setTaskRunStates`, `createTaskRuns`,
+`writeLogs`) take a list and are applied by the services in one transaction each: a run
+reporting 10,000 task states sends a handful of requests, not 10,000. A state change that
+the rules refuse is not an error of the whole batch: its `TransitionResult` says why
+(`code`), and the other changes still apply.
+"""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.scalars import JSON
+
+from proctor.server.api import batches
+from proctor.server.api.inputs import CreateFlowRunInput, RegisterFlowInput
+from proctor.server.api.limits import check_batch_size
+from proctor.server.api.loaders import ctx
+from proctor.server.api.types import (
+    Flow,
+    FlowGroup,
+    FlowRun,
+    Project,
+    RegisterFlowResult,
+    TaskRun,
+    TransitionResult,
+    WriteLogsResult,
+)
+from proctor.server.services import flow_runs, flows, projects
+from proctor.server.services import logs as logs_service
+from proctor.server.services import task_runs as task_runs_service
+from proctor.server.services.flow_run_states import set_flow_run_states
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Create a project (CONFLICT if the name is taken).")
+    async def create_project(
+        self, info: strawberry.Info, name: str, description: str | None = None
+    ) -> Project:
+        context = ctx(info)
+        record = await projects.create_project(context.db, context.tenant_id, name, description)
+        return Project.from_record(record)
+
+    @strawberry.mutation(description="Delete a project with its flows and runs; false if absent.")
+    async def delete_project(self, info: strawberry.Info, id: strawberry.ID) -> bool:
+        context = ctx(info)
+        return await projects.delete_project(context.db, context.tenant_id, id)
+
+    @strawberry.mutation(description="Register a FlowSpec; an identical one is 'unchanged'.")
+    async def register_flow(
+        self, info: strawberry.Info, input: RegisterFlowInput
+    ) -> RegisterFlowResult:
+        context = ctx(info)
+        spec: JSON = input.spec
+        result = await flows.register_flow(
+            context.db,
+            context.tenant_id,
+            input.project,
+            spec,  # type: ignore[arg-type]  # the service checks it is an object
+            storage=input.storage,  # type: ignore[arg-type]
+            labels=input.labels,
+            archive_previous=input.archive_previous,
+            create_project=input.create_project,
+        )
+        return RegisterFlowResult(
+            flow=Flow.from_record(result.flow),
+            status=result.status,
+            archived=[strawberry.ID(str(flow_id)) for flow_id in result.archived],
+        )
+
+    @strawberry.mutation(description="Archive a flow version: readable, but no new runs.")
+    async def archive_flow(self, info: strawberry.Info, id: strawberry.ID) -> Flow:
+        context = ctx(info)
+        return Flow.from_record(await flows.archive_flow(context.db, context.tenant_id, id))
+
+    @strawberry.mutation(description="Turn a flow's schedule on or off (flow or flow group id).")
+    async def set_schedule_active(
+        self, info: strawberry.Info, flow_id: strawberry.ID, active: bool
+    ) -> FlowGroup:
+        context = ctx(info)
+        group = await flows.set_schedule_active(context.db, context.tenant_id, flow_id, active)
+        return FlowGroup.from_record(group)
+
+    @strawberry.mutation(description="Create a flow run (parameters checked against the schema).")
+    async def create_flow_run(self, info: strawberry.Info, input: CreateFlowRunInput) -> FlowRun:
+        context = ctx(info)
+        record = await flow_runs.create_flow_run(
+            context.db,
+            context.tenant_id,
+            flow_id=input.flow_id,
+            project=input.project,
+            flow_name=input.flow_name,
+            parameters=input.parameters,  # type: ignore[arg-type]  # checked by the service
+            scheduled_start_time=input.scheduled_start_time,
+            labels=input.labels,
+            idempotency_key=input.idempotency_key,
+            name=input.name,
+        )
+        return FlowRun.from_record(record)
+
+    @strawberry.mutation(
+        description="Batched flow-run state changes, applied in order in one transaction; "
+        "one result per change. Each item is a `FlowRunStateInput` object."
+    )
+    async def set_flow_run_states(
+        self, info: strawberry.Info, changes: list[JSON]
+    ) -> list[TransitionResult]:
+        context = ctx(info)
+        check_batch_size(changes, context.limits)
+        results = await set_flow_run_states(
+            context.db, context.tenant_id, batches.flow_run_changes(changes)
+        )
+        return [TransitionResult.from_record(result) for result in results]
+
+    @strawberry.mutation(
+        description="Batched task-run state changes in one transaction (task runs are "
+        "created on first report). Each item is a `TaskRunStateInput` object."
+    )
+    async def set_task_run_states(
+        self, info: strawberry.Info, changes: list[JSON]
+    ) -> list[TransitionResult]:
+        context = ctx(info)
+        check_batch_size(changes, context.limits)
+        results = await task_runs_service.set_task_run_states(
+            context.db, context.tenant_id, batches.task_run_changes(changes)
+        )
+        return [TransitionResult.from_record(result) for result in results]
+
+    @strawberry.mutation(
+        description="Create task runs (Pending) unless they exist; idempotent. Each item "
+        "is a `TaskRunInput` object."
+    )
+    async def create_task_runs(
+        self, info: strawberry.Info, flow_run_id: strawberry.ID, task_runs: list[JSON]
+    ) -> list[TaskRun]:
+        context = ctx(info)
+        check_batch_size(task_runs, context.limits)
+        records = await task_runs_service.create_task_runs(
+            context.db, context.tenant_id, flow_run_id, batches.task_run_keys(task_runs)
+        )
+        return [TaskRun.from_record(record) for record in records]
+
+    @strawberry.mutation(description="Store a batch of log lines; each is a `LogInput` object.")
+    async def write_logs(self, info: strawberry.Info, logs: list[JSON]) -> WriteLogsResult:
+        context = ctx(info)
+        check_batch_size(logs, context.limits)
+        count = await logs_service.write_logs(
+            context.db, context.tenant_id, batches.log_lines(logs)
+        )
+        return WriteLogsResult(count=count)
+
+    @strawberry.mutation(description="Batched heartbeats of running flow runs.")
+    async def heartbeat_flow_runs(
+        self, info: strawberry.Info, flow_run_ids: list[strawberry.ID]
+    ) -> int:
+        context = ctx(info)
+        check_batch_size(flow_run_ids, context.limits)
+        return await flow_runs.heartbeat_flow_runs(context.db, context.tenant_id, flow_run_ids)
+
+    @strawberry.mutation(
+        description="Cancel a run: Cancelling if it may be running, else Cancelled."
+    )
+    async def cancel_flow_run(self, info: strawberry.Info, id: strawberry.ID) -> FlowRun:
+        context = ctx(info)
+        return FlowRun.from_record(
+            await flow_runs.cancel_flow_run(context.db, context.tenant_id, id)
+        )
+
+    @strawberry.mutation(description="Run a finished run again (only what did not succeed).")
+    async def restart_flow_run(self, info: strawberry.Info, id: strawberry.ID) -> FlowRun:
+        context = ctx(info)
+        return FlowRun.from_record(
+            await flow_runs.restart_flow_run(context.db, context.tenant_id, id)
+        )
+
+    @strawberry.mutation(description="Delete a run with its task runs, states and logs.")
+    async def delete_flow_run(self, info: strawberry.Info, id: strawberry.ID) -> bool:
+        context = ctx(info)
+        return await flow_runs.delete_flow_run(context.db, context.tenant_id, id)
+
+
+__all__ = ["Mutation"]

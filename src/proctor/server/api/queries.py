@@ -1,0 +1,200 @@
+# mypy: disable-error-code="untyped-decorator"
+# (strawberry's field decorators are not typed; the resolvers themselves are.)
+"""The `Query` root: lists with filters, ordering and cursor pagination, and lookups.
+
+Each resolver forwards its arguments to one service function with the request's tenant
+and wraps the result; validation and not-found errors come from the services.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from enum import Enum
+
+import strawberry
+
+from proctor.server.api.loaders import ctx, flow_detail, paging
+from proctor.server.api.loaders import task_runs as load_task_runs
+from proctor.server.api.pagination import Connection, connection_from_page
+from proctor.server.api.types import Agent, Flow, FlowRun, LogLine, Project, RunCount, TaskRun
+from proctor.server.services import agents, dashboard, flow_runs, flows, logs, projects
+
+
+@strawberry.enum(description="Orderings of the flows list.")
+class FlowOrder(Enum):
+    NAME = "name"
+    CREATED_DESC = "-created"
+    CREATED_ASC = "created"
+
+
+@strawberry.enum(description="Orderings of the flow-runs list.")
+class FlowRunOrder(Enum):
+    SCHEDULED_START_TIME_DESC = "-scheduled_start_time"
+    SCHEDULED_START_TIME_ASC = "scheduled_start_time"
+    CREATED_DESC = "-created"
+    CREATED_ASC = "created"
+    STATE_TIMESTAMP_DESC = "-state_timestamp"
+    STATE_TIMESTAMP_ASC = "state_timestamp"
+
+
+@strawberry.enum(description="Orderings of the task-runs list.")
+class TaskRunOrder(Enum):
+    TASK_SLUG = "task_slug"
+    STATE_TIMESTAMP_ASC = "state_timestamp"
+    STATE_TIMESTAMP_DESC = "-state_timestamp"
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Every project of the team, by name.")
+    async def projects(self, info: strawberry.Info) -> list[Project]:
+        context = ctx(info)
+        return [
+            Project.from_record(p)
+            for p in await projects.list_projects(context.db, context.tenant_id)
+        ]
+
+    @strawberry.field(description="Flow versions (active ones unless includeArchived).")
+    async def flows(
+        self,
+        info: strawberry.Info,
+        project: str | None = None,
+        name: str | None = None,
+        search: str | None = None,
+        include_archived: bool | None = False,
+        order_by: FlowOrder | None = FlowOrder.NAME,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Flow]:
+        context = ctx(info)
+        page = await flows.list_flows(
+            context.db,
+            context.tenant_id,
+            project=project,
+            name=name,
+            search=search,
+            include_archived=bool(include_archived),
+            order_by=(order_by or FlowOrder.NAME).value,
+            **paging(first, after),
+        )
+        return connection_from_page(page, Flow.from_record)
+
+    @strawberry.field(description="One flow version, with its tasks and edges.")
+    async def flow(self, info: strawberry.Info, id: strawberry.ID) -> Flow:
+        return Flow.from_record(await flow_detail(info, id))
+
+    @strawberry.field(
+        description="Flow runs; `states` match names (TimedOut) or families (Failed)."
+    )
+    async def flow_runs(
+        self,
+        info: strawberry.Info,
+        flow_id: strawberry.ID | None = None,
+        flow_group_id: strawberry.ID | None = None,
+        project: str | None = None,
+        states: list[str] | None = None,
+        scheduled_before: datetime | None = None,
+        scheduled_after: datetime | None = None,
+        agent_id: strawberry.ID | None = None,
+        order_by: FlowRunOrder | None = FlowRunOrder.SCHEDULED_START_TIME_DESC,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[FlowRun]:
+        context = ctx(info)
+        page = await flow_runs.list_flow_runs(
+            context.db,
+            context.tenant_id,
+            flow_id=flow_id,
+            flow_group_id=flow_group_id,
+            project=project,
+            states=states,
+            scheduled_before=scheduled_before,
+            scheduled_after=scheduled_after,
+            agent_id=agent_id,
+            order_by=(order_by or FlowRunOrder.SCHEDULED_START_TIME_DESC).value,
+            **paging(first, after),
+        )
+        return connection_from_page(page, FlowRun.from_record)
+
+    @strawberry.field(description="One flow run (ask for `states` to get its history).")
+    async def flow_run(self, info: strawberry.Info, id: strawberry.ID) -> FlowRun:
+        context = ctx(info)
+        return FlowRun.from_record(await flow_runs.get_flow_run(context.db, context.tenant_id, id))
+
+    @strawberry.field(description="Task runs of a flow run, mapped children included.")
+    async def task_runs(
+        self,
+        info: strawberry.Info,
+        flow_run_id: strawberry.ID,
+        task_slug: str | None = None,
+        states: list[str] | None = None,
+        map_index: int | None = None,
+        order_by: TaskRunOrder | None = TaskRunOrder.TASK_SLUG,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[TaskRun]:
+        page = await load_task_runs(
+            info,
+            flow_run_id,
+            task_slug=task_slug,
+            states=states,
+            map_index=map_index,
+            order_by=(order_by or TaskRunOrder.TASK_SLUG).value,
+            first=first,
+            after=after,
+        )
+        return connection_from_page(page, TaskRun.from_record)
+
+    @strawberry.field(description="Log lines of a flow run, oldest first.")
+    async def logs(
+        self,
+        info: strawberry.Info,
+        flow_run_id: strawberry.ID,
+        task_slug: str | None = None,
+        level_min: int | None = None,
+        search: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[LogLine]:
+        context = ctx(info)
+        page = await logs.list_logs(
+            context.db,
+            context.tenant_id,
+            flow_run_id,
+            task_slug=task_slug,
+            level_min=level_min,
+            search=search,
+            **paging(first, after),
+        )
+        return connection_from_page(page, LogLine.from_record)
+
+    @strawberry.field(description="The team's agents with their last heartbeat.")
+    async def agents(self, info: strawberry.Info) -> list[Agent]:
+        context = ctx(info)
+        return [
+            Agent.from_record(a) for a in await agents.list_agents(context.db, context.tenant_id)
+        ]
+
+    @strawberry.field(
+        description="Runs per time bucket and state family, for the dashboard; `since` "
+        "defaults to 24 hours ago."
+    )
+    async def run_counts(
+        self,
+        info: strawberry.Info,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        bucket_seconds: int = 3600,
+    ) -> list[RunCount]:
+        context = ctx(info)
+        buckets = await dashboard.run_counts(
+            context.db,
+            context.tenant_id,
+            since=since or datetime.now(UTC) - timedelta(days=1),
+            until=until,
+            bucket_seconds=bucket_seconds,
+        )
+        return [RunCount(**bucket) for bucket in buckets]
+
+
+__all__ = ["FlowOrder", "FlowRunOrder", "Query", "TaskRunOrder"]

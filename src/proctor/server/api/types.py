@@ -1,0 +1,471 @@
+# mypy: disable-error-code="untyped-decorator"
+# (strawberry's field decorators are not typed; the resolvers themselves are.)
+"""GraphQL output types, each built from a service record by `from_record`.
+
+Types are plain data: the fields a record has, renamed to camelCase by strawberry. The few
+fields that need another read (a flow's versions, a run's history, its task runs) are
+resolvers that call one service function each; everything else is copied once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from proctor.server.api import loaders
+from proctor.server.api.pagination import Connection, connection_from_page
+
+if TYPE_CHECKING:
+    from proctor.server.services import records
+
+
+def _id(value: Any) -> strawberry.ID | None:
+    return None if value is None else strawberry.ID(str(value))
+
+
+@strawberry.type(description="A folder of flows.")
+class Project:
+    id: strawberry.ID
+    name: str
+    description: str | None
+    created: datetime
+    updated: datetime
+    flow_count: int
+
+    @classmethod
+    def from_record(cls, record: records.Project) -> Project:
+        return cls(
+            id=strawberry.ID(str(record.id)),
+            name=record.name,
+            description=record.description,
+            created=record.created,
+            updated=record.updated,
+            flow_count=record.flow_count,
+        )
+
+
+@strawberry.type(description="A node of a flow version's graph.")
+class FlowTask:
+    id: strawberry.ID
+    slug: str
+    name: str
+    type: str
+    mapped: bool
+    tags: list[str]
+    retries: int
+    retry_delay: float | None
+    timeout: float | None
+    trigger: str
+    is_parameter: bool
+    is_reference: bool
+    description: str | None
+
+    @classmethod
+    def from_record(cls, record: records.TaskInfo) -> FlowTask:
+        return cls(
+            id=strawberry.ID(str(record.id)),
+            slug=record.slug,
+            name=record.name,
+            type=record.type,
+            mapped=record.mapped,
+            tags=list(record.tags),
+            retries=record.retries,
+            retry_delay=record.retry_delay,
+            timeout=record.timeout,
+            trigger=record.trigger,
+            is_parameter=record.is_parameter,
+            is_reference=record.is_reference,
+            description=record.description,
+        )
+
+
+@strawberry.type(description="An edge of a flow version's graph: data or order.")
+class FlowGraphEdge:
+    upstream: str
+    downstream: str
+    key: str | None
+    mapped: bool
+    flatten: bool
+
+
+@strawberry.type(description="One registered version of a flow.")
+class Flow:
+    id: strawberry.ID
+    flow_group_id: strawberry.ID
+    project_id: strawberry.ID
+    project_name: str
+    name: str
+    version: int
+    description: str | None
+    fingerprint: str
+    parameters: JSON = strawberry.field(description="The FlowSpec's parameter list.")
+    parameter_schema: JSON = strawberry.field(description="JSON schema of the parameters.")
+    storage: JSON | None
+    labels: list[str]
+    run_config: JSON
+    schedule: JSON | None
+    schedule_active: bool
+    archived: bool
+    created: datetime
+    spec_data: strawberry.Private[dict[str, Any] | None]
+    task_records: strawberry.Private[list[Any] | None]
+    edge_records: strawberry.Private[list[Any] | None]
+
+    @classmethod
+    def from_record(cls, record: records.FlowVersion) -> Flow:
+        return cls(
+            id=strawberry.ID(str(record.id)),
+            flow_group_id=strawberry.ID(str(record.flow_group_id)),
+            project_id=strawberry.ID(str(record.project_id)),
+            project_name=record.project_name,
+            name=record.name,
+            version=record.version,
+            description=record.description,
+            fingerprint=record.fingerprint,
+            parameters=JSON(record.parameters),
+            parameter_schema=JSON(record.parameter_schema),
+            storage=JSON(record.storage),
+            labels=list(record.labels),
+            run_config=JSON(record.run_config),
+            schedule=JSON(record.schedule),
+            schedule_active=record.schedule_active,
+            archived=record.archived,
+            created=record.created,
+            spec_data=record.spec,
+            task_records=record.tasks,
+            edge_records=record.edges,
+        )
+
+    async def _full(self, info: strawberry.Info) -> Any:
+        """The complete record (lists omit tasks, edges and spec to keep pages small)."""
+        return await loaders.flow_detail(info, self.id)
+
+    @strawberry.field(description="The whole FlowSpec as registered.")
+    async def spec(self, info: strawberry.Info) -> JSON:
+        if self.spec_data is None:
+            self.spec_data = (await self._full(info)).spec
+        return JSON(self.spec_data)
+
+    @strawberry.field(description="The task nodes of this version.")
+    async def tasks(self, info: strawberry.Info) -> list[FlowTask]:
+        if self.task_records is None:
+            self.task_records = (await self._full(info)).tasks
+        return [FlowTask.from_record(task) for task in self.task_records or []]
+
+    @strawberry.field(description="The edges between task nodes.")
+    async def edges(self, info: strawberry.Info) -> list[FlowGraphEdge]:
+        if self.edge_records is None:
+            self.edge_records = (await self._full(info)).edges
+        return [
+            FlowGraphEdge(
+                upstream=edge.upstream,
+                downstream=edge.downstream,
+                key=edge.key,
+                mapped=edge.mapped,
+                flatten=edge.flatten,
+            )
+            for edge in self.edge_records or []
+        ]
+
+    @strawberry.field(description="Every version of this flow, newest first.")
+    async def versions(self, info: strawberry.Info) -> list[Flow]:
+        return [Flow.from_record(r) for r in await loaders.flow_versions(info, self)]
+
+
+@strawberry.type(description="A flow across its versions: owns the schedule.")
+class FlowGroup:
+    id: strawberry.ID
+    project_id: strawberry.ID
+    name: str
+    schedule: JSON | None
+    schedule_active: bool
+    labels: list[str]
+    created: datetime
+    updated: datetime
+
+    @classmethod
+    def from_record(cls, record: records.FlowGroup) -> FlowGroup:
+        return cls(
+            id=strawberry.ID(str(record.id)),
+            project_id=strawberry.ID(str(record.project_id)),
+            name=record.name,
+            schedule=JSON(record.schedule),
+            schedule_active=record.schedule_active,
+            labels=list(record.labels),
+            created=record.created,
+            updated=record.updated,
+        )
+
+
+@strawberry.type(description="One row of a run's state history.")
+class StateRecord:
+    id: strawberry.ID
+    state: str
+    state_type: str
+    message: str | None
+    timestamp: datetime
+    start_time: datetime | None
+    result_location: str | None
+    version: int
+    data: JSON
+
+    @classmethod
+    def from_record(cls, record: records.StateRecord) -> StateRecord:
+        return cls(
+            id=strawberry.ID(str(record.id)),
+            state=record.state,
+            state_type=record.state_type,
+            message=record.message,
+            timestamp=record.timestamp,
+            start_time=record.start_time,
+            result_location=record.result_location,
+            version=record.version,
+            data=JSON(record.data),
+        )
+
+
+@strawberry.type(description="A run of one task node; mapped children have mapIndex >= 0.")
+class TaskRun:
+    id: strawberry.ID
+    flow_run_id: strawberry.ID
+    task_slug: str
+    map_index: int
+    state: str
+    state_type: str
+    state_message: str | None
+    state_timestamp: datetime
+    version: int
+    run_count: int
+    start_time: datetime | None
+    end_time: datetime | None
+    result_location: str | None
+    created: datetime
+    updated: datetime
+
+    @classmethod
+    def from_record(cls, record: records.TaskRun) -> TaskRun:
+        return cls(
+            id=strawberry.ID(str(record.id)),
+            flow_run_id=strawberry.ID(str(record.flow_run_id)),
+            task_slug=record.task_slug,
+            map_index=record.map_index,
+            state=record.state,
+            state_type=record.state_type,
+            state_message=record.state_message,
+            state_timestamp=record.state_timestamp,
+            version=record.version,
+            run_count=record.run_count,
+            start_time=record.start_time,
+            end_time=record.end_time,
+            result_location=record.result_location,
+            created=record.created,
+            updated=record.updated,
+        )
+
+    @strawberry.field(description="This task run's state history, oldest first.")
+    async def states(self, info: strawberry.Info) -> list[StateRecord]:
+        rows = await loaders.task_run_history(info, self.id)
+        return [StateRecord.from_record(row) for row in rows]
+
+
+@strawberry.type(description="A run of a flow version.")
+class FlowRun:
+    id: strawberry.ID
+    flow_id: strawberry.ID
+    flow_group_id: strawberry.ID
+    flow_name: str
+    name: str
+    state: str = strawberry.field(description="The state's class name, e.g. Retrying.")
+    state_type: str = strawberry.field(description="The state's family, e.g. Scheduled.")
+    state_message: str | None
+    state_timestamp: datetime
+    version: int = strawberry.field(description="Pass it back to change the state safely.")
+    run_count: int
+    parameters: JSON
+    labels: list[str]
+    scheduled_start_time: datetime
+    start_time: datetime | None
+    end_time: datetime | None
+    idempotency_key: str | None
+    auto_scheduled: bool
+    agent_id: strawberry.ID | None
+    heartbeat: datetime | None
+    result_location: str | None
+    created: datetime
+    updated: datetime
+
+    @classmethod
+    def from_record(cls, record: records.FlowRun) -> FlowRun:
+        return cls(
+            id=strawberry.ID(str(record.id)),
+            flow_id=strawberry.ID(str(record.flow_id)),
+            flow_group_id=strawberry.ID(str(record.flow_group_id)),
+            flow_name=record.flow_name,
+            name=record.name,
+            state=record.state,
+            state_type=record.state_type,
+            state_message=record.state_message,
+            state_timestamp=record.state_timestamp,
+            version=record.version,
+            run_count=record.run_count,
+            parameters=JSON(record.parameters),
+            labels=list(record.labels),
+            scheduled_start_time=record.scheduled_start_time,
+            start_time=record.start_time,
+            end_time=record.end_time,
+            idempotency_key=record.idempotency_key,
+            auto_scheduled=record.auto_scheduled,
+            agent_id=_id(record.agent_id),
+            heartbeat=record.heartbeat,
+            result_location=record.result_location,
+            created=record.created,
+            updated=record.updated,
+        )
+
+    @strawberry.field(description="The flow version this run runs.")
+    async def flow(self, info: strawberry.Info) -> Flow:
+        return Flow.from_record(await loaders.flow_detail(info, self.flow_id))
+
+    @strawberry.field(description="State history, oldest first.")
+    async def states(self, info: strawberry.Info) -> list[StateRecord]:
+        rows = await loaders.flow_run_history(info, self.id)
+        return [StateRecord.from_record(row) for row in rows]
+
+    @strawberry.field(description="Task runs of this flow run, mapped children included.")
+    async def task_runs(
+        self,
+        info: strawberry.Info,
+        task_slug: str | None = None,
+        states: list[str] | None = None,
+        map_index: int | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[TaskRun]:
+        page = await loaders.task_runs(
+            info,
+            self.id,
+            task_slug=task_slug,
+            states=states,
+            map_index=map_index,
+            first=first,
+            after=after,
+        )
+        return connection_from_page(page, TaskRun.from_record)
+
+
+@strawberry.type(name="Log", description="One log line of a flow run or task run.")
+class LogLine:
+    id: strawberry.ID
+    flow_run_id: strawberry.ID
+    task_slug: str | None
+    map_index: int | None
+    timestamp: datetime
+    level: int
+    level_name: str
+    message: str
+    extra: JSON
+    name: str | None
+
+    @classmethod
+    def from_record(cls, record: records.LogLine) -> LogLine:
+        extra = record.extra or {}
+        return cls(
+            id=strawberry.ID(str(record.id)),
+            flow_run_id=strawberry.ID(str(record.flow_run_id)),
+            task_slug=record.task_slug,
+            map_index=record.map_index,
+            timestamp=record.timestamp,
+            level=record.level,
+            level_name=record.level_name,
+            message=record.message,
+            extra=JSON(extra),
+            name=extra.get("name") if isinstance(extra.get("name"), str) else None,
+        )
+
+
+@strawberry.type(description="An agent: a process that starts flow runs on its machine.")
+class Agent:
+    id: strawberry.ID
+    name: str
+    labels: list[str]
+    version: str | None
+    last_heartbeat: datetime | None
+    created: datetime
+    runs_in_flight: int
+
+    @classmethod
+    def from_record(cls, record: records.Agent) -> Agent:
+        return cls(
+            id=strawberry.ID(str(record.id)),
+            name=record.name,
+            labels=list(record.labels),
+            version=record.version,
+            last_heartbeat=record.last_heartbeat,
+            created=record.created,
+            runs_in_flight=record.runs_in_flight,
+        )
+
+
+@strawberry.type(description="How many runs were in a state in one time bucket.")
+class RunCount:
+    bucket_start: datetime
+    state: str
+    count: int
+
+
+@strawberry.type(description="The outcome of registering a flow.")
+class RegisterFlowResult:
+    flow: Flow
+    status: str = strawberry.field(description='"new" or "unchanged" (same fingerprint).')
+    archived: list[strawberry.ID] = strawberry.field(description="Versions archived by this.")
+
+
+@strawberry.type(description="The outcome of one state change of a batch.")
+class TransitionResult:
+    id: strawberry.ID | None
+    accepted: bool
+    state: str | None
+    state_type: str | None
+    version: int
+    code: str | None = strawberry.field(description="Why it was refused (stable code).")
+    reason: str | None
+    rule: str | None
+
+    @classmethod
+    def from_record(cls, record: records.TransitionResult) -> TransitionResult:
+        return cls(
+            id=_id(record.id),
+            accepted=record.accepted,
+            state=record.state,
+            state_type=record.state_type,
+            version=record.version,
+            code=record.code,
+            reason=record.reason,
+            rule=record.rule,
+        )
+
+
+@strawberry.type(description="How many log lines were written.")
+class WriteLogsResult:
+    count: int
+
+
+__all__ = [
+    "Agent",
+    "Flow",
+    "FlowGraphEdge",
+    "FlowGroup",
+    "FlowRun",
+    "FlowTask",
+    "LogLine",
+    "Project",
+    "RegisterFlowResult",
+    "RunCount",
+    "StateRecord",
+    "TaskRun",
+    "TransitionResult",
+    "WriteLogsResult",
+]

@@ -1,0 +1,131 @@
+"""The ASGI application: `create_app()` wires the database, the event bus and the routes.
+
+    /graphql   POST queries and mutations; GET from a browser: GraphiQL;
+               websocket (graphql-transport-ws): subscriptions
+    /health    200 when the database answers, 503 otherwise (JSON)
+    /metrics   Prometheus text format (per-app registry)
+    /          the web UI (`ui_dist/` when built, a placeholder page until then)
+
+Start-up (the lifespan) connects the database, runs the migrations, starts the event bus
+(and its cross-replica bridge on PostgreSQL); shutdown undoes it in reverse. Everything a
+request needs hangs off `app.state.api` (an `ApiState`), never off module globals, so tests
+can run several apps side by side.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import HTTPConnection
+from starlette.routing import Mount, Route, WebSocketRoute
+
+from proctor._version import __version__
+from proctor.server.api import build_schema
+from proctor.server.api.context import ApiContext, ApiState
+from proctor.server.api.http import ProctorGraphQL
+from proctor.server.api.limits import ApiLimits
+from proctor.server.web.health import health_endpoint
+from proctor.server.web.metrics import Metrics, MetricsMiddleware, metrics_endpoint
+from proctor.server.web.startup import safe_url
+from proctor.server.web.ui import UIApp
+
+logger = logging.getLogger("proctor.server")
+
+
+def create_app(
+    settings: Any = None,
+    database: Any = None,
+    *,
+    ui_dir: Any = None,
+    allowed_origins: tuple[str, ...] = (),
+) -> Starlette:
+    """Build the server app.
+
+    `settings` defaults to `get_settings()`. `database` lets a caller (tests, an embedding
+    program) pass a `Database` it owns: the app then connects and migrates it but leaves
+    disposing it to the owner. Websockets from pages on other origins are refused unless
+    listed in `allowed_origins` (the UI is served from the same origin, so it needs none).
+    """
+    from proctor.settings import get_settings
+
+    settings = settings or get_settings()
+    limits = ApiLimits.from_settings(settings)
+    metrics = Metrics()
+    schema = build_schema(limits)
+
+    async def context_for(connection: HTTPConnection) -> ApiContext:
+        state: ApiState = connection.app.state.api
+        return await state.context_for(connection)
+
+    graphql = ProctorGraphQL(
+        schema,
+        context_factory=context_for,
+        max_body_bytes=lambda scope: _limits_of(scope, limits).max_body_bytes,
+        allowed_origins=allowed_origins,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            app.state.api = await _start(settings, database, limits, stack)
+            logger.info("Proctor server ready (database %s)", safe_url(settings.database_url))
+            yield
+
+    async def count_runs() -> dict[str, int]:
+        return await _runs_by_state(app.state.api)
+
+    async def pool_status() -> dict[str, Any]:
+        return dict(app.state.api.database.pool_status())
+
+    async def database_health() -> Any:
+        return await app.state.api.database.health()
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/health", health_endpoint(database_health, __version__), methods=["GET"]),
+            Route("/metrics", metrics_endpoint(metrics, count_runs, pool_status), methods=["GET"]),
+            Mount("/", app=UIApp(ui_dir)),
+        ],
+        middleware=[Middleware(MetricsMiddleware, metrics=metrics)],
+        lifespan=lifespan,
+    )
+    app.state.metrics = metrics
+    app.state.settings = settings
+    return app
+
+
+async def _start(
+    settings: Any, database: Any, limits: ApiLimits, stack: AsyncExitStack
+) -> ApiState:
+    """Connect and migrate the database; register its shutdown on `stack`."""
+    from proctor.server.web.startup import default_tenant_id, open_database
+
+    db = await open_database(settings, database, stack)
+    return ApiState(
+        database=db,
+        events=db.events,
+        limits=limits,
+        default_tenant_id=default_tenant_id(db),
+    )
+
+
+def _limits_of(scope: Any, default: ApiLimits) -> ApiLimits:
+    """The limits of the app serving `scope` (tests and, later, teams may change them)."""
+    state = getattr(getattr(scope.get("app"), "state", None), "api", None)
+    return state.limits if isinstance(state, ApiState) else default
+
+
+async def _runs_by_state(state: ApiState) -> dict[str, int]:
+    from proctor.server.api.loaders import runs_by_state
+
+    return await runs_by_state(state.database, state.default_tenant_id)
+
+
+__all__ = ["create_app"]

@@ -1,0 +1,24 @@
+"""Agents: processes on the users' machines that claim and start flow runs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from proctor.server.database.models.base import Base, IdMixin, TenantMixin, TimestampsMixin
+from proctor.server.database.types import Timestamp
+
+
+class Agent(IdMixin, TenantMixin, TimestampsMixin, Base):
+    __tablename__ = "agent"
+    __table_args__ = (sa.UniqueConstraint("tenant_id", "name"),)
+
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    labels: Mapped[list[str]] = mapped_column(nullable=False, default=list)
+    version: Mapped[str | None] = mapped_column(sa.String(100))
+    last_heartbeat: Mapped[datetime | None] = mapped_column(Timestamp())
+
+
+__all__ = ["Agent"]

@@ -1,0 +1,172 @@
+"""Agents: registration, heartbeats, listing, and claiming due flow runs.
+
+A claim moves due Scheduled runs whose labels the agent covers to Submitted (recording
+the agent), through the orchestration policy, atomically: `FOR UPDATE SKIP LOCKED` on
+PostgreSQL lets concurrent agents take disjoint runs; on SQLite `BEGIN IMMEDIATE`
+serialises claims. Either way two agents never claim the same run.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, cast
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from proctor.server.database import Database, record_event
+from proctor.server.database.ids import new_id
+from proctor.server.database.models import Agent, Flow, FlowRun
+from proctor.server.errors import InvalidInput, NotFound
+from proctor.server.events import Event
+from proctor.server.orchestration import ProposedState
+from proctor.server.orchestration.states import parse_timestamp
+from proctor.server.services import records, rows
+from proctor.server.services.flow_run_states import FlowChange, transition_flow_runs
+from proctor.server.services.tenants import require_tenant
+from proctor.server.services.validation import as_uuid, name_arg, string_list
+
+IN_FLIGHT = ("Submitted", "Running", "Cancelling", "Paused")
+
+
+async def register_agent(
+    db: Database,
+    tenant_id: uuid.UUID | str,
+    name: str,
+    *,
+    labels: list[str] | None = None,
+    version: str | None = None,
+) -> records.Agent:
+    """Register an agent, or update the one with this name (an agent restarting keeps
+    its id)."""
+    tenant = as_uuid(tenant_id, "tenant_id")
+    name = name_arg(name, "name")
+    agent_labels = string_list(labels, "labels")
+    now = datetime.now(UTC)
+    async with db.transaction() as session:
+        await require_tenant(session, tenant)
+        statement = db.config.insert(cast(sa.Table, Agent.__table__)).values(
+            id=new_id(),
+            tenant_id=tenant,
+            name=name,
+            labels=agent_labels,
+            version=version,
+            last_heartbeat=now,
+            created=now,
+            updated=now,
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=["tenant_id", "name"],
+            set_={
+                "labels": agent_labels,
+                "version": version,
+                "last_heartbeat": now,
+                "updated": now,
+            },
+        )
+        await session.execute(statement)
+        agent = await session.scalar(
+            sa.select(Agent).where(Agent.tenant_id == tenant, Agent.name == name)
+        )
+        assert agent is not None
+        record_event(
+            session, Event("agent.registered", str(tenant), data={"agent_id": str(agent.id)})
+        )
+        return rows.agent(agent)
+
+
+async def heartbeat_agent(
+    db: Database, tenant_id: uuid.UUID | str, agent_id: uuid.UUID | str
+) -> records.Agent:
+    tenant = as_uuid(tenant_id, "tenant_id")
+    agent_uuid = as_uuid(agent_id, "agent_id")
+    async with db.transaction() as session:
+        agent = await session.scalar(
+            sa.select(Agent).where(Agent.tenant_id == tenant, Agent.id == agent_uuid)
+        )
+        if agent is None:
+            raise NotFound(f"No agent {agent_uuid}", details={"agent_id": str(agent_uuid)})
+        agent.last_heartbeat = datetime.now(UTC)
+        await session.flush()
+        return rows.agent(agent)
+
+
+async def list_agents(db: Database, tenant_id: uuid.UUID | str) -> list[records.Agent]:
+    """Agents with their last heartbeat and how many runs they have in flight."""
+    tenant = as_uuid(tenant_id, "tenant_id")
+    in_flight: Any = (
+        sa.select(sa.func.count(FlowRun.id))
+        .where(FlowRun.agent_id == Agent.id, FlowRun.state_type.in_(IN_FLIGHT))
+        .scalar_subquery()
+    )
+    async with db.session() as session:
+        result = await session.execute(
+            sa.select(Agent, in_flight).where(Agent.tenant_id == tenant).order_by(Agent.name)
+        )
+        return [rows.agent(agent, count) for agent, count in result.all()]
+
+
+async def claim_due_runs(
+    db: Database,
+    tenant_id: uuid.UUID | str,
+    agent_id: uuid.UUID | str,
+    *,
+    labels: list[str] | None = None,
+    limit: int = 10,
+    now: datetime | str | None = None,
+) -> list[records.FlowRun]:
+    """Claim up to `limit` due runs (Scheduled, start time reached, every run label among
+    the agent's `labels`, defaulting to the registered ones), oldest first; they become
+    Submitted by this agent. Also counts as the agent's heartbeat."""
+    tenant = as_uuid(tenant_id, "tenant_id")
+    agent_uuid = as_uuid(agent_id, "agent_id")
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 0 < limit <= 1000:
+        raise InvalidInput("limit must be an integer between 1 and 1000")
+    moment = parse_timestamp(now, "now") or datetime.now(UTC)
+
+    async def work(session: AsyncSession) -> list[records.FlowRun]:
+        agent = await session.scalar(
+            sa.select(Agent).where(Agent.tenant_id == tenant, Agent.id == agent_uuid)
+        )
+        if agent is None:
+            raise NotFound(f"No agent {agent_uuid}", details={"agent_id": str(agent_uuid)})
+        agent.last_heartbeat = datetime.now(UTC)
+        covered = string_list(labels, "labels") if labels is not None else list(agent.labels)
+        due = (
+            await session.scalars(
+                sa.select(FlowRun.id)
+                .where(
+                    FlowRun.tenant_id == tenant,
+                    FlowRun.state_type == "Scheduled",
+                    FlowRun.scheduled_start_time <= moment,
+                    db.config.labels_subset_of(FlowRun.labels, covered),
+                )
+                .order_by(FlowRun.scheduled_start_time, FlowRun.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)  # SQLite: ignored (BEGIN IMMEDIATE)
+            )
+        ).all()
+        if not due:
+            return []
+        submitted = ProposedState("Submitted", f"Submitted to agent {agent.name}.")
+        results = await transition_flow_runs(
+            session,
+            db.config,
+            tenant,
+            [FlowChange(run_id, submitted, None, agent_uuid, False) for run_id in due],
+        )
+        claimed = [r.id for r in results if r.accepted and r.id is not None]
+        found = await session.execute(
+            sa.select(FlowRun, Flow.name)
+            .join(Flow, Flow.id == FlowRun.flow_id)
+            .where(FlowRun.id.in_(claimed))
+            .order_by(FlowRun.scheduled_start_time, FlowRun.id)
+            .execution_options(populate_existing=True)
+        )
+        return [rows.flow_run(run, flow_name) for run, flow_name in found.all()]
+
+    return await db.run_in_transaction(work)
+
+
+__all__ = ["claim_due_runs", "heartbeat_agent", "list_agents", "register_agent"]

@@ -1,0 +1,568 @@
+"""Task runs: batched, lazily-created state changes (the hot path), and reading them.
+
+A flow run reports its task runs in batches of up to tens of thousands of changes. One
+call is one transaction of a fixed number of statements whatever the batch size:
+
+1. lock the parent flow runs (`FOR UPDATE` on PostgreSQL, in id order; `BEGIN IMMEDIATE`
+   already serialises writers on SQLite), which serialises all task-run writes of a run;
+2. read the existing task runs the batch names;
+3. insert the missing ones (mapped children included) with one executemany;
+4. run every change through the orchestration policy, in memory, in order;
+5. one executemany UPDATE of the task runs, one executemany INSERT of history rows,
+   and one heartbeat UPDATE of the parents;
+6. after commit, one event per flow run.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal, cast
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from proctor.server.database import Database, record_event
+from proctor.server.database.bulk import BulkWrite
+from proctor.server.database.dialects import DialectConfiguration
+from proctor.server.database.ids import new_id
+from proctor.server.database.models import FlowRun, TaskRun, TaskRunState
+from proctor.server.errors import InvalidInput, NotFound
+from proctor.server.events import Event
+from proctor.server.orchestration import (
+    TASK_RUN_POLICY,
+    ProposedState,
+    RunSnapshot,
+    Transition,
+    apply_state,
+)
+from proctor.server.orchestration.states import FAMILIES, FAMILY_OF
+from proctor.server.services import records, rows
+from proctor.server.services.inputs import (
+    TaskRunStateChange,
+    UuidCache,
+    coerce,
+    optional_int,
+    slug_arg,
+    state_arg,
+)
+from proctor.server.services.pagination import Ordering, SortKey, fetch_page, ordering_choice
+from proctor.server.services.validation import as_uuid, batch_size, page_size
+
+_TR = cast(sa.Table, TaskRun.__table__)
+_FR = cast(sa.Table, FlowRun.__table__)
+_HISTORY = cast(sa.Table, TaskRunState.__table__)
+_CHUNK = 2000
+
+Key = tuple[str, int]
+
+_UPDATE = BulkWrite(
+    _TR,
+    key="id",
+    columns=(
+        "state",
+        "state_type",
+        "state_message",
+        "state_timestamp",
+        "version",
+        "run_count",
+        "start_time",
+        "end_time",
+        "result_location",
+        "updated",
+    ),
+)
+_INSERT_HISTORY = BulkWrite(
+    _HISTORY,
+    columns=(
+        "id",
+        "tenant_id",
+        "task_run_id",
+        "flow_run_id",
+        "state",
+        "state_type",
+        "message",
+        "timestamp",
+        "start_time",
+        "result_location",
+        "version",
+        "run_count",
+        "data",
+        "created",
+    ),
+)
+_INSERT_NEW = BulkWrite(
+    _TR,
+    columns=(
+        "id",
+        "tenant_id",
+        "flow_run_id",
+        "task_slug",
+        "map_index",
+        "state",
+        "state_type",
+        "state_timestamp",
+        "version",
+        "run_count",
+        "created",
+        "updated",
+    ),
+    conflict=("flow_run_id", "task_slug", "map_index"),
+)
+
+TASK_RUN_ORDERINGS = {
+    "task_slug": Ordering(
+        "task_slug", (SortKey(TaskRun.task_slug), SortKey(TaskRun.map_index), SortKey(TaskRun.id))
+    ),
+    "state_timestamp": Ordering(
+        "state_timestamp", (SortKey(TaskRun.state_timestamp), SortKey(TaskRun.id))
+    ),
+    "-state_timestamp": Ordering(
+        "-state_timestamp",
+        (SortKey(TaskRun.state_timestamp, descending=True), SortKey(TaskRun.id, descending=True)),
+    ),
+}
+
+
+@dataclass(slots=True)
+class TaskChange:
+    """A validated `TaskRunStateChange`."""
+
+    flow_run_id: uuid.UUID
+    key: Key
+    state: ProposedState
+    version: int | None
+    force: bool
+
+
+def normalize_changes(changes: Sequence[Any]) -> list[TaskChange]:
+    parse_id = UuidCache()
+    normalized = []
+    for index, raw in enumerate(changes):
+        change = coerce(TaskRunStateChange, raw, index)
+        state = state_arg(change.state, index)
+        run_count = optional_int(change.run_count, "run_count", index, minimum=0)
+        if run_count is not None and state.run_count is None:
+            state = ProposedState(
+                name=state.name,
+                message=state.message,
+                timestamp=state.timestamp,
+                start_time=state.start_time,
+                result_location=state.result_location,
+                run_count=run_count,
+                extra=state.extra,
+            )
+        map_index = optional_int(change.map_index, "map_index", index, minimum=-1)
+        normalized.append(
+            TaskChange(
+                flow_run_id=parse_id(change.flow_run_id, "flow_run_id", index),
+                key=(slug_arg(change.task_slug, index), -1 if map_index is None else map_index),
+                state=state,
+                version=optional_int(change.version, "version", index, minimum=0),
+                force=bool(change.force),
+            )
+        )
+    return normalized
+
+
+async def lock_flow_runs(
+    session: AsyncSession, tenant: uuid.UUID, ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """Lock the parent flow runs (id order) and return their current state names."""
+    ordered = sorted(set(ids))
+    states: dict[uuid.UUID, str] = {}
+    for start in range(0, len(ordered), 1000):
+        result = await session.execute(
+            sa.select(_FR.c.id, _FR.c.state)
+            .where(_FR.c.tenant_id == tenant, _FR.c.id.in_(ordered[start : start + 1000]))
+            .order_by(_FR.c.id)
+            .with_for_update()
+        )
+        states.update({row.id: row.state for row in result})
+    return states
+
+
+async def _existing(
+    session: AsyncSession,
+    config: DialectConfiguration,
+    flow_run_id: uuid.UUID,
+    keys: set[Key],
+) -> dict[Key, RunSnapshot]:
+    """The task runs among `keys` that exist (reading by slug and map_index range)."""
+    by_slug: dict[str, list[int]] = defaultdict(list)
+    for slug, index in keys:
+        by_slug[slug].append(index)
+    slugs = sorted(by_slug)
+    low = min(min(indexes) for indexes in by_slug.values())
+    high = max(max(indexes) for indexes in by_slug.values())
+    found: dict[Key, RunSnapshot] = {}
+    for offset in range(0, len(slugs), _CHUNK):
+        result = await session.execute(
+            sa.select(
+                _TR.c.id,
+                _TR.c.task_slug,
+                _TR.c.map_index,
+                _TR.c.state,
+                _TR.c.state_timestamp,
+                _TR.c.version,
+                _TR.c.run_count,
+                _TR.c.start_time,
+                _TR.c.end_time,
+                _TR.c.result_location,
+            ).where(
+                _TR.c.flow_run_id == flow_run_id,
+                config.in_values(_TR.c.task_slug, slugs[offset : offset + _CHUNK]),
+                _TR.c.map_index.between(low, high),
+            )
+        )
+        for row in result:
+            key = (row[1], row[2])
+            if key in keys:
+                # Positional: id, state, state_timestamp, version, run_count, start_time,
+                # end_time, agent_id, scheduled_start_time, result_location.
+                found[key] = RunSnapshot(
+                    row[0], row[3], row[4], row[5], row[6], row[7], row[8], None, None, row[9]
+                )
+    return found
+
+
+async def _create_missing(
+    session: AsyncSession,
+    config: DialectConfiguration,
+    tenant: uuid.UUID,
+    flow_run_id: uuid.UUID,
+    missing: Iterable[Key],
+    now: datetime,
+) -> dict[Key, RunSnapshot]:
+    """Insert Pending task runs for `missing` keys (the parent is locked, so no other
+    transaction can insert them meanwhile; ON CONFLICT is only a safety net)."""
+    created: dict[Key, RunSnapshot] = {}
+    values = []
+    for key in missing:
+        run_id = new_id()
+        created[key] = RunSnapshot(id=run_id, state="Pending", state_timestamp=now)
+        values.append(
+            (run_id, tenant, flow_run_id, key[0], key[1], "Pending", "Pending", now, 0, 0, now, now)
+        )
+    await _INSERT_NEW(session, config, values)
+    return created
+
+
+async def _task_runs_for(
+    session: AsyncSession,
+    config: DialectConfiguration,
+    tenant: uuid.UUID,
+    flow_run_id: uuid.UUID,
+    keys: set[Key],
+    now: datetime,
+) -> tuple[dict[Key, RunSnapshot], int]:
+    runs = await _existing(session, config, flow_run_id, keys)
+    missing = keys - runs.keys()
+    if missing:
+        runs.update(await _create_missing(session, config, tenant, flow_run_id, missing, now))
+    return runs, len(missing)
+
+
+def _history_row(
+    tenant: uuid.UUID, flow_run_id: uuid.UUID, run: RunSnapshot, state: ProposedState, now: datetime
+) -> tuple[Any, ...]:
+    return (
+        new_id(),
+        tenant,
+        run.id,
+        flow_run_id,
+        state.name,
+        state.type,
+        state.message,
+        state.timestamp,
+        state.start_time,
+        state.result_location,
+        run.version,
+        run.run_count,
+        state.history_data(),
+        now,
+    )
+
+
+async def transition_task_runs(
+    session: AsyncSession,
+    config: DialectConfiguration,
+    tenant: uuid.UUID,
+    changes: Sequence[TaskChange],
+) -> list[records.TransitionResult]:
+    """Evaluate and write task-run `changes` inside the caller's transaction."""
+    now = datetime.now(UTC)
+    parents = await lock_flow_runs(session, tenant, (c.flow_run_id for c in changes))
+    keys_by_run: dict[uuid.UUID, set[Key]] = defaultdict(set)
+    for change in changes:
+        if change.flow_run_id in parents:
+            keys_by_run[change.flow_run_id].add(change.key)
+    runs: dict[tuple[uuid.UUID, Key], RunSnapshot] = {}
+    created: dict[uuid.UUID, int] = {}
+    for flow_run_id in sorted(keys_by_run):
+        found, created[flow_run_id] = await _task_runs_for(
+            session, config, tenant, flow_run_id, keys_by_run[flow_run_id], now
+        )
+        for key, run in found.items():
+            runs[(flow_run_id, key)] = run
+
+    results: list[records.TransitionResult] = []
+    history: list[tuple[Any, ...]] = []
+    written: dict[uuid.UUID, tuple[RunSnapshot, ProposedState]] = {}
+    accepted: dict[uuid.UUID, int] = defaultdict(int)
+    evaluate = TASK_RUN_POLICY.evaluate
+    for change in changes:
+        parent = parents.get(change.flow_run_id)
+        if parent is None:
+            results.append(
+                records.TransitionResult(
+                    id=None,
+                    accepted=False,
+                    state=None,
+                    version=0,
+                    code="NOT_FOUND",
+                    reason=f"No flow run {change.flow_run_id}",
+                )
+            )
+            continue
+        slot = (change.flow_run_id, change.key)
+        run = runs[slot]
+        outcome = evaluate(
+            Transition(
+                kind="task_run",
+                current=run,
+                proposed=change.state,
+                expected_version=change.version,
+                force=change.force,
+                flow_run_state=parent,
+            )
+        )
+        if outcome.kind in ("reject", "unchanged"):
+            results.append(
+                records.TransitionResult(
+                    id=run.id,
+                    accepted=outcome.accepted,
+                    state=run.state,
+                    version=run.version,
+                    code=outcome.code,
+                    reason=outcome.reason,
+                    state_type=FAMILY_OF[run.state],
+                    rule=outcome.rule,
+                )
+            )
+            continue
+        state = outcome.state
+        assert state is not None
+        new = apply_state(run, state, kind="task_run")
+        runs[slot] = new
+        assert new.id is not None
+        written[new.id] = (new, state)
+        accepted[change.flow_run_id] += 1
+        history.append(_history_row(tenant, change.flow_run_id, new, state, now))
+        results.append(
+            records.TransitionResult(
+                id=new.id,
+                accepted=True,
+                state=new.state,
+                version=new.version,
+                reason=outcome.reason if outcome.kind == "rewrite" else None,
+                state_type=state.type,
+                rule=outcome.rule,
+            )
+        )
+
+    if written:
+        await _UPDATE(
+            session,
+            config,
+            [
+                (
+                    run.id,
+                    run.state,
+                    state.type,
+                    state.message,
+                    run.state_timestamp,
+                    run.version,
+                    run.run_count,
+                    run.start_time,
+                    run.end_time,
+                    run.result_location,
+                    now,
+                )
+                for run, state in written.values()
+            ],
+        )
+        await _INSERT_HISTORY(session, config, history)
+    if parents:
+        # Reports from a flow run are a sign of life (for the zombie killer).
+        await session.execute(
+            sa.update(_FR).where(_FR.c.id.in_(sorted(keys_by_run))).values(heartbeat=now)
+        )
+    for flow_run_id in sorted(keys_by_run):
+        if accepted[flow_run_id] or created[flow_run_id]:
+            record_event(
+                session,
+                Event(
+                    "task_runs.state",
+                    str(tenant),
+                    flow_run_id=str(flow_run_id),
+                    data={"accepted": accepted[flow_run_id], "created": created[flow_run_id]},
+                ),
+            )
+    return results
+
+
+async def set_task_run_states(
+    db: Database,
+    tenant_id: uuid.UUID | str,
+    changes: Sequence[TaskRunStateChange | dict[str, Any]],
+) -> list[records.TransitionResult]:
+    """Apply a batch of task-run state changes in one transaction; one result per change,
+    in order. Task runs that do not exist yet are created (Pending, version 0) first.
+
+    A malformed change fails the whole batch with `InvalidInput` (nothing written);
+    changes for unknown flow runs get NOT_FOUND results; changes the rules refuse get
+    rejected results while the rest apply.
+    """
+    tenant = as_uuid(tenant_id, "tenant_id")
+    batch_size(len(changes), "state changes")
+    normalized = normalize_changes(changes)
+    if not normalized:
+        return []
+
+    async def work(session: AsyncSession) -> list[records.TransitionResult]:
+        return await transition_task_runs(session, db.config, tenant, normalized)
+
+    return await db.run_in_transaction(work)
+
+
+async def create_task_runs(
+    db: Database,
+    tenant_id: uuid.UUID | str,
+    flow_run_id: uuid.UUID | str,
+    items: Sequence[tuple[str, int | None]],
+) -> list[records.TaskRun]:
+    """Create task runs (Pending) for `(task_slug, map_index)` pairs unless they exist;
+    return all of them, in the order asked. Idempotent."""
+    tenant = as_uuid(tenant_id, "tenant_id")
+    run_id = as_uuid(flow_run_id, "flow_run_id")
+    batch_size(len(items), "task runs")
+    keys: list[Key] = []
+    for index, item in enumerate(items):
+        if not isinstance(item, tuple | list) or len(item) != 2:
+            raise InvalidInput(f"Item {index} must be a (task_slug, map_index) pair")
+        map_index = optional_int(item[1], "map_index", index, minimum=-1)
+        keys.append((slug_arg(item[0], index), -1 if map_index is None else map_index))
+    if not keys:
+        return []
+
+    async def work(session: AsyncSession) -> list[records.TaskRun]:
+        now = datetime.now(UTC)
+        if not await lock_flow_runs(session, tenant, [run_id]):
+            raise NotFound(f"No flow run {run_id}", details={"flow_run_id": str(run_id)})
+        runs, created = await _task_runs_for(session, db.config, tenant, run_id, set(keys), now)
+        if created:
+            record_event(
+                session,
+                Event(
+                    "task_runs.state",
+                    str(tenant),
+                    flow_run_id=str(run_id),
+                    data={"accepted": 0, "created": created},
+                ),
+            )
+        ids = [runs[key].id for key in keys]
+        by_id: dict[uuid.UUID, records.TaskRun] = {}
+        for start in range(0, len(ids), _CHUNK):
+            result = await session.execute(
+                sa.select(_TR).where(db.config.in_values(_TR.c.id, ids[start : start + _CHUNK]))
+            )
+            by_id.update({row.id: rows.task_run(row) for row in result})
+        return [by_id[i] for i in ids if i is not None]
+
+    return await db.run_in_transaction(work)
+
+
+async def get_task_run(
+    db: Database, tenant_id: uuid.UUID | str, task_run_id: uuid.UUID | str
+) -> records.TaskRun:
+    tenant = as_uuid(tenant_id, "tenant_id")
+    run_id = as_uuid(task_run_id, "task_run_id")
+    async with db.session() as session:
+        row = (
+            await session.execute(
+                sa.select(_TR).where(_TR.c.tenant_id == tenant, _TR.c.id == run_id)
+            )
+        ).first()
+    if row is None:
+        raise NotFound(f"No task run {run_id}", details={"task_run_id": str(run_id)})
+    return rows.task_run(row)
+
+
+def state_filter(column_state: Any, column_type: Any, states: Sequence[str]) -> Any:
+    """Match a state name (e.g. "TimedOut") or a family (e.g. "Failed": all failures)."""
+    families = [s for s in states if s in FAMILIES]
+    names = [s for s in states if s not in FAMILIES]
+    unknown = [s for s in names if s not in FAMILY_OF]
+    if unknown:
+        raise InvalidInput(f"Unknown state(s) {unknown}", details={"field": "states"})
+    terms = []
+    if families:
+        terms.append(column_type.in_(families))
+    if names:
+        terms.append(column_state.in_(names))
+    return sa.or_(*terms) if terms else sa.false()
+
+
+async def list_task_runs(
+    db: Database,
+    tenant_id: uuid.UUID | str,
+    flow_run_id: uuid.UUID | str,
+    *,
+    task_slug: str | None = None,
+    states: Sequence[str] | None = None,
+    map_index: int | None = None,
+    order_by: Literal["task_slug", "state_timestamp", "-state_timestamp"] | str = "task_slug",
+    first: int = 200,
+    after: str | None = None,
+) -> records.Page[records.TaskRun]:
+    """Task runs of a flow run, paged (`map_index=-1` selects unmapped ones only)."""
+    tenant = as_uuid(tenant_id, "tenant_id")
+    run_id = as_uuid(flow_run_id, "flow_run_id")
+    ordering = ordering_choice(TASK_RUN_ORDERINGS, order_by)
+    size = page_size(first)
+    statement = sa.select(TaskRun).where(TaskRun.tenant_id == tenant, TaskRun.flow_run_id == run_id)
+    if task_slug is not None:
+        statement = statement.where(TaskRun.task_slug == task_slug)
+    if map_index is not None:
+        statement = statement.where(TaskRun.map_index == map_index)
+    if states:
+        statement = statement.where(state_filter(TaskRun.state, TaskRun.state_type, states))
+    async with db.session() as session:
+        page = await fetch_page(
+            session,
+            statement,
+            ordering,
+            first=size,
+            after=after,
+            sort_values=lambda row: [getattr(row[0], k.column.key) for k in ordering.keys],
+        )
+    return records.Page(
+        items=[rows.task_run(row[0]) for row in page.rows],
+        end_cursor=page.end_cursor,
+        has_next_page=page.has_next_page,
+        total_count=page.total_count,
+    )
+
+
+__all__ = [
+    "create_task_runs",
+    "get_task_run",
+    "list_task_runs",
+    "set_task_run_states",
+    "state_filter",
+    "transition_task_runs",
+]

@@ -1,0 +1,1 @@
+"""The plain HTTP routes of the server beside GraphQL: health, metrics and the UI files."""

@@ -1,0 +1,62 @@
+"""What the app does between "process started" and "ready": database, migrations, tenant.
+
+Kept apart from `app.py` so the order is readable in one place and so services can be
+added to it later (each registers its own shutdown on the same exit stack, so shutdown
+is always the reverse of start-up, even when start-up fails half way).
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import AsyncExitStack
+from typing import Any
+
+from proctor.server.database import DEFAULT_TENANT_ID, Database
+
+logger = logging.getLogger("proctor.server")
+
+
+def database_from_settings(settings: Any) -> Database:
+    """A `Database` configured from `settings` (not from the process environment)."""
+    configured = settings.server.database
+    return Database(
+        settings.database_url,
+        echo=configured.echo,
+        timeout=configured.timeout,
+        connect_timeout=configured.connect_timeout,
+        pool_size=configured.pool_size,
+        max_overflow=configured.max_overflow,
+    )
+
+
+async def open_database(
+    settings: Any, database: Database | None, stack: AsyncExitStack
+) -> Database:
+    """Connect (and migrate, unless disabled); dispose at shutdown if we created it."""
+    owned = database is None
+    db = database if database is not None else database_from_settings(settings)
+    if owned:
+        settings.home.mkdir(parents=True, exist_ok=True)
+        stack.push_async_callback(db.dispose)
+    await db.connect()
+    if settings.server.database.migrate_on_start:
+        await db.upgrade()
+    return db
+
+
+def safe_url(url: str) -> str:
+    """A database URL without its password, for logs and messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparseable database url>"
+
+
+def default_tenant_id(_db: Database) -> Any:
+    """The tenant requests act for until team features resolve it from the API key."""
+    return DEFAULT_TENANT_ID
+
+
+__all__ = ["database_from_settings", "default_tenant_id", "open_database", "safe_url"]

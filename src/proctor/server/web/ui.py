@@ -1,0 +1,84 @@
+"""Serves the web UI at `/`: the built single-page app, or a placeholder until it exists.
+
+The UI build (`ui/` -> `src/proctor/server/ui_dist/`) replaces the placeholder without a
+code change: when `ui_dist/index.html` exists, files are served from there and any other
+path gets `index.html` (the SPA's router takes over), so deep links like `/flow-run/ID`
+survive a reload (a missing file with an extension, such as a stale asset, is a 404).
+Paths are resolved and confined to the folder: no `..` escapes.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
+
+DEFAULT_UI_DIR = Path(__file__).resolve().parent.parent / "ui_dist"
+
+_PLACEHOLDER = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Proctor</title>
+<style>
+ body {{ font-family: system-ui, sans-serif; max-width: 40rem; margin: 4rem auto;
+        padding: 0 1rem; color: #1f2933; line-height: 1.5; }}
+ code {{ background: #f0f4f8; padding: 0 .25rem; border-radius: 3px; }}
+ a {{ color: #2563eb; }}
+</style>
+</head>
+<body>
+<h1>Proctor server</h1>
+<p>The server is running (version {version}). The web UI lands soon; meanwhile:</p>
+<ul>
+ <li><a href="/graphql">GraphQL API</a>, with a GraphiQL page to explore it</li>
+ <li><a href="/health">/health</a>: is the database answering?</li>
+ <li><a href="/metrics">/metrics</a>: Prometheus metrics</li>
+</ul>
+<p>From a shell: <code>proctor flows ls</code>, <code>proctor runs ls</code>.</p>
+</body>
+</html>
+"""
+
+
+class UIApp:
+    """ASGI app for everything that is not an API route."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = (directory or DEFAULT_UI_DIR).resolve()
+
+    def _built(self) -> bool:
+        return (self.directory / "index.html").is_file()
+
+    def _file_for(self, path: str) -> Path | None:
+        candidate = (self.directory / path.lstrip("/")).resolve()
+        if not candidate.is_relative_to(self.directory) or not candidate.is_file():
+            return None
+        return candidate
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        response: Response
+        if request.method not in ("GET", "HEAD"):
+            response = Response("Method Not Allowed", status_code=405)
+        elif not self._built():
+            from proctor._version import __version__
+
+            response = HTMLResponse(_PLACEHOLDER.format(version=html.escape(__version__)))
+        else:
+            found = self._file_for(request.url.path)
+            if found is not None:
+                response = FileResponse(found)
+            elif Path(request.url.path).suffix:
+                # A missing asset is a 404, not the app: a stale bundle must fail loudly.
+                response = Response("Not Found", status_code=404)
+            else:
+                response = FileResponse(self.directory / "index.html")
+        await response(scope, receive, send)
+
+
+__all__ = ["DEFAULT_UI_DIR", "UIApp"]

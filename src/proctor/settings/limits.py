@@ -1,0 +1,25 @@
+"""Limits that protect the server from oversized or hostile requests
+(`PROCTOR_SERVER_LIMITS_*`)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from proctor.settings.base import SettingsGroup, group_config
+
+
+class LimitsSettings(SettingsGroup):
+    """Upper bounds enforced by the API and the services; a request beyond one gets a
+    `LIMIT_EXCEEDED` error instead of being half-processed."""
+
+    model_config = group_config("server", "limits")
+
+    max_request_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    max_query_depth: int = Field(default=12, ge=1)
+    max_page_size: int = Field(default=1000, ge=1, description="Largest `first` of a page.")
+    max_batch_size: int = Field(
+        default=50_000, ge=1, description="Most state changes or log lines in one call."
+    )
+
+
+__all__ = ["LimitsSettings"]

@@ -1,0 +1,45 @@
+"""Fixtures for client and CLI tests against a real server process (see server_process).
+
+`server` is one `proctor server start` per test module, on a SQLite file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from tests.client.server_process import ServerProcess
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    home = tmp_path_factory.mktemp("server-home")
+    process = ServerProcess(f"sqlite+aiosqlite:///{home / 'proctor.db'}", home)
+    process.start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def api_url(server: ServerProcess, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The running server's URL, also as PROCTOR_API_URL for clients and the CLI."""
+    monkeypatch.setenv("PROCTOR_API_URL", server.url)
+    return server.url
+
+
+@pytest.fixture(scope="module")
+def flow_spec_dict() -> dict[str, object]:
+    from proctor import Flow, Parameter, task
+
+    @task
+    def double(x: int) -> int:
+        return 2 * x
+
+    @task
+    def add(values: list[int]) -> int:
+        return sum(values)
+
+    with Flow("numbers") as flow:
+        Parameter("n", default=3, type=int)
+        add(double.map([1, 2, 3]))
+    return dict(flow.serialize())

@@ -1,0 +1,117 @@
+"""Limits and malformed requests: each breach has its code, and nothing is ever a 500."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from tests.server.api.graphql_results import error_codes
+
+from proctor.server.api.limits import ApiLimits
+
+
+async def _post(http, body, **kwargs):
+    return await http.post(
+        "/graphql", content=body, headers={"content-type": "application/json"}, **kwargs
+    )
+
+
+async def test_query_too_deep(gql, app):
+    app.state.api.limits = replace(app.state.api.limits, max_depth=3)
+    deep = "{ flowRuns { nodes { flow { versions { name } } } } }"
+    body = await gql(deep)
+    assert error_codes(body) == ["QUERY_TOO_DEEP"]
+    assert body["data"] is None
+    # Fragments are expanded, so they cannot hide depth.
+    hidden = (
+        "{ flowRuns { ...F } }"
+        " fragment F on FlowRunConnection { nodes { flow { versions { id } } } }"
+    )
+    assert error_codes(await gql(hidden)) == ["QUERY_TOO_DEEP"]
+    assert "errors" not in await gql("{ flowRuns { nodes { id } } }")
+
+
+async def test_query_too_costly(gql):
+    costly = """{ flowRuns(first: 1000) { nodes { taskRuns(first: 1000) {
+        nodes { id state states { state message } } } } } }"""
+    assert error_codes(await gql(costly)) == ["QUERY_TOO_COSTLY"]
+    # The same shape with variables is measured with their values.
+    query = """query ($a: Int, $b: Int) { flowRuns(first: $a) { nodes {
+        taskRuns(first: $b) { nodes { id state states { state } } } } } }"""
+    assert error_codes(await gql(query, {"a": 1000, "b": 1000})) == ["QUERY_TOO_COSTLY"]
+    assert "errors" not in await gql(query, {"a": 10, "b": 10})
+
+
+async def test_page_too_large(gql, app):
+    limit = app.state.api.limits.max_page_size
+    body = await gql(f"{{ flowRuns(first: {limit + 1}) {{ totalCount }} }}")
+    assert error_codes(body) == ["PAGE_TOO_LARGE"]
+    body = await gql(
+        'query ($n: Int) { logs(flowRunId: "x", first: $n) { totalCount } }', {"n": limit + 1}
+    )
+    assert error_codes(body) == ["PAGE_TOO_LARGE"]
+    assert error_codes(await gql("{ flowRuns(first: -1) { totalCount } }")) == ["INVALID_INPUT"]
+
+
+async def test_payload_too_large(http, app):
+    app.state.api.limits = replace(app.state.api.limits, max_body_bytes=2048)
+    big = '{"query": "{ projects { id } }", "variables": {"x": "' + "a" * 4096 + '"}}'
+    response = await _post(http, big)
+    assert response.status_code == 413
+    assert error_codes(response.json()) == ["PAYLOAD_TOO_LARGE"]
+
+    async def chunks():
+        for _ in range(10):
+            yield b"x" * 1024
+
+    streamed = await http.post(
+        "/graphql", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert streamed.status_code == 413
+    assert error_codes(streamed.json()) == ["PAYLOAD_TOO_LARGE"]
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"{not json", "application/json"),
+        (b"", "application/json"),
+        (b"[1, 2]", "application/json"),
+        (b"42", "application/json"),
+        (b'"query"', "application/json"),
+        (b'{"query": 5}', "application/json"),
+        (b'{"query": "{ projects { id } }", "variables": [1]}', "application/json"),
+        (b'{"query": "{ projects { id } }", "operationName": 7}', "application/json"),
+        (b'{"query": "{ projects { id } }"}', "text/plain"),
+        (b"\xff\xfe\x00garbage", "application/json"),
+        (b"[" * 100_000, "application/json"),
+        (b"{}", "application/json"),
+    ],
+)
+async def test_malformed_requests_are_400_with_a_json_error(http, body, content_type):
+    response = await http.post("/graphql", content=body, headers={"content-type": content_type})
+    assert response.status_code == 400, response.text
+    payload = response.json()
+    assert payload["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+async def test_graphql_level_mistakes_have_codes(gql, http):
+    assert error_codes(await gql("{ projects { id ")) == ["GRAPHQL_PARSE_FAILED"]
+    assert error_codes(await gql("{ nope }")) == ["GRAPHQL_VALIDATION_FAILED"]
+    body = await gql("query ($n: Int) { flowRuns(first: $n) { totalCount } }", {"n": "ten"})
+    assert error_codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
+    mutation_over_get = await http.get(
+        "/graphql", params={"query": 'mutation { createProject(name: "x") { id } }'}
+    )
+    assert mutation_over_get.status_code == 400
+    assert error_codes(mutation_over_get.json()) == ["BAD_REQUEST"]
+    put = await http.put("/graphql", content=b"{}")
+    assert put.status_code == 405
+
+
+def test_limits_from_settings():
+    from proctor.settings import temporary_settings
+
+    with temporary_settings(server_limits_max_query_depth=4, server_limits_max_page_size=20) as s:
+        limits = ApiLimits.from_settings(s)
+    assert (limits.max_depth, limits.max_page_size, limits.default_page_size) == (4, 20, 20)

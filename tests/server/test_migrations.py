@@ -1,0 +1,80 @@
+"""Migrations: they build exactly the models, go down and up again, reset, and upgrade
+an old database file kept in tests/server/data/."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from proctor.server import services
+from proctor.server.database import DEFAULT_TENANT_ID, Database
+from proctor.server.database.migrate import head_revision
+from proctor.server.database.models import Project, metadata
+
+DATA = Path(__file__).parent / "data"
+
+
+async def test_migrations_match_the_models(database: Database):
+    def differences(connection: sa.Connection) -> list:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return compare_metadata(context, metadata)
+
+    async with database.engine.connect() as connection:
+        assert await connection.run_sync(differences) == []
+
+
+async def test_downgrade_to_base_and_upgrade_again(database: Database):
+    await database.downgrade("base")
+    assert await database.revision() is None
+    async with database.engine.connect() as connection:
+        tables = await connection.run_sync(lambda c: sa.inspect(c).get_table_names())
+    assert set(tables) <= {"alembic_version"}
+    await database.upgrade()
+    assert await database.revision() == head_revision()
+    async with database.session() as session:  # the default tenant is back
+        assert await session.scalar(sa.text("SELECT count(*) FROM tenant")) == 1
+
+
+async def test_reset_drops_everything_and_migrates_again(database: Database):
+    await services.create_project(database, DEFAULT_TENANT_ID, "doomed")
+    async with database.transaction() as session:
+        await session.execute(sa.text("CREATE TABLE stray (id INTEGER PRIMARY KEY)"))
+    await database.reset()
+    async with database.session() as session:
+        assert await session.scalar(sa.select(sa.func.count(Project.id))) == 0
+    async with database.engine.connect() as connection:
+        tables = await connection.run_sync(lambda c: sa.inspect(c).get_table_names())
+    assert "stray" not in tables and "flow_run" in tables
+    assert await database.revision() == head_revision()
+
+
+async def test_upgrade_is_idempotent(database: Database):
+    await database.upgrade()
+    await database.upgrade()
+    assert await database.revision() == head_revision()
+
+
+async def test_an_old_database_file_upgrades_and_keeps_its_data(tmp_path: Path):
+    """`proctor-0001.db` was written by revision 0001 (see data/README.md)."""
+    path = tmp_path / "old.db"
+    shutil.copyfile(DATA / "proctor-0001.db", path)
+    db = Database(f"sqlite+aiosqlite:///{path}")
+    try:
+        await db.connect()
+        assert await db.revision() == "0001"
+        await db.upgrade()
+        assert await db.revision() == head_revision()
+        [project] = await services.list_projects(db, DEFAULT_TENANT_ID)
+        assert project.name == "old-project"
+        page = await services.list_flow_runs(db, DEFAULT_TENANT_ID)
+        assert [run.state for run in page.items] == ["Success"]
+        tasks = await services.list_task_runs(db, DEFAULT_TENANT_ID, page.items[0].id)
+        assert {t.state_type for t in tasks.items} == {"Success"} and tasks.total_count == 4
+        logs = await services.list_logs(db, DEFAULT_TENANT_ID, page.items[0].id)
+        assert [line.message for line in logs.items] == ["written by revision 0001"]
+    finally:
+        await db.dispose()
