@@ -309,3 +309,9 @@ def test_every_engine_state_has_a_family():
     assert FAMILY_OF["Mapped"] == "Success"
     assert FAMILY_OF["Retrying"] == "Scheduled"
     assert FAMILY_OF["Cancelling"] == "Cancelling"
+
+
+@pytest.mark.parametrize("bad_type", [["Running"], {"a": 1}, 3, None])
+def test_parse_state_rejects_a_type_that_is_not_a_state_name(bad_type):
+    with pytest.raises(InvalidInput, match=r"state\.type must be one of"):
+        parse_state({"type": bad_type})

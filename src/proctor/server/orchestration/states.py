@@ -131,7 +131,7 @@ def parse_state(raw: Mapping[str, Any] | ProposedState, *, where: str = "state")
     if not isinstance(raw, Mapping):
         raise InvalidInput(f"{where} must be an object like State.to_dict()")
     name = raw.get("type")
-    if name not in FAMILY_OF:
+    if not isinstance(name, str) or name not in FAMILY_OF:
         raise InvalidInput(
             f"{where}.type must be one of {', '.join(sorted(STATE_NAMES))}; got {name!r}",
             details={"field": f"{where}.type"},
