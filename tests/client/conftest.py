@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from tests.client.server_process import ServerProcess
+from proctor.testing import ServerProcess
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import threading
 import time
 from datetime import UTC, datetime
 
-from tests.client.server_process import ServerProcess
+from proctor.testing import ServerProcess
 
 from proctor.client import (
     NO_RETRY,

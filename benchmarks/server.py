@@ -1,0 +1,288 @@
+"""Server benchmark: batched state writes, list queries on a large database, idle memory.
+
+    python benchmarks/server.py writes  [--database-url URL] [--task-runs 20000] [--batch 1000]
+    python benchmarks/server.py queries [--database-url URL] [--runs 100000] [--task-runs 1000000]
+    python benchmarks/server.py idle
+
+Each starts a real `proctor server start` process (SQLite in a temporary folder unless
+`--database-url` names e.g. a PostgreSQL database) and prints JSON lines:
+- writes: task-run state changes per second through the GraphQL API, `batch` per call;
+- queries: p50/p95 of the runs list and of one run's task runs, over a database seeded
+  (by bulk insert, outside the API) with that many runs and task runs;
+- idle: the server's resident memory after start-up and after a burst of requests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("PROCTOR_LOGGING_LEVEL", "WARNING")
+
+from proctor import Flow, task  # noqa: E402
+from proctor.client import Client  # noqa: E402
+from proctor.testing import ServerProcess  # noqa: E402
+
+
+@task
+def step(x: int) -> int:
+    return x
+
+
+def benchmark_flow() -> Flow:
+    with Flow("server-benchmark") as flow:
+        step.map([1, 2, 3])
+    return flow
+
+
+def start_server(database_url: str | None, home: Path) -> tuple[ServerProcess, Client]:
+    url = database_url or f"sqlite+aiosqlite:///{home / 'bench.db'}"
+    server = ServerProcess(url, home)
+    api = server.start(timeout=60)
+    return server, Client(api, timeout=120)
+
+
+def server_rss_mb(server: ServerProcess) -> float:
+    import psutil
+
+    assert server.process is not None
+    return psutil.Process(server.process.pid).memory_info().rss / 2**20
+
+
+def new_run(client: Client) -> str:
+    registered = client.register_flow("bench", benchmark_flow().serialize(), create_project=True)
+    run = client.create_flow_run(registered.flow.id)
+    client.query(
+        "mutation ($c: [JSON!]!) { setFlowRunStates(changes: $c) { accepted reason } }",
+        {"c": [{"flowRunId": run.id, "state": {"type": "Running"}, "version": run.version}]},
+    )
+    return run.id
+
+
+def run_writes(args: argparse.Namespace, home: Path) -> None:
+    server, client = start_server(args.database_url, home)
+    try:
+        run_id = new_run(client)
+        document = "mutation ($c: [JSON!]!) { setTaskRunStates(changes: $c) { accepted } }"
+        changes = 0
+        started = time.perf_counter()
+        for first in range(0, args.task_runs, args.batch):
+            indexes = range(first, min(first + args.batch, args.task_runs))
+            for state in ("Running", "Success"):
+                batch = [
+                    {
+                        "flowRunId": run_id,
+                        "taskSlug": "step",
+                        "mapIndex": index,
+                        "state": {"type": state},
+                    }
+                    for index in indexes
+                ]
+                results = client.query(document, {"c": batch})["setTaskRunStates"]
+                if not all(result["accepted"] for result in results):
+                    raise SystemExit("the server rejected a state change")
+                changes += len(batch)
+        wall = time.perf_counter() - started
+        print(
+            json.dumps(
+                {
+                    "benchmark": "writes",
+                    "database": "postgresql" if args.database_url else "sqlite",
+                    "batch": args.batch,
+                    "changes": changes,
+                    "wall_s": round(wall, 3),
+                    "changes_per_s": round(changes / wall),
+                }
+            ),
+            flush=True,
+        )
+    finally:
+        client.close()
+        server.stop()
+
+
+async def seed(database_url: str, flow_id: str, runs: int, task_runs: int) -> list[str]:
+    """Bulk-insert runs and task runs (the API would take minutes to create a million)."""
+    import sqlalchemy as sa
+
+    from proctor.server.database import DEFAULT_TENANT_ID, Database
+    from proctor.server.database.ids import new_id
+    from proctor.server.database.models.flows import Flow as FlowRow
+    from proctor.server.database.models.runs import FlowRun, TaskRun
+
+    db = Database(database_url)
+    await db.connect()
+    run_ids: list[str] = []
+    try:
+        async with db.session() as session:
+            flow = (
+                await session.execute(sa.select(FlowRow).where(FlowRow.id == uuid.UUID(flow_id)))
+            ).scalar_one()
+            group_id = flow.flow_group_id
+        now = datetime.now(UTC)
+        per_run = max(1, task_runs // max(runs, 1))
+        states = ["Success", "Failed", "Running", "Scheduled"]
+        for first in range(0, runs, 2000):
+            run_rows = []
+            task_rows: list[dict[str, Any]] = []
+            for index in range(first, min(first + 2000, runs)):
+                run_id = new_id()
+                run_ids.append(str(run_id))
+                state = states[index % len(states)]
+                when = now - timedelta(minutes=index)
+                run_rows.append(
+                    {
+                        "id": run_id,
+                        "tenant_id": DEFAULT_TENANT_ID,
+                        "flow_id": flow.id,
+                        "flow_group_id": group_id,
+                        "name": f"seeded-{index}",
+                        "state": state,
+                        "state_type": state,
+                        "state_timestamp": when,
+                        "version": 1,
+                        "scheduled_start_time": when,
+                        "parameters": {},
+                        "context": {},
+                        "labels": [],
+                    }
+                )
+                for map_index in range(per_run):
+                    task_rows.append(
+                        {
+                            "tenant_id": DEFAULT_TENANT_ID,
+                            "flow_run_id": run_id,
+                            "task_slug": "step",
+                            "map_index": map_index,
+                            "state": "Success",
+                            "state_type": "Success",
+                            "state_timestamp": when,
+                            "version": 2,
+                            "run_count": 1,
+                        }
+                    )
+            async with db.transaction() as session:
+                await session.execute(sa.insert(FlowRun), run_rows)
+                for chunk in range(0, len(task_rows), 20000):
+                    await session.execute(sa.insert(TaskRun), task_rows[chunk : chunk + 20000])
+            print(f"seeded {min(first + 2000, runs)}/{runs} runs", file=sys.stderr, flush=True)
+    finally:
+        await db.dispose()
+    return run_ids
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    return {
+        "p50_ms": round(statistics.median(ordered) * 1000, 2),
+        "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1] * 1000, 2),
+    }
+
+
+def run_queries(args: argparse.Namespace, home: Path) -> None:
+    database_url = args.database_url or f"sqlite+aiosqlite:///{home / 'bench.db'}"
+    server, client = start_server(database_url, home)
+    try:
+        registered = client.register_flow(
+            "bench", benchmark_flow().serialize(), create_project=True
+        )
+        flow_id = registered.flow.id
+    finally:
+        client.close()
+        server.stop()
+    started = time.perf_counter()
+    run_ids = asyncio.run(seed(database_url, flow_id, args.runs, args.task_runs))
+    seed_s = time.perf_counter() - started
+    server, client = start_server(database_url, home)
+    try:
+        runs_list = (
+            "query ($after: String) { flowRuns(first: 50, after: $after) {"
+            " nodes { id name state scheduledStartTime } pageInfo { endCursor hasNextPage } } }"
+        )
+        task_runs = (
+            "query ($id: ID!) { taskRuns(flowRunId: $id, first: 200) {"
+            " nodes { taskSlug mapIndex state } pageInfo { endCursor hasNextPage } } }"
+        )
+        filtered = 'query { flowRuns(first: 50, states: ["Failed"]) { nodes { id state } } }'
+        for name, document, variables in (
+            ("runs_list", runs_list, lambda i: {"after": None}),
+            ("runs_list_failed", filtered, lambda i: {}),
+            ("task_runs_of_run", task_runs, lambda i: {"id": run_ids[(i * 7919) % len(run_ids)]}),
+        ):
+            samples = []
+            for iteration in range(args.iterations):
+                began = time.perf_counter()
+                client.query(document, variables(iteration))
+                samples.append(time.perf_counter() - began)
+            print(
+                json.dumps(
+                    {
+                        "benchmark": "queries",
+                        "query": name,
+                        "database": "postgresql" if args.database_url else "sqlite",
+                        "runs": args.runs,
+                        "task_runs": args.task_runs,
+                        "seed_s": round(seed_s, 1),
+                        **percentiles(samples),
+                    }
+                ),
+                flush=True,
+            )
+    finally:
+        client.close()
+        server.stop()
+
+
+def run_idle(args: argparse.Namespace, home: Path) -> None:
+    started = time.perf_counter()
+    server, client = start_server(args.database_url, home)
+    ready_s = time.perf_counter() - started
+    try:
+        time.sleep(1)
+        idle = server_rss_mb(server)
+        for _ in range(200):
+            client.query("query { flowRuns(first: 20) { nodes { id } } }")
+        print(
+            json.dumps(
+                {
+                    "benchmark": "idle",
+                    "ready_s": round(ready_s, 2),
+                    "idle_rss_mb": round(idle, 1),
+                    "after_200_queries_rss_mb": round(server_rss_mb(server), 1),
+                }
+            ),
+            flush=True,
+        )
+    finally:
+        client.close()
+        server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("benchmark", choices=["writes", "queries", "idle"])
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--task-runs", type=int, default=None)
+    parser.add_argument("--runs", type=int, default=100_000)
+    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--iterations", type=int, default=100)
+    args = parser.parse_args()
+    if args.task_runs is None:
+        args.task_runs = 20_000 if args.benchmark == "writes" else 1_000_000
+    with tempfile.TemporaryDirectory(prefix="proctor-bench-") as folder:
+        home = Path(folder)
+        {"writes": run_writes, "queries": run_queries, "idle": run_idle}[args.benchmark](args, home)
+
+
+if __name__ == "__main__":
+    main()

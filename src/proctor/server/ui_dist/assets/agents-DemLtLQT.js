@@ -1,1 +1,0 @@
-function e(e,t=Date.now()){let n=e?Date.parse(e):NaN;if(Number.isNaN(n))return`unhealthy`;let r=t-n;return r<=6e4?`healthy`:r<=3e5?`stale`:`unhealthy`}var t={healthy:`Success`,stale:`Scheduled`,unhealthy:`Failed`};export{e as n,t};

@@ -1,1 +1,0 @@
-import{F as e,P as t}from"./index-B-nQkeiX.js";var n=e(t(),1);function r(e=600){let t=(0,n.useRef)(null),[r,i]=(0,n.useState)(e);return(0,n.useEffect)(()=>{let n=t.current;if(!n||(i(n.clientWidth||e),typeof ResizeObserver>`u`))return;let r=new ResizeObserver(([e])=>i(Math.max(1,Math.floor(e.contentRect.width))));return r.observe(n),()=>r.disconnect()},[e]),[t,r]}export{r as t};
