@@ -23,11 +23,22 @@ def ctx(info: strawberry.Info) -> ApiContext:
     return context
 
 
-def paging(first: int | None, after: str | None) -> dict[str, Any]:
-    """`first`/`after` as service keywords (absent ones keep the service's default)."""
+def paging(first: int | None, after: str | None, info: Any = None) -> dict[str, Any]:
+    """`first`/`after` as service keywords (absent ones keep the service's default).
+
+    With `info`, also `count`: whether the query selected `totalCount`. Counting every
+    matching row is the most expensive part of a page on a large table, so it is done
+    only when asked for.
+    """
     found: dict[str, Any] = {"after": after}
     if first is not None:
         found["first"] = first
+    if info is not None:
+        found["count"] = any(
+            selection.name == "totalCount"
+            for field in info.selected_fields
+            for selection in getattr(field, "selections", ())
+        )
     return found
 
 
@@ -87,7 +98,7 @@ async def task_runs(
         states=states,
         map_index=map_index,
         order_by=order_by,
-        **paging(first, after),
+        **paging(first, after, info),
     )
 
 

@@ -75,7 +75,7 @@ class Query:
             search=search,
             include_archived=bool(include_archived),
             order_by=(order_by or FlowOrder.NAME).value,
-            **paging(first, after),
+            **paging(first, after, info),
         )
         return connection_from_page(page, Flow.from_record)
 
@@ -112,7 +112,7 @@ class Query:
             scheduled_after=scheduled_after,
             agent_id=agent_id,
             order_by=(order_by or FlowRunOrder.SCHEDULED_START_TIME_DESC).value,
-            **paging(first, after),
+            **paging(first, after, info),
         )
         return connection_from_page(page, FlowRun.from_record)
 
@@ -164,7 +164,7 @@ class Query:
             task_slug=task_slug,
             level_min=level_min,
             search=search,
-            **paging(first, after),
+            **paging(first, after, info),
         )
         return connection_from_page(page, LogLine.from_record)
 

@@ -245,6 +245,7 @@ async def list_flow_runs(
     order_by: str = "-scheduled_start_time",
     first: int = 50,
     after: str | None = None,
+    count: bool = True,
 ) -> records.Page[records.FlowRun]:
     """Flow runs, filtered and paged. `states` entries match a state name ("TimedOut")
     or a family ("Failed" = every failed state). Time bounds are inclusive."""
@@ -283,6 +284,7 @@ async def list_flow_runs(
             ordering,
             first=size,
             after=after,
+            count=count,
             sort_values=lambda row: [getattr(row[0], k.column.key) for k in ordering.keys],
         )
     return records.Page(

@@ -310,6 +310,7 @@ async def list_flows(
     order_by: Literal["name", "-created", "created"] | str = "name",
     first: int = 50,
     after: str | None = None,
+    count: bool = True,
 ) -> records.Page[records.FlowVersion]:
     """Flow versions (the active ones unless `include_archived`), filtered and paged."""
     tenant = as_uuid(tenant_id, "tenant_id")
@@ -336,6 +337,7 @@ async def list_flows(
             ordering,
             first=size,
             after=after,
+            count=count,
             sort_values=lambda row: [getattr(row[0], k.column.key) for k in ordering.keys],
         )
     return records.Page(

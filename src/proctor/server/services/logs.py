@@ -159,6 +159,7 @@ async def list_logs(
     search: str | None = None,
     after: str | None = None,
     first: int = 200,
+    count: bool = True,
 ) -> records.Page[records.LogLine]:
     """A run's logs oldest first, paged; `search` is a case-insensitive substring."""
     tenant = as_uuid(tenant_id, "tenant_id")
@@ -180,6 +181,7 @@ async def list_logs(
             LOG_ORDERING,
             first=size,
             after=after,
+            count=count,
             sort_values=lambda row: [row[0].timestamp, row[0].id],
         )
     return records.Page(
