@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/proctor run-local examples/etl.py
+	$(BIN)/proctor server start
 
 test: $(STAMP) lint typecheck
 	$(BIN)/python -m pytest
