@@ -6,16 +6,18 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint typecheck check bench clean
 
+include ui/ui.mk
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) ui-build
 	$(BIN)/proctor server start
 
-test: $(STAMP) lint typecheck
+test: $(STAMP) lint typecheck ui-build ui-test
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -31,5 +33,5 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py chain 1000
 	$(BIN)/python benchmarks/engine.py hello 1
 
-clean:
+clean: ui-clean
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

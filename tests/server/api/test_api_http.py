@@ -57,13 +57,18 @@ async def test_graphiql_page_for_browsers(http):
     assert query.json() == {"data": {"projects": []}}
 
 
-async def test_placeholder_ui(http):
-    page = await http.get("/")
-    assert page.status_code == 200
-    assert 'href="/graphql"' in page.text
-    deep = await http.get("/flow-run/123")
-    assert deep.status_code == 200 and "Proctor" in deep.text
-    assert (await http.post("/")).status_code == 405
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_placeholder_ui_when_the_ui_is_not_built(database, tmp_path):
+    app = create_app(get_settings(), database=database, ui_dir=tmp_path / "not-built")
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            page = await http.get("/")
+            assert page.status_code == 200
+            assert 'href="/graphql"' in page.text
+            deep = await http.get("/flow-run/123")
+            assert deep.status_code == 200 and "Proctor" in deep.text
+            assert (await http.post("/")).status_code == 405
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

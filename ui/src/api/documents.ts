@@ -1,0 +1,156 @@
+/** Every GraphQL document the UI sends, in one place (fields match `types.ts`). */
+
+export const FLOW_RUN_FIELDS = `
+  id flowId flowGroupId flowName name state stateType stateMessage stateTimestamp version
+  runCount parameters labels scheduledStartTime startTime endTime autoScheduled agentId
+  heartbeat created`;
+
+export const TASK_RUN_FIELDS = `
+  id taskSlug mapIndex state stateType stateMessage stateTimestamp version runCount
+  startTime endTime`;
+
+export const LOG_FIELDS = `id taskSlug mapIndex timestamp level levelName message name`;
+
+const FLOW_SUMMARY_FIELDS = `
+  id flowGroupId projectId projectName name version description labels schedule
+  scheduleActive archived created`;
+
+export const DASHBOARD = `
+query Dashboard($since: DateTime!, $bucket: Int!, $now: DateTime!) {
+  runCounts(since: $since, bucketSeconds: $bucket) { bucketStart state count }
+  active: flowRuns(states: ["Submitted", "Running", "Cancelling", "Paused"], first: 20,
+                   orderBy: STATE_TIMESTAMP_DESC) {
+    totalCount nodes { ${FLOW_RUN_FIELDS} }
+  }
+  upcoming: flowRuns(states: ["Scheduled", "Pending"], first: 10, orderBy: SCHEDULED_START_TIME_ASC) {
+    totalCount nodes { ${FLOW_RUN_FIELDS} }
+  }
+  late: flowRuns(states: ["Scheduled", "Pending"], scheduledBefore: $now, first: 1) { totalCount }
+  failures: flowRuns(states: ["Failed"], first: 8, orderBy: STATE_TIMESTAMP_DESC) {
+    nodes { ${FLOW_RUN_FIELDS} }
+  }
+  agents { id name labels version lastHeartbeat created runsInFlight }
+  flows(first: 1) { totalCount }
+}`;
+
+export const RUN_FEED = `subscription RunFeed { runFeed { kind flowRunId state stateType occurred } }`;
+
+export const PROJECTS = `query Projects { projects { id name description created flowCount } }`;
+
+export const CREATE_PROJECT = `
+mutation CreateProject($name: String!, $description: String) {
+  createProject(name: $name, description: $description) { id name }
+}`;
+
+export const DELETE_PROJECT = `mutation DeleteProject($id: ID!) { deleteProject(id: $id) }`;
+
+export const FLOWS = `
+query Flows($search: String, $project: String, $first: Int!, $after: String) {
+  flows(search: $search, project: $project, first: $first, after: $after) {
+    totalCount pageInfo { endCursor hasNextPage }
+    nodes { ${FLOW_SUMMARY_FIELDS} }
+  }
+}`;
+
+/** One request for the last runs of each flow on a page (aliases f0, f1, ...). */
+export function lastRunsQuery(groupIds: string[], perFlow: number): string {
+  const parts = groupIds.map(
+    (id, i) =>
+      `f${i}: flowRuns(flowGroupId: ${JSON.stringify(id)}, first: ${perFlow}, orderBy: SCHEDULED_START_TIME_DESC) {
+        nodes { id name state stateType scheduledStartTime startTime endTime } }`,
+  );
+  return `query LastRuns { ${parts.join("\n")} }`;
+}
+
+export const SET_SCHEDULE_ACTIVE = `
+mutation SetScheduleActive($flowId: ID!, $active: Boolean!) {
+  setScheduleActive(flowId: $flowId, active: $active) { id scheduleActive }
+}`;
+
+export const FLOW = `
+query Flow($id: ID!) {
+  flow(id: $id) {
+    ${FLOW_SUMMARY_FIELDS} fingerprint parameterSchema storage runConfig
+    tasks { id slug name type mapped tags retries retryDelay timeout trigger isParameter isReference description }
+    edges { upstream downstream key mapped flatten }
+    versions { id version created archived fingerprint }
+  }
+}`;
+
+export const FLOW_RUNS = `
+query FlowRuns($flowGroupId: ID, $states: [String!], $first: Int!, $after: String,
+               $orderBy: FlowRunOrder, $scheduledAfter: DateTime) {
+  flowRuns(flowGroupId: $flowGroupId, states: $states, first: $first, after: $after,
+           orderBy: $orderBy, scheduledAfter: $scheduledAfter) {
+    totalCount pageInfo { endCursor hasNextPage }
+    nodes { ${FLOW_RUN_FIELDS} }
+  }
+}`;
+
+export const CREATE_FLOW_RUN = `
+mutation CreateFlowRun($input: CreateFlowRunInput!) {
+  createFlowRun(input: $input) { id name state }
+}`;
+
+export const FLOW_RUN = `
+query FlowRun($id: ID!) {
+  flowRun(id: $id) {
+    ${FLOW_RUN_FIELDS}
+    states { id state stateType message timestamp startTime version }
+    flow {
+      id name
+      tasks { id slug name type mapped tags retries retryDelay timeout trigger isParameter isReference description }
+      edges { upstream downstream key mapped flatten }
+    }
+  }
+}`;
+
+export const FLOW_RUN_LIVE = `
+subscription FlowRunLive($id: ID!) {
+  flowRun(id: $id) {
+    kind
+    flowRun { ${FLOW_RUN_FIELDS} }
+    taskRuns { ${TASK_RUN_FIELDS} }
+  }
+}`;
+
+export const TASK_RUNS = `
+query TaskRuns($flowRunId: ID!, $taskSlug: String, $mapIndex: Int, $states: [String!], $first: Int!, $after: String) {
+  taskRuns(flowRunId: $flowRunId, taskSlug: $taskSlug, mapIndex: $mapIndex, states: $states,
+           first: $first, after: $after) {
+    totalCount pageInfo { endCursor hasNextPage }
+    nodes { ${TASK_RUN_FIELDS} }
+  }
+}`;
+
+export const TASK_RUN_DETAIL = `
+query TaskRunDetail($flowRunId: ID!, $taskSlug: String!, $mapIndex: Int!) {
+  flowRun(id: $flowRunId) { ${FLOW_RUN_FIELDS} }
+  taskRuns(flowRunId: $flowRunId, taskSlug: $taskSlug, mapIndex: $mapIndex, first: 1) {
+    nodes { ${TASK_RUN_FIELDS} states { id state stateType message timestamp startTime version } }
+  }
+}`;
+
+export const LOGS = `
+query Logs($flowRunId: ID!, $taskSlug: String, $first: Int!, $after: String) {
+  logs(flowRunId: $flowRunId, taskSlug: $taskSlug, first: $first, after: $after) {
+    totalCount pageInfo { endCursor hasNextPage }
+    nodes { ${LOG_FIELDS} }
+  }
+}`;
+
+export const LOGS_LIVE = `
+subscription LogsLive($flowRunId: ID!, $after: String) {
+  logs(flowRunId: $flowRunId, after: $after) { ${LOG_FIELDS} }
+}`;
+
+export const SET_FLOW_RUN_STATES = `
+mutation SetFlowRunStates($changes: [JSON!]!) {
+  setFlowRunStates(changes: $changes) { accepted state code reason }
+}`;
+
+export const CANCEL_FLOW_RUN = `mutation Cancel($id: ID!) { cancelFlowRun(id: $id) { id state } }`;
+export const RESTART_FLOW_RUN = `mutation Restart($id: ID!) { restartFlowRun(id: $id) { id state } }`;
+export const DELETE_FLOW_RUN = `mutation Delete($id: ID!) { deleteFlowRun(id: $id) }`;
+
+export const AGENTS = `query Agents { agents { id name labels version lastHeartbeat created runsInFlight } }`;

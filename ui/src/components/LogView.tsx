@@ -1,0 +1,138 @@
+/**
+ * A flow run's logs: streamed by subscription (every page so far, then new lines as they
+ * are written), virtualised, with a level filter, search with highlights, live tail
+ * (follows the end until the user scrolls up) and download of what matched.
+ */
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { LOGS_LIVE } from "../api/documents";
+import { subscribe } from "../api/live";
+import type { LogLine } from "../api/types";
+import { filterLogs, formatLogFile, LEVELS, logSource, splitMatches } from "../lib/logs";
+import { useSearchParam } from "../lib/router";
+import { formatClock, formatDateTime } from "../lib/time";
+import { EmptyState } from "./Empty";
+import { IconDownload, IconSearch } from "./icons";
+
+const ROW = 24;
+
+/** Every log line of a run, kept up to date; re-rendered at most ~5 times a second. */
+export function useLogStream(flowRunId: string): { lines: LogLine[]; version: number; streaming: boolean } {
+  const store = useRef<LogLine[]>([]);
+  const seen = useRef(new Set<string>());
+  const [version, setVersion] = useState(0);
+  const [streaming, setStreaming] = useState(true);
+  useEffect(() => {
+    store.current = [];
+    seen.current = new Set();
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const flush = () => {
+      timer = null;
+      setVersion((v) => v + 1);
+    };
+    let quiet: ReturnType<typeof setTimeout> | null = null;
+    const stop = subscribe<{ logs: LogLine[] }>(LOGS_LIVE, { flowRunId, after: null }, {
+      next: ({ logs }) => {
+        for (const line of logs) {
+          // A re-subscription after a reconnect starts over: skip what we already have.
+          if (seen.current.has(line.id)) continue;
+          seen.current.add(line.id);
+          store.current.push(line);
+        }
+        if (!timer) timer = setTimeout(flush, store.current.length > 5000 ? 200 : 50);
+        setStreaming(true);
+        if (quiet) clearTimeout(quiet);
+        quiet = setTimeout(() => setStreaming(false), 600);
+      },
+    });
+    quiet = setTimeout(() => setStreaming(false), 1500);
+    return () => {
+      stop();
+      if (timer) clearTimeout(timer);
+      if (quiet) clearTimeout(quiet);
+    };
+  }, [flowRunId]);
+  return { lines: store.current, version, streaming };
+}
+
+export function LogView({ flowRunId, taskSlug = null, mapIndex = null, fileName }: { flowRunId: string; taskSlug?: string | null; mapIndex?: number | null; fileName: string }) {
+  const { lines, version, streaming } = useLogStream(flowRunId);
+  const [level, setLevel] = useSearchParam("level");
+  const [search, setSearch] = useState("");
+  const [follow, setFollow] = useState(true);
+  const scroller = useRef<HTMLDivElement>(null);
+  const levelMin = Number(level ?? 0) || 0;
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const shown = useMemo(() => filterLogs(lines, { levelMin, search, taskSlug, mapIndex }), [lines, version, levelMin, search, taskSlug, mapIndex]);
+  const virtualizer = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 20, initialRect: { width: 900, height: 480 } });
+
+  useEffect(() => {
+    if (follow && shown.length) virtualizer.scrollToIndex(shown.length - 1, { align: "end" });
+  }, [follow, shown.length, virtualizer]);
+
+  const onScroll = () => {
+    const el = scroller.current;
+    if (!el) return;
+    const atEnd = el.scrollHeight - el.scrollTop - el.clientHeight < ROW * 2;
+    if (atEnd !== follow) setFollow(atEnd);
+  };
+
+  const download = () => {
+    const blob = new Blob([formatLogFile(shown)], { type: "text/plain" });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = fileName;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+
+  return (
+    <div data-testid="log-view">
+      <div className="toolbar">
+        <label className="search">
+          <IconSearch size={16} />
+          <span className="sr-only">Search logs</span>
+          <input className="input" type="search" placeholder="Search logs…" value={search} onChange={(e) => setSearch(e.target.value)} data-testid="log-search" />
+        </label>
+        <select className="select" aria-label="Minimum level" value={String(levelMin)} onChange={(e) => setLevel(e.target.value === "0" ? null : e.target.value)} data-testid="log-level">
+          {LEVELS.map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+        </select>
+        <span className="spacer" />
+        <span className="small muted" data-testid="log-count">
+          {shown.length.toLocaleString()}{shown.length !== lines.length ? ` of ${lines.length.toLocaleString()}` : ""} lines{streaming ? " · loading…" : ""}
+        </span>
+        <button type="button" className="btn btn-sm" aria-pressed={follow} onClick={() => setFollow(!follow)} title="Keep the newest line in view" data-testid="log-follow">
+          {follow ? "● Live tail" : "Live tail"}
+        </button>
+        <button type="button" className="btn btn-sm" onClick={download} disabled={!shown.length} data-testid="log-download"><IconDownload size={15} /> Download</button>
+      </div>
+      <div className="logs">
+        {shown.length === 0 ? (
+          <EmptyState title={lines.length ? "No line matches" : streaming ? "Loading logs…" : "No logs yet"}>
+            {lines.length ? "Change the level or the search." : "Lines the run writes (get_run_logger()) appear here as they are written."}
+          </EmptyState>
+        ) : (
+          <div ref={scroller} className="vscroll" style={{ height: 480 }} onScroll={onScroll}>
+            <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+              {virtualizer.getVirtualItems().map((item) => {
+                const line = shown[item.index];
+                return (
+                  <div key={line.id} className={`log-line${line.level >= 40 ? " err" : ""}`} data-testid="log-line"
+                    style={{ position: "absolute", top: 0, left: 0, right: 0, transform: `translateY(${item.start}px)` }}>
+                    <span className="faint" title={formatDateTime(line.timestamp)}>{formatClock(line.timestamp)}</span>
+                    <span className={`lvl lvl-${line.levelName}`}>{line.levelName}</span>
+                    <span className="src" title={logSource(line)}>{logSource(line)}</span>
+                    <span className="msg" title={line.message}>
+                      {splitMatches(line.message, search).map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}
+                    </span>
+                  </div>
+                );
+              })}
+            </div>
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+/**
+ * A flow run's task runs as the page keeps them: a map by id, merged from paginated reads
+ * and subscription messages in any order (a higher `version` wins, so a late page never
+ * rolls a task back), and summarised per task for the schematic.
+ */
+import type { TaskRun } from "../api/types";
+import { isFinished, summarize } from "./states";
+
+/** Merge `incoming` into `store`; returns how many entries changed. */
+export function mergeTaskRuns(store: Map<string, TaskRun>, incoming: Iterable<TaskRun>): number {
+  let changed = 0;
+  for (const run of incoming) {
+    const known = store.get(run.id);
+    if (known && known.version > run.version) continue;
+    if (known && known.version === run.version && known.state === run.state && known.endTime === run.endTime) continue;
+    store.set(run.id, run);
+    changed += 1;
+  }
+  return changed;
+}
+
+export interface TaskSummary {
+  state: string;
+  total: number;
+  done: number;
+}
+
+/** Per task slug: its state (a mapped task's children summed up) and progress. */
+export function summarizeBySlug(runs: Iterable<TaskRun>): Map<string, TaskSummary> {
+  const parents = new Map<string, TaskRun>();
+  const children = new Map<string, TaskRun[]>();
+  for (const run of runs) {
+    if (run.mapIndex < 0) parents.set(run.taskSlug, run);
+    else {
+      const list = children.get(run.taskSlug);
+      if (list) list.push(run);
+      else children.set(run.taskSlug, [run]);
+    }
+  }
+  const out = new Map<string, TaskSummary>();
+  for (const [slug, parent] of parents) out.set(slug, { state: parent.state, total: 1, done: isFinished(parent.state) ? 1 : 0 });
+  for (const [slug, list] of children) {
+    const summary = summarize(list.map((r) => r.state));
+    const parent = parents.get(slug);
+    const state = parent && (summary.overall === "Success" || parent.stateType === "Failed") ? parent.state : summary.overall;
+    out.set(slug, { state, total: list.length, done: list.filter((r) => isFinished(r.state)).length });
+  }
+  return out;
+}
+
+/** Task runs in the table's order: by task slug, parent before its children by index. */
+export function sortTaskRuns(runs: Iterable<TaskRun>, order?: string[]): TaskRun[] {
+  const rank = new Map((order ?? []).map((slug, i) => [slug, i]));
+  return [...runs].sort((a, b) => {
+    const ra = rank.get(a.taskSlug) ?? Number.MAX_SAFE_INTEGER;
+    const rb = rank.get(b.taskSlug) ?? Number.MAX_SAFE_INTEGER;
+    return ra - rb || a.taskSlug.localeCompare(b.taskSlug) || a.mapIndex - b.mapIndex;
+  });
+}

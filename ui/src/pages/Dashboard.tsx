@@ -1,0 +1,191 @@
+import { useEffect, useMemo, type CSSProperties } from "react";
+import { DASHBOARD, RUN_FEED } from "../api/documents";
+import { useNow, useQuery, useThrottled } from "../api/hooks";
+import { subscribe } from "../api/live";
+import type { Agent, Connection, FlowRun, RunCount } from "../api/types";
+import { EmptyState } from "../components/Empty";
+import { Loaded } from "../components/ErrorView";
+import { IconAgents, IconAlert, IconClock, IconFlows } from "../components/icons";
+import { Card, PageHead } from "../components/Page";
+import { RunsChart } from "../components/RunsChart";
+import { StateBadge } from "../components/State";
+import { agentHealth, HEALTH_FAMILY } from "../lib/agents";
+import { fillBuckets, successRate } from "../lib/charts";
+import { Link } from "../lib/router";
+import { stateColorVar } from "../lib/states";
+import { formatDuration, formatRelative, runDuration } from "../lib/time";
+import { flowRunUrl } from "../routes";
+
+interface DashboardData {
+  runCounts: RunCount[];
+  active: Connection<FlowRun>;
+  upcoming: Connection<FlowRun>;
+  late: { totalCount: number | null };
+  failures: Connection<FlowRun>;
+  agents: Agent[];
+  flows: { totalCount: number | null };
+}
+
+const HOURS = 24;
+const BUCKET_MS = 3_600_000;
+const LATE_AFTER_MS = 60_000;
+
+export default function Dashboard() {
+  const now = useNow(15_000);
+  // The window moves with the hour, so the query (and its cache key) is stable within it.
+  const hour = Math.floor(now / BUCKET_MS) * BUCKET_MS;
+  const since = hour - (HOURS - 1) * BUCKET_MS;
+  const variables = useMemo(
+    () => ({ since: new Date(since).toISOString(), bucket: BUCKET_MS / 1000, now: new Date(Math.floor((now - LATE_AFTER_MS) / 10_000) * 10_000).toISOString() }),
+    [since, now],
+  );
+  const query = useQuery<DashboardData>(DASHBOARD, variables, { refreshMs: 30_000 });
+  const refetch = useThrottled(() => void query.refetch(), 1000);
+  useEffect(() => subscribe(RUN_FEED, {}, { next: refetch }), [refetch]);
+
+  return (
+    <>
+      <PageHead title="Dashboard" subtitle="Run activity across every flow, live." />
+      <Loaded query={query} skeleton={<DashboardSkeleton />}>
+        {(data) => <DashboardBody data={data} since={since} now={now} />}
+      </Loaded>
+    </>
+  );
+}
+
+function DashboardSkeleton() {
+  return (
+    <div className="stack">
+      <div className="grid grid-4">{[0, 1, 2, 3].map((i) => <div key={i} className="skeleton" style={{ height: 96 }} />)}</div>
+      <div className="skeleton" style={{ height: 260 }} />
+    </div>
+  );
+}
+
+function DashboardBody({ data, since, now }: { data: DashboardData; since: number; now: number }) {
+  const buckets = fillBuckets(data.runCounts, since, BUCKET_MS, HOURS);
+  const total = buckets.reduce((n, b) => n + b.total, 0);
+  const rate = successRate(buckets);
+  const failed = buckets.reduce((n, b) => n + (b.counts.Failed ?? 0), 0);
+  const healthy = data.agents.filter((a) => agentHealth(a.lastHeartbeat, now) === "healthy").length;
+  const noFlows = (data.flows.totalCount ?? 0) === 0;
+  const late = data.late.totalCount ?? 0;
+
+  return (
+    <div className="stack">
+      {noFlows && (
+        <Card testId="getting-started">
+          <EmptyState icon={<IconFlows />} title="Welcome to Proctor" commands={["proctor register flows.py", "proctor agent start"]}>
+            No flows are registered yet. Register the flows of a Python file with the server, then start an agent on a
+            machine that can run them: it picks up scheduled and manual runs and reports back here.
+          </EmptyState>
+        </Card>
+      )}
+      <div className="grid grid-4">
+        <Stat label="Runs, last 24 h" value={total.toLocaleString()} foot={`${failed} failed`} />
+        <Stat label="Success rate" value={rate == null ? "—" : `${Math.round(rate * 1000) / 10}%`} foot="of finished runs, 24 h" testId="success-rate" />
+        <Stat label="In progress" value={String(data.active.totalCount ?? data.active.nodes.length)} foot={late ? `${late} late to start` : "none late"} warn={late > 0} />
+        <Stat label="Agents healthy" value={`${healthy}/${data.agents.length}`} foot={data.agents.length ? "heartbeat in the last minute" : "no agent yet"} warn={data.agents.length > 0 && healthy < data.agents.length} />
+      </div>
+      <Card title="Runs over time" hint="last 24 hours, by state">
+        <RunsChart buckets={buckets} bucketMs={BUCKET_MS} />
+      </Card>
+      <div className="grid grid-2">
+        <Card title="In progress" hint={`${data.active.totalCount ?? 0} running`} flush testId="in-progress">
+          {data.active.nodes.length === 0 ? (
+            <EmptyState title="Nothing is running">Runs an agent has picked up appear here as they go.</EmptyState>
+          ) : (
+            <ul className="list">
+              {data.active.nodes.map((run) => (
+                <li key={run.id}>
+                  <StateBadge state={run.state} />
+                  <div className="grow">
+                    <Link to={flowRunUrl(run.id)} className="title">{run.flowName}</Link>
+                    <div className="small faint mono">{run.name}</div>
+                  </div>
+                  <span className="small muted">{formatDuration(runDuration(run.startTime, null, now))}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        <Card title="Upcoming" hint={late ? `${late} late` : undefined} flush testId="upcoming">
+          {data.upcoming.nodes.length === 0 ? (
+            <EmptyState icon={<IconClock />} title="No runs scheduled">Turn on a flow’s schedule, or start a run from its page.</EmptyState>
+          ) : (
+            <ul className="list">
+              {data.upcoming.nodes.map((run) => {
+                const lateBy = now - Date.parse(run.scheduledStartTime);
+                return (
+                  <li key={run.id}>
+                    <StateBadge state={run.state} />
+                    <div className="grow">
+                      <Link to={flowRunUrl(run.id)} className="title">{run.flowName}</Link>
+                      <div className="small faint mono">{run.name}</div>
+                    </div>
+                    <span className={`small nowrap ${lateBy > LATE_AFTER_MS ? "danger-text" : "muted"}`}>
+                      {lateBy > LATE_AFTER_MS ? `late by ${formatDuration(lateBy)}` : formatRelative(run.scheduledStartTime, now)}
+                    </span>
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+        </Card>
+        <Card title="Recent failures" flush testId="failures">
+          {data.failures.nodes.length === 0 ? (
+            <EmptyState title="No failures">Failed runs show up here with their error message.</EmptyState>
+          ) : (
+            <ul className="list">
+              {data.failures.nodes.map((run) => (
+                <li key={run.id} style={{ alignItems: "flex-start" }}>
+                  <span style={{ color: "var(--danger)", marginTop: 2 }}><IconAlert size={16} /></span>
+                  <div className="grow">
+                    <div className="row" style={{ justifyContent: "space-between" }}>
+                      <Link to={flowRunUrl(run.id)} className="title">{run.flowName} <span className="faint mono small">{run.name}</span></Link>
+                      <span className="small muted">{formatRelative(run.stateTimestamp, now)}</span>
+                    </div>
+                    {run.stateMessage && <div className="failure-msg" title={run.stateMessage}>{run.stateMessage}</div>}
+                  </div>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        <Card title="Agents" flush actions={<Link to="/agents" className="small">All agents</Link>} testId="agent-health">
+          {data.agents.length === 0 ? (
+            <EmptyState icon={<IconAgents />} title="No agent is connected" commands={["proctor agent start"]}>
+              Runs wait until an agent picks them up. Start one where your flows can run:
+            </EmptyState>
+          ) : (
+            <ul className="list">
+              {data.agents.slice(0, 6).map((agent) => {
+                const health = agentHealth(agent.lastHeartbeat, now);
+                return (
+                  <li key={agent.id}>
+                    <span className="dot" style={{ "--c": stateColorVar(HEALTH_FAMILY[health]) } as CSSProperties} />
+                    <div className="grow">
+                      <div className="title">{agent.name}</div>
+                      <div className="small faint">{health} · heartbeat {formatRelative(agent.lastHeartbeat, now)}</div>
+                    </div>
+                    <span className="small muted">{agent.runsInFlight} in flight</span>
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+        </Card>
+      </div>
+    </div>
+  );
+}
+
+function Stat({ label, value, foot, warn, testId }: { label: string; value: string; foot?: string; warn?: boolean; testId?: string }) {
+  return (
+    <div className="card stat" data-testid={testId}>
+      <div className="label">{label}</div>
+      <div className="value">{value}</div>
+      {foot && <div className="foot" style={warn ? { color: "var(--warning)" } : undefined}>{foot}</div>}
+    </div>
+  );
+}

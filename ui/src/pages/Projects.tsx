@@ -1,0 +1,72 @@
+import { useState, type FormEvent } from "react";
+import { request } from "../api/client";
+import { CREATE_PROJECT, PROJECTS } from "../api/documents";
+import { useQuery } from "../api/hooks";
+import type { Project } from "../api/types";
+import { EmptyState } from "../components/Empty";
+import { Loaded } from "../components/ErrorView";
+import { toast } from "../components/Feedback";
+import { IconPlus, IconProjects } from "../components/icons";
+import { Card, PageHead } from "../components/Page";
+import { Link } from "../lib/router";
+import { formatRelative } from "../lib/time";
+
+export default function Projects() {
+  const query = useQuery<{ projects: Project[] }>(PROJECTS);
+  const [name, setName] = useState("");
+  const [adding, setAdding] = useState(false);
+  const create = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!name.trim()) return;
+    try {
+      await request(CREATE_PROJECT, { name: name.trim() });
+      toast(`Project ${name.trim()} created`);
+      setName("");
+      setAdding(false);
+      await query.refetch();
+    } catch (error) {
+      toast(error instanceof Error ? error.message : String(error), true);
+    }
+  };
+  return (
+    <>
+      <PageHead title="Projects" subtitle="Folders that group flows."
+        actions={<button type="button" className="btn btn-primary" onClick={() => setAdding(true)}><IconPlus size={15} /> New project</button>} />
+      {adding && (
+        <Card>
+          <form className="row" onSubmit={create}>
+            <input className="input" autoFocus placeholder="Project name" value={name} onChange={(e) => setName(e.target.value)} aria-label="Project name" />
+            <button type="submit" className="btn btn-primary">Create</button>
+            <button type="button" className="btn" onClick={() => setAdding(false)}>Cancel</button>
+          </form>
+        </Card>
+      )}
+      <div style={{ height: adding ? 16 : 0 }} />
+      <Loaded query={query}>
+        {({ projects }) => (
+          <Card flush>
+            {projects.length === 0 ? (
+              <EmptyState icon={<IconProjects />} title="No projects yet" commands={["proctor register flows.py --project analytics"]}>
+                Registering a flow into a project creates it, or create one here.
+              </EmptyState>
+            ) : (
+              <table className="table" data-testid="projects-table">
+                <thead><tr><th>Project</th><th>Description</th><th className="num">Flows</th><th>Created</th></tr></thead>
+                <tbody>
+                  {projects.map((p) => (
+                    <tr key={p.id}>
+                      <td><Link to={`/flows?project=${encodeURIComponent(p.name)}`} style={{ fontWeight: 600 }}>{p.name}</Link></td>
+                      <td className="muted">{p.description ?? ""}</td>
+                      <td className="num">{p.flowCount}</td>
+                      <td className="muted small">{formatRelative(p.created)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </Card>
+        )}
+      </Loaded>
+    </>
+  );
+}

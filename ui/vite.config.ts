@@ -1,0 +1,31 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from "vite";
+import react from "@vitejs/plugin-react";
+import { fileURLToPath } from "node:url";
+
+// The build goes into the Python package, where the server serves it at `/`.
+const outDir = fileURLToPath(new URL("../src/proctor/server/ui_dist", import.meta.url));
+// `npm run dev` proxies the API to a server started with `proctor server start --port 4300`.
+const api = process.env.PROCTOR_UI_API ?? "http://127.0.0.1:4300";
+
+export default defineConfig({
+  plugins: [react()],
+  build: {
+    outDir,
+    emptyOutDir: true,
+    target: "es2022",
+    chunkSizeWarningLimit: 600,
+  },
+  server: {
+    proxy: {
+      "/graphql": { target: api, ws: true, changeOrigin: true },
+      "/health": { target: api },
+    },
+  },
+  test: {
+    environment: "node", // component tests opt into jsdom with a @vitest-environment comment
+    globals: true,
+    setupFiles: ["./src/test/setup.ts"],
+    include: ["src/**/*.test.{ts,tsx}"],
+  },
+});
