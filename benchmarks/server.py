@@ -29,9 +29,9 @@ from typing import Any
 
 os.environ.setdefault("PROCTOR_LOGGING_LEVEL", "WARNING")
 
-from proctor import Flow, task  # noqa: E402
-from proctor.client import Client  # noqa: E402
-from proctor.testing import ServerProcess  # noqa: E402
+from proctor import Flow, task
+from proctor.client import Client
+from proctor.testing import ServerProcess
 
 
 @task

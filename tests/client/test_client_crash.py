@@ -11,8 +11,6 @@ import threading
 import time
 from datetime import UTC, datetime
 
-from proctor.testing import ServerProcess
-
 from proctor.client import (
     NO_RETRY,
     Client,
@@ -20,6 +18,7 @@ from proctor.client import (
     ProctorClientError,
     TaskRunStateChange,
 )
+from proctor.testing import ServerProcess
 
 WRITERS = 3
 RUNS_PER_WRITER = 4

@@ -261,10 +261,14 @@ async def test_cursor_pagination_is_stable_under_inserts_and_ties(
         await services.list_flow_runs(database, tenant_id, after="not-a-cursor")
 
 
-async def test_heartbeats(database: Database, tenant_id, flow_run):
-    assert await services.heartbeat_flow_runs(database, tenant_id, [flow_run.id]) == 1
+async def test_heartbeats_return_the_current_state(database: Database, tenant_id, flow_run):
+    [beat] = await services.heartbeat_flow_runs(database, tenant_id, [flow_run.id, uuid.uuid4()])
+    assert beat.id == flow_run.id and beat.state == "Scheduled" and beat.heartbeat is not None
     assert (await services.get_flow_run(database, tenant_id, flow_run.id)).heartbeat is not None
-    assert await services.heartbeat_flow_runs(database, uuid.uuid4(), [flow_run.id]) == 0
+    await services.cancel_flow_run(database, tenant_id, flow_run.id)
+    [beat] = await services.heartbeat_flow_runs(database, tenant_id, [flow_run.id])
+    assert beat.state == "Cancelled"
+    assert await services.heartbeat_flow_runs(database, uuid.uuid4(), [flow_run.id]) == []
 
 
 async def test_hostile_json_is_refused_before_any_write(

@@ -23,6 +23,7 @@ from proctor.server.orchestration.rules import (
     FinishedIsFinal,
     IgnoreRepeatedReport,
     RejectStaleVersion,
+    RequeueOnlyByClaimer,
     RunningRequiresClaim,
     TaskRunNeedsActiveFlowRun,
 )
@@ -208,6 +209,31 @@ def test_running_claim_rule_is_for_flow_runs_only():
     )
 
 
+# -- RequeueOnlyByClaimer ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("caller", [AGENT, None])
+@pytest.mark.parametrize("current", ["Submitted", "Running"])
+def test_the_claimer_or_the_server_may_requeue_a_claimed_run(current, caller):
+    t = transition(current, "Scheduled", agent=caller, claimed_by=AGENT, run_count=1)
+    assert decide(RequeueOnlyByClaimer(), t) == "pass"
+    assert FLOW_RUN_POLICY.evaluate(t).kind == "accept"
+
+
+def test_another_agent_cannot_requeue_a_claimed_run():
+    t = transition("Running", "Retrying", agent=OTHER_AGENT, claimed_by=AGENT, run_count=1)
+    outcome = FLOW_RUN_POLICY.evaluate(t)
+    assert outcome.kind == "reject" and outcome.code == "FORBIDDEN"
+    assert outcome.rule == "requeue_only_by_claimer"
+
+
+def test_requeue_rule_is_for_flow_runs_leaving_flight_only():
+    assert decide(RequeueOnlyByClaimer(), transition("Scheduled", "Scheduled")) == "n/a"
+    assert decide(RequeueOnlyByClaimer(), transition("Running", "Failed")) == "n/a"
+    t = transition("Running", "Scheduled", kind="task_run")
+    assert decide(RequeueOnlyByClaimer(), t) == "n/a"
+
+
 # -- TaskRunNeedsActiveFlowRun ------------------------------------------------------------
 
 
@@ -269,9 +295,12 @@ def test_effects_track_version_times_run_count_and_claim():
     assert restarted.scheduled_start_time == done_at
 
 
-def test_requeued_run_loses_its_claim():
-    run = RunSnapshot(id=uuid.uuid4(), state="Submitted", agent_id=AGENT, version=2)
-    assert apply_state(run, ProposedState("Scheduled"), kind="flow_run").agent_id is None
+@pytest.mark.parametrize("current", ["Submitted", "Running"])
+def test_requeued_run_loses_its_claim(current):
+    run = RunSnapshot(id=uuid.uuid4(), state=current, agent_id=AGENT, version=2)
+    later = T0 + timedelta(hours=1)
+    requeued = apply_state(run, ProposedState("Scheduled", start_time=later), kind="flow_run")
+    assert (requeued.agent_id, requeued.scheduled_start_time) == (None, later)
 
 
 # -- parsing what clients send -------------------------------------------------------------

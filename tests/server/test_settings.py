@@ -77,3 +77,17 @@ def test_importing_settings_reads_no_environment(monkeypatch: pytest.MonkeyPatch
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "1234"
+
+
+def test_service_defaults_suit_a_small_deployment():
+    from proctor.server.background import check_thresholds
+
+    services = get_settings().server.services
+    assert (services.scheduler.loop_seconds, services.scheduler.max_runs) == (5.0, 10)
+    assert services.scheduler.horizon_seconds == 3600.0
+    assert (services.heartbeat_seconds, services.lazarus.after_seconds) == (10.0, 30.0)
+    assert (services.zombie.after_seconds, services.lazarus.max_requeues) == (60.0, 3)
+    assert check_thresholds(get_settings()) == []
+    with temporary_settings(server_services_lazarus_after_seconds=15) as tight:
+        [warning] = check_thresholds(tight)
+        assert "lazarus.after_seconds (15)" in warning

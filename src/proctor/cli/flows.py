@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -10,6 +11,7 @@ from proctor.cli.remote import (
     ApiUrlOption,
     JsonOption,
     api_call,
+    find_flow,
     make_client,
     page_hint,
     print_fields,
@@ -19,7 +21,9 @@ from proctor.cli.remote import (
 )
 
 flows_app = typer.Typer(
-    name="flows", help="List and inspect registered flows.", no_args_is_help=True
+    name="flows",
+    help="List and inspect registered flows; turn their schedules on or off.",
+    no_args_is_help=True,
 )
 
 
@@ -103,6 +107,36 @@ def show(
                 if not task.is_parameter
             ],
         )
+
+
+class Switch(StrEnum):
+    on = "on"
+    off = "off"
+
+
+@flows_app.command("schedule")
+def schedule(
+    switch: Annotated[Switch, typer.Argument(help="on or off.", show_default=False)],
+    name: Annotated[str, typer.Argument(metavar="FLOW", help="The flow's name.")],
+    project: Annotated[
+        str | None, typer.Option("--project", "-p", help="The flow's project.")
+    ] = None,
+    api_url: ApiUrlOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Turn a flow's schedule on or off (off also removes its runs not yet started)."""
+    from proctor.cli.output import fail
+
+    with api_call(), make_client(api_url) as client:
+        flow = find_flow(client, name, project)
+        if not flow.schedule:
+            fail(f"flow {name!r} has no schedule: give it one (Flow(schedule=...)) and register")
+        updated = client.set_schedule_active(flow.id, switch is Switch.on)
+    if json_output:
+        print_json(updated)
+        return
+    state = "on" if updated.schedule_active else "off"
+    typer.echo(f"Schedule of flow {name!r} is {state}.")
 
 
 def register(app: typer.Typer) -> None:

@@ -12,9 +12,20 @@ from typing import Annotated
 
 import typer
 
-from proctor.cli import flows, projects, run_local, runs, server
+from proctor.cli import (
+    agent,
+    agents,
+    execute,
+    flows,
+    projects,
+    register,
+    run,
+    run_local,
+    runs,
+    server,
+)
 
-COMMANDS = (run_local, server, projects, flows, runs)
+COMMANDS = (run_local, server, projects, register, flows, run, runs, agent, agents, execute)
 
 app = typer.Typer(
     name="proctor",

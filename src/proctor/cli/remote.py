@@ -20,7 +20,7 @@ import typer
 from proctor.cli.output import EXIT_USER_ERROR, print_error
 
 if TYPE_CHECKING:
-    from proctor.client import Client
+    from proctor.client import Client, Flow
 
 EXIT_SERVER_ERROR = 1
 
@@ -59,6 +59,25 @@ def api_call() -> Iterator[None]:
     except ProctorClientError as error:
         print_error(str(error))
         raise typer.Exit(EXIT_SERVER_ERROR) from None
+
+
+def find_flow(client: Client, name: str, project: str | None) -> Flow:
+    """The newest registered version of the flow called `name` (exit 2 if there is none,
+    or if several projects have one and `project` does not say which)."""
+    from proctor.cli.output import fail
+
+    page = client.list_flows(project=project, name=name, first=50)
+    found = [flow for flow in page.items if flow.name == name and not flow.archived]
+    if not found:
+        where = f" in project {project!r}" if project else ""
+        fail(
+            f"no registered flow named {name!r}{where}: register it with "
+            "`proctor register FILE`, or see `proctor flows ls`"
+        )
+    projects = sorted({str(flow.project_name) for flow in found})
+    if len(projects) > 1:
+        fail(f"flows named {name!r} exist in projects {', '.join(projects)}: pass --project")
+    return max(found, key=lambda flow: flow.version)
 
 
 def print_json(value: Any) -> None:
@@ -160,6 +179,7 @@ __all__ = [
     "JsonOption",
     "Markup",
     "api_call",
+    "find_flow",
     "make_client",
     "page_hint",
     "print_fields",

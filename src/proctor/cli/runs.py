@@ -21,7 +21,9 @@ from proctor.cli.remote import (
 )
 
 runs_app = typer.Typer(
-    name="runs", help="List flow runs, inspect one, read its logs.", no_args_is_help=True
+    name="runs",
+    help="List flow runs, inspect one, read its logs, cancel or restart it.",
+    no_args_is_help=True,
 )
 
 
@@ -159,6 +161,46 @@ def logs(
             f"{entry.message}"
         )
     page_hint(page.has_next_page, page.end_cursor, len(page.items), page.total_count)
+
+
+@runs_app.command("cancel")
+def cancel(
+    flow_run_id: Annotated[str, typer.Argument(metavar="RUN_ID", help="The flow run's id.")],
+    api_url: ApiUrlOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Cancel a run: at once if it has not started, else its process stops within seconds."""
+    with api_call(), make_client(api_url) as client:
+        run = client.cancel_flow_run(flow_run_id)
+    if json_output:
+        print_json(run)
+        return
+    if run.state == "Cancelled":
+        typer.echo(f"Flow run {run.name} ({run.id}) is Cancelled.")
+    else:
+        typer.echo(
+            f"Flow run {run.name} ({run.id}) is {run.state}: its process stops its tasks and "
+            f"marks it Cancelled. Check with: proctor runs show {run.id}"
+        )
+
+
+@runs_app.command("restart")
+def restart(
+    flow_run_id: Annotated[str, typer.Argument(metavar="RUN_ID", help="The flow run's id.")],
+    api_url: ApiUrlOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Run a finished run again: only its task runs that did not succeed (and what depends
+    on them) run; successful ones are reused from their persisted results."""
+    with api_call(), make_client(api_url) as client:
+        run = client.restart_flow_run(flow_run_id)
+    if json_output:
+        print_json(run)
+        return
+    typer.echo(
+        f"Flow run {run.name} ({run.id}) is {run.state} again; an agent will pick it up. "
+        f"Follow it with: proctor runs show {run.id}"
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -51,6 +51,11 @@ def serve(*, open_browser: bool, log_level: str = "warning") -> int:
         print(f"{READY_PREFIX}{url} (GraphQL: {url}/graphql)", flush=True)
         if open_browser:
             webbrowser.open(url)
+        # uvicorn waits for requests in flight before it shuts the app down; tell the app
+        # at once, so agents' long-polls answer now instead of holding the exit up.
+        while not server.should_exit:
+            await asyncio.sleep(0.05)
+        app.state.begin_shutdown()
 
     async def main() -> bool:
         watcher = asyncio.create_task(announce())

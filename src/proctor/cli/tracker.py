@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -110,20 +110,39 @@ class ProgressTracker(RunObserver):
     # -- observer hooks ------------------------------------------------------------------
 
     def flow_run_started(self, flow: Flow, context: FlowRunContext) -> None:
-        self.flow_name = flow.name
-        self.flow_run_id = context.flow_run_id
-        self.flow_run_name = context.flow_run_name
-        self.started_at = time.time()
-        # Parameters are inputs, not work: they would only add "Success" rows.
-        self._hidden = {node.slug for node in flow.parameters.values()}
         try:
             order = flow.sorted_tasks()
         except Exception:  # a display must never be what breaks a run
             order = list(flow.nodes)
+        self.start(
+            flow.name,
+            context.flow_run_id,
+            context.flow_run_name,
+            [(node.slug, node.name, node.mapped) for node in order],
+            # Parameters are inputs, not work: they would only add "Success" rows.
+            hidden=[node.slug for node in flow.parameters.values()],
+        )
+
+    def start(
+        self,
+        flow_name: str,
+        flow_run_id: str,
+        flow_run_name: str | None,
+        tasks: Iterable[tuple[str, str, bool]],
+        *,
+        hidden: Iterable[str] = (),
+    ) -> None:
+        """Begin a run: its tasks as (slug, name, mapped), upstream first; `hidden` slugs
+        are not shown. Also how a run watched on a server is set up."""
+        self.flow_name = flow_name
+        self.flow_run_id = flow_run_id
+        self.flow_run_name = flow_run_name
+        self.started_at = time.time()
+        self._hidden = set(hidden)
         with self._lock:
-            for node in order:
-                if node.slug not in self._hidden:
-                    self._tasks[node.slug] = TaskProgress(node.slug, node.name, node.mapped)
+            for slug, name, mapped in tasks:
+                if slug not in self._hidden:
+                    self._tasks[slug] = TaskProgress(slug, name, mapped)
 
     def flow_run_state(self, context: FlowRunContext, state: State) -> None:
         self.flow_state = state.name

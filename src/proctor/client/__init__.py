@@ -17,8 +17,14 @@ reached the server (a timeout while reading, a dropped connection, a 5xx), only 
 are safe to repeat are retried: every query, `set_flow_run_states` and
 `set_task_run_states` (each change carries the version it expects), `create_task_runs`,
 `register_flow`, `archive_flow`, `set_schedule_active`, `cancel_flow_run`, the deletes,
-and `create_flow_run` when given an `idempotency_key`. `create_project`, `write_logs` and
-`create_flow_run` without a key are not retried then: the error is raised instead.
+`heartbeat_flow_runs`, `register_agent`, `agent_heartbeat`, and `create_flow_run` when
+given an `idempotency_key`. `create_project`, `write_logs`, `restart_flow_run`,
+`claim_flow_runs` and `create_flow_run` without a key are not retried then: the error is
+raised instead.
+
+Agents: `register_agent`, `agent_heartbeat`, `claim_flow_runs(agent_id, labels,
+wait_seconds=...)` (a long-poll: the read timeout is extended by the wait), and for run
+processes `get_flow_run_context` and `heartbeat_flow_runs`.
 
 Errors: see `proctor.client._errors` for the tree; `ServerUnavailable` says how to start a
 server, `GraphQLError.code` is the server's stable error code.
@@ -40,7 +46,9 @@ from proctor.client._errors import (
 from proctor.client._models import (
     Agent,
     Flow,
+    FlowGroup,
     FlowRun,
+    FlowRunContext,
     FlowRunStateChange,
     FlowTask,
     LogEntry,
@@ -52,6 +60,7 @@ from proctor.client._models import (
     StateRecord,
     TaskRun,
     TaskRunStateChange,
+    TaskRunSummary,
     TransitionResult,
 )
 from proctor.client._retry import NO_RETRY, RetryPolicy
@@ -68,7 +77,9 @@ __all__ = [
     "ClientConfig",
     "Conflict",
     "Flow",
+    "FlowGroup",
     "FlowRun",
+    "FlowRunContext",
     "FlowRunStateChange",
     "FlowTask",
     "GraphQLError",
@@ -89,5 +100,6 @@ __all__ = [
     "StateRecord",
     "TaskRun",
     "TaskRunStateChange",
+    "TaskRunSummary",
     "TransitionResult",
 ]

@@ -16,7 +16,9 @@ from proctor.client._errors import ServerUnavailable
 from proctor.client._models import (
     Agent,
     Flow,
+    FlowGroup,
     FlowRun,
+    FlowRunContext,
     FlowRunStateChange,
     LogEntry,
     LogRecord,
@@ -79,9 +81,10 @@ class AsyncClient:
         body = operation.body()
         delays = self.config.retry.delays()
         url = self.config.graphql_url
+        timeout = operation.timeout(self.config.timeout)
         while True:
             try:
-                response = await self._http.post(url, content=body)
+                response = await self._http.post(url, content=body, timeout=timeout)
                 return operation.parse(decode(response))
             except RetryableStatus as error:
                 if not operation.idempotent or (delay := next(delays, None)) is None:
@@ -160,7 +163,9 @@ class AsyncClient:
     async def archive_flow(self, flow_id: str) -> Flow:
         return await self.execute(ops.archive_flow(flow_id))
 
-    async def set_schedule_active(self, flow_id: str, active: bool) -> Flow:
+    async def set_schedule_active(self, flow_id: str, active: bool) -> FlowGroup:
+        """Turn the schedule of a flow (any version's id, or its flow group's) on or off;
+        off deletes the runs the scheduler made that have not started."""
         return await self.execute(ops.set_schedule_active(flow_id, active))
 
     # -- flow runs ---------------------------------------------------------------------
@@ -259,8 +264,22 @@ class AsyncClient:
     async def cancel_flow_run(self, flow_run_id: str) -> FlowRun:
         return await self.execute(ops.cancel_flow_run(flow_run_id))
 
+    async def restart_flow_run(self, flow_run_id: str) -> FlowRun:
+        """Re-run a finished run's failed task runs and everything downstream of them,
+        reusing the successful ones; the run is Scheduled now for an agent."""
+        return await self.execute(ops.restart_flow_run(flow_run_id))
+
     async def delete_flow_run(self, flow_run_id: str) -> bool:
         return await self.execute(ops.delete_flow_run(flow_run_id))
+
+    async def heartbeat_flow_runs(self, flow_run_ids: Iterable[str]) -> list[FlowRun]:
+        """Tell the server these runs' process is alive; returns the runs as they are now
+        (a `Cancelling` state means: stop)."""
+        return await self.execute(ops.heartbeat_flow_runs(flow_run_ids))
+
+    async def get_flow_run_context(self, flow_run_id: str) -> FlowRunContext:
+        """The run, its flow version's full spec and every task run, in one round trip."""
+        return await self.execute(ops.get_flow_run_context(flow_run_id))
 
     # -- logs, agents, dashboard -----------------------------------------------------------
 
@@ -290,6 +309,24 @@ class AsyncClient:
 
     async def list_agents(self) -> list[Agent]:
         return await self.execute(ops.list_agents())
+
+    async def register_agent(
+        self, name: str, labels: Sequence[str], version: str | None = None
+    ) -> Agent:
+        """Register an agent (or update the one with this name: same id)."""
+        return await self.execute(ops.register_agent(name, labels, version))
+
+    async def agent_heartbeat(self, agent_id: str) -> Agent:
+        return await self.execute(ops.agent_heartbeat(agent_id))
+
+    async def claim_flow_runs(
+        self, agent_id: str, labels: Sequence[str], limit: int = 1, wait_seconds: float = 0
+    ) -> list[FlowRun]:
+        """Claim up to `limit` due runs whose labels are among `labels` (they become
+        Submitted by this agent); with none due, the server waits up to `wait_seconds`
+        (long-poll, capped at 30 s by default) and answers as soon as one is. An empty
+        list: nothing became due in time."""
+        return await self.execute(ops.claim_flow_runs(agent_id, labels, limit, wait_seconds))
 
     async def run_counts(
         self, since: datetime | None = None, bucket_seconds: int = 3600

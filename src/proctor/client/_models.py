@@ -60,6 +60,18 @@ class Flow(_Result):
     schedule_active: bool = False
     created: datetime | None = None
     tasks: list[FlowTask] = Field(default_factory=list)
+    spec: dict[str, Any] | None = None
+
+
+class FlowGroup(_Result):
+    """A flow across its versions: it owns the schedule."""
+
+    id: str
+    name: str
+    project_id: str | None = None
+    schedule: dict[str, Any] | None = None
+    schedule_active: bool = False
+    labels: list[str] = Field(default_factory=list)
 
 
 class StateRecord(_Result):
@@ -92,6 +104,11 @@ class FlowRun(_Result):
     idempotency_key: str | None = None
     created: datetime | None = None
     states: list[StateRecord] = Field(default_factory=list)
+    flow_group_id: str | None = None
+    run_count: int = 0
+    agent_id: str | None = None
+    heartbeat: datetime | None = None
+    auto_scheduled: bool = False
 
 
 class TaskRun(_Result):
@@ -107,6 +124,54 @@ class TaskRun(_Result):
     run_count: int = 0
     start_time: datetime | None = None
     end_time: datetime | None = None
+    result_location: str | None = None
+
+
+class TaskRunSummary(_Result):
+    """An existing task run as a starting run process sees it (`FlowRunContext`)."""
+
+    id: str
+    task_slug: str
+    map_index: int
+    state: str
+    version: int
+    state_type: str | None = None
+    state_message: str | None = None
+    state_timestamp: datetime | None = None
+    run_count: int = 0
+    result_location: str | None = None
+
+
+class FlowRunContext(_Result):
+    """What a run process reads to start (`get_flow_run_context`), one snapshot: the run,
+    its flow version with the full spec (incl. storage), and every task run with its
+    state, version, run count and result location (to reuse what already succeeded)."""
+
+    flow_run: FlowRun
+    flow: Flow
+    task_runs: list[TaskRunSummary] = Field(default_factory=list)
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        """The FlowSpec as registered (`flow.serialize()` output, with `storage`)."""
+        return self.flow.spec or {}
+
+    @property
+    def storage(self) -> dict[str, Any] | None:
+        return self.flow.storage
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        return self.flow_run.parameters
+
+    @property
+    def version(self) -> int:
+        """The flow run's version (pass it back with its next state change)."""
+        return self.flow_run.version
+
+    @property
+    def state(self) -> str:
+        return self.flow_run.state
 
 
 class LogEntry(_Result):
@@ -125,8 +190,10 @@ class Agent(_Result):
     id: str
     name: str
     labels: list[str] = Field(default_factory=list)
+    version: str | None = None
     last_heartbeat: datetime | None = None
     created: datetime | None = None
+    runs_in_flight: int = 0
 
 
 class RunCount(_Result):
@@ -172,20 +239,27 @@ def state_input(state: State | dict[str, Any]) -> dict[str, Any]:
 
 
 class FlowRunStateChange(BaseModel):
-    """Move a flow run to `state`, if its version is still `version` (None: any)."""
+    """Move a flow run to `state`, if its version is still `version` (None: any).
+
+    `agent_id` says which agent asks: the one that claimed the run sends it to start the
+    run (Running) or to re-queue it (Scheduled, e.g. a flow-level retry)."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     flow_run_id: str
     state: Any
     version: int | None = None
+    agent_id: str | None = None
 
     def to_input(self) -> dict[str, Any]:
-        return {
+        item: dict[str, Any] = {
             "flowRunId": self.flow_run_id,
             "state": state_input(self.state),
             "version": self.version,
         }
+        if self.agent_id is not None:
+            item["agentId"] = self.agent_id
+        return item
 
 
 class TaskRunStateChange(BaseModel):
@@ -241,7 +315,9 @@ class LogRecord(BaseModel):
 __all__ = [
     "Agent",
     "Flow",
+    "FlowGroup",
     "FlowRun",
+    "FlowRunContext",
     "FlowRunStateChange",
     "FlowTask",
     "LogEntry",
@@ -253,6 +329,7 @@ __all__ = [
     "StateRecord",
     "TaskRun",
     "TaskRunStateChange",
+    "TaskRunSummary",
     "TransitionResult",
     "state_input",
 ]

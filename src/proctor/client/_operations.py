@@ -16,7 +16,9 @@ from pydantic import BaseModel
 from proctor.client._models import (
     Agent,
     Flow,
+    FlowGroup,
     FlowRun,
+    FlowRunContext,
     FlowRunStateChange,
     LogEntry,
     LogRecord,
@@ -39,16 +41,18 @@ FLOW = """fragment FlowFields on Flow {
   tasks { slug name type mapped tags retries trigger isParameter isReference }
 }"""
 FLOW_RUN = """fragment FlowRunFields on FlowRun {
-  id name flowId flowName state stateType stateMessage stateTimestamp version
-  parameters labels scheduledStartTime startTime endTime idempotencyKey created
+  id name flowId flowGroupId flowName state stateType stateMessage stateTimestamp version
+  runCount parameters labels scheduledStartTime startTime endTime idempotencyKey created
+  agentId heartbeat autoScheduled
 }"""
 STATE_RECORD = """fragment StateRecordFields on StateRecord {
   state stateType message timestamp startTime resultLocation version
 }"""
 TASK_RUN = """fragment TaskRunFields on TaskRun {
   id flowRunId taskSlug mapIndex state stateType stateMessage stateTimestamp version
-  runCount startTime endTime
+  runCount startTime endTime resultLocation
 }"""
+AGENT = "fragment AgentFields on Agent { id name labels version lastHeartbeat created }"
 LOG = """fragment LogFields on Log {
   id flowRunId taskSlug mapIndex level levelName name message timestamp
 }"""
@@ -194,12 +198,12 @@ def archive_flow(flow_id: str) -> Operation[Flow]:
     )
 
 
-def set_schedule_active(flow_id: str, active: bool) -> Operation[Flow]:
+def set_schedule_active(flow_id: str, active: bool) -> Operation[FlowGroup]:
     return Operation(
         "mutation ($id: ID!, $active: Boolean!) { setScheduleActive(flowId: $id,"
-        " active: $active) { ...FlowFields } }\n" + FLOW,
+        " active: $active) { id name projectId schedule scheduleActive labels } }",
         {"id": flow_id, "active": active},
-        _one("setScheduleActive", Flow),
+        _one("setScheduleActive", FlowGroup),
         idempotent=True,
     )
 
@@ -358,6 +362,39 @@ def cancel_flow_run(flow_run_id: str) -> Operation[FlowRun]:
     )
 
 
+def restart_flow_run(flow_run_id: str) -> Operation[FlowRun]:
+    return Operation(
+        "mutation ($id: ID!) { restartFlowRun(id: $id) { ...FlowRunFields } }\n" + FLOW_RUN,
+        {"id": flow_run_id},
+        _one("restartFlowRun", FlowRun),
+        # A repeat finds the run unfinished and is refused: surfaced, never applied twice.
+        idempotent=False,
+    )
+
+
+def heartbeat_flow_runs(flow_run_ids: Iterable[str]) -> Operation[list[FlowRun]]:
+    return Operation(
+        "mutation ($ids: [ID!]!) { heartbeatFlowRuns(flowRunIds: $ids) { ...FlowRunFields } }\n"
+        + FLOW_RUN,
+        {"ids": list(flow_run_ids)},
+        _many("heartbeatFlowRuns", FlowRun),
+        idempotent=True,
+    )
+
+
+def get_flow_run_context(flow_run_id: str) -> Operation[FlowRunContext]:
+    return Operation(
+        "query ($id: ID!) { flowRunContext(id: $id) {"
+        " flowRun { ...FlowRunFields }"
+        " flow { id name version flowGroupId projectId projectName labels fingerprint"
+        " parameterSchema storage spec }"
+        " taskRuns } }\n" + FLOW_RUN,
+        {"id": flow_run_id},
+        _one("flowRunContext", FlowRunContext),
+        idempotent=True,
+    )
+
+
 def delete_flow_run(flow_run_id: str) -> Operation[bool]:
     return Operation(
         "mutation ($id: ID!) { deleteFlowRun(id: $id) }",
@@ -410,10 +447,47 @@ def list_logs(
 
 def list_agents() -> Operation[list[Agent]]:
     return Operation(
-        "query { agents { id name labels lastHeartbeat created } }",
+        "query { agents { ...AgentFields runsInFlight } }\n" + AGENT,
         {},
         _many("agents", Agent),
         idempotent=True,
+    )
+
+
+def register_agent(name: str, labels: Sequence[str], version: str | None) -> Operation[Agent]:
+    return Operation(
+        "mutation ($name: String!, $labels: [String!]!, $version: String) {"
+        " registerAgent(name: $name, labels: $labels, version: $version)"
+        " { ...AgentFields } }\n" + AGENT,
+        {"name": name, "labels": list(labels), "version": version},
+        _one("registerAgent", Agent),
+        # Keyed by name: a repeat updates the same agent.
+        idempotent=True,
+    )
+
+
+def agent_heartbeat(agent_id: str) -> Operation[Agent]:
+    return Operation(
+        "mutation ($id: ID!) { agentHeartbeat(agentId: $id) { ...AgentFields } }\n" + AGENT,
+        {"id": agent_id},
+        _one("agentHeartbeat", Agent),
+        idempotent=True,
+    )
+
+
+def claim_flow_runs(
+    agent_id: str, labels: Sequence[str], limit: int, wait_seconds: float
+) -> Operation[list[FlowRun]]:
+    return Operation(
+        "mutation ($agentId: ID!, $labels: [String!]!, $limit: Int!, $wait: Float!) {"
+        " claimFlowRuns(agentId: $agentId, labels: $labels, limit: $limit,"
+        " waitSeconds: $wait) { ...FlowRunFields } }\n" + FLOW_RUN,
+        {"agentId": agent_id, "labels": list(labels), "limit": limit, "wait": wait_seconds},
+        _many("claimFlowRuns", FlowRun),
+        # Not repeated once it may have reached the server: the lost answer's runs stay
+        # claimed by this agent, unstarted, until Lazarus re-queues them.
+        idempotent=False,
+        wait_seconds=wait_seconds,
     )
 
 

@@ -16,7 +16,9 @@ from proctor.client._errors import ServerUnavailable
 from proctor.client._models import (
     Agent,
     Flow,
+    FlowGroup,
     FlowRun,
+    FlowRunContext,
     FlowRunStateChange,
     LogEntry,
     LogRecord,
@@ -80,9 +82,10 @@ class Client:
         body = operation.body()
         delays = self.config.retry.delays()
         url = self.config.graphql_url
+        timeout = operation.timeout(self.config.timeout)
         while True:
             try:
-                response = self._http.post(url, content=body)
+                response = self._http.post(url, content=body, timeout=timeout)
                 return operation.parse(decode(response))
             except RetryableStatus as error:
                 if not operation.idempotent or (delay := next(delays, None)) is None:
@@ -161,7 +164,9 @@ class Client:
     def archive_flow(self, flow_id: str) -> Flow:
         return self.execute(ops.archive_flow(flow_id))
 
-    def set_schedule_active(self, flow_id: str, active: bool) -> Flow:
+    def set_schedule_active(self, flow_id: str, active: bool) -> FlowGroup:
+        """Turn the schedule of a flow (any version's id, or its flow group's) on or off;
+        off deletes the runs the scheduler made that have not started."""
         return self.execute(ops.set_schedule_active(flow_id, active))
 
     # -- flow runs ---------------------------------------------------------------------
@@ -254,8 +259,22 @@ class Client:
     def cancel_flow_run(self, flow_run_id: str) -> FlowRun:
         return self.execute(ops.cancel_flow_run(flow_run_id))
 
+    def restart_flow_run(self, flow_run_id: str) -> FlowRun:
+        """Re-run a finished run's failed task runs and everything downstream of them,
+        reusing the successful ones; the run is Scheduled now for an agent."""
+        return self.execute(ops.restart_flow_run(flow_run_id))
+
     def delete_flow_run(self, flow_run_id: str) -> bool:
         return self.execute(ops.delete_flow_run(flow_run_id))
+
+    def heartbeat_flow_runs(self, flow_run_ids: Iterable[str]) -> list[FlowRun]:
+        """Tell the server these runs' process is alive; returns the runs as they are now
+        (a `Cancelling` state means: stop)."""
+        return self.execute(ops.heartbeat_flow_runs(flow_run_ids))
+
+    def get_flow_run_context(self, flow_run_id: str) -> FlowRunContext:
+        """The run, its flow version's full spec and every task run, in one round trip."""
+        return self.execute(ops.get_flow_run_context(flow_run_id))
 
     # -- logs, agents, dashboard -----------------------------------------------------------
 
@@ -285,6 +304,22 @@ class Client:
 
     def list_agents(self) -> list[Agent]:
         return self.execute(ops.list_agents())
+
+    def register_agent(self, name: str, labels: Sequence[str], version: str | None = None) -> Agent:
+        """Register an agent (or update the one with this name: same id)."""
+        return self.execute(ops.register_agent(name, labels, version))
+
+    def agent_heartbeat(self, agent_id: str) -> Agent:
+        return self.execute(ops.agent_heartbeat(agent_id))
+
+    def claim_flow_runs(
+        self, agent_id: str, labels: Sequence[str], limit: int = 1, wait_seconds: float = 0
+    ) -> list[FlowRun]:
+        """Claim up to `limit` due runs whose labels are among `labels` (they become
+        Submitted by this agent); with none due, the server waits up to `wait_seconds`
+        (long-poll, capped at 30 s by default) and answers as soon as one is. An empty
+        list: nothing became due in time."""
+        return self.execute(ops.claim_flow_runs(agent_id, labels, limit, wait_seconds))
 
     def run_counts(
         self, since: datetime | None = None, bucket_seconds: int = 3600

@@ -31,6 +31,13 @@ class Operation(Generic[T]):
     variables: dict[str, Any] = field(default_factory=dict)
     parse: Callable[[dict[str, Any]], T] = field(default=lambda data: data)
     idempotent: bool = False
+    #: How long the server may hold this request before answering (a long-poll): added
+    #: to the client's read timeout, so waiting is not mistaken for a dead server.
+    wait_seconds: float = 0.0
+
+    def timeout(self, base: float) -> httpx.Timeout:
+        """The httpx timeout for this operation, given the client's `base` seconds."""
+        return httpx.Timeout(base, read=base + self.wait_seconds)
 
     def body(self) -> bytes:
         """The JSON body to POST (compact, because batches can be large)."""

@@ -7,7 +7,10 @@ The graph is plain data (nodes and edges); running it is the flow runner's job
 from __future__ import annotations
 
 import inspect
+import os
+import sys
 from collections.abc import Callable, Iterable, Mapping
+from datetime import timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, overload
 
@@ -19,6 +22,7 @@ from proctor.core.states import State
 from proctor.core.task import Task
 
 if TYPE_CHECKING:
+    from proctor.client import RegisterResult
     from proctor.core.executors.base import Executor
     from proctor.core.observers import RunObserver
     from proctor.core.results import Result
@@ -28,6 +32,10 @@ if TYPE_CHECKING:
 
 FlowStateHandler = Callable[["Flow", State, State], State | None]
 FlowHook = Callable[["Flow", State], None]
+FlowRetryDelay = float | int | timedelta | Callable[[int], "float | int | timedelta"]
+
+# Frames inside these folders are the engine building a flow, not the user's file.
+_ENGINE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
 class Flow:
@@ -37,6 +45,10 @@ class Flow:
         rows = extract(Parameter("day", type=str))
         load(transform.map(rows))
     state = flow.run(day="2026-01-01")
+
+    `retries` / `retry_delay` retry the whole flow run when it fails: the next attempt
+    reuses the task runs that succeeded and runs the others again. `retry_delay` is
+    seconds, a timedelta, or a function of the attempt number (1 for the first retry).
     """
 
     def __init__(
@@ -54,10 +66,22 @@ class Flow:
         on_success: FlowHook | None = None,
         on_failure: FlowHook | None = None,
         description: str | None = None,
+        retries: int = 0,
+        retry_delay: FlowRetryDelay = 0,
     ) -> None:
         if not isinstance(name, str) or not name.strip():
             raise FlowDefinitionError(f"A flow needs a non-empty name, got {name!r}.")
+        if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+            raise FlowDefinitionError(
+                f"Flow {name!r}: retries must be a whole number >= 0, got {retries!r}."
+            )
         self.name = name
+        self.retries = retries
+        self.retry_delay: float | Callable[[int], float | int | timedelta] = (
+            retry_delay if callable(retry_delay) else _delay_seconds(name, retry_delay)
+        )
+        # The file that built the flow: the default storage when it is registered.
+        self.source_file: str | None = _caller_file()
         self.schedule = schedule
         self.executor = executor
         self.result = result
@@ -405,6 +429,62 @@ class Flow:
 
         return serialize_flow(self)
 
+    def retry_delay_for(self, attempt: int) -> float:
+        """Seconds to wait before flow-level retry number `attempt` (1 for the first)."""
+        configured = self.retry_delay
+        if not callable(configured):
+            return configured
+        chosen = configured(attempt)
+        return chosen.total_seconds() if isinstance(chosen, timedelta) else float(chosen)
+
+    def register(
+        self,
+        project: str,
+        *,
+        labels: Iterable[str] | None = None,
+        storage: Storage | None = None,
+        archive_previous: bool = True,
+        create_project: bool = True,
+        api_url: str | None = None,
+    ) -> RegisterResult:
+        """Send this flow's description and where its code lives to the Proctor server.
+
+        Only metadata travels: `serialize()` and the storage reference, never code.
+        `storage` defaults to the flow's own, else `Local(<the file that defined the
+        flow>)`, which an agent on this machine can load. Labels are added to the flow's
+        own; agents run the flow only if they carry every label. Returns the server's
+        answer: `.flow` (its `.version`), `.status` ("new", or "unchanged" when an
+        identical flow was registered before) and `.archived` (the versions it replaced).
+        """
+        from proctor.core.storage import Local
+
+        chosen = storage or self.storage
+        if chosen is None:
+            if self.source_file is None:
+                raise FlowDefinitionError(
+                    f"Flow {self.name!r} was not defined in a file (an interactive session?), "
+                    "so there is no file for an agent to load: pass storage=Module(...), "
+                    "Git(...) or Remote(...)."
+                )
+            chosen = Local(self.source_file)
+        reference = chosen.to_dict()
+        spec: dict[str, Any] = dict(self.serialize())
+        spec["storage"] = reference
+        wanted = sorted(set(self.labels) | set(labels or ()))
+        # The one upward call of the engine: registering talks to the server, so the client
+        # is imported here, when asked, and `import proctor` never loads it.
+        from proctor.client import Client
+
+        with Client(api_url) as client:
+            return client.register_flow(
+                project,
+                spec,
+                storage=reference,
+                labels=wanted,
+                archive_previous=archive_previous,
+                create_project=create_project,
+            )
+
     def visualize(self, format: str = "mermaid", filename: str | None = None) -> str:
         """The graph as Mermaid or DOT text; with `filename` ending .png, also a picture."""
         from proctor.core.visualize import visualize_flow
@@ -464,11 +544,41 @@ def flow(
                     "known only at run time: compute with them inside tasks."
                 ) from exc
         built.__doc__ = function.__doc__
+        built.source_file = _real_file(function.__code__.co_filename)
         return built
 
     if fn is not None:
         return build(fn)
     return build
+
+
+def _delay_seconds(name: str, value: float | int | timedelta) -> float:
+    delay = value.total_seconds() if isinstance(value, timedelta) else value
+    if isinstance(delay, bool) or not isinstance(delay, int | float) or delay < 0:
+        raise FlowDefinitionError(
+            f"Flow {name!r}: retry_delay must be seconds >= 0, a timedelta or a function "
+            f"of the attempt number, got {value!r}."
+        )
+    return float(delay)
+
+
+def _caller_file() -> str | None:
+    """The file of the first frame outside the engine: where `Flow(...)` was called.
+
+    One frame walk per flow built (a few microseconds), so that `register()` knows which
+    file an agent must load without the user saying so.
+    """
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename.startswith(_ENGINE_DIR):
+        frame = frame.f_back  # type: ignore[assignment]
+    return None if frame is None else _real_file(frame.f_code.co_filename)
+
+
+def _real_file(filename: str) -> str | None:
+    """An absolute path for a real file; None for `<stdin>`, `<string>` and the like."""
+    if not filename or filename.startswith("<"):
+        return None
+    return os.path.abspath(filename)
 
 
 def _annotations(function: Callable[..., Any]) -> dict[str, Any]:

@@ -54,5 +54,12 @@ class RunObserver:
     def task_run_state(self, context: FlowRunContext, change: TaskRunChange) -> None:
         """A task run entered a new state. Called from executor threads too: be quick."""
 
+    def flow_run_retrying(self, context: FlowRunContext, failed: State) -> None:
+        """The flow run failed and runs again in this process (a flow-level retry).
+
+        `failed` is the failed attempt's state (`.result` maps nodes to task states); the
+        next attempt reuses its successes and runs the other task runs again.
+        """
+
 
 __all__ = ["RunObserver", "TaskRunChange"]

@@ -7,9 +7,14 @@
     /          the web UI (`ui_dist/` when built, a placeholder page until then)
 
 Start-up (the lifespan) connects the database, runs the migrations, starts the event bus
-(and its cross-replica bridge on PostgreSQL); shutdown undoes it in reverse. Everything a
-request needs hangs off `app.state.api` (an `ApiState`), never off module globals, so tests
-can run several apps side by side.
+(and its cross-replica bridge on PostgreSQL) and the background services (scheduler,
+Lazarus, zombie killer); shutdown undoes it in reverse. Everything a request needs hangs
+off `app.state.api` (an `ApiState`), never off module globals, so tests can run several
+apps side by side.
+
+A server that starts shutting down should call `app.state.begin_shutdown()` as soon as it
+knows (the CLI's `serve` does, when uvicorn is told to exit): agents' long-polls then
+answer at once instead of making the shutdown wait for them.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ def create_app(
     *,
     ui_dir: Any = None,
     allowed_origins: tuple[str, ...] = (),
+    background: bool = True,
 ) -> Starlette:
     """Build the server app.
 
@@ -50,6 +56,8 @@ def create_app(
     program) pass a `Database` it owns: the app then connects and migrates it but leaves
     disposing it to the owner. Websockets from pages on other origins are refused unless
     listed in `allowed_origins` (the UI is served from the same origin, so it needs none).
+    `background=False` leaves the background services off whatever the settings say
+    (tests that drive them by hand).
     """
     from proctor.settings import get_settings
 
@@ -72,9 +80,16 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
-            app.state.api = await _start(settings, database, limits, stack)
+            state = await _start(settings, database, limits, stack, background=background)
+            app.state.api = state
             logger.info("Proctor server ready (database %s)", safe_url(settings.database_url))
             yield
+            state.stopping.set()
+
+    def begin_shutdown() -> None:
+        state = getattr(app.state, "api", None)
+        if isinstance(state, ApiState):
+            state.stopping.set()
 
     async def count_runs() -> dict[str, int]:
         return await _runs_by_state(app.state.api)
@@ -98,16 +113,20 @@ def create_app(
     )
     app.state.metrics = metrics
     app.state.settings = settings
+    app.state.begin_shutdown = begin_shutdown
     return app
 
 
 async def _start(
-    settings: Any, database: Any, limits: ApiLimits, stack: AsyncExitStack
+    settings: Any, database: Any, limits: ApiLimits, stack: AsyncExitStack, *, background: bool
 ) -> ApiState:
-    """Connect and migrate the database; register its shutdown on `stack`."""
-    from proctor.server.web.startup import default_tenant_id, open_database
+    """Connect and migrate the database, start the background services; register their
+    shutdown on `stack`."""
+    from proctor.server.web.startup import default_tenant_id, open_database, start_background
 
     db = await open_database(settings, database, stack)
+    if background:
+        await start_background(settings, db, stack)
     return ApiState(
         database=db,
         events=db.events,

@@ -20,6 +20,11 @@ class LimitsSettings(SettingsGroup):
     max_batch_size: int = Field(
         default=50_000, ge=1, description="Most state changes or log lines in one call."
     )
+    max_claim_wait_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="Longest an agent's claimFlowRuns may wait (long-poll) for a due run.",
+    )
 
 
 __all__ = ["LimitsSettings"]

@@ -6,8 +6,10 @@ from pathlib import Path
 
 from pydantic import Field, model_validator
 
+from proctor.settings.agent import AgentSettings
 from proctor.settings.api import APISettings
 from proctor.settings.base import SettingsGroup, group_config
+from proctor.settings.flow_run import FlowRunSettings
 from proctor.settings.server import ServerSettings
 
 
@@ -30,6 +32,8 @@ class Settings(SettingsGroup):
     )
     server: ServerSettings = Field(default_factory=ServerSettings)
     api: APISettings = Field(default_factory=APISettings)
+    agent: AgentSettings = Field(default_factory=AgentSettings)
+    flow_run: FlowRunSettings = Field(default_factory=FlowRunSettings)
 
     @model_validator(mode="after")
     def _derive_defaults(self) -> Settings:

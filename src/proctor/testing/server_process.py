@@ -19,9 +19,22 @@ READY = re.compile(r"Proctor server ready at (http://\S+)")
 
 
 class ServerProcess:
-    def __init__(self, database_url: str, home: Path) -> None:
+    """`env` adds variables for the server process (e.g. short service intervals:
+    `{"PROCTOR_SERVER_SERVICES_LAZARUS_AFTER_SECONDS": "5"}`); other `PROCTOR_*`
+    variables of this process are not passed on. `port` 0 picks a free port; a fixed one
+    lets a restarted server come back at the URL its clients know."""
+
+    def __init__(
+        self,
+        database_url: str,
+        home: Path,
+        env: dict[str, str] | None = None,
+        port: int = 0,
+    ) -> None:
         self.database_url = database_url
         self.home = home
+        self.env = dict(env or {})
+        self.port = port
         self.process: subprocess.Popen[str] | None = None
         self.url = ""
         self.output: list[str] = []
@@ -29,6 +42,7 @@ class ServerProcess:
     def start(self, timeout: float = 20.0) -> str:
         env = {key: value for key, value in os.environ.items() if not key.startswith("PROCTOR_")}
         env["PROCTOR_HOME"] = str(self.home)
+        env.update(self.env)
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -37,7 +51,7 @@ class ServerProcess:
                 "server",
                 "start",
                 "--port",
-                "0",
+                str(self.port),
                 "--no-open",
                 "--database-url",
                 self.database_url,

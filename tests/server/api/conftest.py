@@ -1,6 +1,7 @@
 """Fixtures for the GraphQL API tests: the ASGI app in process, on both databases.
 
-    app      `create_app(database=...)` with its lifespan running (connect + migrate)
+    app      `create_app(database=...)` with its lifespan running (connect + migrate);
+             its background services are off (their tests drive them by hand)
     http     an httpx client talking to `app` through `httpx.ASGITransport` (no socket)
     gql      `await gql(query, variables)` -> the response JSON (asserts HTTP 200)
     api      a `proctor.client.AsyncClient` on the same transport
@@ -42,7 +43,7 @@ def _database_templates(request: pytest.FixtureRequest) -> None:
 
 @pytest.fixture
 async def app(database: Database) -> AsyncIterator[Starlette]:
-    application = create_app(get_settings(), database=database)
+    application = create_app(get_settings(), database=database, background=False)
     async with application.router.lifespan_context(application):
         yield application
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -256,9 +257,11 @@ async def test_logs_cancel_delete_and_agents(gql, flow):
 async def test_heartbeats_and_batch_limit(gql, flow, app):
     run = await _run(gql, flowId=flow["id"], parameters={"who": "me"})
     beat = await gql(
-        "mutation ($ids: [ID!]!) { heartbeatFlowRuns(flowRunIds: $ids) }", {"ids": [run["id"]]}
+        "mutation ($ids: [ID!]!) { heartbeatFlowRuns(flowRunIds: $ids) { id state heartbeat } }",
+        {"ids": [run["id"], str(uuid.uuid4())]},
     )
-    assert data_of(beat)["heartbeatFlowRuns"] == 1
+    [alive] = data_of(beat)["heartbeatFlowRuns"]  # the unknown id is left out
+    assert alive["id"] == run["id"] and alive["state"] == "Scheduled" and alive["heartbeat"]
     app.state.api.limits = replace(app.state.api.limits, max_batch_items=3)
     too_many = [{"flowRunId": run["id"], "message": "x"}] * 4
     refused = await gql(

@@ -16,7 +16,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from proctor.core.context import FlowRunContext
@@ -34,6 +34,7 @@ from proctor.core.states import (
     Pending,
     Retrying,
     Running,
+    Scheduled,
     Skipped,
     State,
     Submitted,
@@ -67,7 +68,15 @@ class NodeStates(dict[Node, State]):
 
 
 class FlowRunner:
-    """Runs one flow run to its end. `cancel()` may be called from another thread."""
+    """Runs one flow run to its end. `cancel()` may be called from another thread.
+
+    `max_retry_wait` (seconds) is for runs that can be re-queued, such as an agent's run
+    process: when the only work left is a task retry due further away than that, the
+    runner stops and returns a `Scheduled` state whose `start_time` is when to carry on,
+    instead of holding a process for hours; and a flow-level retry always returns a
+    `Retrying` state for its time, so that each attempt of the flow is a start of its own
+    (the server counts them). With None (the default) every retry waits in process.
+    """
 
     def __init__(
         self,
@@ -75,6 +84,7 @@ class FlowRunner:
         *,
         executor: Executor | None = None,
         observers: Iterable[RunObserver] = (),
+        max_retry_wait: float | None = None,
     ) -> None:
         self.flow = flow
         if executor is None:
@@ -83,6 +93,7 @@ class FlowRunner:
             executor = LocalExecutor()
         self.executor = executor
         self.observers = list(observers)
+        self.max_retry_wait = max_retry_wait
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
@@ -98,7 +109,15 @@ class FlowRunner:
         flow_run_id: str | None = None,
         flow_run_name: str | None = None,
         scheduled_start: datetime | None = None,
+        run_count: int = 1,
     ) -> State:
+        """Run to the end and return the final state.
+
+        `task_states` reuses earlier states (by node, slug or task): successful ones are
+        not run again, a `Retrying` one carries on with its attempt count and start time,
+        and a `Mapped` one lends its children's states to the same children. `run_count`
+        is this flow run's attempt number (1 unless a flow retry re-queued it).
+        """
         flow = self.flow
         plan = compile_plan(flow)
         values = flow.validate_parameters(parameters)
@@ -110,20 +129,51 @@ class FlowRunner:
             flow_run_name=flow_run_name,
             scheduled_start=scheduled_start,
         )
-        walk = _Walk(plan, context, self.executor, self.observers, self._cancel)
-        walk.prior = _index_states(plan, task_states)
-        walk.resumed = {_index_of(plan, item) for item in resume or ()}
+        prior = _index_states(plan, task_states)
+        resumed = {_index_of(plan, item) for item in resume or ()}
         for observer in self.observers:
             observer.flow_run_started(flow, context)
         state: State = Running(f"Flow run {context.flow_run_name} started")
         state = self._enter(context, Pending(), state)
         logger.info("Flow run %s of %r started", context.flow_run_name, flow.name)
         started = time.perf_counter()
-        try:
-            walk.run()
-        finally:
-            self.executor.shutdown()
-        final = walk.final_state()
+        while True:
+            walk = _Walk(plan, context, self.executor, self.observers, self._cancel)
+            walk.max_retry_wait = self.max_retry_wait
+            walk.prior = prior
+            walk.resumed = resumed
+            try:
+                walk.run()
+            finally:
+                self.executor.shutdown()
+            final = walk.final_state()
+            if not (final.is_failed() and run_count <= flow.retries) or self._cancel.is_set():
+                break
+            delay = flow.retry_delay_for(run_count)
+            retry = f"retry {run_count} of {flow.retries}"
+            if self.max_retry_wait is not None:
+                final = Retrying(
+                    f"Flow run failed ({final.message}); {retry} in {delay:g} s",
+                    final.result,
+                    start_time=time.time() + delay,
+                    run_count=run_count,
+                )
+                break
+            logger.warning(
+                "Flow run %s of %r failed (%s); %s in %g s",
+                context.flow_run_name,
+                flow.name,
+                final.message,
+                retry,
+                delay,
+            )
+            for observer in self.observers:
+                observer.flow_run_retrying(context, final)
+            if self._cancel.wait(delay):
+                final = Cancelled("The flow run was cancelled", final.result)
+                break
+            prior = _reusable(plan, final.result)
+            run_count += 1
         final = self._enter(context, state, final)
         logger.info(
             "Flow run %s of %r finished %s in %.3f s: %s",
@@ -165,6 +215,15 @@ def _index_states(plan: Plan, task_states: Mapping[Any, State] | None) -> dict[i
     return {_index_of(plan, key): state for key, state in (task_states or {}).items()}
 
 
+def _reusable(plan: Plan, results: Mapping[Node, State]) -> dict[int, State]:
+    """What a flow retry keeps of the failed attempt: successes, and mapped children."""
+    return {
+        plan.index[node]: state
+        for node, state in results.items()
+        if state.is_successful() or isinstance(state, Mapped)
+    }
+
+
 def _flatten_one(value: Any) -> list[Any]:
     return [item for inner in value for item in inner]
 
@@ -192,10 +251,14 @@ class _Walk:
         self.children_left: dict[int, int] = {}
         self.prior: dict[int, State] = {}
         self.resumed: set[int] = set()
-        self.retries: list[tuple[float, int, TaskRunUnit]] = []
+        # (start time, tie-breaker, unit, its Retrying state), earliest first.
+        self.retries: list[tuple[float, int, TaskRunUnit, State]] = []
         self.sequence = itertools.count()
         self.ready: deque[int] = deque(i for i in range(size) if self.remaining[i] == 0)
         self.cancelled = False
+        self.max_retry_wait: float | None = None
+        # Set when the walk stopped early to wait for a retry that is far away.
+        self.requeue_at: float | None = None
 
     # -- the loop -------------------------------------------------------------------------
 
@@ -213,8 +276,7 @@ class _Walk:
                 self._dispatch(ready.popleft(), batch)
             if retries and retries[0][0] <= time.time():
                 while retries and retries[0][0] <= time.time():
-                    unit = heapq.heappop(retries)[2]
-                    batch.append(unit)
+                    batch.append(heapq.heappop(retries)[2])
             if batch:
                 if observers and not executor.reports_start:
                     for unit in batch:
@@ -228,7 +290,11 @@ class _Walk:
                     self._completed(unit, state)
             elif retries:
                 if not ready:
-                    time.sleep(min(0.5, max(0.0, retries[0][0] - time.time())))
+                    wait = retries[0][0] - time.time()
+                    if self.max_retry_wait is not None and wait > self.max_retry_wait:
+                        self.requeue_at = retries[0][0]
+                        return
+                    time.sleep(min(0.5, max(0.0, wait)))
             elif not ready:
                 return
 
@@ -251,17 +317,28 @@ class _Walk:
         for key, position, _mapped, flat in plan.inputs[index]:
             value = states[position].result  # type: ignore[union-attr]
             inputs[key] = _flatten_one(value) if flat and value is not None else value
-        batch.append(
-            TaskRunUnit(
-                index,
-                plan.tasks[index],
-                plan.slugs[index],
-                inputs,
-                upstream,  # type: ignore[arg-type]
-                resumed=index in self.resumed,
-                result_store=plan.result_stores[index],
-            )
+        unit = TaskRunUnit(
+            index,
+            plan.tasks[index],
+            plan.slugs[index],
+            inputs,
+            upstream,  # type: ignore[arg-type]
+            resumed=index in self.resumed,
+            result_store=plan.result_stores[index],
         )
+        if isinstance(prior, Retrying):
+            self._carry_on(unit, prior, batch)
+        else:
+            batch.append(unit)
+
+    def _carry_on(self, unit: TaskRunUnit, retrying: Retrying, batch: list[TaskRunUnit]) -> None:
+        """Continue a retry an earlier process scheduled: same attempt count, same time."""
+        unit.run_count = retrying.run_count + 1
+        start = retrying.start_time or 0.0
+        if start > time.time():
+            heapq.heappush(self.retries, (start, next(self.sequence), unit, retrying))
+        else:
+            batch.append(unit)
 
     def _expand(self, index: int, upstream: list[State], batch: list[TaskRunUnit]) -> None:
         """Turn a mapped node into one task run per element of its mapped inputs."""
@@ -316,8 +393,9 @@ class _Walk:
         keys = list(per_child_values)
         columns = [per_child_values[key] for key in keys]
         for child in range(count):
-            if child < len(prior_children) and prior_children[child].is_successful():
-                self._record_child(index, child, prior_children[child])
+            earlier = prior_children[child] if child < len(prior_children) else None
+            if earlier is not None and earlier.is_successful():
+                self._record_child(index, child, earlier)
                 continue
             inputs = dict(fixed)
             for key, column in zip(keys, columns, strict=True):
@@ -325,18 +403,20 @@ class _Walk:
             child_upstream = [child_states[child] for child_states in per_child_states]
             if whole_states:
                 child_upstream.extend(whole_states)
-            batch.append(
-                TaskRunUnit(
-                    index,
-                    task,
-                    slug,
-                    inputs,
-                    child_upstream,
-                    child,
-                    resumed=resumed,
-                    result_store=store,
-                )
+            unit = TaskRunUnit(
+                index,
+                task,
+                slug,
+                inputs,
+                child_upstream,
+                child,
+                resumed=resumed,
+                result_store=store,
             )
+            if isinstance(earlier, Retrying):
+                self._carry_on(unit, earlier, batch)
+            else:
+                batch.append(unit)
 
     def _unmappable(self, task: Task, key: str, position: int, state: State) -> State | None:
         if isinstance(state, Skipped) and task.skip_on_upstream_skip:
@@ -356,7 +436,9 @@ class _Walk:
             unit.run_count += 1
             if self.observers:
                 self._emit(unit, state)
-            heapq.heappush(self.retries, (state.start_time or 0.0, next(self.sequence), unit))
+            heapq.heappush(
+                self.retries, (state.start_time or 0.0, next(self.sequence), unit, state)
+            )
             return
         if self.observers:
             self._emit(unit, state)
@@ -395,11 +477,26 @@ class _Walk:
                 ready.append(position)
 
     def _cancel_all(self) -> None:
+        """Every unfinished task run ends Cancelled: nodes, and the children of mapped
+        nodes that were still running or waiting (observers hear of each)."""
         self.cancelled = True
+        observers = self.observers
+        plan = self.plan
+        for index, children in self.children.items():
+            if not self.children_left.get(index) or not observers:
+                continue
+            slug, name = plan.slugs[index], plan.tasks[index].name
+            for child, state in enumerate(children):
+                if state is None:
+                    change = TaskRunChange(
+                        slug, name, child, Cancelled("The flow run was cancelled")
+                    )
+                    for observer in observers:
+                        observer.task_run_state(self.context, change)
         for index, state in enumerate(self.states):
             if state is None or not state.is_finished():
                 self.states[index] = Cancelled("The flow run was cancelled")
-                if self.observers:
+                if observers:
                     self._emit_node(index, self.states[index])  # type: ignore[arg-type]
 
     # -- observers ------------------------------------------------------------------------
@@ -435,6 +532,16 @@ class _Walk:
             results[node] = state
         if self.cancelled:
             return Cancelled("The flow run was cancelled", results)
+        if self.requeue_at is not None:
+            for _, _, unit, retrying in self.retries:
+                if unit.map_index is None:
+                    results[plan.nodes[unit.index]] = retrying
+            when = datetime.fromtimestamp(self.requeue_at, UTC).isoformat(timespec="seconds")
+            return Scheduled(
+                f"Waiting for task retries due at {when}; the run continues then",
+                results,
+                start_time=self.requeue_at,
+            )
         if waiting:
             return Paused(f"{waiting} task(s) wait for approval or their upstream", results)
         failed = [

@@ -7,6 +7,7 @@ one place: `ApiState.context_for`.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,9 @@ class ApiState:
     events: Any
     limits: ApiLimits
     default_tenant_id: Any = None
+    # Set when the server begins to shut down: long-polls answer at once instead of
+    # holding the shutdown up for their whole wait.
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def context_for(self, connection: HTTPConnection) -> ApiContext:
         """The context of one request or websocket connection."""
@@ -32,6 +36,7 @@ class ApiState:
             tenant_id=self.default_tenant_id,
             limits=self.limits,
             connection=connection,
+            stopping=self.stopping,
         )
 
 
@@ -45,6 +50,7 @@ class ApiContext:
     limits: ApiLimits
     connection: HTTPConnection | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    stopping: asyncio.Event | None = None
 
 
 __all__ = ["ApiContext", "ApiState"]

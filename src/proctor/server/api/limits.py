@@ -53,6 +53,7 @@ class ApiLimits:
     list_factor: int = 10
     max_body_bytes: int = 10 * 1024 * 1024
     max_batch_items: int = 50_000
+    max_claim_wait: float = 30.0
 
     @classmethod
     def from_settings(cls, settings: Any) -> ApiLimits:
@@ -64,6 +65,7 @@ class ApiLimits:
             default_page_size=min(cls.default_page_size, configured.max_page_size),
             max_body_bytes=configured.max_request_bytes,
             max_batch_items=configured.max_batch_size,
+            max_claim_wait=configured.max_claim_wait_seconds,
         )
 
 

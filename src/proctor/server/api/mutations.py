@@ -19,6 +19,7 @@ from proctor.server.api.inputs import CreateFlowRunInput, RegisterFlowInput
 from proctor.server.api.limits import check_batch_size
 from proctor.server.api.loaders import ctx
 from proctor.server.api.types import (
+    Agent,
     Flow,
     FlowGroup,
     FlowRun,
@@ -28,7 +29,7 @@ from proctor.server.api.types import (
     TransitionResult,
     WriteLogsResult,
 )
-from proctor.server.services import flow_runs, flows, projects
+from proctor.server.services import agents, claims, flow_runs, flows, projects, restarts
 from proctor.server.services import logs as logs_service
 from proctor.server.services import task_runs as task_runs_service
 from proctor.server.services.flow_run_states import set_flow_run_states
@@ -152,13 +153,69 @@ class Mutation:
         )
         return WriteLogsResult(count=count)
 
-    @strawberry.mutation(description="Batched heartbeats of running flow runs.")
+    @strawberry.mutation(
+        description="Batched heartbeats of running flow runs. Returns the runs as they are "
+        "now (unknown ids left out): a run process learns from it that its run is "
+        "`Cancelling`."
+    )
     async def heartbeat_flow_runs(
         self, info: strawberry.Info, flow_run_ids: list[strawberry.ID]
-    ) -> int:
+    ) -> list[FlowRun]:
         context = ctx(info)
         check_batch_size(flow_run_ids, context.limits)
-        return await flow_runs.heartbeat_flow_runs(context.db, context.tenant_id, flow_run_ids)
+        found = await flow_runs.heartbeat_flow_runs(context.db, context.tenant_id, flow_run_ids)
+        return [FlowRun.from_record(record) for record in found]
+
+    @strawberry.mutation(
+        description="Register an agent, or update the one with this name (same id): its "
+        "labels and version."
+    )
+    async def register_agent(
+        self,
+        info: strawberry.Info,
+        name: str,
+        labels: list[str],
+        version: str | None = None,
+    ) -> Agent:
+        context = ctx(info)
+        record = await agents.register_agent(
+            context.db, context.tenant_id, name, labels=labels, version=version
+        )
+        return Agent.from_record(record)
+
+    @strawberry.mutation(description="An agent is alive.")
+    async def agent_heartbeat(self, info: strawberry.Info, agent_id: strawberry.ID) -> Agent:
+        context = ctx(info)
+        return Agent.from_record(
+            await agents.heartbeat_agent(context.db, context.tenant_id, agent_id)
+        )
+
+    @strawberry.mutation(
+        description="Claim up to `limit` due runs (Scheduled, start time reached, labels a "
+        "subset of `labels`) for the agent: they become Submitted, each claimed by exactly "
+        "one agent. When none is due, waits up to `waitSeconds` (long-poll, capped by the "
+        "server) for one. Counts as the agent's heartbeat."
+    )
+    async def claim_flow_runs(
+        self,
+        info: strawberry.Info,
+        agent_id: strawberry.ID,
+        labels: list[str],
+        limit: int = 1,
+        wait_seconds: float = 0.0,
+    ) -> list[FlowRun]:
+        context = ctx(info)
+        records = await claims.claim_flow_runs(
+            context.db,
+            context.tenant_id,
+            agent_id,
+            labels=labels,
+            limit=limit,
+            wait_seconds=wait_seconds,
+            max_wait=context.limits.max_claim_wait,
+            stopping=context.stopping,
+        )
+        return [FlowRun.from_record(record) for record in records]
 
     @strawberry.mutation(
         description="Cancel a run: Cancelling if it may be running, else Cancelled."
@@ -169,11 +226,15 @@ class Mutation:
             await flow_runs.cancel_flow_run(context.db, context.tenant_id, id)
         )
 
-    @strawberry.mutation(description="Run a finished run again (only what did not succeed).")
+    @strawberry.mutation(
+        description="Run a finished run again: its failed or cancelled task runs and "
+        "everything downstream of them go back to Pending, successful ones are reused; "
+        "the run is Scheduled now for an agent to claim."
+    )
     async def restart_flow_run(self, info: strawberry.Info, id: strawberry.ID) -> FlowRun:
         context = ctx(info)
         return FlowRun.from_record(
-            await flow_runs.restart_flow_run(context.db, context.tenant_id, id)
+            await restarts.restart_flow_run(context.db, context.tenant_id, id)
         )
 
     @strawberry.mutation(description="Delete a run with its task runs, states and logs.")

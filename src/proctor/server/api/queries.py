@@ -16,8 +16,17 @@ import strawberry
 from proctor.server.api.loaders import ctx, flow_detail, paging
 from proctor.server.api.loaders import task_runs as load_task_runs
 from proctor.server.api.pagination import Connection, connection_from_page
-from proctor.server.api.types import Agent, Flow, FlowRun, LogLine, Project, RunCount, TaskRun
-from proctor.server.services import agents, dashboard, flow_runs, flows, logs, projects
+from proctor.server.api.types import (
+    Agent,
+    Flow,
+    FlowRun,
+    FlowRunContext,
+    LogLine,
+    Project,
+    RunCount,
+    TaskRun,
+)
+from proctor.server.services import agents, dashboard, flow_runs, flows, logs, projects, run_context
 
 
 @strawberry.enum(description="Orderings of the flows list.")
@@ -120,6 +129,15 @@ class Query:
     async def flow_run(self, info: strawberry.Info, id: strawberry.ID) -> FlowRun:
         context = ctx(info)
         return FlowRun.from_record(await flow_runs.get_flow_run(context.db, context.tenant_id, id))
+
+    @strawberry.field(
+        description="What a run process needs to start: the run, its flow version with the "
+        "full spec, and every task run (not paged: a restart reuses their results)."
+    )
+    async def flow_run_context(self, info: strawberry.Info, id: strawberry.ID) -> FlowRunContext:
+        context = ctx(info)
+        record = await run_context.get_flow_run_context(context.db, context.tenant_id, id)
+        return FlowRunContext.from_record(record)
 
     @strawberry.field(description="Task runs of a flow run, mapped children included.")
     async def task_runs(

@@ -272,8 +272,13 @@ class Database:
                 await self.config.after_migrations(connection)
 
     async def upgrade(self, revision: str = "head") -> None:
-        """Apply migrations up to `revision` (what the server does at start-up)."""
+        """Apply migrations up to `revision` (what the server does at start-up).
+
+        A database already at the head revision is recognised with one query, without
+        importing Alembic (most starts: it saves about half a second)."""
         await self.connect()
+        if revision == "head" and await self.revision() == migrate.head_revision():
+            return
         await self._migrate(lambda conn: migrate.run_upgrade(conn, revision))
 
     async def downgrade(self, revision: str) -> None:

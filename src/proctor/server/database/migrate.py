@@ -1,7 +1,11 @@
 """Alembic, driven from code: the migrations ship inside the package, no alembic.ini.
 
-`Database.upgrade()/downgrade()/reset()` call these on a live connection. For writing a
-new migration during development:
+`Database.upgrade()/downgrade()/reset()` call these on a live connection. Importing
+Alembic costs about half a second, which is a quarter of the server's start-up, while
+almost every start finds the schema already current: so this module reads the current
+revision with one plain SQL query and the head revision from the migration files' text,
+and imports Alembic only when there is something to migrate. For writing a new migration
+during development:
 
     python -m proctor.server.database.migrate revision -m "add x"   # autogenerate
     python -m proctor.server.database.migrate heads
@@ -10,20 +14,31 @@ new migration during development:
 from __future__ import annotations
 
 import argparse
+import functools
+import re
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+VERSION_TABLE = "alembic_version"
+
+_REVISION = re.compile(r"^revision(?:\s*:\s*[^=]+)?\s*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
+_DOWN_REVISION = re.compile(
+    r"^down_revision(?:\s*:\s*[^=]+)?\s*=\s*(?:['\"]([^'\"]+)['\"]|None)", re.MULTILINE
+)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """An Alembic `Config` pointing at the packaged migrations (and a live connection)."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("file_template", "%%(rev)s_%%(slug)s")
@@ -31,25 +46,51 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
+@functools.cache
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    """The newest revision, read from the migration files without importing Alembic
+    (the history is linear: exactly one revision is nobody's `down_revision`)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        found = _REVISION.search(text)
+        if found is None:
+            continue
+        revisions.add(found.group(1))
+        down = _DOWN_REVISION.search(text)
+        if down is not None and down.group(1):
+            parents.add(down.group(1))
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise RuntimeError(f"Expected one head migration, found {sorted(heads)}")
+    return heads.pop()
 
 
 def current_revision(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+    """The revision the database is at (None before the first migration): one query."""
+    if not sa.inspect(connection).has_table(VERSION_TABLE):
+        return None
+    found = connection.execute(sa.text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars()
+    versions = list(found)
+    return versions[0] if len(versions) == 1 else None
 
 
 def run_upgrade(connection: Connection, revision: str = "head") -> None:
+    from alembic import command
+
     command.upgrade(alembic_config(connection), revision)
 
 
 def run_downgrade(connection: Connection, revision: str) -> None:
+    from alembic import command
+
     command.downgrade(alembic_config(connection), revision)
 
 
 def _next_revision_id() -> str:
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     numbers = [int(rev.revision) for rev in script.walk_revisions() if rev.revision.isdigit()]
     return f"{max(numbers, default=0) + 1:04d}"
@@ -57,7 +98,7 @@ def _next_revision_id() -> str:
 
 def _autogenerate(message: str) -> None:
     """Compare the models with a scratch SQLite database at head; write the difference."""
-    import sqlalchemy as sa
+    from alembic import command
 
     with tempfile.TemporaryDirectory() as scratch:
         engine = sa.create_engine(f"sqlite:///{scratch}/scratch.db")
@@ -90,6 +131,7 @@ if __name__ == "__main__":
 
 __all__ = [
     "MIGRATIONS_DIR",
+    "VERSION_TABLE",
     "alembic_config",
     "current_revision",
     "head_revision",

@@ -45,8 +45,10 @@ def apply_state(
     if kind == "flow_run":
         if family == "Submitted" and agent_id is not None:
             claim = agent_id
-        elif family in ("Scheduled", "Pending") and current.state_type == "Submitted":
-            claim = None  # re-queued: any agent may claim it again
+        elif family in ("Scheduled", "Pending"):
+            # Waiting to be claimed (re-queued by its agent or by Lazarus, a flow-level
+            # retry, a rescheduled run): any agent may claim it at its start time.
+            claim = None
         elif was_finished and not state.finished:
             claim = None  # restarted
     return replace(

@@ -12,6 +12,7 @@ from proctor.server.orchestration.rules import (
     FinishedIsFinal,
     IgnoreRepeatedReport,
     RejectStaleVersion,
+    RequeueOnlyByClaimer,
     Rule,
     RunningRequiresClaim,
     TaskRunNeedsActiveFlowRun,
@@ -58,6 +59,7 @@ FLOW_RUN_POLICY = Policy(
         CancellingOnlyEnds(),
         CancelUnstartedImmediately(),
         RunningRequiresClaim(),
+        RequeueOnlyByClaimer(),
     ]
 )
 

@@ -166,6 +166,29 @@ class RunningRequiresClaim(Rule):
         return None
 
 
+class RequeueOnlyByClaimer(Rule):
+    """A claimed flow run goes back to the queue (Scheduled: a flow-level retry, a task
+    retry delayed too long to wait in the process, an agent handing back runs it will
+    not start) only at the request of the agent that claimed it, or of the server
+    (Lazarus, an API user: callers that are not agents). Another agent may not take a
+    run away from its claimer. The claim is cleared by the change (see effects.py)."""
+
+    name = "requeue_only_by_claimer"
+    applies_to = frozenset({"flow_run"})
+    from_types = frozenset({"Submitted", "Running", "Paused"})
+    to_types = frozenset({"Scheduled", "Pending"})
+
+    def check(self, transition: Transition) -> Outcome | None:
+        claimed = transition.current.agent_id
+        caller = transition.agent_id
+        if claimed is not None and caller is not None and caller != claimed:
+            return self.reject(
+                f"Agent {caller} cannot re-queue this run: agent {claimed} claimed it.",
+                code="FORBIDDEN",
+            )
+        return None
+
+
 class TaskRunNeedsActiveFlowRun(Rule):
     """Task runs of a finished flow run are frozen (a late report from a dead process
     must not rewrite history); a restart (`force`) may reset them."""
@@ -187,6 +210,7 @@ __all__ = [
     "FinishedIsFinal",
     "IgnoreRepeatedReport",
     "RejectStaleVersion",
+    "RequeueOnlyByClaimer",
     "Rule",
     "RunningRequiresClaim",
     "TaskRunNeedsActiveFlowRun",

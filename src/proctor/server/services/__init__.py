@@ -10,6 +10,7 @@ from proctor.server.services.agents import (
     list_agents,
     register_agent,
 )
+from proctor.server.services.claims import claim_flow_runs
 from proctor.server.services.dashboard import run_counts
 from proctor.server.services.flow_run_states import set_flow_run_states
 from proctor.server.services.flow_runs import (
@@ -21,7 +22,6 @@ from proctor.server.services.flow_runs import (
     list_flow_run_states,
     list_flow_runs,
     list_task_run_states,
-    restart_flow_run,
 )
 from proctor.server.services.flows import (
     archive_flow,
@@ -33,6 +33,7 @@ from proctor.server.services.flows import (
     set_schedule_active,
 )
 from proctor.server.services.inputs import FlowRunStateChange, LogIn, TaskRunStateChange
+from proctor.server.services.lazarus import LazarusReport, revive_lost_runs
 from proctor.server.services.logs import list_logs, write_logs
 from proctor.server.services.projects import (
     create_project,
@@ -45,6 +46,7 @@ from proctor.server.services.records import (
     Edge,
     FlowGroup,
     FlowRun,
+    FlowRunContext,
     FlowVersion,
     LogLine,
     Page,
@@ -55,33 +57,42 @@ from proctor.server.services.records import (
     TaskRun,
     TransitionResult,
 )
+from proctor.server.services.restarts import restart_flow_run
+from proctor.server.services.run_context import get_flow_run_context
+from proctor.server.services.schedules import SchedulerReport, schedule_runs
 from proctor.server.services.task_runs import (
     create_task_runs,
     get_task_run,
     list_task_runs,
     set_task_run_states,
 )
+from proctor.server.services.zombies import ZombieReport, kill_zombies
 
 __all__ = [
     "Agent",
     "Edge",
     "FlowGroup",
     "FlowRun",
+    "FlowRunContext",
     "FlowRunStateChange",
     "FlowVersion",
+    "LazarusReport",
     "LogIn",
     "LogLine",
     "Page",
     "Project",
     "RegisterResult",
+    "SchedulerReport",
     "StateRecord",
     "TaskInfo",
     "TaskRun",
     "TaskRunStateChange",
     "TransitionResult",
+    "ZombieReport",
     "archive_flow",
     "cancel_flow_run",
     "claim_due_runs",
+    "claim_flow_runs",
     "create_flow_run",
     "create_project",
     "create_task_runs",
@@ -89,10 +100,12 @@ __all__ = [
     "delete_project",
     "get_flow",
     "get_flow_run",
+    "get_flow_run_context",
     "get_project",
     "get_task_run",
     "heartbeat_agent",
     "heartbeat_flow_runs",
+    "kill_zombies",
     "list_agents",
     "list_flow_groups",
     "list_flow_run_states",
@@ -106,7 +119,9 @@ __all__ = [
     "register_agent",
     "register_flow",
     "restart_flow_run",
+    "revive_lost_runs",
     "run_counts",
+    "schedule_runs",
     "set_flow_run_states",
     "set_schedule_active",
     "set_task_run_states",

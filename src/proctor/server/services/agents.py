@@ -107,6 +107,18 @@ async def list_agents(db: Database, tenant_id: uuid.UUID | str) -> list[records.
         return [rows.agent(agent, count) for agent, count in result.all()]
 
 
+def due_runs(db: Database, tenant: uuid.UUID, labels: list[str]) -> sa.ColumnElement[bool]:
+    """Runs waiting to be claimed by an agent with `labels`: Scheduled, every run label
+    among the agent's, and a version of the flow that is not archived (the caller adds
+    the time condition)."""
+    return sa.and_(
+        FlowRun.tenant_id == tenant,
+        FlowRun.state_type == "Scheduled",
+        db.config.labels_subset_of(FlowRun.labels, labels),
+        ~sa.exists().where(Flow.id == FlowRun.flow_id, Flow.archived.is_(True)),
+    )
+
+
 async def claim_due_runs(
     db: Database,
     tenant_id: uuid.UUID | str,
@@ -117,8 +129,9 @@ async def claim_due_runs(
     now: datetime | str | None = None,
 ) -> list[records.FlowRun]:
     """Claim up to `limit` due runs (Scheduled, start time reached, every run label among
-    the agent's `labels`, defaulting to the registered ones), oldest first; they become
-    Submitted by this agent. Also counts as the agent's heartbeat."""
+    the agent's `labels`, defaulting to the registered ones, flow version not archived),
+    oldest first; they become Submitted by this agent. Also counts as the agent's
+    heartbeat. Returns at once; `claims.claim_flow_runs` is the long-polling variant."""
     tenant = as_uuid(tenant_id, "tenant_id")
     agent_uuid = as_uuid(agent_id, "agent_id")
     if not isinstance(limit, int) or isinstance(limit, bool) or not 0 < limit <= 1000:
@@ -136,15 +149,11 @@ async def claim_due_runs(
         due = (
             await session.scalars(
                 sa.select(FlowRun.id)
-                .where(
-                    FlowRun.tenant_id == tenant,
-                    FlowRun.state_type == "Scheduled",
-                    FlowRun.scheduled_start_time <= moment,
-                    db.config.labels_subset_of(FlowRun.labels, covered),
-                )
+                .where(due_runs(db, tenant, covered), FlowRun.scheduled_start_time <= moment)
                 .order_by(FlowRun.scheduled_start_time, FlowRun.id)
                 .limit(limit)
-                .with_for_update(skip_locked=True)  # SQLite: ignored (BEGIN IMMEDIATE)
+                # SQLite ignores it: BEGIN IMMEDIATE already serialises claims.
+                .with_for_update(skip_locked=True, of=FlowRun)
             )
         ).all()
         if not due:
@@ -169,4 +178,4 @@ async def claim_due_runs(
     return await db.run_in_transaction(work)
 
 
-__all__ = ["claim_due_runs", "heartbeat_agent", "list_agents", "register_agent"]
+__all__ = ["claim_due_runs", "due_runs", "heartbeat_agent", "list_agents", "register_agent"]

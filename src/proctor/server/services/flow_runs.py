@@ -20,20 +20,19 @@ from proctor.server.database.models import (
     FlowRun,
     FlowRunState,
     Project,
-    TaskRun,
     TaskRunState,
 )
 from proctor.server.errors import Conflict, InvalidInput, NotFound, TransitionRejected
 from proctor.server.events import Event
 from proctor.server.orchestration import ProposedState
-from proctor.server.orchestration.states import FINISHED_STATES, parse_timestamp
+from proctor.server.orchestration.states import parse_timestamp
 from proctor.server.services import records, rows
 from proctor.server.services.flow_run_states import FlowChange, transition_flow_runs
 from proctor.server.services.lookups import find_flow, find_flow_run, find_project
 from proctor.server.services.names import run_name
 from proctor.server.services.pagination import Ordering, SortKey, fetch_page, ordering_choice
 from proctor.server.services.parameters import validate_parameters
-from proctor.server.services.task_runs import TaskChange, state_filter, transition_task_runs
+from proctor.server.services.task_runs import state_filter
 from proctor.server.services.validation import (
     as_uuid,
     json_value,
@@ -327,47 +326,6 @@ async def cancel_flow_run(
     )
 
 
-async def restart_flow_run(
-    db: Database, tenant_id: uuid.UUID | str, flow_run_id: uuid.UUID | str
-) -> records.FlowRun:
-    """Restart a finished run: Scheduled now (an explicit restart, `force`), and its
-    task runs that did not succeed back to Pending, so only those run again."""
-    tenant = as_uuid(tenant_id, "tenant_id")
-    run_id = as_uuid(flow_run_id, "flow_run_id")
-    now = datetime.now(UTC)
-    async with db.transaction() as session:
-        run, _ = await find_flow_run(session, tenant, run_id, lock=True)
-        if run.state not in FINISHED_STATES:
-            raise TransitionRejected(
-                f"Only a finished run can be restarted; this one is {run.state}",
-                details={"state": run.state},
-            )
-        unfinished = (
-            await session.execute(
-                sa.select(TaskRun.task_slug, TaskRun.map_index).where(
-                    TaskRun.flow_run_id == run_id,
-                    TaskRun.state_type.not_in(["Success"]),
-                )
-            )
-        ).all()
-        state = ProposedState("Scheduled", "Restarted.", timestamp=now, start_time=now)
-        await transition_flow_runs(
-            session, db.config, tenant, [FlowChange(run_id, state, None, None, True)]
-        )
-        if unfinished:
-            pending = ProposedState("Pending", "Restarted.", timestamp=now)
-            await transition_task_runs(
-                session,
-                db.config,
-                tenant,
-                [
-                    TaskChange(run_id, (slug, index), pending, None, True)
-                    for slug, index in unfinished
-                ],
-            )
-    return await get_flow_run(db, tenant, run_id)
-
-
 async def delete_flow_run(
     db: Database, tenant_id: uuid.UUID | str, flow_run_id: uuid.UUID | str
 ) -> bool:
@@ -417,19 +375,28 @@ async def list_task_run_states(
 
 async def heartbeat_flow_runs(
     db: Database, tenant_id: uuid.UUID | str, flow_run_ids: Sequence[uuid.UUID | str]
-) -> int:
-    """Record that these runs' processes are alive; returns how many runs matched."""
+) -> list[records.FlowRun]:
+    """Record that these runs' processes are alive, and return the runs as they are now
+    (unknown ids are left out). The answer is how a run process learns, at its next
+    heartbeat, that its run is being cancelled (`Cancelling`) or was taken away."""
     tenant = as_uuid(tenant_id, "tenant_id")
     ids = sorted({as_uuid(i, "flow_run_id") for i in flow_run_ids})
     if not ids:
-        return 0
+        return []
     async with db.transaction() as session:
-        result: Any = await session.execute(
+        await session.execute(
             sa.update(FlowRun)
             .where(FlowRun.tenant_id == tenant, FlowRun.id.in_(ids))
             .values(heartbeat=datetime.now(UTC))
+            .execution_options(synchronize_session=False)
         )
-        return int(result.rowcount)
+        found = await session.execute(
+            sa.select(FlowRun, Flow.name)
+            .join(Flow, Flow.id == FlowRun.flow_id)
+            .where(FlowRun.tenant_id == tenant, FlowRun.id.in_(ids))
+            .order_by(FlowRun.id)
+        )
+        return [rows.flow_run(run, flow_name) for run, flow_name in found.all()]
 
 
 __all__ = [
@@ -442,5 +409,4 @@ __all__ = [
     "list_flow_run_states",
     "list_flow_runs",
     "list_task_run_states",
-    "restart_flow_run",
 ]

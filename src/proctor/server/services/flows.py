@@ -18,6 +18,7 @@ from proctor.server.services import records, rows
 from proctor.server.services.flowspec import parse_flow_spec, spec_document
 from proctor.server.services.lookups import find_flow, find_project
 from proctor.server.services.pagination import Ordering, SortKey, fetch_page, ordering_choice
+from proctor.server.services.schedules import adopt_new_version, remove_unstarted_auto_runs
 from proctor.server.services.tenants import require_tenant
 from proctor.server.services.validation import (
     as_uuid,
@@ -98,7 +99,8 @@ async def register_flow(
     returned with status "unchanged" and nothing is written. Otherwise a new version
     (previous + 1) is stored with its tasks, and older active versions are archived
     unless `archive_previous=False`. The flow group's schedule follows the newest
-    version; a group created with a schedule starts with the schedule active.
+    version; a group created with a schedule starts with the schedule active. Upcoming
+    runs the scheduler made move to the new version (see `schedules.adopt_new_version`).
     """
     tenant = as_uuid(tenant_id, "tenant_id")
     model = parse_flow_spec(json_value(spec, "spec"))
@@ -192,11 +194,14 @@ async def _register(
         archived=False,
     )
     session.add(flow)
+    previous_schedule = group.schedule
     group.schedule = document["schedule"]
     group.labels = document["labels"]
     if group.schedule is None:
         group.schedule_active = False
     await session.flush()
+    if latest is not None:
+        await adopt_new_version(session, tenant, group, flow, previous_schedule)
     tasks = _task_rows(tenant, flow.id, document)
     if tasks:
         await session.execute(sa.insert(Task), tasks)
@@ -249,7 +254,8 @@ async def archive_flow(
 async def set_schedule_active(
     db: Database, tenant_id: uuid.UUID | str, flow_group_or_flow_id: uuid.UUID | str, active: bool
 ) -> records.FlowGroup:
-    """Turn a flow's schedule on or off; takes a flow group id or any version's id."""
+    """Turn a flow's schedule on or off; takes a flow group id or any version's id.
+    Turning it off deletes the runs the scheduler made that have not started."""
     tenant = as_uuid(tenant_id, "tenant_id")
     some_id = as_uuid(flow_group_or_flow_id, "flow_group_id")
     async with db.transaction() as session:
@@ -264,6 +270,8 @@ async def set_schedule_active(
         if group.schedule_active != active:
             group.schedule_active = active
             await session.flush()
+            if not active:
+                await remove_unstarted_auto_runs(session, tenant, group.id)
             record_event(
                 session,
                 Event(

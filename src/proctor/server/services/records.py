@@ -221,11 +221,39 @@ class TransitionResult:
     rule: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class TaskRunSummary:
+    """What a run process needs to know of an existing task run when it (re)starts."""
+
+    id: uuid.UUID
+    task_slug: str
+    map_index: int
+    state: str
+    state_type: str
+    state_message: str | None
+    state_timestamp: datetime
+    version: int
+    run_count: int
+    result_location: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FlowRunContext:
+    """Everything a run process needs to start, read in one transaction: the run, its
+    flow version with the full spec (incl. storage), and all its task runs (their states
+    and result locations, so a restarted or re-queued run reuses what succeeded)."""
+
+    flow_run: FlowRun
+    flow: FlowVersion
+    task_runs: list[TaskRunSummary]
+
+
 __all__ = [
     "Agent",
     "Edge",
     "FlowGroup",
     "FlowRun",
+    "FlowRunContext",
     "FlowVersion",
     "LogLine",
     "Page",
@@ -234,5 +262,6 @@ __all__ = [
     "StateRecord",
     "TaskInfo",
     "TaskRun",
+    "TaskRunSummary",
     "TransitionResult",
 ]

@@ -293,8 +293,14 @@ async def transition_task_runs(
     config: DialectConfiguration,
     tenant: uuid.UUID,
     changes: Sequence[TaskChange],
+    *,
+    touch_heartbeat: bool = True,
 ) -> list[records.TransitionResult]:
-    """Evaluate and write task-run `changes` inside the caller's transaction."""
+    """Evaluate and write task-run `changes` inside the caller's transaction.
+
+    Changes reported by a run's process are a sign of life of its flow run (its
+    heartbeat is refreshed); the server's own changes (the zombie killer) pass
+    `touch_heartbeat=False`, or a dead run would look alive again."""
     now = datetime.now(UTC)
     parents = await lock_flow_runs(session, tenant, (c.flow_run_id for c in changes))
     keys_by_run: dict[uuid.UUID, set[Key]] = defaultdict(set)
@@ -397,7 +403,7 @@ async def transition_task_runs(
             ],
         )
         await _INSERT_HISTORY(session, config, history)
-    if parents:
+    if parents and touch_heartbeat:
         # Reports from a flow run are a sign of life (for the zombie killer).
         await session.execute(
             sa.update(_FR).where(_FR.c.id.in_(sorted(keys_by_run))).values(heartbeat=now)

@@ -44,6 +44,13 @@ async def open_database(
     return db
 
 
+async def start_background(settings: Any, db: Database, stack: AsyncExitStack) -> None:
+    """Start the enabled background services; they stop before the database closes."""
+    from proctor.server.background import background_services
+
+    await stack.enter_async_context(background_services(db, settings))
+
+
 def safe_url(url: str) -> str:
     """A database URL without its password, for logs and messages."""
     from sqlalchemy.engine import make_url
@@ -59,4 +66,10 @@ def default_tenant_id(_db: Database) -> Any:
     return DEFAULT_TENANT_ID
 
 
-__all__ = ["database_from_settings", "default_tenant_id", "open_database", "safe_url"]
+__all__ = [
+    "database_from_settings",
+    "default_tenant_id",
+    "open_database",
+    "safe_url",
+    "start_background",
+]

@@ -48,6 +48,14 @@ class FlowRun(IdMixin, TenantMixin, TimestampsMixin, StateColumnsMixin, Base):
         sa.Index(None, "tenant_id", "scheduled_start_time"),
         sa.Index(None, "tenant_id", "start_time"),
         sa.Index(None, "agent_id"),
+        # The scheduler's idempotency key: one run per scheduled time of a flow group,
+        # whatever the version and however many server replicas insert it (NULLs, i.e.
+        # runs not made by the scheduler, never collide).
+        sa.Index(None, "flow_group_id", "schedule_key", unique=True),
+        # Lazarus and the zombie killer scan the in-flight runs of every tenant. Not
+        # (state_type, heartbeat): heartbeats are written constantly, and an index on
+        # them would cost every heartbeat an index update (and PostgreSQL its HOT update).
+        sa.Index(None, "state_type"),
     )
 
     flow_id: Mapped[uuid.UUID] = mapped_column(
@@ -70,6 +78,8 @@ class FlowRun(IdMixin, TenantMixin, TimestampsMixin, StateColumnsMixin, Base):
         sa.Uuid(), sa.ForeignKey("agent.id", ondelete="SET NULL")
     )
     heartbeat: Mapped[datetime | None] = mapped_column(Timestamp())
+    schedule_key: Mapped[str | None] = mapped_column(sa.String(100))
+    lazarus_count: Mapped[int] = mapped_column(nullable=False, default=0, server_default="0")
 
 
 class FlowRunState(IdMixin, TenantColumnMixin, Base):

@@ -1,0 +1,298 @@
+"""`Agent`: claims due flow runs from the server and starts a process for each.
+
+The loop, in one thread: reap the run processes that ended, and while fewer than
+`max_runs` are in flight, ask the server to claim due runs whose labels this agent covers.
+A claim is a long-poll (`wait_seconds`): the server answers as soon as a run becomes due,
+so a run starts within a second of its time without polling every few seconds; claims are
+atomic on the server, so two agents never start the same run. Each claimed run is handed
+to the launcher (`proctor execute flow-run ID` in its own process) with the server's URL,
+the agent id and the agent's `--env` values; a second thread heartbeats.
+
+Stopping (SIGTERM, SIGINT, `stop()`): no more claims; running flows get `grace_seconds`
+to finish; then they are sent SIGTERM, on which each re-queues its run for another agent,
+and killed if they are still there a few seconds later. A run claimed but not started is
+handed back to the queue.
+
+A run process that dies without reporting is left to the server (its zombie killer fails
+or retries the run once heartbeats stop); the agent logs it and notes it in the run's
+logs, with the path of the process's output.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from proctor.agent.backoff import Backoff, is_transient
+from proctor.agent.execute import REPORTED_EXIT_CODES
+from proctor.agent.launchers.base import LaunchedRun, Launcher
+from proctor.client import LogRecord, ProctorClientError
+from proctor.core.states import Failed, Scheduled
+
+if TYPE_CHECKING:
+    from proctor.client import Client, FlowRun
+
+logger = logging.getLogger("proctor.agent")
+
+# After SIGTERM, how long a run process gets to re-queue its run before it is killed.
+TERMINATE_SECONDS = 10.0
+REAP_SECONDS = 0.2
+
+
+@dataclass
+class InFlight:
+    """One run this agent started."""
+
+    run: FlowRun
+    process: LaunchedRun
+    started: float = field(default_factory=time.monotonic)
+
+
+class Agent:
+    """Runs flow runs from the server on this machine. `run()` blocks until stopped."""
+
+    def __init__(
+        self,
+        client: Client,
+        launcher: Launcher,
+        *,
+        name: str,
+        labels: Sequence[str] = (),
+        max_runs: int = 4,
+        env: Mapping[str, str] | None = None,
+        claim_wait_seconds: float = 5.0,
+        heartbeat_seconds: float = 10.0,
+        grace_seconds: float = 60.0,
+    ) -> None:
+        self.client = client
+        self.launcher = launcher
+        self.name = name
+        self.labels = sorted(set(labels))
+        self.max_runs = max_runs
+        self.env = dict(env or {})
+        self.claim_wait_seconds = claim_wait_seconds
+        self.heartbeat_seconds = heartbeat_seconds
+        self.grace_seconds = grace_seconds
+        self.agent_id: str | None = None
+        self.stopped_by = "stop()"
+        self.in_flight: dict[str, InFlight] = {}
+        self.started_runs = 0
+        self._stop = threading.Event()
+        self._lock = threading.Lock()  # guards in_flight: the reaper thread ends entries
+        self._slot_freed = threading.Event()
+
+    # -- life cycle ----------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Stop claiming and begin the shutdown (safe from signal handlers and threads)."""
+        self._stop.set()
+
+    def install_signal_handlers(self) -> None:
+        """SIGTERM/SIGINT stop the agent; a second one stops its running flows at once.
+
+        The handler only sets flags (logging from a signal handler can deadlock)."""
+
+        def handler(signum: int, frame: object) -> None:
+            if self._stop.is_set():
+                self.grace_seconds = 0
+            self.stopped_by = signal.Signals(signum).name
+            self._stop.set()
+
+        signal.signal(signal.SIGTERM, handler)
+        signal.signal(signal.SIGINT, handler)
+
+    def run(self) -> None:
+        self._register()
+        if self._stop.is_set():
+            return
+        self.launcher.prepare()
+        for target, name in ((self._heartbeats, "heartbeat"), (self._reaper, "reaper")):
+            threading.Thread(target=target, name=f"proctor-agent-{name}", daemon=True).start()
+        logger.info(
+            "Agent %r (%s) is waiting for runs with labels %s, up to %d at a time",
+            self.name,
+            self.agent_id,
+            self.labels or "(none)",
+            self.max_runs,
+        )
+        backoff = Backoff(first=0.5, cap=10.0, stop=self._stop)
+        while not self._stop.is_set():
+            free = self.max_runs - len(self.in_flight)
+            if free <= 0:
+                self._slot_freed.wait(1.0)
+                self._slot_freed.clear()
+                continue
+            try:
+                runs = self._claim(free)
+            except ProctorClientError as error:
+                if not is_transient(error):
+                    raise
+                logger.warning("Cannot claim runs (%s); trying again", error)
+                backoff.wait()
+                continue
+            backoff.reset()
+            for run in runs:
+                if self._stop.is_set():
+                    self._hand_back(run, "the agent is stopping")
+                else:
+                    self._launch(run)
+        self._shutdown()
+
+    # -- the server side -------------------------------------------------------------------------
+
+    def _register(self) -> None:
+        from proctor._version import __version__
+
+        backoff = Backoff(first=0.5, cap=10.0, stop=self._stop)
+        while not self._stop.is_set():
+            try:
+                agent = self.client.register_agent(self.name, self.labels, version=__version__)
+            except ProctorClientError as error:
+                if not is_transient(error):
+                    raise
+                logger.warning("Cannot register with the server (%s); trying again", error)
+                backoff.wait()
+                continue
+            self.agent_id = agent.id
+            return
+
+    def _claim(self, limit: int) -> list[FlowRun]:
+        assert self.agent_id is not None
+        runs: list[FlowRun] = self.client.claim_flow_runs(
+            self.agent_id, self.labels, limit=limit, wait_seconds=self.claim_wait_seconds
+        )
+        return runs
+
+    def _heartbeats(self) -> None:
+        failing = False
+        while not self._stop.wait(self.heartbeat_seconds):
+            try:
+                assert self.agent_id is not None
+                self.client.agent_heartbeat(self.agent_id)
+                failing = False
+            except ProctorClientError as error:
+                if not failing:
+                    logger.warning("Agent heartbeat failed: %s", error)
+                failing = True
+
+    def _hand_back(self, run: FlowRun, why: str) -> None:
+        self._set_state(run, Scheduled(f"Handed back by agent {self.name}: {why}"))
+        logger.info("Handed run %s back to the queue (%s)", run.id, why)
+
+    def _set_state(self, run: FlowRun, state: Failed | Scheduled) -> None:
+        from proctor.agent import wire
+
+        change = wire.flow_run_change(run.id, state, agent_id=self.agent_id)
+        try:
+            self.client.query(wire.SET_FLOW_RUN_STATES, {"changes": [change]})
+        except ProctorClientError as error:
+            logger.error("Could not set run %s %s: %s", run.id, state.name, error)
+
+    # -- processes -------------------------------------------------------------------------------
+
+    def _launch(self, run: FlowRun) -> None:
+        env = {
+            **self.env,
+            "PROCTOR_API_URL": self.client.config.api_url,
+            "PROCTOR_AGENT_ID": self.agent_id or "",
+        }
+        try:
+            process = self.launcher.launch(run.id, env)
+        except OSError as error:
+            logger.error("Could not start a process for run %s: %s", run.id, error)
+            self._set_state(run, Failed(f"Agent {self.name} could not start its process: {error}"))
+            return
+        with self._lock:
+            self.in_flight[run.id] = InFlight(run, process)
+        self.started_runs += 1
+        logger.info(
+            "Started run %s (%s of flow %s) in process %s",
+            run.name,
+            run.id,
+            run.flow_name or run.flow_id,
+            process.pid,
+        )
+
+    def _reaper(self) -> None:
+        """Notice ended run processes promptly, whatever the main loop is waiting for."""
+        while True:
+            try:
+                self._reap()
+            except Exception:  # one bad report must not stop the reaping of the others
+                logger.exception("Reaping run processes failed")
+            if self._stop.is_set() and not self.in_flight:
+                return
+            time.sleep(REAP_SECONDS)
+
+    def _reap(self) -> None:
+        with self._lock:
+            ended = [
+                (entry, code)
+                for entry in self.in_flight.values()
+                if (code := entry.process.poll()) is not None
+            ]
+            for entry, _ in ended:
+                del self.in_flight[entry.run.id]
+        if ended:
+            self._slot_freed.set()
+        for entry, code in ended:
+            run_id = entry.run.id
+            seconds = time.monotonic() - entry.started
+            if code in REPORTED_EXIT_CODES:  # the process reported the outcome itself
+                logger.info("Run %s ended (exit code %d) after %.1f s", run_id, code, seconds)
+            else:
+                self._note_crash(entry, code)
+            entry.process.cleanup(code)
+
+    def _note_crash(self, entry: InFlight, code: int) -> None:
+        how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
+        where = getattr(entry.process, "log", None)
+        message = (
+            f"The run process (pid {entry.process.pid}) ended with {how} without reporting "
+            "how the run ended; the server fails or retries the run once its heartbeats "
+            "stop." + (f" Its output is in {where} on agent {self.name}." if where else "")
+        )
+        logger.warning("Run %s: %s", entry.run.id, message)
+        try:
+            self.client.write_logs(
+                [LogRecord(flow_run_id=entry.run.id, message=message, level=logging.WARNING)]
+            )
+        except ProctorClientError as error:
+            logger.debug("Could not write the crash note: %s", error)
+
+    def _shutdown(self) -> None:
+        stopping = time.monotonic()
+        if self.in_flight:
+            logger.info(
+                "Stopping (%s): no new runs; waiting up to %g s for %d running flow(s) "
+                "(signal again to stop them now)",
+                self.stopped_by,
+                self.grace_seconds,
+                len(self.in_flight),
+            )
+        while self.in_flight and time.monotonic() < stopping + self.grace_seconds:
+            self._reap()
+            time.sleep(REAP_SECONDS)
+        if self.in_flight:
+            logger.warning(
+                "Stopping %d flow run(s) still running; they re-queue themselves",
+                len(self.in_flight),
+            )
+            for entry in list(self.in_flight.values()):
+                entry.process.terminate()
+            deadline = time.monotonic() + TERMINATE_SECONDS
+            while self.in_flight and time.monotonic() < deadline:
+                self._reap()
+                time.sleep(REAP_SECONDS)
+            for entry in list(self.in_flight.values()):
+                entry.process.kill()
+            self._reap()
+        logger.info("Agent %r stopped after starting %d run(s)", self.name, self.started_runs)
+
+
+__all__ = ["Agent", "InFlight"]

@@ -1,0 +1,117 @@
+"""What a run process sends: the batched mutations of the API, as plain dicts.
+
+A run reports tens of thousands of task-run changes. Building a pydantic model per change
+costs ~15 us, the dict the server reads costs ~2 us, so the reporter builds the dicts
+itself (in its flusher thread, never on the engine's hot path) and sends them with
+`Client.query` and the mutations documented in docs/server.md, several in one request.
+States go through `State.to_dict()`, the engine's one wire form; a task run's attempt
+number rides along as the state's `run_count`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from proctor.client import TransitionResult
+from proctor.core.observers import TaskRunChange
+
+if TYPE_CHECKING:
+    from proctor.core.states import State
+
+TRANSITION = "id accepted state version code reason"
+SET_FLOW_RUN_STATES = (
+    f"mutation ($changes: [JSON!]!) {{ setFlowRunStates(changes: $changes) {{ {TRANSITION} }} }}"
+)
+# One field per kind of report, in the order the server must apply them (GraphQL runs
+# the fields of a mutation one after the other, in document order).
+_REPORT_FIELDS = {
+    "tasks": f"tasks: setTaskRunStates(changes: $tasks) {{ {TRANSITION} }}",
+    "logs": "logs: writeLogs(logs: $logs) { count }",
+    "flows": f"flows: setFlowRunStates(changes: $flows) {{ {TRANSITION} }}",
+}
+
+
+def report_mutation(parts: dict[str, list[dict[str, Any]]]) -> tuple[str, dict[str, Any]]:
+    """One mutation sending task states, logs and flow states (those given) at once.
+
+    A short run's whole report is then one request instead of three; the answer has one
+    key per part (`tasks`, `logs`, `flows`).
+    """
+    kinds = [kind for kind in _REPORT_FIELDS if parts.get(kind)]
+    arguments = ", ".join(f"${kind}: [JSON!]!" for kind in kinds)
+    fields = " ".join(_REPORT_FIELDS[kind] for kind in kinds)
+    return f"mutation ({arguments}) {{ {fields} }}", {kind: parts[kind] for kind in kinds}
+
+
+class Reopening(TaskRunChange):
+    """A finished task run goes back to Pending because a new attempt runs it again: sent
+    with `force`, the one way out of a finished state."""
+
+    __slots__ = ()
+
+
+def task_run_change(flow_run_id: str, change: TaskRunChange) -> dict[str, Any]:
+    """One `setTaskRunStates` item; a mapped node's own row is map index -1."""
+    state = change.state.to_dict()
+    state.setdefault("run_count", change.run_count)
+    item = {
+        "flowRunId": flow_run_id,
+        "taskSlug": change.task_slug,
+        "mapIndex": -1 if change.map_index is None else change.map_index,
+        "state": state,
+    }
+    if type(change) is Reopening:
+        item["force"] = True
+    return item
+
+
+def flow_run_change(
+    flow_run_id: str, state: State, *, agent_id: str | None = None
+) -> dict[str, Any]:
+    """One `setFlowRunStates` item; `agent_id` is needed to start a claimed run."""
+    item: dict[str, Any] = {"flowRunId": flow_run_id, "state": state.to_dict()}
+    if agent_id is not None:
+        item["agentId"] = agent_id
+    return item
+
+
+def log_line(flow_run_id: str, record: logging.LogRecord, message: str) -> dict[str, Any]:
+    """One `writeLogs` item, attributed to the task run that logged it, if any."""
+    item: dict[str, Any] = {
+        "flowRunId": flow_run_id,
+        "message": message,
+        "level": record.levelno,
+        "timestamp": datetime.fromtimestamp(record.created, UTC).isoformat(),
+        "name": record.name,
+    }
+    slug = getattr(record, "task_slug", None)
+    if slug is not None:
+        item["taskSlug"] = slug
+        index = getattr(record, "map_index", None)
+        if index is not None:
+            item["mapIndex"] = index
+    return item
+
+
+def transition_results(data: dict[str, Any], field: str) -> list[TransitionResult]:
+    """The results of one state-change field of an answer (none if it was not asked)."""
+    return [TransitionResult.model_validate(item) for item in data.get(field) or ()]
+
+
+def rejected(results: Iterable[TransitionResult]) -> list[TransitionResult]:
+    return [result for result in results if not result.accepted]
+
+
+__all__ = [
+    "SET_FLOW_RUN_STATES",
+    "Reopening",
+    "flow_run_change",
+    "log_line",
+    "rejected",
+    "report_mutation",
+    "task_run_change",
+    "transition_results",
+]

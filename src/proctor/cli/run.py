@@ -1,0 +1,140 @@
+"""`proctor run FLOW`: start a run of a registered flow on the server (an agent runs it).
+
+Parameters are read as in `run-local`: JSON when they are JSON, text otherwise, and
+always text for a parameter whose schema says `string`. With `--watch` the command follows
+the run with the live progress display until it ends: exit 0 if it succeeded, 1 if not.
+Stopping the watch (Ctrl-C) does not stop the run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from proctor.cli.output import (
+    EXIT_FLOW_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    UserError,
+    fail,
+    stderr_console,
+)
+from proctor.cli.remote import (
+    ApiUrlOption,
+    JsonOption,
+    api_call,
+    find_flow,
+    make_client,
+    print_json,
+)
+
+if TYPE_CHECKING:
+    from proctor.client import Client, FlowRun
+
+
+def run(
+    flow_name: Annotated[
+        str, typer.Argument(metavar="FLOW", help="Name of a registered flow.", show_default=False)
+    ],
+    project: Annotated[
+        str | None,
+        typer.Option("--project", "-p", help="The flow's project (needed if the name is reused)."),
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            metavar="NAME=VALUE",
+            help="A parameter value (repeatable); read as JSON when it is JSON.",
+            show_default=False,
+        ),
+    ] = None,
+    watch: Annotated[
+        bool, typer.Option("--watch", "-w", help="Follow the run until it ends.")
+    ] = False,
+    api_url: ApiUrlOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Create a run of a registered flow; an agent with the flow's labels runs it."""
+    with api_call(), make_client(api_url) as client:
+        flow = find_flow(client, flow_name, project)
+        try:
+            parameters = _parameters(param or [], flow.parameter_schema)
+        except UserError as error:
+            fail(str(error))
+        created = client.create_flow_run(flow.id, parameters=parameters)
+        if not watch:
+            if json_output:
+                print_json(created)
+            else:
+                typer.echo(
+                    f"Created flow run {created.name} ({created.id}) of {flow.name!r} "
+                    f"version {flow.version}; follow it with: proctor runs show {created.id}"
+                )
+            return
+        code = _watch(client, created, json_output)
+    raise typer.Exit(code)
+
+
+def _parameters(items: list[str], schema: dict[str, Any]) -> dict[str, Any]:
+    from proctor.cli.params import parse_value, split_params
+
+    properties = schema.get("properties") or {}
+    values: dict[str, Any] = {}
+    for name, text in split_params(items).items():
+        if name not in properties:
+            known = ", ".join(sorted(properties)) or "none"
+            raise UserError(f"the flow has no parameter {name!r}; its parameters: {known}")
+        declared = properties[name].get("type") if isinstance(properties[name], dict) else None
+        values[name] = text if declared == "string" else parse_value(text)
+    return values
+
+
+def _watch(client: Client, created: FlowRun, json_output: bool) -> int:
+    from proctor.cli.progress import LineProgress, LiveProgress
+    from proctor.cli.tracker import ProgressTracker
+    from proctor.cli.watch import POLL_SECONDS, RemoteRun, outcome_line
+
+    console = stderr_console()
+    tracker = ProgressTracker()
+    remote = RemoteRun(client, created.id, tracker)
+    remote.begin()
+    display: LiveProgress | LineProgress | contextlib.nullcontext[None]
+    if json_output:
+        display = contextlib.nullcontext()
+    elif console.is_terminal and not console.is_dumb_terminal:
+        display = LiveProgress(tracker, console, f"{created.flow_name or ''} {created.name}")
+    else:
+        display = LineProgress(console, tracker)
+        tracker.on_task_change = display
+    started = time.monotonic()
+    if not json_output:
+        console.print(f"Watching flow run {created.name} ({created.id}); Ctrl-C stops watching")
+    try:
+        with display:
+            while True:
+                remote.poll()
+                if remote.finished:
+                    break
+                time.sleep(POLL_SECONDS)
+    except KeyboardInterrupt:
+        console.print(
+            f"Stopped watching; the run goes on. Follow it with: proctor runs show {created.id}"
+        )
+        return EXIT_INTERRUPTED
+    if json_output:
+        print_json(remote.run)
+    else:
+        console.print(outcome_line(remote.run, time.monotonic() - started))
+    return EXIT_OK if remote.state == "Success" else EXIT_FLOW_FAILED
+
+
+def register(app: typer.Typer) -> None:
+    """Add `run` to the CLI."""
+    app.command("run", no_args_is_help=True)(run)
+
+
+__all__ = ["register", "run"]

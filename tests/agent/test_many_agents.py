@@ -1,0 +1,70 @@
+"""Three agents against 300 due runs: every run starts exactly once."""
+
+from __future__ import annotations
+
+import collections
+
+import pytest
+from tests.agent.processes import FLOWS, AgentProcess, proctor_json, wait_until
+
+pytestmark = pytest.mark.slow
+
+RUNS = 300
+
+
+def create_runs(client, flow_id: str, count: int) -> list[str]:
+    """`count` due runs in one request (aliased mutations), not `count` round trips."""
+    fields = " ".join(
+        f'r{i}: createFlowRun(input: {{flowId: "{flow_id}", parameters: {{who: "{i}"}}}}) {{ id }}'
+        for i in range(count)
+    )
+    data = client.query(f"mutation {{ {fields} }}")
+    return [data[f"r{i}"]["id"] for i in range(count)]
+
+
+HISTORIES = """query ($flowId: ID!, $first: Int!, $after: String) {
+  flowRuns(flowId: $flowId, first: $first, after: $after) {
+    nodes { id state states { state message } }
+    pageInfo { endCursor hasNextPage }
+  }
+}"""
+
+
+def histories(client, flow_id: str) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = {}
+    after = None
+    while True:
+        page = client.query(HISTORIES, {"flowId": flow_id, "first": 100, "after": after})
+        for run in page["flowRuns"]["nodes"]:
+            found[run["id"]] = run["states"]
+        if not page["flowRuns"]["pageInfo"]["hasNextPage"]:
+            return found
+        after = page["flowRuns"]["pageInfo"]["endCursor"]
+
+
+def test_three_agents_start_each_of_300_runs_exactly_once(home, server, client, agents):
+    [registered] = proctor_json("register", str(FLOWS / "simple.py"), "--project", "herd",
+                                "--label", "herd", home=home, api_url=server.url)  # fmt: skip
+    flow_id = registered["flow"]["id"]
+    for number in range(3):
+        agents.append(AgentProcess(home, server.url, f"herd-{number}", labels=["herd"], max_runs=4))
+    created = create_runs(client, flow_id, RUNS)
+
+    def all_succeeded() -> bool:
+        page = client.list_flow_runs(flow_id=flow_id, states=["Success"], first=1)
+        return page.total_count == RUNS
+
+    wait_until(all_succeeded, 180, f"{RUNS} runs to succeed", interval=0.5)
+    found = histories(client, flow_id)
+    assert sorted(found) == sorted(created)
+    claimed_by: collections.Counter[str] = collections.Counter()
+    for states in found.values():
+        names = [state["state"] for state in states]
+        # Started exactly once. (A claim whose process was slow to start may have been
+        # handed back to the queue by the server and claimed again: never run twice.)
+        assert names.count("Running") == 1, names
+        assert names[-1] == "Success"
+        submitted = [state for state in states if state["state"] == "Submitted"]
+        claimed_by[submitted[-1]["message"] or ""] += 1
+    # Each agent took a share: the claims were spread, not serialised on one agent.
+    assert len(claimed_by) == 3, claimed_by
