@@ -13,6 +13,7 @@ A serializer of your own subclasses `Serializer`, sets a unique `name` and imple
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from typing import IO, Any, ClassVar
 
 from proctor.core.errors import ResultError
@@ -28,7 +29,7 @@ __all__ = [
 _REGISTRY: dict[str, type[Serializer]] = {}
 
 
-class Serializer:
+class Serializer(ABC):
     """Turns values into bytes (`dumps`) and bytes back into values (`loads`).
 
     Subclasses set `name` (stored in a result's `to_dict`, so it must be unique) and
@@ -44,13 +45,13 @@ class Serializer:
         if cls.name:
             _REGISTRY[cls.name] = cls
 
+    @abstractmethod
     def dumps(self, value: Any) -> bytes:
         """Return `value` as bytes."""
-        raise NotImplementedError(f"{type(self).__name__} does not implement dumps()")
 
+    @abstractmethod
     def loads(self, data: bytes) -> Any:
         """Return the value stored in `data`."""
-        raise NotImplementedError(f"{type(self).__name__} does not implement loads()")
 
     def dump(self, value: Any, file: IO[bytes]) -> None:
         """Write `value` to a binary file. Override to stream large values."""

@@ -11,6 +11,7 @@ Rules never touch the database: the service loads a `RunSnapshot`, the policy
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import ClassVar
 
 from proctor.server.orchestration.states import FAMILIES, FINISHED_FAMILIES, FINISHED_STATES
@@ -20,7 +21,7 @@ ANY_KIND: frozenset[RunKind] = frozenset({"flow_run", "task_run"})
 NOT_FINISHED = FAMILIES - FINISHED_FAMILIES
 
 
-class Rule:
+class Rule(ABC):
     """Base of every rule; subclasses set the class attributes and `check()`."""
 
     name: ClassVar[str]
@@ -36,8 +37,9 @@ class Rule:
             and (self.to_types is None or transition.to_type in self.to_types)
         )
 
+    @abstractmethod
     def check(self, transition: Transition) -> Outcome | None:
-        raise NotImplementedError
+        """None to let the transition through, or an outcome (reject, rewrite, ...)."""
 
     def reject(self, reason: str, code: str = "TRANSITION_REJECTED") -> Outcome:
         return Outcome.reject(code, reason, rule=self.name)
