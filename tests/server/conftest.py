@@ -164,7 +164,10 @@ def postgres_admin_url() -> Iterator[str]:
         return
     with _throwaway_cluster() as throwaway:
         if throwaway is None:
-            pytest.skip(f"PostgreSQL is not reachable at {url} and not installed")
+            problem = f"PostgreSQL is not reachable at {url} and not installed"
+            if os.environ.get("CI"):
+                pytest.fail(f"server tests must run on PostgreSQL in CI: {problem}")
+            pytest.skip(problem)
         yield throwaway
 
 
