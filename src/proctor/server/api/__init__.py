@@ -25,19 +25,28 @@ from proctor.server.api.limits import ApiLimits, QueryLimits
 
 def build_schema(limits: ApiLimits | None = None) -> ProctorSchema:
     """The schema with Proctor's error handling and limits."""
+    from strawberry.tools import merge_types
+
+    from proctor.server.api.authorization import Authorization
     from proctor.server.api.inputs import BATCH_ITEM_TYPES
     from proctor.server.api.mutations import Mutation
     from proctor.server.api.queries import Query
     from proctor.server.api.subscriptions import Subscription
 
+    # Each area adds its root classes here; the permission table must list their fields.
+    queries: tuple[type, ...] = (Query,)
+    mutations: tuple[type, ...] = (Mutation,)
+    subscriptions: tuple[type, ...] = (Subscription,)
+
     configured = limits or ApiLimits()
     return ProctorSchema(
-        query=Query,
-        mutation=Mutation,
-        subscription=Subscription,
+        query=merge_types("Query", queries),
+        mutation=merge_types("Mutation", mutations),
+        subscription=merge_types("Subscription", subscriptions),
         types=BATCH_ITEM_TYPES,
-        # A factory: strawberry builds a fresh extension per operation.
-        extensions=[partial(QueryLimits, configured)],
+        # Factories: strawberry builds fresh extensions per operation. Authorization
+        # first, so a refused operation is not even measured.
+        extensions=[Authorization, partial(QueryLimits, configured)],
     )
 
 

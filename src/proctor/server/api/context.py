@@ -14,6 +14,7 @@ from typing import Any
 from starlette.requests import HTTPConnection
 
 from proctor.server.api.limits import ApiLimits
+from proctor.server.auth.principal import Principal
 
 
 @dataclass
@@ -30,10 +31,12 @@ class ApiState:
 
     async def context_for(self, connection: HTTPConnection) -> ApiContext:
         """The context of one request or websocket connection."""
+        principal = Principal.local(self.default_tenant_id)
         return ApiContext(
             db=self.database,
             events=self.events,
-            tenant_id=self.default_tenant_id,
+            tenant_id=principal.tenant_id,
+            principal=principal,
             limits=self.limits,
             connection=connection,
             stopping=self.stopping,
@@ -48,6 +51,8 @@ class ApiContext:
     events: Any
     tenant_id: Any
     limits: ApiLimits
+    # None: nobody is logged in (auth mode); only PUBLIC fields are open then.
+    principal: Principal | None = None
     connection: HTTPConnection | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     stopping: asyncio.Event | None = None

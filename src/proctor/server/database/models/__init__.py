@@ -1,18 +1,15 @@
 """The server's tables. Importing this package registers all of them on `Base.metadata`
 (what Alembic compares against)."""
 
-from proctor.server.database.models.admin import (
-    AuditEvent,
-    Automation,
-    ConcurrencyLimit,
-    Notification,
-    Secret,
-)
 from proctor.server.database.models.agents import Agent
+from proctor.server.database.models.alerting import Automation, Notification
+from proctor.server.database.models.audit import AuditEvent
 from proctor.server.database.models.base import DEFAULT_TENANT_ID, Base
+from proctor.server.database.models.concurrency import ConcurrencyLimit
 from proctor.server.database.models.flows import Flow, FlowGroup, Project, Task
 from proctor.server.database.models.logs import Log
 from proctor.server.database.models.runs import FlowRun, FlowRunState, TaskRun, TaskRunState
+from proctor.server.database.models.secrets import Secret
 from proctor.server.database.models.tenancy import ROLES, ApiKey, Membership, Tenant, User
 
 metadata = Base.metadata
