@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -58,14 +59,15 @@ async def test_upgrade_is_idempotent(database: Database):
     assert await database.revision() == head_revision()
 
 
-async def test_an_old_database_file_upgrades_and_keeps_its_data(tmp_path: Path):
-    """`proctor-0001.db` was written by revision 0001 (see data/README.md)."""
+@pytest.mark.parametrize("revision", ["0001", "0002"])
+async def test_an_old_database_file_upgrades_and_keeps_its_data(tmp_path: Path, revision: str):
+    """`proctor-<revision>.db` was written by that revision (see data/README.md)."""
     path = tmp_path / "old.db"
-    shutil.copyfile(DATA / "proctor-0001.db", path)
+    shutil.copyfile(DATA / f"proctor-{revision}.db", path)
     db = Database(f"sqlite+aiosqlite:///{path}")
     try:
         await db.connect()
-        assert await db.revision() == "0001"
+        assert await db.revision() == revision
         await db.upgrade()
         assert await db.revision() == head_revision()
         [project] = await services.list_projects(db, DEFAULT_TENANT_ID)
@@ -75,7 +77,7 @@ async def test_an_old_database_file_upgrades_and_keeps_its_data(tmp_path: Path):
         tasks = await services.list_task_runs(db, DEFAULT_TENANT_ID, page.items[0].id)
         assert {t.state_type for t in tasks.items} == {"Success"} and tasks.total_count == 4
         logs = await services.list_logs(db, DEFAULT_TENANT_ID, page.items[0].id)
-        assert [line.message for line in logs.items] == ["written by revision 0001"]
+        assert [line.message for line in logs.items] == [f"written by revision {revision}"]
     finally:
         await db.dispose()
 

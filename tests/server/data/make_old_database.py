@@ -36,7 +36,7 @@ async def main(revision: str) -> None:
     ]
     changes.append(services.TaskRunStateChange(run.id, "inc", {"type": "Mapped"}))
     await services.set_task_run_states(db, tenant, changes)
-    await services.write_logs(db, tenant, [services.LogIn(run.id, "written by revision 0001")])
+    await services.write_logs(db, tenant, [services.LogIn(run.id, f"written by revision {revision}")])
     await services.set_flow_run_states(
         db, tenant, [services.FlowRunStateChange(run.id, {"type": "Success"})]
     )
