@@ -36,7 +36,9 @@ async def main(revision: str) -> None:
     ]
     changes.append(services.TaskRunStateChange(run.id, "inc", {"type": "Mapped"}))
     await services.set_task_run_states(db, tenant, changes)
-    await services.write_logs(db, tenant, [services.LogIn(run.id, f"written by revision {revision}")])
+    await services.write_logs(
+        db, tenant, [services.LogIn(run.id, f"written by revision {revision}")]
+    )
     await services.set_flow_run_states(
         db, tenant, [services.FlowRunStateChange(run.id, {"type": "Success"})]
     )
