@@ -1,15 +1,21 @@
 """Server benchmark: batched state writes, list queries on a large database, idle memory.
 
     python benchmarks/server.py writes  [--database-url URL] [--task-runs 20000] [--batch 1000]
+                                        [--clients 1]
     python benchmarks/server.py queries [--database-url URL] [--runs 100000] [--task-runs 1000000]
     python benchmarks/server.py idle
+    python benchmarks/server.py startup [--database-url URL] [--starts 7]
 
 Each starts a real `proctor server start` process (SQLite in a temporary folder unless
 `--database-url` names e.g. a PostgreSQL database) and prints JSON lines:
-- writes: task-run state changes per second through the GraphQL API, `batch` per call;
+- writes: task-run state changes per second through the GraphQL API, `batch` per call,
+  from one flow run (or `--clients` flow runs reporting at the same time);
 - queries: p50/p95 of the runs list and of one run's task runs, over a database seeded
   (by bulk insert, outside the API) with that many runs and task runs;
-- idle: the server's resident memory after start-up and after a burst of requests.
+- idle: the server's resident memory after start-up and after a burst of requests;
+- startup: seconds from launching `proctor server start` to the first `/health` 200
+  (median, min and max over several starts on an already migrated database, which is
+  what a restart finds), and to its first GraphQL answer.
 """
 
 from __future__ import annotations
@@ -69,29 +75,44 @@ def new_run(client: Client) -> str:
     return run.id
 
 
+def report_task_runs(client: Client, run_id: str, task_runs: int, batch_size: int) -> int:
+    """Every task run of `run_id` Running, then Success, `batch_size` changes per call."""
+    document = "mutation ($c: [JSON!]!) { setTaskRunStates(changes: $c) { accepted } }"
+    changes = 0
+    for first in range(0, task_runs, batch_size):
+        indexes = range(first, min(first + batch_size, task_runs))
+        for state in ("Running", "Success"):
+            batch = [
+                {
+                    "flowRunId": run_id,
+                    "taskSlug": "step",
+                    "mapIndex": index,
+                    "state": {"type": state},
+                }
+                for index in indexes
+            ]
+            results = client.query(document, {"c": batch})["setTaskRunStates"]
+            if not all(result["accepted"] for result in results):
+                raise SystemExit("the server rejected a state change")
+            changes += len(batch)
+    return changes
+
+
 def run_writes(args: argparse.Namespace, home: Path) -> None:
+    """One flow run reporting (`--clients 1`), or several at once, each its own client."""
+    from concurrent.futures import ThreadPoolExecutor
+
     server, client = start_server(args.database_url, home)
+    clients = [client] + [Client(server.url, timeout=120) for _ in range(args.clients - 1)]
     try:
-        run_id = new_run(client)
-        document = "mutation ($c: [JSON!]!) { setTaskRunStates(changes: $c) { accepted } }"
-        changes = 0
+        run_ids = [new_run(client) for _ in clients]
         started = time.perf_counter()
-        for first in range(0, args.task_runs, args.batch):
-            indexes = range(first, min(first + args.batch, args.task_runs))
-            for state in ("Running", "Success"):
-                batch = [
-                    {
-                        "flowRunId": run_id,
-                        "taskSlug": "step",
-                        "mapIndex": index,
-                        "state": {"type": state},
-                    }
-                    for index in indexes
-                ]
-                results = client.query(document, {"c": batch})["setTaskRunStates"]
-                if not all(result["accepted"] for result in results):
-                    raise SystemExit("the server rejected a state change")
-                changes += len(batch)
+        with ThreadPoolExecutor(len(clients)) as pool:
+            counts = pool.map(
+                lambda pair: report_task_runs(pair[0], pair[1], args.task_runs, args.batch),
+                zip(clients, run_ids, strict=True),
+            )
+            changes = sum(counts)
         wall = time.perf_counter() - started
         print(
             json.dumps(
@@ -99,6 +120,7 @@ def run_writes(args: argparse.Namespace, home: Path) -> None:
                     "benchmark": "writes",
                     "database": "postgresql" if args.database_url else "sqlite",
                     "batch": args.batch,
+                    "clients": args.clients,
                     "changes": changes,
                     "wall_s": round(wall, 3),
                     "changes_per_s": round(changes / wall),
@@ -107,7 +129,8 @@ def run_writes(args: argparse.Namespace, home: Path) -> None:
             flush=True,
         )
     finally:
-        client.close()
+        for each in clients:
+            each.close()
         server.stop()
 
 
@@ -268,20 +291,111 @@ def run_idle(args: argparse.Namespace, home: Path) -> None:
         server.stop()
 
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def time_one_start(database_url: str, home: Path) -> tuple[float, float, float]:
+    """Seconds from `Popen` to /health 200, the server's CPU seconds by then (less
+    sensitive than the wall time to other work on the machine), and seconds to the first
+    GraphQL answer."""
+    import subprocess
+
+    import httpx
+    import psutil
+
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PROCTOR_")}
+    env |= {"PROCTOR_HOME": str(home), "PROCTOR_LOGGING_LEVEL": "WARNING"}
+    command = [sys.executable, "-m", "proctor", "server", "start", "--port", str(port)]
+    command += ["--no-open", "--database-url", database_url]
+    base = f"http://127.0.0.1:{port}"
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        with httpx.Client(timeout=5) as http:
+            healthy, cpu = None, 0.0
+            while healthy is None:
+                if process.poll() is not None:
+                    raise SystemExit("the server exited during start-up")
+                if time.perf_counter() - started > 60:
+                    raise SystemExit("the server was not ready after 60 s")
+                try:
+                    if http.get(f"{base}/health").status_code == 200:
+                        healthy = time.perf_counter() - started
+                        times = psutil.Process(process.pid).cpu_times()
+                        cpu = times.user + times.system
+                except httpx.TransportError:
+                    time.sleep(0.005)
+            answer = http.post(f"{base}/graphql", json={"query": "{ __typename }"})
+            answer.raise_for_status()
+            graphql = time.perf_counter() - started
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return healthy, cpu, graphql
+
+
+def run_startup(args: argparse.Namespace, home: Path) -> None:
+    database_url = args.database_url or f"sqlite+aiosqlite:///{home / 'bench.db'}"
+    # Compiled bytecode is cached, as it is for an installed package (pip compiles it);
+    # in a private folder, so a source checkout is left as it is.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = str(home / "pycache")
+    server, client = start_server(database_url, home)  # creates and migrates the database
+    client.close()
+    server.stop()
+    timings = [time_one_start(database_url, home) for _ in range(args.starts)]
+    health = [healthy for healthy, _cpu, _graphql in timings]
+    cpu = [used for _healthy, used, _graphql in timings]
+    graphql = [answered for _healthy, _cpu, answered in timings]
+    print(
+        json.dumps(
+            {
+                "benchmark": "startup",
+                "database": "postgresql" if args.database_url else "sqlite",
+                "starts": args.starts,
+                "health_s": round(statistics.median(health), 2),
+                "health_min_s": round(min(health), 2),
+                "health_max_s": round(max(health), 2),
+                "health_cpu_s": round(statistics.median(cpu), 2),
+                "first_graphql_s": round(statistics.median(graphql), 2),
+            }
+        ),
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("benchmark", choices=["writes", "queries", "idle"])
+    parser.add_argument("benchmark", choices=["writes", "queries", "idle", "startup"])
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--task-runs", type=int, default=None)
     parser.add_argument("--runs", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--iterations", type=int, default=100)
+    parser.add_argument("--starts", type=int, default=7)
+    parser.add_argument(
+        "--clients", type=int, default=1, help="writes: flow runs reporting at the same time"
+    )
     args = parser.parse_args()
     if args.task_runs is None:
         args.task_runs = 20_000 if args.benchmark == "writes" else 1_000_000
     with tempfile.TemporaryDirectory(prefix="proctor-bench-") as folder:
         home = Path(folder)
-        {"writes": run_writes, "queries": run_queries, "idle": run_idle}[args.benchmark](args, home)
+        benchmarks = {
+            "writes": run_writes,
+            "queries": run_queries,
+            "idle": run_idle,
+            "startup": run_startup,
+        }
+        benchmarks[args.benchmark](args, home)
 
 
 if __name__ == "__main__":

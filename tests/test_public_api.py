@@ -14,6 +14,7 @@ def test_public_names_are_pinned():
         [
             "Flow",
             "Parameter",
+            "Secret",
             "Task",
             "__version__",
             "case",

@@ -19,11 +19,13 @@ from proctor.core.flow import Flow, flow
 from proctor.core.graph import flatten, unmapped
 from proctor.core.logs import get_run_logger
 from proctor.core.parameter import Parameter
+from proctor.core.secrets import Secret
 from proctor.core.task import Task, exponential_backoff, task
 
 __all__ = [
     "Flow",
     "Parameter",
+    "Secret",
     "Task",
     "__version__",
     "case",

@@ -201,6 +201,8 @@ class Agent:
             "PROCTOR_API_URL": self.client.config.api_url,
             "PROCTOR_AGENT_ID": self.agent_id or "",
         }
+        if self.client.config.api_key:  # the run reports with the agent's own key
+            env["PROCTOR_API_KEY"] = self.client.config.api_key
         try:
             process = self.launcher.launch(run.id, env)
         except OSError as error:

@@ -47,10 +47,13 @@ from proctor.agent import wire
 from proctor.agent.backoff import Backoff, is_transient
 from proctor.agent.prior_states import prior_task_states, task_runs_to_reopen
 from proctor.agent.reporter import Reporter
+from proctor.agent.secrets import ServerSecrets
+from proctor.agent.slots import task_gate_for
 from proctor.agent.watcher import RunWatcher
 from proctor.client import ProctorClientError
 from proctor.core.errors import ProctorError
 from proctor.core.observers import TaskRunChange
+from proctor.core.secrets import set_secret_resolver
 from proctor.core.states import Cancelled, Failed, Running, Scheduled, State
 
 if TYPE_CHECKING:
@@ -164,14 +167,19 @@ class FlowRunProcess:
     # -- the steps ---------------------------------------------------------------------------
 
     def run(self) -> int:
+        # Before the flow's code loads: a module may read a secret when imported.
+        previous = set_secret_resolver(ServerSecrets(self.client, self.flow_run_id))
         try:
-            context: FlowRunContext = self._with_patience("read the run", self._load_context)
-            flow, parameters = self._prepare(context)
-            self._start_running()
-        except RunNotStarted as stop:
-            logger.error("%s", stop)
-            return stop.code
-        return self._run_flow(context, flow, parameters)
+            try:
+                context: FlowRunContext = self._with_patience("read the run", self._load_context)
+                flow, parameters = self._prepare(context)
+                self._start_running()
+            except RunNotStarted as stop:
+                logger.error("%s", stop)
+                return stop.code
+            return self._run_flow(context, flow, parameters)
+        finally:
+            set_secret_resolver(previous)
 
     def _load_context(self) -> FlowRunContext:
         from proctor.client import NotFound
@@ -236,6 +244,9 @@ class FlowRunProcess:
             executor=flow.executor,
             observers=[reporter],
             max_retry_wait=settings.max_retry_wait_seconds,
+            # Task-run concurrency limits (tags), granted by the server; None if no
+            # task of this flow carries a limited tag.
+            gate=task_gate_for(flow, self.client, reporter, self.flow_run_id),
         )
         watcher = RunWatcher(
             self.client,

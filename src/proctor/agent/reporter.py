@@ -22,13 +22,14 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from proctor.agent import wire
 from proctor.agent.backoff import Backoff, is_transient
 from proctor.client import LimitExceeded, ProctorClientError, TransitionResult
+from proctor.core.masking import mask_secrets
 from proctor.core.observers import RunObserver, TaskRunChange
 from proctor.core.states import Pending
 
@@ -80,6 +81,9 @@ class Reporter(RunObserver):
         self._tasks: deque[TaskRunChange] = deque()
         self._logs: deque[tuple[logging.LogRecord, str]] = deque()
         self._flows: deque[State] = deque()
+        # Concurrency-slot requests (`request_slots`) and who hears the answers.
+        self._slots: deque[dict[str, Any]] = deque()
+        self.on_slots: SlotListener | None = None
         self._wake = threading.Event()
         self._room = threading.Condition()
         self._closing = False
@@ -134,7 +138,7 @@ class Reporter(RunObserver):
     @property
     def pending(self) -> int:
         """Items buffered and not yet handed to a request."""
-        return len(self._tasks) + len(self._logs) + len(self._flows)
+        return len(self._tasks) + len(self._logs) + len(self._flows) + len(self._slots)
 
     def flush(self, timeout: float = 30.0) -> bool:
         """Ask for a flush now and wait until the buffers are empty (or `timeout`)."""
@@ -178,6 +182,14 @@ class Reporter(RunObserver):
         self._flows.append(state)
         self._wake.set()
 
+    def request_slots(self, items: Iterable[dict[str, Any]]) -> None:
+        """Ask the server for concurrency slots (`acquireTaskRunSlots` items) in the
+        report stream: after every state buffered before, so the server has seen the
+        states that freed slots before it is asked for them. `on_slots(items, answer)`
+        hears the answer (None: the server refused the request itself)."""
+        self._slots.extend(items)
+        self._wake.set()
+
     def add_log(self, record: logging.LogRecord, message: str) -> None:
         self._logs.append((record, message))
         if len(self._tasks) + len(self._logs) > self.max_pending:
@@ -219,7 +231,8 @@ class Reporter(RunObserver):
         # Flow states counted now were reported after every task state already buffered,
         # so they go out only once the task buffer has been emptied: the server's order.
         flow_states = len(self._flows)
-        tasks, logs, flows = self._tasks, self._logs, self._flows
+        slot_requests = len(self._slots)
+        tasks, logs, flows, slots = self._tasks, self._logs, self._flows, self._slots
         while True:
             task_batch = [tasks.popleft() for _ in range(min(len(tasks), self.batch_size))]
             log_batch = [logs.popleft() for _ in range(min(len(logs), self.batch_size))]
@@ -227,16 +240,21 @@ class Reporter(RunObserver):
             if flow_states and not tasks:
                 flow_batch = [flows.popleft() for _ in range(flow_states)]
                 flow_states = 0
-            if not (task_batch or log_batch or flow_batch):
+            slot_batch: list[dict[str, Any]] = []
+            if slot_requests and not tasks:  # like flow states: after the task states
+                slot_batch = [slots.popleft() for _ in range(min(slot_requests, len(slots)))]
+                slot_requests = 0
+            if not (task_batch or log_batch or flow_batch or slot_batch):
                 return
             self._notify_room()
             run_id = self.flow_run_id
             parts = {
                 "tasks": [wire.task_run_change(run_id, change) for change in task_batch],
+                "slots": slot_batch,
                 "logs": [wire.log_line(run_id, *line) for line in log_batch],
                 "flows": [wire.flow_run_change(run_id, state) for state in flow_batch],
             }
-            self._in_flight = len(task_batch) + len(log_batch) + len(flow_batch)
+            self._in_flight = len(task_batch) + len(log_batch) + len(flow_batch) + len(slot_batch)
             self._deliver({kind: items for kind, items in parts.items() if items})
             self._in_flight = 0
 
@@ -257,6 +275,7 @@ class Reporter(RunObserver):
                 self._deliver({kind: items[middle:]})
             else:
                 self.skipped += 1
+                self._answer_slots(parts.get("slots"), None)
                 logger.error("The server refused one report as too large; it is skipped.")
             return
         if data is None:
@@ -265,7 +284,9 @@ class Reporter(RunObserver):
                     self._deliver({kind: items})
             else:
                 self.skipped += sum(len(items) for items in parts.values())
+                self._answer_slots(parts.get("slots"), None)
             return
+        self._answer_slots(parts.get("slots"), data.get("slots"))
         self.sent_task_changes += len(parts.get("tasks", ()))
         self.sent_logs += len(parts.get("logs", ()))
         self.sent_flow_states += len(parts.get("flows", ()))
@@ -284,6 +305,15 @@ class Reporter(RunObserver):
                 result.state,
                 result.reason or result.code,
             )
+
+    def _answer_slots(
+        self, items: list[dict[str, Any]] | None, answer: dict[str, Any] | None
+    ) -> None:
+        if items and self.on_slots is not None:
+            try:
+                self.on_slots(items, answer)
+            except Exception:  # the listener's bug must not stop the reports
+                logger.exception("Handling the answer to a concurrency-slot request failed")
 
     def _notify_room(self) -> None:
         with self._room:
@@ -323,6 +353,11 @@ class Reporter(RunObserver):
             return data
 
 
+#: Hears the answer to slot requests: the items sent, and the `acquireTaskRunSlots`
+#: answer (`{"results": [...], "limitedTags": [...]}`), or None when it was refused.
+SlotListener = Callable[[list[dict[str, Any]], dict[str, Any] | None], None]
+
+
 class RunLogHandler(logging.Handler):
     """Hands the `proctor` loggers' records of one flow run to its reporter.
 
@@ -347,7 +382,7 @@ class RunLogHandler(logging.Handler):
         except Exception:
             self.handleError(record)
             return
-        self.reporter.add_log(record, message)
+        self.reporter.add_log(record, mask_secrets(message))
 
 
 __all__ = ["Reporter", "RunLogHandler"]

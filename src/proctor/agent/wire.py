@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from proctor.client import TransitionResult
+from proctor.core.masking import has_secret_values, mask_secrets
 from proctor.core.observers import TaskRunChange
 
 if TYPE_CHECKING:
@@ -29,16 +30,21 @@ SET_FLOW_RUN_STATES = (
 # the fields of a mutation one after the other, in document order).
 _REPORT_FIELDS = {
     "tasks": f"tasks: setTaskRunStates(changes: $tasks) {{ {TRANSITION} }}",
+    # After the task states: a slot request reaches the server after every state
+    # reported before it (e.g. the Success that freed the slot it asks for).
+    "slots": "slots: acquireTaskRunSlots(requests: $slots) {"
+    " results { granted taskRunId code reason } limitedTags }",
     "logs": "logs: writeLogs(logs: $logs) { count }",
     "flows": f"flows: setFlowRunStates(changes: $flows) {{ {TRANSITION} }}",
 }
 
 
 def report_mutation(parts: dict[str, list[dict[str, Any]]]) -> tuple[str, dict[str, Any]]:
-    """One mutation sending task states, logs and flow states (those given) at once.
+    """One mutation sending task states, slot requests, logs and flow states (those
+    given) at once.
 
     A short run's whole report is then one request instead of three; the answer has one
-    key per part (`tasks`, `logs`, `flows`).
+    key per part (`tasks`, `slots`, `logs`, `flows`).
     """
     kinds = [kind for kind in _REPORT_FIELDS if parts.get(kind)]
     arguments = ", ".join(f"${kind}: [JSON!]!" for kind in kinds)
@@ -53,9 +59,18 @@ class Reopening(TaskRunChange):
     __slots__ = ()
 
 
+def _masked(state: dict[str, Any]) -> dict[str, Any]:
+    """A state's wire form with the secret values this process read masked in its
+    message (an exception's text often quotes the value that failed)."""
+    message = state.get("message")
+    if message and has_secret_values():
+        state["message"] = mask_secrets(message)
+    return state
+
+
 def task_run_change(flow_run_id: str, change: TaskRunChange) -> dict[str, Any]:
     """One `setTaskRunStates` item; a mapped node's own row is map index -1."""
-    state = change.state.to_dict()
+    state = _masked(change.state.to_dict())
     state.setdefault("run_count", change.run_count)
     item = {
         "flowRunId": flow_run_id,
@@ -72,7 +87,7 @@ def flow_run_change(
     flow_run_id: str, state: State, *, agent_id: str | None = None
 ) -> dict[str, Any]:
     """One `setFlowRunStates` item; `agent_id` is needed to start a claimed run."""
-    item: dict[str, Any] = {"flowRunId": flow_run_id, "state": state.to_dict()}
+    item: dict[str, Any] = {"flowRunId": flow_run_id, "state": _masked(state.to_dict())}
     if agent_id is not None:
         item["agentId"] = agent_id
     return item

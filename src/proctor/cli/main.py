@@ -15,17 +15,36 @@ import typer
 from proctor.cli import (
     agent,
     agents,
+    auth,
+    automations,
     execute,
     flows,
+    limits,
     projects,
     register,
     run,
     run_local,
     runs,
+    secrets,
     server,
 )
 
-COMMANDS = (run_local, server, projects, register, flows, run, runs, agent, agents, execute)
+COMMANDS = (
+    run_local,
+    server,
+    projects,
+    register,
+    flows,
+    run,
+    runs,
+    agent,
+    agents,
+    execute,
+    auth,
+    secrets,
+    limits,
+    automations,
+)
 
 app = typer.Typer(
     name="proctor",

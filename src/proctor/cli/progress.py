@@ -29,6 +29,7 @@ _LOOK: dict[str, tuple[str, str]] = {
     "Pending": ("·", "dim"),
     "Scheduled": ("·", "dim"),
     "Submitted": ("·", "dim"),
+    "Queued": ("…", "blue"),
     "Running": ("▸", "yellow"),
     "Retrying": ("↻", "yellow"),
     "Paused": ("‖", "magenta"),

@@ -118,6 +118,7 @@ STATE_STYLES = {
     "Submitted": "blue",
     "Scheduled": "blue",
     "Retrying": "magenta",
+    "Queued": "blue",
     "Paused": "yellow",
 }
 

@@ -1,8 +1,10 @@
 """Running the server process: uvicorn around `create_app`, announcing the ready URL.
 
 The URL is printed only once uvicorn has bound its socket *and* the app's start-up
-(database connection and migrations) finished, so "printed" means "ready": tests and
-scripts wait for that line instead of polling. With port 0, the line has the real port.
+(database connection and migrations, then the GraphQL endpoint and the background
+services, which finish while the socket already answers /health) is done, so "printed"
+means "ready": tests and scripts wait for that line instead of polling. With port 0, the
+line has the real port.
 """
 
 from __future__ import annotations
@@ -42,11 +44,20 @@ def serve(*, open_browser: bool, log_level: str = "warning") -> int:
     )
     server = uvicorn.Server(config)
 
+    failed = False
+
     async def announce() -> None:
+        nonlocal failed
         while not server.started:
             if server.should_exit:
                 return
             await asyncio.sleep(0.01)
+        # Listening (so /health answers); the app finishes its start-up meanwhile.
+        try:
+            await app.state.warm_up
+        except Exception:  # logged by the app
+            failed = server.should_exit = True
+            return
         url = _bound_url(server, settings.server.host)
         print(f"{READY_PREFIX}{url} (GraphQL: {url}/graphql)", flush=True)
         if open_browser:
@@ -66,7 +77,7 @@ def serve(*, open_browser: bool, log_level: str = "warning") -> int:
         return server.started
 
     started = asyncio.run(main())
-    if not started:
+    if not started or failed:
         print("Proctor server did not start (see the error above)", file=sys.stderr)
         return 1
     return 0

@@ -1,4 +1,5 @@
-"""`proctor server start` and `proctor server database upgrade|downgrade|reset`.
+"""`proctor server start`, `proctor server create-admin` and
+`proctor server database upgrade|downgrade|reset`.
 
 `start` serves the API and the UI on one port with uvicorn and prints the URL once the app
 is ready (database connected and migrated), so scripts and tests can wait for that line.
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -60,14 +61,30 @@ def start(
     log_level: Annotated[
         str, typer.Option("--log-level", help="uvicorn log level (debug, info, warning).")
     ] = "warning",
+    auth: Annotated[
+        bool,
+        typer.Option(
+            "--auth",
+            help="Auth mode: every request needs a login or an API key (required to listen "
+            "on a non-loopback address; same as PROCTOR_SERVER_AUTH_ENABLED=true).",
+        ),
+    ] = False,
 ) -> None:
     """Serve the GraphQL API, the UI, /health and /metrics on one port."""
     _apply(
         PROCTOR_SERVER_HOST=host,
         PROCTOR_SERVER_PORT=port,
         PROCTOR_SERVER_DATABASE_URL=database_url,
+        PROCTOR_SERVER_AUTH_ENABLED="true" if auth else None,
     )
     from proctor.cli.serve import serve
+    from proctor.server.auth.binding import bind_refusal
+    from proctor.settings import get_settings
+
+    configured = get_settings().server
+    refusal = bind_refusal(configured.host, configured.auth.enabled)
+    if refusal is not None:
+        fail(refusal, EXIT_USER_ERROR)
 
     try:
         code = serve(open_browser=not no_open and sys.stdout.isatty(), log_level=log_level)
@@ -136,6 +153,72 @@ def reset(
             fail("reset deletes all data: pass --yes to confirm", EXIT_USER_ERROR)
         typer.confirm("Delete ALL data in the Proctor database?", abort=True)
     _run_database("reset", None, database_url)
+
+
+@server_app.command("create-admin")
+def create_admin(
+    email: Annotated[str, typer.Option("--email", help="The owner's email (their login).")],
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help="Read the password from stdin (for scripts)."),
+    ] = False,
+    database_url: DatabaseUrlOption = None,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the new user as one JSON document.")
+    ] = False,
+) -> None:
+    """Create a user who owns the default team (the first login of a new server).
+
+    Works on the database directly (no running server needed), migrating it first.
+    Without --password-stdin the password is asked for twice on the terminal.
+    """
+    import asyncio
+    import json
+
+    password = _read_password(password_stdin)
+    from proctor.server.auth.passwords import Passwords
+    from proctor.server.auth.users import create_admin as create_owner
+    from proctor.server.database import Database
+    from proctor.server.errors import ProctorServerError
+    from proctor.settings import get_settings
+
+    settings = get_settings()
+    url = database_url or settings.database_url
+
+    async def run() -> object:
+        settings.home.mkdir(parents=True, exist_ok=True)
+        async with Database(url, listen=False) as db:
+            await db.upgrade()
+            return await create_owner(
+                db, Passwords.from_settings(settings.server.auth), email, password
+            )
+
+    try:
+        user: Any = asyncio.run(run())
+    except ProctorServerError as error:
+        fail(f"{error.message}", EXIT_USER_ERROR)
+    except Exception as error:  # the database refused: one line, not a traceback
+        print_error(f"create-admin failed: {error}")
+        raise typer.Exit(1) from None
+    if json_output:
+        typer.echo(json.dumps({"id": str(user.id), "email": user.email, "role": "owner"}))
+    else:
+        typer.echo(
+            f"Created {user.email}, owner of the default team. Start the server with --auth "
+            "and log in at its URL."
+        )
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            fail('no password on stdin: pipe it in, e.g. `printf %s "$PW" | ...`')
+        return password
+    if not sys.stdin.isatty():
+        fail("no terminal to ask for a password: pass --password-stdin and pipe it in")
+    password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return str(password)
 
 
 def register(app: typer.Typer) -> None:

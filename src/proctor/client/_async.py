@@ -15,6 +15,7 @@ from proctor.client._config import resolve_config
 from proctor.client._errors import ServerUnavailable
 from proctor.client._models import (
     Agent,
+    ConcurrencyLimit,
     Flow,
     FlowGroup,
     FlowRun,
@@ -26,7 +27,9 @@ from proctor.client._models import (
     Project,
     RegisterResult,
     RunCount,
+    SecretInfo,
     TaskRun,
+    TaskRunSlots,
     TaskRunStateChange,
     TransitionResult,
 )
@@ -328,10 +331,49 @@ class AsyncClient:
         list: nothing became due in time."""
         return await self.execute(ops.claim_flow_runs(agent_id, labels, limit, wait_seconds))
 
+    # -- concurrency limits --------------------------------------------------------------
+
+    async def list_concurrency_limits(self, kind: str | None = None) -> list[ConcurrencyLimit]:
+        """The team's limits ("flow_label" / "task_tag"), with slots in use and holders."""
+        return await self.execute(ops.list_concurrency_limits(kind))
+
+    async def set_concurrency_limit(self, kind: str, key: str, limit: int) -> ConcurrencyLimit:
+        """Create or change a limit: `kind` "task_tag" (task runs per tag) or "flow_label"
+        (flow runs per label)."""
+        return await self.execute(ops.set_concurrency_limit(kind, key, limit))
+
+    async def delete_concurrency_limit(self, kind: str, key: str) -> bool:
+        """Remove a limit; False if there was none."""
+        return await self.execute(ops.delete_concurrency_limit(kind, key))
+
+    async def acquire_task_run_slots(self, requests: Iterable[dict[str, Any]]) -> TaskRunSlots:
+        """Slots for task runs about to start (items: flowRunId, taskSlug, mapIndex,
+        tags); what a run process asks. Refused ones have code QUEUED: ask again later."""
+        return await self.execute(ops.acquire_task_run_slots(requests))
+
     async def run_counts(
         self, since: datetime | None = None, bucket_seconds: int = 3600
     ) -> list[RunCount]:
         return await self.execute(ops.run_counts(since, bucket_seconds))
+
+    # -- secrets ---------------------------------------------------------------------------
+
+    async def list_secrets(self) -> list[SecretInfo]:
+        """The team's secrets: names and who set them when (never values)."""
+        return await self.execute(ops.list_secrets())
+
+    async def set_secret(self, name: str, value: str) -> SecretInfo:
+        """Create secret `name` or replace its value."""
+        return await self.execute(ops.set_secret(name, value))
+
+    async def delete_secret(self, name: str) -> bool:
+        """Delete secret `name`; False if there was none."""
+        return await self.execute(ops.delete_secret(name))
+
+    async def secret_value(self, name: str, flow_run_id: str) -> str:
+        """A secret's value for flow run `flow_run_id` (Submitted or Running; what a run's
+        process asks while it runs)."""
+        return await self.execute(ops.secret_value(name, flow_run_id))
 
 
 __all__ = ["AsyncClient"]

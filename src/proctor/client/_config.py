@@ -1,7 +1,8 @@
 """Where the client connects and with what: URL, API key, timeout, transport, retries.
 
 Defaults come from the settings (`PROCTOR_API_URL`, `PROCTOR_API_KEY`,
-`PROCTOR_API_TIMEOUT`), read when a client is created, never at import time. The
+`PROCTOR_API_TIMEOUT`), read when a client is created, never at import time; without an
+API key, the profile `proctor login --key` saved (its key goes to its URL only). The
 `transport` is httpx's: pass `httpx.ASGITransport(app)` to talk to an in-process server
 (tests, embedded use) with exactly the code that talks to a real one over a socket.
 """
@@ -53,7 +54,10 @@ def resolve_config(
     if api_url is None or api_key is None or timeout is None:
         from proctor.settings import get_settings
 
-        settings = get_settings().api
+        root = get_settings()
+        settings = root.api
+        if api_key is None and settings.key is None:
+            api_url, api_key = _from_profile(root, api_url)
     if api_key is None and settings is not None and settings.key is not None:
         api_key = settings.key.get_secret_value()
     return ClientConfig(
@@ -62,6 +66,20 @@ def resolve_config(
         timeout=timeout if timeout is not None else (settings.timeout if settings else 30.0),
         retry=retry or RetryPolicy(),
     )
+
+
+def _from_profile(root: Any, api_url: str | None) -> tuple[str | None, str | None]:
+    """The URL and key saved by `proctor login` (when no key was given otherwise): its
+    URL is the default one, and its key is used for that URL only."""
+    from proctor.settings.profile import load_profile, same_url
+
+    profile = load_profile(root.home)
+    if profile is None:
+        return api_url, None
+    if api_url is None and "url" not in root.api.model_fields_set:
+        api_url = profile.api_url
+    target = api_url if api_url is not None else root.api.url
+    return api_url, profile.api_key if same_url(target, profile.api_url) else None
 
 
 __all__ = ["DEFAULT_API_URL", "ClientConfig", "resolve_config"]

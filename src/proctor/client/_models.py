@@ -194,12 +194,62 @@ class Agent(_Result):
     last_heartbeat: datetime | None = None
     created: datetime | None = None
     runs_in_flight: int = 0
+    health: str | None = None  # HEALTHY, LATE, UNHEALTHY (when the query selected it)
+
+
+class SecretInfo(_Result):
+    """A team secret as listed: its name and who set it when, never its value."""
+
+    name: str
+    created: datetime | None = None
+    updated: datetime | None = None
+    created_by: str | None = None
+    updated_by: str | None = None
 
 
 class RunCount(_Result):
     bucket_start: datetime
     state: str
     count: int
+
+
+class SlotHolder(_Result):
+    """A flow run (`task_run_id` None) or a task run holding a slot of a limit."""
+
+    flow_run_id: str
+    flow_run_name: str
+    task_run_id: str | None = None
+    task_slug: str | None = None
+    map_index: int | None = None
+    state: str
+    acquired: datetime
+
+
+class ConcurrencyLimit(_Result):
+    """A concurrency limit (`kind` "flow_label" or "task_tag") and its usage now."""
+
+    id: str
+    kind: str
+    key: str
+    limit: int
+    in_use: int = 0
+    holders: list[SlotHolder] = Field(default_factory=list)
+    created: datetime | None = None
+    updated: datetime | None = None
+
+
+class SlotGrant(_Result):
+    """The answer to one slot request; `code` QUEUED means: no slot free, ask again."""
+
+    granted: bool
+    task_run_id: str | None = None
+    code: str | None = None
+    reason: str | None = None
+
+
+class TaskRunSlots(_Result):
+    results: list[SlotGrant] = Field(default_factory=list)
+    limited_tags: list[str] = Field(default_factory=list)
 
 
 class TransitionResult(_Result):
@@ -314,6 +364,7 @@ class LogRecord(BaseModel):
 
 __all__ = [
     "Agent",
+    "ConcurrencyLimit",
     "Flow",
     "FlowGroup",
     "FlowRun",
@@ -326,8 +377,12 @@ __all__ = [
     "Project",
     "RegisterResult",
     "RunCount",
+    "SecretInfo",
+    "SlotGrant",
+    "SlotHolder",
     "StateRecord",
     "TaskRun",
+    "TaskRunSlots",
     "TaskRunStateChange",
     "TaskRunSummary",
     "TransitionResult",

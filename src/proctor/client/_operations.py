@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from proctor.client._models import (
     Agent,
+    ConcurrencyLimit,
     Flow,
     FlowGroup,
     FlowRun,
@@ -26,7 +27,9 @@ from proctor.client._models import (
     Project,
     RegisterResult,
     RunCount,
+    SecretInfo,
     TaskRun,
+    TaskRunSlots,
     TaskRunStateChange,
     TransitionResult,
 )
@@ -447,7 +450,7 @@ def list_logs(
 
 def list_agents() -> Operation[list[Agent]]:
     return Operation(
-        "query { agents { ...AgentFields runsInFlight } }\n" + AGENT,
+        "query { agents { ...AgentFields runsInFlight health } }\n" + AGENT,
         {},
         _many("agents", Agent),
         idempotent=True,
@@ -491,11 +494,100 @@ def claim_flow_runs(
     )
 
 
+# -- concurrency limits ----------------------------------------------------------------------
+
+LIMIT = """fragment LimitFields on ConcurrencyLimit {
+  id kind key limit inUse created updated
+  holders { flowRunId flowRunName taskRunId taskSlug mapIndex state acquired }
+}"""
+
+
+def list_concurrency_limits(kind: str | None) -> Operation[list[ConcurrencyLimit]]:
+    return Operation(
+        "query ($kind: String) { concurrencyLimits(kind: $kind) { ...LimitFields } }\n" + LIMIT,
+        {"kind": kind},
+        _many("concurrencyLimits", ConcurrencyLimit),
+        idempotent=True,
+    )
+
+
+def set_concurrency_limit(kind: str, key: str, limit: int) -> Operation[ConcurrencyLimit]:
+    return Operation(
+        "mutation ($kind: String!, $key: String!, $limit: Int!) {"
+        " setConcurrencyLimit(kind: $kind, key: $key, limit: $limit) { ...LimitFields } }\n"
+        + LIMIT,
+        {"kind": kind, "key": key, "limit": limit},
+        _one("setConcurrencyLimit", ConcurrencyLimit),
+        idempotent=True,
+    )
+
+
+def delete_concurrency_limit(kind: str, key: str) -> Operation[bool]:
+    return Operation(
+        "mutation ($kind: String!, $key: String!) {"
+        " deleteConcurrencyLimit(kind: $kind, key: $key) }",
+        {"kind": kind, "key": key},
+        lambda data: bool(data["deleteConcurrencyLimit"]),
+        idempotent=True,
+    )
+
+
+def acquire_task_run_slots(requests: Iterable[dict[str, Any]]) -> Operation[TaskRunSlots]:
+    return Operation(
+        "mutation ($requests: [JSON!]!) { acquireTaskRunSlots(requests: $requests) {"
+        " results { granted taskRunId code reason } limitedTags } }",
+        {"requests": list(requests)},
+        _one("acquireTaskRunSlots", TaskRunSlots),
+        # A task run that already holds its slots is granted again, nothing more.
+        idempotent=True,
+    )
+
+
 def run_counts(since: datetime | None, bucket_seconds: int) -> Operation[list[RunCount]]:
     return Operation(
         "query ($since: DateTime, $bucketSeconds: Int!) { runCounts(since: $since,"
         " bucketSeconds: $bucketSeconds) { bucketStart state count } }",
         {"since": _iso(since), "bucketSeconds": bucket_seconds},
         _many("runCounts", RunCount),
+        idempotent=True,
+    )
+
+
+# -- secrets ---------------------------------------------------------------------------------
+
+SECRET = "name created updated createdBy updatedBy"
+
+
+def list_secrets() -> Operation[list[SecretInfo]]:
+    return Operation(
+        f"query {{ secrets {{ {SECRET} }} }}", {}, _many("secrets", SecretInfo), idempotent=True
+    )
+
+
+def set_secret(name: str, value: str) -> Operation[SecretInfo]:
+    return Operation(
+        "mutation ($name: String!, $value: String!) {"
+        f" setSecret(name: $name, value: $value) {{ {SECRET} }} }}",
+        {"name": name, "value": value},
+        _one("setSecret", SecretInfo),
+        # Setting the same value twice leaves the same secret.
+        idempotent=True,
+    )
+
+
+def delete_secret(name: str) -> Operation[bool]:
+    return Operation(
+        "mutation ($name: String!) { deleteSecret(name: $name) }",
+        {"name": name},
+        lambda data: bool(data["deleteSecret"]),
+        idempotent=True,
+    )
+
+
+def secret_value(name: str, flow_run_id: str) -> Operation[str]:
+    return Operation(
+        "query ($name: String!, $run: ID!) { secretValue(name: $name, flowRunId: $run) }",
+        {"name": name, "run": flow_run_id},
+        lambda data: str(data["secretValue"]),
         idempotent=True,
     )

@@ -18,6 +18,7 @@ from proctor.core import context
 from proctor.core.errors import FlowDefinitionError, ParameterError
 from proctor.core.graph import Edge, Node, flatten, unmapped
 from proctor.core.parameter import NO_DEFAULT, Parameter
+from proctor.core.secrets import Secret
 from proctor.core.states import State
 from proctor.core.task import Task
 
@@ -225,6 +226,8 @@ class Flow:
             return self._as_node(task, value, key)
         if isinstance(value, unmapped | flatten):
             return type(value)(self._resolve_input(task, key, value.value))
+        if isinstance(value, Secret):
+            return value.node_in(self)  # read at run time, by a task of its own
         if isinstance(value, Task):
             raise FlowDefinitionError(
                 f"Task {task.name!r} got the task {value.name!r} itself as {key!r}; call it "

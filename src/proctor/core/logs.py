@@ -14,6 +14,7 @@ from collections.abc import MutableMapping
 from typing import Any
 
 from proctor.core.context import current_task_run
+from proctor.core.masking import mask_secrets
 
 RUN_LOGGER_NAME = "proctor.run"
 
@@ -63,7 +64,7 @@ class RunFormatter(logging.Formatter):
         line = f"{time_text} {record.levelname:<7} {where} | {record.getMessage()}"
         if record.exc_info and record.levelno >= logging.ERROR:
             line += "\n" + self.formatException(record.exc_info)
-        return line
+        return mask_secrets(line)
 
 
 _configured = False

@@ -2,8 +2,9 @@
 
     State
     ├── Pending
-    │   └── Scheduled          (has start_time)
-    │       └── Retrying       (a retry waiting for its start_time)
+    │   ├── Scheduled          (has start_time)
+    │   │   └── Retrying       (a retry waiting for its start_time)
+    │   └── Queued             (ready, waiting for a concurrency slot of a tag)
     ├── Submitted
     ├── Running
     ├── Paused                 (waits for approval)
@@ -179,6 +180,13 @@ class Retrying(Scheduled):
         return data
 
 
+class Queued(Pending):
+    """Ready to run, but held back until a concurrency slot of one of its tags is free
+    (task-run concurrency limits, enforced by the server for runs it orchestrates)."""
+
+    __slots__ = ()
+
+
 class Submitted(State):
     """Handed to an executor or an agent, not yet running."""
 
@@ -299,6 +307,7 @@ ALL_STATES: tuple[type[State], ...] = (
     Pending,
     Scheduled,
     Retrying,
+    Queued,
     Submitted,
     Running,
     Paused,
@@ -357,6 +366,7 @@ __all__ = [
     "Mapped",
     "Paused",
     "Pending",
+    "Queued",
     "Retrying",
     "Running",
     "Scheduled",

@@ -4,13 +4,15 @@
                websocket (graphql-transport-ws): subscriptions
     /health    200 when the database answers, 503 otherwise (JSON)
     /metrics   Prometheus text format (per-app registry)
+    /auth/*    login, logout, me (auth mode; see `proctor.server.web.auth_routes`)
     /          the web UI (`ui_dist/` when built, a placeholder page until then)
 
 Start-up (the lifespan) connects the database, runs the migrations, starts the event bus
-(and its cross-replica bridge on PostgreSQL) and the background services (scheduler,
-Lazarus, zombie killer); shutdown undoes it in reverse. Everything a request needs hangs
-off `app.state.api` (an `ApiState`), never off module globals, so tests can run several
-apps side by side.
+(and its cross-replica bridge on PostgreSQL); the GraphQL endpoint is built in a thread
+meanwhile, and the background services (scheduler, Lazarus, zombie killer, ...) start
+once it is ready, while uvicorn already listens (`app.state.warm_up` is that last step).
+Shutdown undoes it all in reverse. Everything a request needs hangs off `app.state.api`
+(an `ApiState`), never off module globals, so tests can run several apps side by side.
 
 A server that starts shutting down should call `app.state.begin_shutdown()` as soon as it
 knows (the CLI's `serve` does, when uvicorn is told to exit): agents' long-polls then
@@ -19,21 +21,23 @@ answer at once instead of making the shutdown wait for them.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import HTTPConnection
 from starlette.routing import Mount, Route, WebSocketRoute
 
 from proctor._version import __version__
-from proctor.server.api import build_schema
 from proctor.server.api.context import ApiContext, ApiState
-from proctor.server.api.http import ProctorGraphQL
-from proctor.server.api.limits import ApiLimits
+from proctor.server.api.limit_values import ApiLimits
+from proctor.server.web.auth_routes import auth_routes
+from proctor.server.web.deferred import Deferred
 from proctor.server.web.health import health_endpoint
 from proctor.server.web.metrics import Metrics, MetricsMiddleware, metrics_endpoint
 from proctor.server.web.startup import safe_url
@@ -64,27 +68,54 @@ def create_app(
     settings = settings or get_settings()
     limits = ApiLimits.from_settings(settings)
     metrics = Metrics()
-    schema = build_schema(limits)
 
     async def context_for(connection: HTTPConnection) -> ApiContext:
-        state: ApiState = connection.app.state.api
-        return await state.context_for(connection)
+        from proctor.server.auth.resolve import CsrfRefused
 
-    graphql = ProctorGraphQL(
-        schema,
-        context_factory=context_for,
-        max_body_bytes=lambda scope: _limits_of(scope, limits).max_body_bytes,
-        allowed_origins=allowed_origins,
-    )
+        state: ApiState = connection.app.state.api
+        try:
+            return await state.context_for(connection)
+        except CsrfRefused as refused:
+            raise HTTPException(403, str(refused)) from None
+
+    async def on_connect(context: ApiContext) -> None:
+        assert context.connection is not None
+        state: ApiState = context.connection.app.state.api
+        await state.on_ws_connect(context)
+
+    def build_graphql() -> Any:
+        from proctor.server.api import build_schema
+        from proctor.server.api.http import ProctorGraphQL
+
+        if background:
+            import proctor.server.background  # noqa: F401  (imported here, off the loop)
+        return ProctorGraphQL(
+            build_schema(limits),
+            context_factory=context_for,
+            max_body_bytes=lambda scope: _limits_of(scope, limits).max_body_bytes,
+            allowed_origins=allowed_origins,
+            on_connect=on_connect,
+        )
+
+    # Built in a thread once the database is ready (see `web.deferred`): /health answers
+    # while it is built, GraphQL requests wait for it.
+    graphql = Deferred(build_graphql, "graphql")
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
-            state = await _start(settings, database, limits, stack, background=background)
+            state = await _start(settings, database, limits, stack, background=False)
             app.state.api = state
-            logger.info("Proctor server ready (database %s)", safe_url(settings.database_url))
+            # The rest (GraphQL endpoint, then the background services) finishes while
+            # uvicorn starts listening; `serve` announces the server once it is done.
+            warm_up = asyncio.create_task(
+                _warm_up(graphql, settings, state.database, stack, background=background)
+            )
+            app.state.warm_up = warm_up
             yield
             state.stopping.set()
+            warm_up.cancel()
+            await asyncio.gather(warm_up, return_exceptions=True)
 
     def begin_shutdown() -> None:
         state = getattr(app.state, "api", None)
@@ -106,6 +137,7 @@ def create_app(
             WebSocketRoute("/graphql", graphql),
             Route("/health", health_endpoint(database_health, __version__), methods=["GET"]),
             Route("/metrics", metrics_endpoint(metrics, count_runs, pool_status), methods=["GET"]),
+            *auth_routes(),
             Mount("/", app=UIApp(ui_dir)),
         ],
         middleware=[Middleware(MetricsMiddleware, metrics=metrics)],
@@ -117,21 +149,51 @@ def create_app(
     return app
 
 
+async def _warm_up(
+    graphql: Deferred, settings: Any, db: Any, stack: AsyncExitStack, *, background: bool
+) -> None:
+    """What the server finishes while it starts listening: the GraphQL endpoint, then the
+    background services. Not earlier: the build thread and the services' first passes
+    would compete with the database start-up for the interpreter."""
+    try:
+        await graphql.ready()
+        if background:
+            from proctor.server.web.startup import start_background
+
+            await start_background(settings, db, stack)
+    except Exception:
+        logger.exception("Proctor server start-up failed")
+        raise
+    logger.info("Proctor server ready (database %s)", safe_url(settings.database_url))
+
+
 async def _start(
     settings: Any, database: Any, limits: ApiLimits, stack: AsyncExitStack, *, background: bool
 ) -> ApiState:
     """Connect and migrate the database, start the background services; register their
     shutdown on `stack`."""
-    from proctor.server.web.startup import default_tenant_id, open_database, start_background
+    from proctor.server.web.startup import (
+        default_tenant_id,
+        open_database,
+        start_background,
+        start_secrets_and_audit,
+    )
 
     db = await open_database(settings, database, stack)
+    await start_secrets_and_audit(settings, db, stack)
     if background:
         await start_background(settings, db, stack)
+    authenticator = None
+    if settings.server.auth.enabled:
+        from proctor.server.auth.resolve import Authenticator
+
+        authenticator = Authenticator(db, settings.server.auth)
     return ApiState(
         database=db,
         events=db.events,
         limits=limits,
         default_tenant_id=default_tenant_id(db),
+        authenticator=authenticator,
     )
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from proctor.settings.auth import AuthSettings
 from proctor.settings.base import SettingsGroup, group_config
 from proctor.settings.database import DatabaseSettings
 from proctor.settings.limits import LimitsSettings
+from proctor.settings.secrets import SecretsSettings
 from proctor.settings.services import ServicesSettings
 
 
@@ -20,6 +22,8 @@ class ServerSettings(SettingsGroup):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     limits: LimitsSettings = Field(default_factory=LimitsSettings)
     services: ServicesSettings = Field(default_factory=ServicesSettings)
+    secrets: SecretsSettings = Field(default_factory=SecretsSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
 
 
 __all__ = ["ServerSettings"]

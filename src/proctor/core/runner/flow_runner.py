@@ -32,6 +32,7 @@ from proctor.core.states import (
     Mapped,
     Paused,
     Pending,
+    Queued,
     Retrying,
     Running,
     Scheduled,
@@ -46,8 +47,12 @@ from proctor.core.task import Task
 if TYPE_CHECKING:
     from proctor.core.executors.base import Executor
     from proctor.core.flow import Flow
+    from proctor.core.gates import TaskGate
 
 logger = logging.getLogger("proctor.flow_runner")
+
+#: How often the walk looks at its gate while task runs wait there for a slot.
+GATE_POLL_SECONDS = 0.05
 
 
 class NodeStates(dict[Node, State]):
@@ -76,6 +81,10 @@ class FlowRunner:
     instead of holding a process for hours; and a flow-level retry always returns a
     `Retrying` state for its time, so that each attempt of the flow is a start of its own
     (the server counts them). With None (the default) every retry waits in process.
+
+    `gate` (a `proctor.core.gates.TaskGate`) holds back task runs of the tasks it applies
+    to until it admits them (concurrency limits per tag); they are reported `Queued`
+    meanwhile. Without one (the default) tags are never looked at.
     """
 
     def __init__(
@@ -85,8 +94,10 @@ class FlowRunner:
         executor: Executor | None = None,
         observers: Iterable[RunObserver] = (),
         max_retry_wait: float | None = None,
+        gate: TaskGate | None = None,
     ) -> None:
         self.flow = flow
+        self.gate = gate
         if executor is None:
             from proctor.core.executors.local import LocalExecutor
 
@@ -140,12 +151,15 @@ class FlowRunner:
         while True:
             walk = _Walk(plan, context, self.executor, self.observers, self._cancel)
             walk.max_retry_wait = self.max_retry_wait
+            walk.gate = self.gate
             walk.prior = prior
             walk.resumed = resumed
             try:
                 walk.run()
             finally:
                 self.executor.shutdown()
+                if self.gate is not None:
+                    self.gate.close()
             final = walk.final_state()
             if not (final.is_failed() and run_count <= flow.retries) or self._cancel.is_set():
                 break
@@ -257,6 +271,7 @@ class _Walk:
         self.ready: deque[int] = deque(i for i in range(size) if self.remaining[i] == 0)
         self.cancelled = False
         self.max_retry_wait: float | None = None
+        self.gate: TaskGate | None = None
         # Set when the walk stopped early to wait for a retry that is far away.
         self.requeue_at: float | None = None
 
@@ -266,7 +281,7 @@ class _Walk:
         executor = self.executor
         observers = self.observers
         executor.start(self.context, self._started if observers else None)
-        ready, retries, cancel = self.ready, self.retries, self.cancel
+        ready, retries, cancel, gate = self.ready, self.retries, self.cancel, self.gate
         while True:
             if cancel.is_set():
                 self._cancel_all()
@@ -277,13 +292,14 @@ class _Walk:
             if retries and retries[0][0] <= time.time():
                 while retries and retries[0][0] <= time.time():
                     batch.append(heapq.heappop(retries)[2])
+            if gate is not None and (batch or gate.waiting):
+                batch = self._admit(batch, 0.0)
             if batch:
-                if observers and not executor.reports_start:
-                    for unit in batch:
-                        self._emit(unit, Submitted())
-                executor.submit(batch)
+                self._submit(batch)
+            # Task runs waiting for a slot are looked at again every GATE_POLL_SECONDS.
+            patience = GATE_POLL_SECONDS if gate is not None and gate.waiting else 0.5
             if executor.in_flight:
-                wait = 0.5
+                wait = patience
                 if retries:
                     wait = min(wait, max(0.0, retries[0][0] - time.time()))
                 for unit, state in executor.completed(wait):
@@ -291,12 +307,45 @@ class _Walk:
             elif retries:
                 if not ready:
                     wait = retries[0][0] - time.time()
-                    if self.max_retry_wait is not None and wait > self.max_retry_wait:
+                    if (
+                        self.max_retry_wait is not None
+                        and wait > self.max_retry_wait
+                        and not (gate is not None and gate.waiting)
+                    ):
                         self.requeue_at = retries[0][0]
                         return
-                    time.sleep(min(0.5, max(0.0, wait)))
+                    time.sleep(min(patience, max(0.0, wait)))
+            elif gate is not None and gate.waiting:
+                # Only held-back task runs are left: wait for the gate to admit some.
+                admitted = self._admit([], 0.5)
+                if admitted:
+                    self._submit(admitted)
             elif not ready:
                 return
+
+    def _submit(self, batch: list[TaskRunUnit]) -> None:
+        if self.observers and not self.executor.reports_start:
+            for unit in batch:
+                self._emit(unit, Submitted())
+        self.executor.submit(batch)
+
+    def _admit(self, batch: list[TaskRunUnit], timeout: float) -> list[TaskRunUnit]:
+        """What of `batch` may start now, plus task runs the gate admitted meanwhile;
+        the gate keeps the rest, which are reported Queued."""
+        gate = self.gate
+        assert gate is not None
+        passing: list[TaskRunUnit] = []
+        held: list[TaskRunUnit] = []
+        for unit in batch:
+            (held if gate.applies_to(unit.task) else passing).append(unit)
+        if held:
+            gate.request(held)
+        granted, queued = gate.poll(timeout)
+        if self.observers:
+            for unit, message in queued:
+                self._emit(unit, Queued(message))
+        passing.extend(granted)
+        return passing
 
     def _dispatch(self, index: int, batch: list[TaskRunUnit]) -> None:
         plan = self.plan
@@ -430,6 +479,8 @@ class _Walk:
     # -- results --------------------------------------------------------------------------
 
     def _completed(self, unit: TaskRunUnit, state: State) -> None:
+        if self.gate is not None:
+            self.gate.release(unit, state)
         if self.observers and not self.executor.reports_start and unit.started_at:
             self._emit(unit, Running(created=unit.started_at))
         if type(state) is Retrying:

@@ -18,24 +18,49 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
-from proctor.server.api.errors import ProctorSchema
-from proctor.server.api.limits import ApiLimits, QueryLimits
+# Nothing from strawberry or graphql-core at import time: the server imports this package
+# (its context and limits) before it listens and builds the schema afterwards.
+from proctor.server.api.limit_values import ApiLimits
+
+if TYPE_CHECKING:
+    from proctor.server.api.errors import ProctorSchema
 
 
 def build_schema(limits: ApiLimits | None = None) -> ProctorSchema:
     """The schema with Proctor's error handling and limits."""
     from strawberry.tools import merge_types
 
+    from proctor.server.api.alerting import AlertingMutation, AlertingQuery
+    from proctor.server.api.audit import AuditLog, AuditQuery
     from proctor.server.api.authorization import Authorization
+    from proctor.server.api.concurrency import ConcurrencyMutation, ConcurrencyQuery
+    from proctor.server.api.errors import ProctorSchema
     from proctor.server.api.inputs import BATCH_ITEM_TYPES
+    from proctor.server.api.limits import QueryLimits
     from proctor.server.api.mutations import Mutation
     from proctor.server.api.queries import Query
+    from proctor.server.api.secrets import SecretsMutation, SecretsQuery
     from proctor.server.api.subscriptions import Subscription
+    from proctor.server.api.teams import TeamsMutation, TeamsQuery
 
     # Each area adds its root classes here; the permission table must list their fields.
-    queries: tuple[type, ...] = (Query,)
-    mutations: tuple[type, ...] = (Mutation,)
+    queries: tuple[type, ...] = (
+        Query,
+        TeamsQuery,
+        SecretsQuery,
+        AuditQuery,
+        ConcurrencyQuery,
+        AlertingQuery,
+    )
+    mutations: tuple[type, ...] = (
+        Mutation,
+        TeamsMutation,
+        SecretsMutation,
+        ConcurrencyMutation,
+        AlertingMutation,
+    )
     subscriptions: tuple[type, ...] = (Subscription,)
 
     configured = limits or ApiLimits()
@@ -46,7 +71,7 @@ def build_schema(limits: ApiLimits | None = None) -> ProctorSchema:
         types=BATCH_ITEM_TYPES,
         # Factories: strawberry builds fresh extensions per operation. Authorization
         # first, so a refused operation is not even measured.
-        extensions=[Authorization, partial(QueryLimits, configured)],
+        extensions=[Authorization, partial(QueryLimits, configured), AuditLog],
     )
 
 

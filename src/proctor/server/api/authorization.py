@@ -56,8 +56,12 @@ def _root_fields(
                     stack.append(fragment.selection_set)
 
 
-def refusal(principal: Principal | None, type_name: str, field_name: str) -> GraphQLError | None:
-    """Why `principal` may not use root field `type_name.field_name`, or None if it may."""
+def refusal(
+    principal: Principal | None, type_name: str, field_name: str, problem: str | None = None
+) -> GraphQLError | None:
+    """Why `principal` may not use root field `type_name.field_name`, or None if it may.
+
+    `problem` says why credentials the request presented were refused (an expired key)."""
     if field_name.startswith("__"):
         # Introspection and __typename: harmless, but not to strangers in auth mode.
         if principal is None and field_name != "__typename":
@@ -76,7 +80,9 @@ def refusal(principal: Principal | None, type_name: str, field_name: str) -> Gra
         if action is Action.PUBLIC:
             return None
         return GraphQLError(
-            "Log in or send an API key (header `Authorization: Bearer <key>`) to use this server.",
+            (f"{problem} " if problem else "")
+            + "Log in or send an API key (header `Authorization: Bearer <key>`) to use "
+            "this server.",
             extensions={"code": "UNAUTHENTICATED"},
         )
     if not allowed(principal.role, action):
@@ -87,7 +93,9 @@ def refusal(principal: Principal | None, type_name: str, field_name: str) -> Gra
     return None
 
 
-def make_authorization_rule(principal: Principal | None) -> type[ValidationRule]:
+def make_authorization_rule(
+    principal: Principal | None, problem: str | None = None
+) -> type[ValidationRule]:
     class AuthorizationRule(ValidationRule):
         def __init__(self, context: ValidationContext) -> None:
             super().__init__(context)
@@ -104,7 +112,7 @@ def make_authorization_rule(principal: Principal | None) -> type[ValidationRule]
             for field in _root_fields(node.selection_set, self.fragments):
                 if field.name.value not in known and not field.name.value.startswith("__"):
                     continue  # graphql's own validation reports unknown fields
-                error = refusal(principal, type_name, field.name.value)
+                error = refusal(principal, type_name, field.name.value, problem)
                 if error is not None:
                     self.report_error(
                         GraphQLError(error.message, field, extensions=error.extensions)
@@ -120,9 +128,13 @@ class Authorization(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
         principal = getattr(context.context, "principal", None)
+        extra = getattr(context.context, "extra", None)
+        problem = extra.get("auth_problem") if isinstance(extra, dict) else None
         context.validation_rules = (
             *context.validation_rules,
-            make_authorization_rule(principal if isinstance(principal, Principal) else None),
+            make_authorization_rule(
+                principal if isinstance(principal, Principal) else None, problem
+            ),
         )
         yield
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from starlette.requests import HTTPConnection
 
-from proctor.server.api.limits import ApiLimits
+from proctor.server.api.limit_values import ApiLimits
 from proctor.server.auth.principal import Principal
 
 
@@ -29,18 +29,63 @@ class ApiState:
     # holding the shutdown up for their whole wait.
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
+    # Auth mode's resolver (`proctor.server.auth.resolve.Authenticator`); None in local
+    # mode, where every request acts as the owner of the default team.
+    authenticator: Any = None
+
     async def context_for(self, connection: HTTPConnection) -> ApiContext:
-        """The context of one request or websocket connection."""
-        principal = Principal.local(self.default_tenant_id)
-        return ApiContext(
+        """The context of one request or websocket connection.
+
+        In auth mode a cookie request that fails the CSRF check raises `CsrfRefused`
+        (the HTTP layer answers 403); a websocket is then accepted as nobody.
+        """
+        problem: str | None = None
+        principal: Principal | None
+        if self.authenticator is None:
+            principal = Principal.local(self.default_tenant_id)
+        else:
+            from proctor.server.auth.resolve import CsrfRefused
+
+            try:
+                resolution = await self.authenticator.resolve(connection)
+            except CsrfRefused as refused:
+                if connection.scope["type"] != "websocket":
+                    raise
+                principal, problem = None, str(refused)
+            else:
+                principal, problem = resolution.principal, resolution.problem
+        context = ApiContext(
             db=self.database,
             events=self.events,
-            tenant_id=principal.tenant_id,
+            tenant_id=principal.tenant_id if principal is not None else None,
             principal=principal,
             limits=self.limits,
             connection=connection,
             stopping=self.stopping,
+            authenticator=self.authenticator,
         )
+        if problem is not None:
+            context.extra["auth_problem"] = problem
+        return context
+
+    async def on_ws_connect(self, context: ApiContext) -> None:
+        """A websocket client may send its API key in the connection parameters
+        (`{"Authorization": "Bearer <key>"}`) instead of a header: browsers cannot set
+        headers on websockets."""
+        if self.authenticator is None or not isinstance(context.connection_params, dict):
+            return
+        params = {str(k).lower(): v for k, v in context.connection_params.items()}
+        value = params.get("authorization") or params.get("apikey")
+        if not isinstance(value, str) or not value.strip():
+            return
+        scheme, _, rest = value.strip().partition(" ")
+        key = rest.strip() if scheme.lower() == "bearer" else value.strip()
+        resolution = await self.authenticator.resolve_key(key)
+        context.principal = resolution.principal
+        context.tenant_id = resolution.principal.tenant_id if resolution.principal else None
+        context.extra.pop("auth_problem", None)
+        if resolution.problem is not None:
+            context.extra["auth_problem"] = resolution.problem
 
 
 @dataclass
@@ -56,6 +101,10 @@ class ApiContext:
     connection: HTTPConnection | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     stopping: asyncio.Event | None = None
+    # Auth mode's resolver (None in local mode), for resolvers that log in or hash.
+    authenticator: Any = None
+    # graphql-transport-ws `connection_init` payload (strawberry fills it in).
+    connection_params: dict[str, Any] | None = None
 
 
 __all__ = ["ApiContext", "ApiState"]

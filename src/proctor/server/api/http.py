@@ -27,6 +27,7 @@ from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
+from strawberry.types.unset import UNSET, UnsetType
 
 from proctor.server.api.context import ApiContext
 
@@ -34,6 +35,7 @@ ContextFactory = Callable[[Request | WebSocket], Awaitable[ApiContext]]
 
 _STATUS_CODES = {
     400: "BAD_REQUEST",
+    403: "FORBIDDEN",
     404: "NOT_FOUND",
     405: "METHOD_NOT_ALLOWED",
     413: "PAYLOAD_TOO_LARGE",
@@ -89,6 +91,7 @@ class ProctorGraphQL(GraphQL[ApiContext, None]):
         context_factory: ContextFactory,
         max_body_bytes: Callable[[Scope], int],
         allowed_origins: tuple[str, ...] = (),
+        on_connect: Callable[[ApiContext], Awaitable[None]] | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -100,6 +103,7 @@ class ProctorGraphQL(GraphQL[ApiContext, None]):
         )
         self._context_factory = context_factory
         self._max_body_bytes = max_body_bytes
+        self._on_connect = on_connect
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -152,6 +156,13 @@ class ProctorGraphQL(GraphQL[ApiContext, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> ApiContext:
         return await self._context_factory(request)
+
+    async def on_ws_connect(self, context: ApiContext) -> UnsetType:
+        # Websocket clients may authenticate in `connection_init` (see ApiState).
+        if self._on_connect is not None:
+            await self._on_connect(context)
+        acknowledged: UnsetType = UNSET  # the default connection_ack (no payload)
+        return acknowledged
 
 
 def _too_large(limit: int) -> Response:

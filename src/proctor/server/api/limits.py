@@ -15,7 +15,6 @@ Introspection (`__schema`, `__type`) is free, so GraphiQL keeps working.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -40,33 +39,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from proctor.server.api.errors import ApiError
-
-
-@dataclass(frozen=True)
-class ApiLimits:
-    """The numbers behind the limits; built from the server settings."""
-
-    max_depth: int = 12
-    max_cost: int = 200_000
-    default_page_size: int = 50
-    max_page_size: int = 1_000
-    list_factor: int = 10
-    max_body_bytes: int = 10 * 1024 * 1024
-    max_batch_items: int = 50_000
-    max_claim_wait: float = 30.0
-
-    @classmethod
-    def from_settings(cls, settings: Any) -> ApiLimits:
-        """The limits configured in `settings.server.limits` (`PROCTOR_SERVER_LIMITS_*`)."""
-        configured = settings.server.limits
-        return cls(
-            max_depth=configured.max_query_depth,
-            max_page_size=configured.max_page_size,
-            default_page_size=min(cls.default_page_size, configured.max_page_size),
-            max_body_bytes=configured.max_request_bytes,
-            max_batch_items=configured.max_batch_size,
-            max_claim_wait=configured.max_claim_wait_seconds,
-        )
+from proctor.server.api.limit_values import ApiLimits
 
 
 def check_page_size(first: int | None, limits: ApiLimits) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from proctor.server.services import flow_runs, flows
+from proctor.server.services import flow_runs, flows, task_run_views
 from proctor.server.services import task_runs as task_run_service
 
 if TYPE_CHECKING:
@@ -102,6 +102,50 @@ async def task_runs(
     )
 
 
+async def flow_run(info: strawberry.Info, flow_run_id: Any) -> records.FlowRun:
+    """A flow run, read once per operation."""
+    context = ctx(info)
+    cache: dict[str, Any] = context.extra.setdefault("flow_runs", {})
+    key = str(flow_run_id)
+    if key not in cache:
+        cache[key] = await flow_runs.get_flow_run(context.db, context.tenant_id, key)
+    found: records.FlowRun = cache[key]
+    return found
+
+
+async def flow_of_run(info: strawberry.Info, flow_run_id: Any) -> records.FlowVersion:
+    """The flow version (with tasks and edges) a flow run runs."""
+    return await flow_detail(info, (await flow_run(info, flow_run_id)).flow_id)
+
+
+async def task_run_summary(
+    info: strawberry.Info, flow_run_id: Any
+) -> list[task_run_views.TaskSummary]:
+    context = ctx(info)
+    return await task_run_views.task_run_summary(context.db, context.tenant_id, str(flow_run_id))
+
+
+async def task_run_rows(
+    info: strawberry.Info,
+    flow_run_id: Any,
+    *,
+    first: int | None,
+    after: str | None,
+    task_slug: str | None = None,
+    mapped: bool = False,
+) -> records.Page[list[Any]]:
+    context = ctx(info)
+    return await task_run_views.task_run_rows(
+        context.db,
+        context.tenant_id,
+        str(flow_run_id),
+        first=first,
+        after=after,
+        task_slug=task_slug,
+        mapped=mapped,
+    )
+
+
 async def runs_by_state(db: Any, tenant_id: Any) -> dict[str, int]:
     """Flow runs by state family, all time, for `/metrics` (one grouped query)."""
     from datetime import UTC, datetime
@@ -120,10 +164,14 @@ async def runs_by_state(db: Any, tenant_id: Any) -> dict[str, int]:
 __all__ = [
     "ctx",
     "flow_detail",
+    "flow_of_run",
+    "flow_run",
     "flow_run_history",
     "flow_versions",
     "paging",
     "runs_by_state",
     "task_run_history",
+    "task_run_rows",
+    "task_run_summary",
     "task_runs",
 ]

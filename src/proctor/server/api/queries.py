@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 
@@ -26,7 +27,16 @@ from proctor.server.api.types import (
     RunCount,
     TaskRun,
 )
-from proctor.server.services import agents, dashboard, flow_runs, flows, logs, projects, run_context
+from proctor.server.services import (
+    agents,
+    dashboard,
+    flow_runs,
+    flows,
+    logs,
+    projects,
+    run_context,
+    task_run_views,
+)
 
 
 @strawberry.enum(description="Orderings of the flows list.")
@@ -163,6 +173,29 @@ class Query:
         )
         return connection_from_page(page, TaskRun.from_record)
 
+    @strawberry.field(
+        description="One task run: by `id`, or by `flowRunId` + `taskSlug` (+ `mapIndex`, "
+        "default -1: the node's own run), which also works before the id is known."
+    )
+    async def task_run(
+        self,
+        info: strawberry.Info,
+        id: strawberry.ID | None = None,
+        flow_run_id: strawberry.ID | None = None,
+        task_slug: str | None = None,
+        map_index: int | None = None,
+    ) -> TaskRun:
+        context = ctx(info)
+        record = await task_run_views.find_task_run(
+            context.db,
+            context.tenant_id,
+            task_run_id=id,
+            flow_run_id=flow_run_id,
+            task_slug=task_slug,
+            map_index=map_index,
+        )
+        return TaskRun.from_record(record)
+
     @strawberry.field(description="Log lines of a flow run, oldest first.")
     async def logs(
         self,
@@ -173,6 +206,15 @@ class Query:
         search: str | None = None,
         first: int | None = None,
         after: str | None = None,
+        map_index: int | None = None,
+        last: Annotated[
+            int | None,
+            strawberry.argument(
+                description="The newest `last` lines (oldest first) instead of a first "
+                "page; `pageInfo.endCursor` is then the newest line's, to follow on with "
+                "`after`."
+            ),
+        ] = None,
     ) -> Connection[LogLine]:
         context = ctx(info)
         page = await logs.list_logs(
@@ -180,8 +222,10 @@ class Query:
             context.tenant_id,
             flow_run_id,
             task_slug=task_slug,
+            map_index=map_index,
             level_min=level_min,
             search=search,
+            last=last,
             **paging(first, after, info),
         )
         return connection_from_page(page, LogLine.from_record)

@@ -15,8 +15,10 @@ from typing import TYPE_CHECKING, Any
 import strawberry
 from strawberry.scalars import JSON
 
-from proctor.server.api import loaders
-from proctor.server.api.pagination import Connection, connection_from_page
+from proctor.server.api import agent_monitoring, loaders
+from proctor.server.api.pagination import Connection, PageInfo, connection_from_page
+from proctor.server.services import schedules
+from proctor.server.services.task_run_views import ROW_FIELDS
 
 if TYPE_CHECKING:
     from proctor.server.services import records
@@ -24,6 +26,16 @@ if TYPE_CHECKING:
 
 def _id(value: Any) -> strawberry.ID | None:
     return None if value is None else strawberry.ID(str(value))
+
+
+def _edge(edge: Any) -> FlowGraphEdge:
+    return FlowGraphEdge(
+        upstream=edge.upstream,
+        downstream=edge.downstream,
+        key=edge.key,
+        mapped=edge.mapped,
+        flatten=edge.flatten,
+    )
 
 
 @strawberry.type(description="A folder of flows.")
@@ -174,6 +186,14 @@ class Flow:
     async def versions(self, info: strawberry.Info) -> list[Flow]:
         return [Flow.from_record(r) for r in await loaders.flow_versions(info, self)]
 
+    @strawberry.field(
+        description="The next `n` start times (UTC) of the flow's schedule, computed from "
+        "it whether or not it is active; empty without a schedule."
+    )
+    def next_run_times(self, n: int = 5) -> list[datetime]:
+        schedule = self.schedule if isinstance(self.schedule, dict) else None
+        return schedules.next_run_times(schedule, n)
+
 
 @strawberry.type(description="A flow across its versions: owns the schedule.")
 class FlowGroup:
@@ -227,6 +247,27 @@ class StateRecord:
         )
 
 
+@strawberry.type(
+    description="Task runs as compact rows: each row a list of values in the order of "
+    "`fields`. Typed objects cost the server a field resolution per value; a page of "
+    "rows costs it one query."
+)
+class TaskRunRows:
+    fields: list[str]
+    rows: JSON
+    page_info: PageInfo
+    total_count: int | None
+
+    @classmethod
+    def from_page(cls, page: Any) -> TaskRunRows:
+        return cls(
+            fields=list(ROW_FIELDS),
+            rows=JSON(page.items),
+            page_info=PageInfo(end_cursor=page.end_cursor, has_next_page=page.has_next_page),
+            total_count=page.total_count,
+        )
+
+
 @strawberry.type(description="A run of one task node; mapped children have mapIndex >= 0.")
 class TaskRun:
     id: strawberry.ID
@@ -269,6 +310,38 @@ class TaskRun:
     async def states(self, info: strawberry.Info) -> list[StateRecord]:
         rows = await loaders.task_run_history(info, self.id)
         return [StateRecord.from_record(row) for row in rows]
+
+    @strawberry.field(description="The flow run this task run belongs to.")
+    async def flow_run(self, info: strawberry.Info) -> FlowRun:
+        return FlowRun.from_record(await loaders.flow_run(info, self.flow_run_id))
+
+    @strawberry.field(description="The task node of the flow version (null if unknown).")
+    async def task(self, info: strawberry.Info) -> FlowTask | None:
+        flow = await loaders.flow_of_run(info, self.flow_run_id)
+        found = [t for t in flow.tasks or [] if t.slug == self.task_slug]
+        return FlowTask.from_record(found[0]) if found else None
+
+    @strawberry.field(description="Edges into this task's node: its inputs' upstream tasks.")
+    async def upstream(self, info: strawberry.Info) -> list[FlowGraphEdge]:
+        flow = await loaders.flow_of_run(info, self.flow_run_id)
+        return [_edge(e) for e in flow.edges or [] if e.downstream == self.task_slug]
+
+    @strawberry.field(description="Edges out of this task's node: the tasks it feeds.")
+    async def downstream(self, info: strawberry.Info) -> list[FlowGraphEdge]:
+        flow = await loaders.flow_of_run(info, self.flow_run_id)
+        return [_edge(e) for e in flow.edges or [] if e.upstream == self.task_slug]
+
+    @strawberry.field(
+        description="The mapped children of this task run's node (mapIndex >= 0), as "
+        "compact rows by map index."
+    )
+    async def children(
+        self, info: strawberry.Info, first: int | None = None, after: str | None = None
+    ) -> TaskRunRows:
+        page = await loaders.task_run_rows(
+            info, self.flow_run_id, first=first, after=after, task_slug=self.task_slug, mapped=True
+        )
+        return TaskRunRows.from_page(page)
 
 
 @strawberry.type(description="A run of a flow version.")
@@ -355,6 +428,32 @@ class FlowRun:
         )
         return connection_from_page(page, TaskRun.from_record)
 
+    @strawberry.field(
+        description="One entry per task node, sorted by slug: `{taskSlug, parent, "
+        "children}`, where `parent` is the node's own task run (mapIndex -1) with the "
+        "fields of `taskRunRows` or null, and `children` its mapped children aggregated "
+        "(`count`, `states`: count per state name, `start`: first start, `lastStart`, "
+        "`end`: last end) or null. Cheap on any size of run: what a first screen needs."
+    )
+    async def task_run_summary(self, info: strawberry.Info) -> JSON:
+        return JSON([entry.as_json() for entry in await loaders.task_run_summary(info, self.id)])
+
+    @strawberry.field(
+        description="Every task run of this run as compact rows, by task slug then map "
+        "index; `taskSlug` keeps one task node's."
+    )
+    async def task_run_rows(
+        self,
+        info: strawberry.Info,
+        first: int | None = None,
+        after: str | None = None,
+        task_slug: str | None = None,
+    ) -> TaskRunRows:
+        page = await loaders.task_run_rows(
+            info, self.id, first=first, after=after, task_slug=task_slug
+        )
+        return TaskRunRows.from_page(page)
+
 
 @strawberry.type(
     description="What a run process reads to start, in one snapshot: the run, its flow "
@@ -440,6 +539,15 @@ class Agent:
     created: datetime
     runs_in_flight: int
 
+    @strawberry.field(description="HEALTHY, LATE or UNHEALTHY, from the last heartbeat.")
+    def health(self, info: strawberry.Info) -> agent_monitoring.AgentHealth:  # type: ignore[valid-type]
+        return agent_monitoring.health_of(info, self.last_heartbeat)
+
+    @strawberry.field(description="The flow runs it claimed most recently (at most 100).")
+    async def recent_runs(self, info: strawberry.Info, first: int = 10) -> list[FlowRun]:
+        found = await agent_monitoring.recent_runs(info, self.id, first)
+        return [FlowRun.from_record(run) for run in found]
+
     @classmethod
     def from_record(cls, record: records.Agent) -> Agent:
         return cls(
@@ -511,6 +619,7 @@ __all__ = [
     "RunCount",
     "StateRecord",
     "TaskRun",
+    "TaskRunRows",
     "TransitionResult",
     "WriteLogsResult",
 ]

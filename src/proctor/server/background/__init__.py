@@ -5,6 +5,11 @@ stopped together with the app by `background_services(db, settings)`.
     scheduler.py   Scheduler: upcoming runs of active schedules
     lazarus.py     Lazarus: re-queues in-flight runs whose process is gone
     zombies.py     ZombieKiller: retries or fails task runs whose process is gone
+    audit_retention.py  AuditRetention: prunes old audit events
+    agent_monitor.py    AgentMonitor: agent health, agent.unhealthy / agent.healthy events
+    automations.py AutomationMatcher: events -> notifications of matching automations
+    notifier.py    Notifier: delivers notifications, retried with backoff
+    sla.py         SlaWatcher: records late starts, long runs and missed runs
 
 Each is enabled and timed by `server.services.<name>` settings. Their rules live in
 `proctor.server.services` (schedules, lazarus, zombies) and change states only through
@@ -19,15 +24,29 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from proctor.server.background.agent_monitor import AgentMonitor
+from proctor.server.background.audit_retention import AuditRetention
+from proctor.server.background.automations import AutomationMatcher
 from proctor.server.background.base import BackgroundService
 from proctor.server.background.lazarus import Lazarus
+from proctor.server.background.notifier import Notifier
 from proctor.server.background.scheduler import Scheduler
+from proctor.server.background.sla import SlaWatcher
 from proctor.server.background.zombies import ZombieKiller
 from proctor.server.database import Database
 
 logger = logging.getLogger("proctor.server.background")
 
-SERVICES: tuple[type[BackgroundService], ...] = (Scheduler, Lazarus, ZombieKiller)
+SERVICES: tuple[type[BackgroundService], ...] = (
+    AutomationMatcher,  # first: it listens to what the others publish
+    Notifier,
+    SlaWatcher,
+    Scheduler,
+    Lazarus,
+    ZombieKiller,
+    AuditRetention,
+    AgentMonitor,
+)
 
 
 def check_thresholds(settings: Any) -> list[str]:
@@ -64,9 +83,14 @@ async def background_services(
 
 __all__ = [
     "SERVICES",
+    "AgentMonitor",
+    "AuditRetention",
+    "AutomationMatcher",
     "BackgroundService",
     "Lazarus",
+    "Notifier",
     "Scheduler",
+    "SlaWatcher",
     "ZombieKiller",
     "background_services",
     "check_thresholds",

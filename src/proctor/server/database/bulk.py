@@ -11,6 +11,13 @@ normal) that overhead was larger than the database's own work. A `BulkWrite` ins
   by the driver's `executemany`; on PostgreSQL a single statement over `unnest()`ed
   arrays (one parameter per column), which is several times faster than asyncpg's
   executemany.
+
+In "arrays" mode a column holding one value in every row (the tenant, the flow run,
+"now", often the state itself) is sent as one scalar parameter instead of an array of
+copies: asyncpg encodes array elements one by one (with an `isinstance` check against
+`collections.abc` classes each), and PostgreSQL unpacks them one by one, so a typical
+batch of task-run states sends about a quarter of the elements. The SQL differs per set
+of constant columns; there are few such sets, each cached.
 """
 
 from __future__ import annotations
@@ -30,37 +37,52 @@ Processor = Callable[[Any], Any] | None
 Mode = Literal["rows", "arrays"]
 
 
-def _convert(column: tuple[Any, ...], processor: Processor) -> list[Any]:
-    if processor is None:
-        return list(column)
+# Beyond this many distinct sets of constant columns, a `BulkWrite` forgets its SQL.
+_MAX_PLANS = 64
+
+
+def _convert(column: tuple[Any, ...], processor: Processor) -> tuple[list[Any], bool]:
+    """The column's values ready for the driver, and whether they are all equal."""
     first = column[0]
     if column.count(first) == len(column):  # e.g. the tenant, the run, "now": once
-        return [processor(first)] * len(column)
-    return list(map(processor, column))
+        return [first if processor is None else processor(first)] * len(column), True
+    if processor is None:
+        return list(column), False
+    return list(map(processor, column)), False
+
+
+def scalar_positions(constant: Sequence[bool]) -> frozenset[int]:
+    """The layout positions sent as scalars: the constant ones but the first, which
+    stays an array so that `unnest()` yields the rows (and an UPDATE's key is in it)."""
+    return frozenset(i for i, same in enumerate(constant) if same and i > 0)
 
 
 @dataclass(frozen=True, slots=True)
 class BulkSQL:
     """How a dialect runs a `BulkWrite`: `sql` with either one parameter tuple per row
-    ("rows", `order` maps placeholders to layout positions) or one array per column
-    ("arrays", placeholders in layout order)."""
+    ("rows", `order` maps placeholders to layout positions) or one parameter per column
+    ("arrays", placeholders in layout order: an array per column, or a single value for
+    the layout positions in `scalars`)."""
 
     sql: str
     mode: Mode
     order: tuple[int, ...]
+    scalars: frozenset[int] = frozenset()
 
 
 @dataclass(eq=False)
 class BulkWrite:
-    """INSERT rows laid out as `columns` (optionally ON CONFLICT (...) DO NOTHING), or,
-    with `key`, UPDATE the rows whose `key` equals each row's first value, setting
-    `columns` from the rest of it."""
+    """INSERT rows laid out as `columns` (optionally ON CONFLICT (`conflict`) DO NOTHING,
+    or DO UPDATE SET the `update` columns), or, with `key`, UPDATE the rows whose `key`
+    equals each row's first value, setting `columns` from the rest of it."""
 
     table: sa.Table
     columns: tuple[str, ...]
     key: str | None = None
     conflict: tuple[str, ...] | None = None
-    _plans: dict[str, tuple[BulkSQL, list[Processor]]] = field(default_factory=dict, repr=False)
+    update: tuple[str, ...] = ()
+    _processors: dict[str, list[Processor]] = field(default_factory=dict, repr=False)
+    _plans: dict[tuple[str, frozenset[int]], BulkSQL] = field(default_factory=dict, repr=False)
 
     @property
     def layout(self) -> tuple[str, ...]:
@@ -73,11 +95,20 @@ class BulkWrite:
             for name in self.layout
         ]
 
-    def statement(self) -> Any:
+    def statement(self, insert: Any = sa.insert) -> Any:
         """The single-row SQLAlchemy statement ("rows" mode), bind params named after
-        the layout's columns (prefixed `b_` for an UPDATE)."""
+        the layout's columns (prefixed `b_` for an UPDATE); `insert` makes the dialect's
+        INSERT (the one with ON CONFLICT)."""
         if self.key is None:
-            return sa.insert(self.table)
+            statement = insert(self.table)
+            if self.conflict is None:
+                return statement
+            if not self.update:
+                return statement.on_conflict_do_nothing(index_elements=list(self.conflict))
+            return statement.on_conflict_do_update(
+                index_elements=list(self.conflict),
+                set_={name: statement.excluded[name] for name in self.update},
+            )
         return (
             sa.update(self.table)
             .where(self.table.c[self.key] == sa.bindparam(f"b_{self.key}"))
@@ -103,23 +134,33 @@ class BulkWrite:
             return
         connection = await session.connection()
         dialect = connection.dialect
-        plan = self._plans.get(dialect.name)
-        if plan is None:
-            plan = self._plans[dialect.name] = (
-                config.bulk_sql(self, dialect),
-                self.processors(dialect),
-            )
-        bulk, processors = plan
+        processors = self._processors.get(dialect.name)
+        if processors is None:
+            processors = self._processors[dialect.name] = self.processors(dialect)
         columns = list(zip(*rows, strict=True))
         converted = [
             _convert(column, processor)
             for column, processor in zip(columns, processors, strict=True)
         ]
+        scalars = (
+            scalar_positions([same for _values, same in converted])
+            if config.bulk_mode == "arrays"
+            else frozenset()
+        )
+        bulk = self._plans.get((dialect.name, scalars))
+        if bulk is None:
+            if len(self._plans) >= _MAX_PLANS:
+                self._plans.clear()
+            bulk = self._plans[(dialect.name, scalars)] = config.bulk_sql(self, dialect, scalars)
         if bulk.mode == "arrays":
-            await connection.exec_driver_sql(bulk.sql, tuple(converted))
+            parameters = tuple(
+                values[0] if position in bulk.scalars else values
+                for position, (values, _same) in enumerate(converted)
+            )
+            await connection.exec_driver_sql(bulk.sql, parameters)
         else:
-            params = list(zip(*(converted[i] for i in bulk.order), strict=True))
+            params = list(zip(*(converted[i][0] for i in bulk.order), strict=True))
             await connection.exec_driver_sql(bulk.sql, params)
 
 
-__all__ = ["BulkSQL", "BulkWrite"]
+__all__ = ["BulkSQL", "BulkWrite", "scalar_positions"]

@@ -23,6 +23,7 @@ from proctor.server.events import Event
 from proctor.server.orchestration import ProposedState
 from proctor.server.orchestration.states import parse_timestamp
 from proctor.server.services import records, rows
+from proctor.server.services.concurrency import CLAIM_SCAN, label_room, take_flow_run_slots
 from proctor.server.services.flow_run_states import FlowChange, transition_flow_runs
 from proctor.server.services.tenants import require_tenant
 from proctor.server.services.validation import as_uuid, name_arg, string_list
@@ -146,16 +147,22 @@ async def claim_due_runs(
             raise NotFound(f"No agent {agent_uuid}", details={"agent_id": str(agent_uuid)})
         agent.last_heartbeat = datetime.now(UTC)
         covered = string_list(labels, "labels") if labels is not None else list(agent.labels)
-        due = (
-            await session.scalars(
-                sa.select(FlowRun.id)
-                .where(due_runs(db, tenant, covered), FlowRun.scheduled_start_time <= moment)
-                .order_by(FlowRun.scheduled_start_time, FlowRun.id)
-                .limit(limit)
-                # SQLite ignores it: BEGIN IMMEDIATE already serialises claims.
-                .with_for_update(skip_locked=True, of=FlowRun)
-            )
-        ).all()
+        # Flow-label concurrency limits (locked first, so claims for them take turns).
+        room = await label_room(session, tenant, covered)
+        found_due = await session.execute(
+            sa.select(FlowRun.id, FlowRun.labels)
+            .where(due_runs(db, tenant, covered), FlowRun.scheduled_start_time <= moment)
+            .order_by(FlowRun.scheduled_start_time, FlowRun.id)
+            .limit(limit if room is None else max(limit, CLAIM_SCAN))
+            # SQLite ignores it: BEGIN IMMEDIATE already serialises claims.
+            .with_for_update(skip_locked=True, of=FlowRun)
+        )
+        takes: dict[uuid.UUID, list[uuid.UUID]] = {}
+        if room is None:
+            due = [run_id for run_id, _labels in found_due]
+        else:
+            candidates = ((run_id, list(labels)) for run_id, labels in found_due)
+            due, takes = room.choose(candidates, limit)
         if not due:
             return []
         submitted = ProposedState("Submitted", f"Submitted to agent {agent.name}.")
@@ -166,6 +173,8 @@ async def claim_due_runs(
             [FlowChange(run_id, submitted, None, agent_uuid, False) for run_id in due],
         )
         claimed = [r.id for r in results if r.accepted and r.id is not None]
+        if takes:
+            await take_flow_run_slots(session, tenant, claimed, takes)
         found = await session.execute(
             sa.select(FlowRun, Flow.name)
             .join(Flow, Flow.id == FlowRun.flow_id)

@@ -18,6 +18,7 @@ import asyncio
 import math
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -28,6 +29,8 @@ from proctor.server.errors import InvalidInput, NotFound
 from proctor.server.events import Event, Subscription, tenant_topic
 from proctor.server.services import records
 from proctor.server.services.agents import claim_due_runs, due_runs
+from proctor.server.services.concurrency import has_label_limits
+from proctor.server.services.slots import HOLDING_FLOW_STATES
 from proctor.server.services.validation import as_uuid, string_list
 
 #: Longest single wait on the bus: also how quickly a draining server is noticed.
@@ -37,6 +40,9 @@ _LATE = 0.005
 #: A run that is due but was not claimed is being claimed by someone else right now
 #: (its row is locked): look again shortly, without spinning.
 _BUSY = 0.05
+#: ... or it waits for a slot of a flow-label concurrency limit: the event of a run
+#: giving one back wakes the claim; this is only the longest wait without one.
+_LIMITED = 1.0
 
 
 def may_be_due(event: Event) -> bool:
@@ -44,6 +50,16 @@ def may_be_due(event: Event) -> bool:
     if event.kind == "flow_run.created":
         return True
     return event.kind == "flow_run.state" and event.data.get("state_type") == "Scheduled"
+
+
+def may_free_a_slot(event: Event) -> bool:
+    """Whether `event` may have let a run held back by a flow-label limit start: a run
+    stopped holding its slots, or a limit changed (claims under limits wake for it)."""
+    if event.kind.startswith("concurrency_limit."):
+        return True
+    return event.kind == "flow_run.state" and (
+        event.data.get("state_type") not in HOLDING_FLOW_STATES
+    )
 
 
 async def next_start_time(db: Database, tenant: uuid.UUID, labels: list[str]) -> datetime | None:
@@ -79,17 +95,24 @@ def _wait_arg(wait_seconds: float, max_wait: float) -> float:
 
 
 async def _wait_for_due(
-    subscription: Subscription, timeout: float, stopping: asyncio.Event | None
+    subscription: Subscription,
+    timeout: float,
+    stopping: asyncio.Event | None,
+    wake: Callable[[Event], bool] = may_be_due,
 ) -> None:
-    """Return when an event may have made a run due, `timeout` passed, or the server is
-    stopping (checked every `_TICK` seconds)."""
+    """Return when an event may have made a run due (`wake`), `timeout` passed, or the
+    server is stopping (checked every `_TICK` seconds)."""
     deadline = time.monotonic() + timeout
     while (remaining := deadline - time.monotonic()) > 0:
         if stopping is not None and stopping.is_set():
             return
         event = await subscription.get(min(remaining, _TICK))
-        if event is not None and may_be_due(event):
+        if event is not None and wake(event):
             return
+
+
+def _due_or_free(event: Event) -> bool:
+    return may_be_due(event) or may_free_a_slot(event)
 
 
 async def claim_flow_runs(
@@ -115,6 +138,7 @@ async def claim_flow_runs(
     if covered is None:
         covered = await _agent_labels(db, tenant, agent)
     deadline = time.monotonic() + wait
+    limited = await has_label_limits(db, tenant, covered)
     with db.events.subscribe(tenant_topic(tenant), maxsize=64) as subscription:
         while True:
             claimed = await claim_due_runs(db, tenant, agent, labels=covered, limit=limit)
@@ -124,8 +148,13 @@ async def claim_flow_runs(
             upcoming = await next_start_time(db, tenant, covered)
             if upcoming is not None:
                 until = (upcoming - datetime.now(UTC)).total_seconds()
-                remaining = min(remaining, until + _LATE if until > 0 else _BUSY)
-            await _wait_for_due(subscription, remaining, stopping)
+                if until > 0:
+                    remaining = min(remaining, until + _LATE)
+                else:  # due, not claimed: a full label limit, or another claimer
+                    remaining = min(remaining, _LIMITED if limited else _BUSY)
+            await _wait_for_due(
+                subscription, remaining, stopping, _due_or_free if limited else may_be_due
+            )
 
 
-__all__ = ["claim_flow_runs", "may_be_due", "next_start_time"]
+__all__ = ["claim_flow_runs", "may_be_due", "may_free_a_slot", "next_start_time"]

@@ -37,6 +37,7 @@ from proctor.server.services.inputs import (
     state_arg,
 )
 from proctor.server.services.records import TransitionResult
+from proctor.server.services.slots import HOLDING_FLOW_STATES, release_flow_run_slots
 from proctor.server.services.validation import as_uuid, batch_size
 
 _RUN = cast(sa.Table, FlowRun.__table__)
@@ -266,6 +267,14 @@ async def transition_flow_runs(
             ],
         )
         await _INSERT_HISTORY(session, config, history)
+        # A run that stopped holding (finished, re-queued, paused) frees its concurrency
+        # slots and its task runs' in this same transaction (see services.concurrency).
+        stopped = [
+            run_id
+            for run_id, (run, _) in written.items()
+            if run.state_type not in HOLDING_FLOW_STATES
+        ]
+        await release_flow_run_slots(session, config, stopped)
         for run, _state in written.values():
             record_event(
                 session,

@@ -19,7 +19,13 @@ from proctor.server.events import Event
 from proctor.server.orchestration.states import parse_timestamp
 from proctor.server.services import records
 from proctor.server.services.inputs import LogIn, UuidCache, coerce, optional_int
-from proctor.server.services.pagination import Ordering, SortKey, fetch_page
+from proctor.server.services.pagination import (
+    Ordering,
+    SortKey,
+    decode_cursor,
+    encode_cursor,
+    fetch_page,
+)
 from proctor.server.services.validation import as_uuid, batch_size, json_value, page_size
 
 _LOG = cast(sa.Table, Log.__table__)
@@ -148,6 +154,42 @@ async def write_logs(
     return await db.run_in_transaction(work)
 
 
+def _log_filters(
+    db: Database,
+    tenant: uuid.UUID,
+    run_id: uuid.UUID,
+    *,
+    task_slug: str | None,
+    map_index: int | None,
+    level_min: int | str | None,
+    search: str | None,
+) -> Any:
+    statement = sa.select(Log).where(Log.tenant_id == tenant, Log.flow_run_id == run_id)
+    if task_slug is not None:
+        statement = statement.where(Log.task_slug == task_slug)
+    if map_index is not None:
+        statement = statement.where(Log.map_index == map_index)
+    if level_min is not None:
+        statement = statement.where(Log.level >= level_number(level_min, "level_min"))
+    if search:
+        statement = statement.where(db.config.contains_ci(Log.message, search))
+    return statement
+
+
+def _log_line(log: Log) -> records.LogLine:
+    return records.LogLine(
+        id=log.id,
+        flow_run_id=log.flow_run_id,
+        task_slug=log.task_slug,
+        map_index=log.map_index,
+        timestamp=log.timestamp,
+        level=log.level,
+        level_name=level_name(log.level),
+        message=log.message,
+        extra=log.extra or {},
+    )
+
+
 async def list_logs(
     db: Database,
     tenant_id: uuid.UUID | str,
@@ -158,22 +200,32 @@ async def list_logs(
     level_min: int | str | None = None,
     search: str | None = None,
     after: str | None = None,
-    first: int = 200,
+    first: int | None = None,
+    last: int | None = None,
     count: bool = True,
 ) -> records.Page[records.LogLine]:
-    """A run's logs oldest first, paged; `search` is a case-insensitive substring."""
+    """A run's logs oldest first, paged; `search` is a case-insensitive substring.
+
+    `last=N` (instead of `first`) gives the newest N lines (after `after`, if given),
+    still oldest first, with the cursor of the newest one: a log view opens at its tail
+    without reading the whole run, then follows on with `after`.
+    """
     tenant = as_uuid(tenant_id, "tenant_id")
     run_id = as_uuid(flow_run_id, "flow_run_id")
-    size = page_size(first)
-    statement = sa.select(Log).where(Log.tenant_id == tenant, Log.flow_run_id == run_id)
-    if task_slug is not None:
-        statement = statement.where(Log.task_slug == task_slug)
-    if map_index is not None:
-        statement = statement.where(Log.map_index == map_index)
-    if level_min is not None:
-        statement = statement.where(Log.level >= level_number(level_min, "level_min"))
-    if search:
-        statement = statement.where(db.config.contains_ci(Log.message, search))
+    if first is not None and last is not None:
+        raise InvalidInput("Give `first` or `last`, not both", details={"field": "last"})
+    statement = _log_filters(
+        db,
+        tenant,
+        run_id,
+        task_slug=task_slug,
+        map_index=map_index,
+        level_min=level_min,
+        search=search,
+    )
+    if last is not None:
+        return await _tail(db, statement, size=page_size(last), after=after, count=count)
+    size = page_size(200 if first is None else first)
     async with db.session() as session:
         page = await fetch_page(
             session,
@@ -185,23 +237,36 @@ async def list_logs(
             sort_values=lambda row: [row[0].timestamp, row[0].id],
         )
     return records.Page(
-        items=[
-            records.LogLine(
-                id=log.id,
-                flow_run_id=log.flow_run_id,
-                task_slug=log.task_slug,
-                map_index=log.map_index,
-                timestamp=log.timestamp,
-                level=log.level,
-                level_name=level_name(log.level),
-                message=log.message,
-                extra=log.extra or {},
-            )
-            for (log,) in page.rows
-        ],
+        items=[_log_line(log) for (log,) in page.rows],
         end_cursor=page.end_cursor,
         has_next_page=page.has_next_page,
         total_count=page.total_count,
+    )
+
+
+async def _tail(
+    db: Database, statement: Any, *, size: int, after: str | None, count: bool
+) -> records.Page[records.LogLine]:
+    """The newest `size` lines of `statement` (after `after`), oldest first."""
+    async with db.session() as session:
+        total = None
+        if count:
+            total = (
+                await session.execute(sa.select(sa.func.count()).select_from(statement.subquery()))
+            ).scalar_one()
+        if after:
+            statement = statement.where(LOG_ORDERING.after(decode_cursor(LOG_ORDERING, after)))
+        newest = statement.order_by(Log.timestamp.desc(), Log.id.desc()).limit(size)
+        found = [log for (log,) in (await session.execute(newest)).all()] if size else []
+    found.reverse()
+    end_cursor = (
+        encode_cursor(LOG_ORDERING, [found[-1].timestamp, found[-1].id]) if found else after
+    )
+    return records.Page(
+        items=[_log_line(log) for log in found],
+        end_cursor=end_cursor,
+        has_next_page=False,
+        total_count=total,
     )
 
 

@@ -114,6 +114,28 @@ def plan_runs(
     return planned
 
 
+MAX_NEXT_RUN_TIMES = 100
+
+
+def next_run_times(
+    document: dict[str, Any] | None, n: int, *, after: datetime | None = None
+) -> list[datetime]:
+    """The next `n` start times (UTC) of a stored schedule, as the engine computes them,
+    for display; whether the schedule is active is the caller's business. A schedule
+    that cannot be rebuilt has no next times (the scheduler reports why)."""
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_NEXT_RUN_TIMES:
+        raise InvalidInput(
+            f"n must be between 1 and {MAX_NEXT_RUN_TIMES}; got {n!r:.20}", details={"field": "n"}
+        )
+    if not isinstance(document, dict):
+        return []
+    try:
+        times = load_schedule(document).next(n, after=after or datetime.now(UTC))
+    except ValueError:  # ScheduleError
+        return []
+    return [start.astimezone(UTC) for start in times]
+
+
 async def active_schedules(db: Database) -> list[ScheduleTarget]:
     """Every active schedule of every tenant, with the newest unarchived version."""
     newest = (
@@ -363,6 +385,7 @@ __all__ = [
     "active_schedules",
     "adopt_new_version",
     "insert_runs",
+    "next_run_times",
     "plan_runs",
     "remove_unstarted_auto_runs",
     "schedule_key",

@@ -6,11 +6,18 @@ call is one transaction of a fixed number of statements whatever the batch size:
 1. lock the parent flow runs (`FOR UPDATE` on PostgreSQL, in id order; `BEGIN IMMEDIATE`
    already serialises writers on SQLite), which serialises all task-run writes of a run;
 2. read the existing task runs the batch names;
-3. insert the missing ones (mapped children included) with one executemany;
-4. run every change through the orchestration policy, in memory, in order;
-5. one executemany UPDATE of the task runs, one executemany INSERT of history rows,
+3. run every change through the orchestration policy, in memory, in order (task runs
+   that do not exist yet start as in-memory Pending snapshots);
+4. one bulk INSERT of the new task runs *in their final state*, one bulk update (by
+   primary key) of the existing ones that changed, one bulk INSERT of history rows,
    and one heartbeat UPDATE of the parents;
-6. after commit, one event per flow run.
+5. after commit, one event per flow run.
+
+New task runs are inserted once, already in their final state, rather than inserted
+Pending and then updated: the first report of a mapped task is the common case, and
+on PostgreSQL updating a row inserted by the same transaction writes every tuple and
+index entry twice and re-runs its foreign-key check (measured: 1,000 new task runs took
+~90 ms of database time instead of ~55 ms).
 """
 
 from __future__ import annotations
@@ -51,6 +58,7 @@ from proctor.server.services.inputs import (
 )
 from proctor.server.services.lookups import find_flow_run
 from proctor.server.services.pagination import Ordering, SortKey, fetch_page, ordering_choice
+from proctor.server.services.slots import HOLDING_TASK_STATES, release_task_run_slots
 from proctor.server.services.validation import as_uuid, batch_size, page_size
 
 _TR = cast(sa.Table, TaskRun.__table__)
@@ -60,22 +68,6 @@ _CHUNK = 2000
 
 Key = tuple[str, int]
 
-_UPDATE = BulkWrite(
-    _TR,
-    key="id",
-    columns=(
-        "state",
-        "state_type",
-        "state_message",
-        "state_timestamp",
-        "version",
-        "run_count",
-        "start_time",
-        "end_time",
-        "result_location",
-        "updated",
-    ),
-)
 _INSERT_HISTORY = BulkWrite(
     _HISTORY,
     columns=(
@@ -113,6 +105,34 @@ _INSERT_NEW = BulkWrite(
     ),
     conflict=("flow_run_id", "task_slug", "map_index"),
 )
+# A task run's whole row, for `_task_run_row`; the state columns are what a change sets.
+_STATE_COLUMNS = (
+    "state",
+    "state_type",
+    "state_message",
+    "state_timestamp",
+    "version",
+    "run_count",
+    "start_time",
+    "end_time",
+    "result_location",
+    "updated",
+)
+_ROW_COLUMNS = (
+    "id",
+    "tenant_id",
+    "flow_run_id",
+    "task_slug",
+    "map_index",
+    "created",
+    *_STATE_COLUMNS,
+)
+_WRITE_NEW = BulkWrite(_TR, columns=_ROW_COLUMNS)
+# Existing task runs are updated with INSERT ... ON CONFLICT (id) DO UPDATE: every row
+# conflicts, and PostgreSQL finds each through the primary key, whereas an UPDATE joined
+# to the batch lets the planner hash-join it against a scan of the whole table (chosen at
+# ~50k-300k task runs: 50-100 ms per 1,000 rows instead of ~25).
+_WRITE_CHANGED = BulkWrite(_TR, columns=_ROW_COLUMNS, conflict=("id",), update=_STATE_COLUMNS)
 
 TASK_RUN_ORDERINGS = {
     "task_slug": Ordering(
@@ -267,6 +287,20 @@ async def _task_runs_for(
     return runs, len(missing)
 
 
+async def find_or_create_task_runs(
+    session: AsyncSession,
+    config: DialectConfiguration,
+    tenant: uuid.UUID,
+    flow_run_id: uuid.UUID,
+    keys: set[Key],
+    now: datetime,
+) -> dict[Key, RunSnapshot]:
+    """The task runs of `keys` in a flow run the caller has locked, the missing ones
+    created Pending (e.g. asked for concurrency slots before their first report)."""
+    runs, _created = await _task_runs_for(session, config, tenant, flow_run_id, keys, now)
+    return runs
+
+
 def _history_row(
     tenant: uuid.UUID, flow_run_id: uuid.UUID, run: RunSnapshot, state: ProposedState, now: datetime
 ) -> tuple[Any, ...]:
@@ -284,6 +318,36 @@ def _history_row(
         run.version,
         run.run_count,
         state.history_data(),
+        now,
+    )
+
+
+def _task_run_row(
+    tenant: uuid.UUID,
+    slot: tuple[uuid.UUID, Key],
+    run: RunSnapshot,
+    written: tuple[RunSnapshot, ProposedState] | None,
+    now: datetime,
+) -> tuple[Any, ...]:
+    """A task run as the batch left it, laid out as `_ROW_COLUMNS` (a new one stays
+    Pending if every change to it was refused)."""
+    flow_run_id, (slug, map_index) = slot
+    return (
+        run.id,
+        tenant,
+        flow_run_id,
+        slug,
+        map_index,
+        now,
+        run.state,
+        run.state_type,
+        None if written is None else written[1].message,
+        run.state_timestamp,
+        run.version,
+        run.run_count,
+        run.start_time,
+        run.end_time,
+        run.result_location,
         now,
     )
 
@@ -309,12 +373,20 @@ async def transition_task_runs(
             keys_by_run[change.flow_run_id].add(change.key)
     runs: dict[tuple[uuid.UUID, Key], RunSnapshot] = {}
     created: dict[uuid.UUID, int] = {}
+    new_slots: list[tuple[uuid.UUID, Key]] = []
     for flow_run_id in sorted(keys_by_run):
-        found, created[flow_run_id] = await _task_runs_for(
-            session, config, tenant, flow_run_id, keys_by_run[flow_run_id], now
-        )
+        keys = keys_by_run[flow_run_id]
+        found = await _existing(session, config, flow_run_id, keys)
         for key, run in found.items():
             runs[(flow_run_id, key)] = run
+        # Not inserted yet: see the module docstring. Sorted, so the new rows (and their
+        # time-ordered ids) arrive in index order.
+        missing = sorted(keys - found.keys())
+        created[flow_run_id] = len(missing)
+        for key in missing:
+            slot = (flow_run_id, key)
+            runs[slot] = RunSnapshot(id=new_id(), state="Pending", state_timestamp=now)
+            new_slots.append(slot)
 
     results: list[records.TransitionResult] = []
     history: list[tuple[Any, ...]] = []
@@ -381,28 +453,32 @@ async def transition_task_runs(
             )
         )
 
-    if written:
-        await _UPDATE(
+    inserted = {runs[slot].id for slot in new_slots}
+    new_rows: list[tuple[Any, ...]] = []
+    changed_rows: list[tuple[Any, ...]] = []
+    for slot, run in runs.items():
+        entry = written.get(run.id) if run.id is not None else None
+        if run.id in inserted:
+            new_rows.append(_task_run_row(tenant, slot, run, entry, now))
+        elif entry is not None:
+            changed_rows.append(_task_run_row(tenant, slot, run, entry, now))
+    # New rows first: the parent lock means nobody else inserts them, so a plain INSERT
+    # (a unique violation would fail the batch, never drop a state silently).
+    await _WRITE_NEW(session, config, new_rows)
+    await _WRITE_CHANGED(session, config, changed_rows)
+    if history:
+        await _INSERT_HISTORY(session, config, history)
+        # Concurrency slots go back in this same transaction (see services.concurrency).
+        await release_task_run_slots(
             session,
             config,
+            keys_by_run,
             [
-                (
-                    run.id,
-                    run.state,
-                    state.type,
-                    state.message,
-                    run.state_timestamp,
-                    run.version,
-                    run.run_count,
-                    run.start_time,
-                    run.end_time,
-                    run.result_location,
-                    now,
-                )
-                for run, state in written.values()
+                run_id
+                for run_id, (_, state) in written.items()
+                if state.type not in HOLDING_TASK_STATES
             ],
         )
-        await _INSERT_HISTORY(session, config, history)
     if parents and touch_heartbeat:
         # Reports from a flow run are a sign of life (for the zombie killer).
         await session.execute(
@@ -572,6 +648,7 @@ async def list_task_runs(
 
 __all__ = [
     "create_task_runs",
+    "find_or_create_task_runs",
     "get_task_run",
     "list_task_runs",
     "set_task_run_states",

@@ -27,6 +27,7 @@ from proctor.server.database.models import FlowRun, Task, TaskRun
 from proctor.server.orchestration import ProposedState
 from proctor.server.orchestration.states import FINISHED_FAMILIES
 from proctor.server.services.lazarus import last_sign_of_life
+from proctor.server.services.slots import release_task_slots_of_flow_runs
 from proctor.server.services.task_runs import TaskChange, transition_task_runs
 
 BATCH = 100
@@ -125,7 +126,8 @@ async def kill_zombies(
     async def work(session: AsyncSession) -> ZombieReport:
         report = ZombieReport()
         by_tenant: dict[uuid.UUID, list[tuple[TaskChange, str]]] = defaultdict(list)
-        for tenant, seen, zombies in (await _zombies(session, cutoff, limit)).values():
+        silent_runs = await _zombies(session, cutoff, limit)
+        for tenant, seen, zombies in silent_runs.values():
             silent = (moment - seen).total_seconds()
             for zombie in zombies:
                 state, outcome = verdict(zombie, silent, moment)
@@ -139,6 +141,9 @@ async def kill_zombies(
             for result, (_, outcome) in zip(results, planned, strict=True):
                 if result.accepted:
                     setattr(report, outcome, getattr(report, outcome) + 1)
+        # Their process is gone: no task run of theirs runs, whatever it last reported
+        # (one granted a slot may not have reported Running yet).
+        await release_task_slots_of_flow_runs(session, db.config, sorted(silent_runs))
         return report
 
     return await db.run_in_transaction(work)

@@ -51,6 +51,16 @@ async def start_background(settings: Any, db: Database, stack: AsyncExitStack) -
     await stack.enter_async_context(background_services(db, settings))
 
 
+async def start_secrets_and_audit(settings: Any, db: Database, stack: AsyncExitStack) -> None:
+    """Create the secrets key file on first start (unless the key is a setting), and
+    write the buffered audit events before the database closes."""
+    from proctor.server.services.audit_writer import close_writer
+    from proctor.server.services.keyring import load_keyring
+
+    load_keyring(settings)
+    stack.push_async_callback(close_writer, db)
+
+
 def safe_url(url: str) -> str:
     """A database URL without its password, for logs and messages."""
     from sqlalchemy.engine import make_url
@@ -72,4 +82,5 @@ __all__ = [
     "open_database",
     "safe_url",
     "start_background",
+    "start_secrets_and_audit",
 ]

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from proctor.server.database.bulk import BulkSQL, BulkWrite
+from proctor.server.database.bulk import BulkSQL, BulkWrite, Mode
 from proctor.server.events import Event
 
 # Execution option set on the engine used by `Database.transaction()`: the dialect's
@@ -67,15 +67,16 @@ class DialectConfiguration(ABC):
     def insert(self, table: sa.Table) -> Any:
         """An INSERT supporting `.on_conflict_do_nothing(...)`."""
 
-    def bulk_sql(self, write: BulkWrite, dialect: Dialect) -> BulkSQL:
+    # How `BulkWrite` passes values: "rows" (a parameter tuple per row, for the
+    # driver's executemany) or "arrays" (one parameter per column).
+    bulk_mode: ClassVar[Mode] = "rows"
+
+    def bulk_sql(
+        self, write: BulkWrite, dialect: Dialect, scalars: frozenset[int] = frozenset()
+    ) -> BulkSQL:
         """SQL for a `BulkWrite`: by default the single-row statement, run with the
-        driver's executemany."""
-        statement = write.statement()
-        if write.conflict is not None:
-            statement = self.insert(write.table).on_conflict_do_nothing(
-                index_elements=list(write.conflict)
-            )
-        return write.compile_rows(statement, dialect)
+        driver's executemany (`scalars` only concerns "arrays" mode)."""
+        return write.compile_rows(write.statement(self.insert), dialect)
 
     def in_values(self, column: Any, values: Sequence[Any]) -> sa.ColumnElement[bool]:
         """`column IN (values)`; PostgreSQL overrides it with `= ANY(array)`."""

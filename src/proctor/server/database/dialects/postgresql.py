@@ -12,9 +12,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from proctor.server.database.bulk import BulkSQL, BulkWrite
 from proctor.server.database.dialects.base import DialectConfiguration
@@ -53,12 +55,26 @@ class PostgresConfiguration(DialectConfiguration):
             "pool_size": self.options.pool_size,
             "max_overflow": self.options.max_overflow,
             "pool_timeout": self.options.timeout,
-            "pool_pre_ping": True,
+            # No `pool_pre_ping`: with asyncpg it costs three round trips (BEGIN, ";",
+            # ROLLBACK) before every transaction; `install_listeners` replaces it.
+            # The most recently used connection first: sequential requests keep using one
+            # warm connection (its prepared statements and plans) and the spare ones go
+            # idle, instead of taking turns and each preparing every statement.
+            "pool_use_lifo": True,
             "connect_args": {
                 "timeout": self.options.connect_timeout,
                 "server_settings": {"application_name": "proctor-server"},
             },
         }
+
+    def install_listeners(self, engine: AsyncEngine) -> None:
+        @event.listens_for(engine.sync_engine, "checkout")
+        def _replace_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+            # A connection the server ended (restart, pg_terminate_backend, idle timeout)
+            # is seen closed by asyncpg as soon as the event loop read its EOF, without a
+            # round trip; the pool then discards it and checks out another one.
+            if dbapi_connection.driver_connection.is_closed():
+                raise sa_exc.DisconnectionError("the server closed this connection")
 
     def is_transient_error(self, exc: BaseException) -> bool:
         original = getattr(exc, "orig", exc)
@@ -70,29 +86,46 @@ class PostgresConfiguration(DialectConfiguration):
     def insert(self, table: sa.Table) -> Any:
         return postgresql.insert(table)
 
-    def bulk_sql(self, write: BulkWrite, dialect: Dialect) -> BulkSQL:
-        """One statement over `unnest()`ed arrays, one array parameter per column."""
+    bulk_mode = "arrays"
+
+    def bulk_sql(
+        self, write: BulkWrite, dialect: Dialect, scalars: frozenset[int] = frozenset()
+    ) -> BulkSQL:
+        """One statement over `unnest()`ed arrays, one parameter per column: an array,
+        or a single value for the `scalars` positions (the same in every row)."""
         quote = dialect.identifier_preparer.quote
         table = quote(write.table.name)
         layout = write.layout
-        arrays = ", ".join(
-            f"${i}::{write.table.c[name].type.compile(dialect=dialect)}[]"
-            for i, name in enumerate(layout, start=1)
-        )
-        names = ", ".join(quote(name) for name in layout)
+        arrays: list[str] = []
+        unpacked: list[str] = []
+        values: dict[str, str] = {}  # column -> its value in the SELECT / SET
+        for i, name in enumerate(layout, start=1):
+            sql_type = write.table.c[name].type.compile(dialect=dialect)
+            if i - 1 in scalars:
+                values[name] = f"${i}::{sql_type}"
+            else:
+                arrays.append(f"${i}::{sql_type}[]")
+                unpacked.append(quote(name))
+                values[name] = f"v.{quote(name)}"
+        rows = f"unnest({', '.join(arrays)}) AS v({', '.join(unpacked)})"
         if write.key is None:
-            sql = f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})"
+            names = ", ".join(quote(name) for name in layout)
+            selected = ", ".join(values[name] for name in layout)
+            sql = f"INSERT INTO {table} ({names}) SELECT {selected} FROM {rows}"
             if write.conflict is not None:
                 targets = ", ".join(quote(name) for name in write.conflict)
-                sql += f" ON CONFLICT ({targets}) DO NOTHING"
+                sql += f" ON CONFLICT ({targets}) DO "
+                sql += (
+                    "UPDATE SET "
+                    + ", ".join(f"{quote(n)} = EXCLUDED.{quote(n)}" for n in write.update)
+                    if write.update
+                    else "NOTHING"
+                )
         else:
-            assignments = ", ".join(f"{quote(n)} = v.{quote(n)}" for n in write.columns)
+            assignments = ", ".join(f"{quote(n)} = {values[n]}" for n in write.columns)
             key = quote(write.key)
-            sql = (
-                f"UPDATE {table} SET {assignments} FROM unnest({arrays}) AS v({names}) "
-                f"WHERE {table}.{key} = v.{key}"
-            )
-        return BulkSQL(sql, "arrays", tuple(range(len(layout))))
+            sql = f"UPDATE {table} SET {assignments} FROM {rows} WHERE {table}.{key} = v.{key}"
+        return BulkSQL(sql, "arrays", tuple(range(len(layout))), scalars)
 
     def in_values(self, column: Any, values: Sequence[Any]) -> sa.ColumnElement[bool]:
         # One array parameter instead of thousands of placeholders: one prepared

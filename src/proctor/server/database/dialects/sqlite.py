@@ -53,6 +53,8 @@ class SqliteConfiguration(DialectConfiguration):
             "pool_size": 5,
             "max_overflow": 10,
             "pool_timeout": self.options.timeout,
+            # The most recently used connection first: its page cache is the warm one.
+            "pool_use_lifo": True,
         }
 
     def install_listeners(self, engine: AsyncEngine) -> None:

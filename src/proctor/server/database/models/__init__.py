@@ -2,15 +2,30 @@
 (what Alembic compares against)."""
 
 from proctor.server.database.models.agents import Agent
-from proctor.server.database.models.alerting import Automation, Notification
+from proctor.server.database.models.alerting import (
+    Automation,
+    FlowSla,
+    Notification,
+    NotificationAttempt,
+    SlaBreach,
+)
 from proctor.server.database.models.audit import AuditEvent
 from proctor.server.database.models.base import DEFAULT_TENANT_ID, Base
-from proctor.server.database.models.concurrency import ConcurrencyLimit
+from proctor.server.database.models.concurrency import ConcurrencyLimit, ConcurrencySlot
 from proctor.server.database.models.flows import Flow, FlowGroup, Project, Task
 from proctor.server.database.models.logs import Log
 from proctor.server.database.models.runs import FlowRun, FlowRunState, TaskRun, TaskRunState
 from proctor.server.database.models.secrets import Secret
-from proctor.server.database.models.tenancy import ROLES, ApiKey, Membership, Tenant, User
+from proctor.server.database.models.tenancy import (
+    ROLES,
+    ApiKey,
+    AuthSession,
+    Invitation,
+    LoginThrottle,
+    Membership,
+    Tenant,
+    User,
+)
 
 metadata = Base.metadata
 
@@ -20,18 +35,25 @@ __all__ = [
     "Agent",
     "ApiKey",
     "AuditEvent",
+    "AuthSession",
     "Automation",
     "Base",
     "ConcurrencyLimit",
+    "ConcurrencySlot",
     "Flow",
     "FlowGroup",
     "FlowRun",
     "FlowRunState",
+    "FlowSla",
+    "Invitation",
     "Log",
+    "LoginThrottle",
     "Membership",
     "Notification",
+    "NotificationAttempt",
     "Project",
     "Secret",
+    "SlaBreach",
     "Task",
     "TaskRun",
     "TaskRunState",

@@ -19,6 +19,10 @@ class Agent(IdMixin, TenantMixin, TimestampsMixin, Base):
     labels: Mapped[list[str]] = mapped_column(nullable=False, default=list)
     version: Mapped[str | None] = mapped_column(sa.String(100))
     last_heartbeat: Mapped[datetime | None] = mapped_column(Timestamp())
+    # The health the agent monitor last published (HEALTHY, LATE, UNHEALTHY; None: not
+    # judged yet). Changed only by a conditional UPDATE, so replicas publish once.
+    health: Mapped[str | None] = mapped_column(sa.String(20))
+    health_changed: Mapped[datetime | None] = mapped_column(Timestamp())
 
 
 __all__ = ["Agent"]

@@ -67,6 +67,70 @@ class ApiKey(IdMixin, TenantMixin, TimestampsMixin, Base):
     expires_at: Mapped[datetime | None] = mapped_column(Timestamp())
     last_used: Mapped[datetime | None] = mapped_column(Timestamp())
     revoked: Mapped[bool] = mapped_column(nullable=False, default=False)
+    # A service account's key (agents, CI) belongs to no person: `user_id` is None.
+    service_account: Mapped[bool] = mapped_column(
+        nullable=False, default=False, server_default=sa.false()
+    )
+    created_by: Mapped[uuid.UUID | None] = mapped_column(
+        sa.Uuid(), sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
 
 
-__all__ = ["ROLES", "ApiKey", "Membership", "Tenant", "User"]
+class AuthSession(IdMixin, Base):
+    """A logged-in browser. Only a hash of the cookie's token is stored, so a copy of
+    the database does not let anyone log in; `tenant_id` is the team it works in now."""
+
+    __tablename__ = "auth_session"
+
+    token_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        sa.Uuid(), sa.ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    tenant_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.Uuid(), sa.ForeignKey("tenant.id", ondelete="SET NULL")
+    )
+    created: Mapped[datetime] = mapped_column(Timestamp(), nullable=False)
+    expires: Mapped[datetime] = mapped_column(Timestamp(), nullable=False, index=True)
+    last_seen: Mapped[datetime] = mapped_column(Timestamp(), nullable=False)
+
+
+class Invitation(IdMixin, TenantMixin, TimestampsMixin, Base):
+    """An invitation to join a team with a role; only a hash of its token is stored."""
+
+    __tablename__ = "invitation"
+    __table_args__ = (sa.CheckConstraint(f"role IN {ROLES!r}", name="role"),)
+
+    email: Mapped[str] = mapped_column(sa.String(320), nullable=False)
+    role: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
+    expires: Mapped[datetime] = mapped_column(Timestamp(), nullable=False)
+    invited_by: Mapped[uuid.UUID | None] = mapped_column(
+        sa.Uuid(), sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    accepted: Mapped[datetime | None] = mapped_column(Timestamp())
+    accepted_by: Mapped[uuid.UUID | None] = mapped_column(
+        sa.Uuid(), sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+
+
+class LoginThrottle(Base):
+    """Failed logins per account or client address in the current window. Kept in the
+    database so that every server replica counts the same attempts."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(sa.String(400), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(Timestamp(), nullable=False)
+    failures: Mapped[int] = mapped_column(nullable=False, default=0)
+
+
+__all__ = [
+    "ROLES",
+    "ApiKey",
+    "AuthSession",
+    "Invitation",
+    "LoginThrottle",
+    "Membership",
+    "Tenant",
+    "User",
+]

@@ -1,0 +1,41 @@
+"""`ApiLimits`: the numbers behind the API's limits, importable without GraphQL.
+
+`limits.py` enforces them (with graphql-core and strawberry); this module only holds
+them, so the server can build its state at start-up without importing the GraphQL stack,
+which it loads in the background while it already listens (see `proctor.server.app`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ApiLimits:
+    """The numbers behind the limits; built from the server settings."""
+
+    max_depth: int = 12
+    max_cost: int = 200_000
+    default_page_size: int = 50
+    max_page_size: int = 1_000
+    list_factor: int = 10
+    max_body_bytes: int = 10 * 1024 * 1024
+    max_batch_items: int = 50_000
+    max_claim_wait: float = 30.0
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> ApiLimits:
+        """The limits configured in `settings.server.limits` (`PROCTOR_SERVER_LIMITS_*`)."""
+        configured = settings.server.limits
+        return cls(
+            max_depth=configured.max_query_depth,
+            max_page_size=configured.max_page_size,
+            default_page_size=min(cls.default_page_size, configured.max_page_size),
+            max_body_bytes=configured.max_request_bytes,
+            max_batch_items=configured.max_batch_size,
+            max_claim_wait=configured.max_claim_wait_seconds,
+        )
+
+
+__all__ = ["ApiLimits"]

@@ -1,0 +1,40 @@
+"""Audit retention: deletes audit events older than `days`, every `loop_seconds`."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from proctor.server.background.base import BackgroundService
+from proctor.server.database import Database
+from proctor.server.services.audit import prune_audit_events
+
+logger = logging.getLogger("proctor.server.background")
+
+
+class AuditRetention(BackgroundService):
+    name = "audit-retention"
+
+    def __init__(self, db: Database, *, loop_seconds: float, days: float) -> None:
+        super().__init__(db, loop_seconds=loop_seconds)
+        self.days = days
+
+    @classmethod
+    def from_settings(cls, db: Database, settings: Any) -> AuditRetention | None:
+        configured = settings.server.services.audit_retention
+        if not configured.enabled:
+            return None
+        return cls(db, loop_seconds=configured.loop_seconds, days=configured.days)
+
+    async def run_once(self, now: datetime | None = None) -> int:
+        cutoff = (now or datetime.now(UTC)) - timedelta(days=self.days)
+        deleted = await prune_audit_events(self.db, older_than=cutoff)
+        if deleted:
+            logger.info(
+                "audit retention: %d event(s) older than %g days deleted", deleted, self.days
+            )
+        return deleted
+
+
+__all__ = ["AuditRetention"]

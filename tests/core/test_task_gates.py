@@ -1,0 +1,170 @@
+"""Task gates in the engine: tagged task runs wait for a slot, in the gate, not in the
+executor; everything else runs meanwhile; nothing deadlocks."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from proctor import Flow, task
+from proctor.core.executors import LocalExecutor, ThreadExecutor
+from proctor.core.gates import LocalTaskGate
+from proctor.core.observers import RunObserver, TaskRunChange
+from proctor.core.runner.flow_runner import FlowRunner
+
+
+class Gauge:
+    """Counts task bodies running at once, per tag."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.now = 0
+        self.peak = 0
+
+    def __enter__(self) -> None:
+        with self.lock:
+            self.now += 1
+            self.peak = max(self.peak, self.now)
+
+    def __exit__(self, *exc: object) -> None:
+        with self.lock:
+            self.now -= 1
+
+
+class States(RunObserver):
+    def __init__(self) -> None:
+        self.changes: list[TaskRunChange] = []
+
+    def task_run_state(self, context, change: TaskRunChange) -> None:  # type: ignore[no-untyped-def]
+        self.changes.append(change)
+
+
+def limited_flow(gauge: Gauge, free: Gauge, n: int, pause: float) -> Flow:
+    @task(tags=["db"])
+    def query(i: int) -> int:
+        with gauge:
+            time.sleep(pause)
+        return i
+
+    @task
+    def untagged(i: int) -> int:
+        with free:
+            time.sleep(pause)
+        return i
+
+    @task
+    def total(values: list[int]) -> int:
+        return sum(values)
+
+    with Flow("limited") as flow:
+        total(query.map(list(range(n))))
+        untagged.map(list(range(n)))
+    return flow
+
+
+@pytest.mark.parametrize("executor", [ThreadExecutor(max_workers=8), LocalExecutor()])
+def test_mapped_children_with_a_limited_tag_never_exceed_the_limit(executor) -> None:
+    gauge, free = Gauge(), Gauge()
+    flow = limited_flow(gauge, free, n=12, pause=0.03)
+    states = States()
+    runner = FlowRunner(flow, executor=executor, observers=[states], gate=LocalTaskGate({"db": 2}))
+    final = runner.run()
+    assert final.is_successful(), final.message
+    assert final.result[flow.get_tasks(name="total")[0]].result == sum(range(12))
+    assert gauge.peak <= 2
+    queued = [c for c in states.changes if c.state.name == "Queued"]
+    if isinstance(executor, ThreadExecutor):
+        assert gauge.peak == 2
+        # Untagged children were not held behind the tagged ones.
+        assert free.peak > 2
+        assert queued and all(c.task_slug.startswith("query") for c in queued)
+        assert "db (2 of 2 in use)" in queued[0].state.message
+    # Every queued child ran to success afterwards.
+    last = {(c.task_slug, c.map_index): c.state.name for c in states.changes}
+    assert {name for (slug, index), name in last.items() if index is not None} == {"Success"}
+
+
+def test_a_task_with_two_limited_tags_needs_a_slot_of_each() -> None:
+    running: list[str] = []
+    peak = {"a": 0, "b": 0}
+    lock = threading.Lock()
+
+    def body(tag: str) -> None:
+        with lock:
+            running.append(tag)
+            for key, most in peak.items():
+                peak[key] = max(most, sum(1 for t in running if key in t))
+        time.sleep(0.02)
+        with lock:
+            running.remove(tag)
+
+    @task(tags=["a", "b"])
+    def both(i: int) -> None:
+        body("ab")
+
+    @task(tags=["a"])
+    def only_a(i: int) -> None:
+        body("a")
+
+    with Flow("two-tags") as flow:
+        both.map(list(range(6)))
+        only_a.map(list(range(6)))
+    final = FlowRunner(flow, executor=ThreadExecutor(8), gate=LocalTaskGate({"a": 3, "b": 1})).run()
+    assert final.is_successful()
+    assert peak["a"] <= 3
+    assert peak["b"] == 1
+
+
+def test_retries_give_their_slot_back_while_they_wait() -> None:
+    attempts: list[int] = []
+    gauge = Gauge()
+
+    @task(tags=["api"], retries=1, retry_delay=0.05)
+    def flaky(i: int) -> int:
+        with gauge:
+            attempts.append(i)
+            time.sleep(0.01)
+            if attempts.count(i) == 1:
+                raise ValueError("first attempt fails")
+        return i
+
+    with Flow("flaky") as flow:
+        flaky.map(list(range(5)))
+    gate = LocalTaskGate({"api": 1})
+    final = FlowRunner(flow, executor=ThreadExecutor(4), gate=gate).run()
+    assert final.is_successful(), final.message
+    assert len(attempts) == 10
+    assert gauge.peak == 1
+    assert gate.in_use == {"api": 0}
+
+
+def test_cancelling_a_run_with_queued_task_runs_ends_them_cancelled() -> None:
+    started = threading.Event()
+
+    @task(tags=["slow"])
+    def slow(i: int) -> int:
+        started.set()
+        time.sleep(0.3)
+        return i
+
+    with Flow("cancel-queued") as flow:
+        slow.map(list(range(5)))
+    states = States()
+    runner = FlowRunner(
+        flow, executor=ThreadExecutor(4), observers=[states], gate=LocalTaskGate({"slow": 1})
+    )
+    threading.Thread(target=lambda: (started.wait(5), runner.cancel()), daemon=True).start()
+    final = runner.run()
+    assert final.is_cancelled()
+    last = {(c.task_slug, c.map_index): c.state.name for c in states.changes}
+    children = {key: name for key, name in last.items() if key[1] is not None}
+    assert len(children) == 5
+    assert "Cancelled" in children.values()
+    assert "Queued" not in children.values()
+
+
+def test_a_limit_below_one_is_refused_with_a_message() -> None:
+    with pytest.raises(ValueError, match="never finish"):
+        LocalTaskGate({"db": 0})
