@@ -20,6 +20,7 @@ export default defineConfig({
     proxy: {
       "/graphql": { target: api, ws: true, changeOrigin: true },
       "/health": { target: api },
+      "/auth": { target: api },
     },
   },
   test: {

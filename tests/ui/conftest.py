@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from uiapi import Api
+from uiauth import AuthApi, WebhookReceiver, start_auth_server
 from uiharness import (
     ARTIFACTS,
     CHROMIUM,
@@ -26,6 +27,8 @@ from uiharness import (
     free_port,
     new_page,
 )
+
+from proctor.testing import ServerProcess as ProctorServer
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -107,3 +110,39 @@ def artifacts() -> Path:
         shutil.rmtree(ARTIFACTS)
     ARTIFACTS.mkdir(parents=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def auth_server(
+    ui_ready: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ProctorServer]:
+    """A server in auth mode (`PROCTOR_SERVER_AUTH_ENABLED`), its owner made with
+    `proctor server create-admin`: shared by the team and alerting tests."""
+    process = start_auth_server(tmp_path_factory.mktemp("ui-auth-server"))
+    yield process
+    process.stop()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "auth-server.log").write_text("".join(process.output))
+
+
+@pytest.fixture
+def admin_api(auth_server: ProctorServer) -> Iterator[AuthApi]:
+    client = AuthApi(auth_server.url)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def auth_page(browser: Any, auth_server: ProctorServer) -> Iterator[Any]:
+    """A browser page on the auth-mode server, nobody logged in yet."""
+    context, page, errors = new_page(browser, auth_server.url)
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+@pytest.fixture
+def receiver() -> Iterator[WebhookReceiver]:
+    hook = WebhookReceiver().start()
+    yield hook
+    hook.stop()

@@ -1,11 +1,20 @@
 import { Component, lazy, Suspense, useEffect, useState, type ComponentType, type ReactNode } from "react";
-import { liveStatus, onLiveStatus, type LiveStatus } from "./api/live";
+import { FLOW, FLOW_RUN, TASK_RUN } from "./api/documents";
+import { prefetch } from "./api/hooks";
+import { closeLive, connectLive, liveStatus, onLiveStatus, type LiveStatus } from "./api/live";
+import { loadSession, useSession, useSessionEpoch, type Identity } from "./api/session";
 import { Toasts } from "./components/Feedback";
 import { NotFound, Unreachable } from "./components/ErrorView";
-import { IconAgents, IconCode, IconDashboard, IconFlows, IconProjects } from "./components/icons";
+import {
+  IconAgents, IconBell, IconCode, IconDashboard, IconFlows, IconGauge, IconInbox, IconList, IconLock, IconProjects, IconUsers,
+} from "./components/icons";
+import { TeamSwitcher, UserBox } from "./components/SessionBar";
 import { ThemeSwitch } from "./components/Theme";
-import { Link, matchPath, useLocation } from "./lib/router";
+import { capabilitiesOf } from "./lib/roles";
+import { Link, matchPath, navigate, useLocation } from "./lib/router";
 import { ROUTES } from "./routes";
+
+type Page = ComponentType<{ params: Record<string, string> }>;
 
 // Every page is its own chunk: the first load fetches the shell and the page it shows.
 const Dashboard = lazy(() => import("./pages/Dashboard"));
@@ -15,8 +24,17 @@ const FlowRunPage = lazy(() => import("./pages/FlowRun"));
 const TaskRunPage = lazy(() => import("./pages/TaskRun"));
 const Agents = lazy(() => import("./pages/Agents"));
 const Projects = lazy(() => import("./pages/Projects"));
+const Login: Page = lazy(() => import("./pages/Login"));
+const AcceptInvitation: Page = lazy(() => import("./pages/AcceptInvitation"));
+const Account = lazy(() => import("./pages/Account"));
+const Team = lazy(() => import("./pages/Team"));
+const Secrets = lazy(() => import("./pages/Secrets"));
+const Audit = lazy(() => import("./pages/Audit"));
+const Automations = lazy(() => import("./pages/Automations"));
+const AutomationEdit = lazy(() => import("./pages/AutomationEdit"));
+const Notifications = lazy(() => import("./pages/Notifications"));
+const Limits = lazy(() => import("./pages/Limits"));
 
-type Page = ComponentType<{ params: Record<string, string> }>;
 const TABLE: [string, Page][] = [
   [ROUTES.dashboard, Dashboard],
   [ROUTES.flows, Flows],
@@ -26,7 +44,28 @@ const TABLE: [string, Page][] = [
   [ROUTES.mappedTaskRun, TaskRunPage],
   [ROUTES.agents, Agents],
   [ROUTES.projects, Projects],
+  [ROUTES.account, Account],
+  [ROUTES.team, Team],
+  [ROUTES.secrets, Secrets],
+  [ROUTES.audit, Audit],
+  [ROUTES.automations, Automations],
+  [ROUTES.newAutomation, AutomationEdit],
+  [ROUTES.automation, AutomationEdit],
+  [ROUTES.notifications, Notifications],
+  [ROUTES.limits, Limits],
+  [ROUTES.acceptInvitation, AcceptInvitation],
 ];
+
+// What a page reads first, started as soon as its URL is known: in parallel with
+// fetching the page's code instead of after it.
+const PREFETCH: Record<string, (params: Record<string, string>) => void> = {
+  [ROUTES.flow]: ({ id }) => prefetch(FLOW, { id }),
+  [ROUTES.flowRun]: ({ id }) => prefetch(FLOW_RUN, { id }),
+  [ROUTES.taskRun]: ({ id, slug }) => prefetch(TASK_RUN, { flowRunId: id, taskSlug: slug, mapIndex: -1 }),
+  [ROUTES.mappedTaskRun]: ({ id, slug, index }) => {
+    if (/^\d+$/.test(index)) prefetch(TASK_RUN, { flowRunId: id, taskSlug: slug, mapIndex: Number(index) });
+  },
+};
 
 function resolve(pathname: string): { Page: Page | null; params: Record<string, string>; pattern: string } {
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
@@ -87,43 +126,107 @@ class PageBoundary extends Component<{ children: ReactNode; resetKey: string }, 
   }
 }
 
+const SECTIONS: Record<string, string> = { runs: "flows", "": "dashboard" };
+
+function Sidebar({ identity, section }: { identity: Identity; section: string }) {
+  const can = capabilitiesOf(identity.role);
+  const link = (to: string, label: string, icon: ReactNode, name = to.slice(1)) => (
+    <NavLink to={to} label={label} icon={icon} active={section === name} />
+  );
+  return (
+    <aside className="sidebar">
+      <Link to="/" className="brand" aria-label="Proctor home">
+        <img src="/favicon.svg" width={26} height={26} alt="" />
+        Proctor
+      </Link>
+      <TeamSwitcher identity={identity} />
+      <nav aria-label="Main">
+        {link("/", "Dashboard", <IconDashboard />, "dashboard")}
+        {link("/flows", "Flows", <IconFlows />)}
+        {link("/agents", "Agents", <IconAgents />)}
+        {link("/projects", "Projects", <IconProjects />)}
+        <div className="nav-section">Alerting</div>
+        {link("/automations", "Automations", <IconBell />)}
+        {link("/notifications", "Delivery log", <IconInbox />)}
+        {link("/limits", "Concurrency", <IconGauge />)}
+        <div className="nav-section">Team</div>
+        {link("/secrets", "Secrets", <IconLock />)}
+        {can.readAudit && link("/audit", "Audit log", <IconList />)}
+        {link("/team", "Team settings", <IconUsers />)}
+        <a className="nav-link" href="/graphql" target="_blank" rel="noreferrer">
+          <IconCode />
+          GraphQL API
+        </a>
+      </nav>
+      <div className="sidebar-foot">
+        <UserBox identity={identity} />
+        <LiveIndicator />
+        <ThemeSwitch />
+      </div>
+    </aside>
+  );
+}
+
+/** Before the shell: who is asking, the login page, or the invitation page. */
+function Gate({ children }: { children: ReactNode }) {
+  const session = useSession();
+  const { pathname } = useLocation();
+  const signedIn = session.status === "signed-in";
+  useEffect(() => {
+    // The websocket carries an identity: open it only once there is one.
+    if (signedIn) connectLive();
+    else closeLive();
+  }, [signedIn]);
+  useEffect(() => {
+    if (signedIn && pathname === ROUTES.login) {
+      const next = new URLSearchParams(window.location.search).get("next");
+      navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : "/", { replace: true });
+    }
+  }, [signedIn, pathname]);
+  if (session.status === "loading") return <div className="gate-loading"><div className="skeleton" style={{ height: 220 }} /></div>;
+  if (session.status === "unreachable") return <Unreachable onRetry={() => void loadSession()} />;
+  if (session.status === "anonymous" || pathname === ROUTES.acceptInvitation) {
+    const Standalone = pathname === ROUTES.acceptInvitation ? AcceptInvitation : Login;
+    return (
+      <PageBoundary resetKey={pathname}>
+        <Suspense fallback={<div className="gate-loading"><div className="skeleton" style={{ height: 220 }} /></div>}>
+          <Standalone params={{}} />
+        </Suspense>
+        <Toasts />
+      </PageBoundary>
+    );
+  }
+  return <>{children}</>;
+}
+
 export function App() {
   const { pathname } = useLocation();
   const { Page, params, pattern } = resolve(pathname);
-  const section = pathname === "/" ? "dashboard" : pathname.split("/")[1];
+  // Started before anything else (even before we know who is asking): a page's data and
+  // its code load in parallel with `/auth/me`.
+  PREFETCH[pattern]?.(params);
+  const session = useSession();
+  const epoch = useSessionEpoch();
+  const first = pathname.split("/")[1] ?? "";
+  const section = SECTIONS[first] ?? first;
   useEffect(() => {
-    document.title = Page ? "Proctor" : "Not found · Proctor";
-  }, [Page]);
+    document.title = Page || pathname === ROUTES.login ? "Proctor" : "Not found · Proctor";
+  }, [Page, pathname]);
   return (
-    <div className="shell">
-      <aside className="sidebar">
-        <Link to="/" className="brand" aria-label="Proctor home">
-          <img src="/favicon.svg" width={26} height={26} alt="" />
-          Proctor
-        </Link>
-        <nav aria-label="Main">
-          <NavLink to="/" label="Dashboard" icon={<IconDashboard />} active={section === "dashboard"} />
-          <NavLink to="/flows" label="Flows" icon={<IconFlows />} active={section === "flows" || section === "runs"} />
-          <NavLink to="/agents" label="Agents" icon={<IconAgents />} active={section === "agents"} />
-          <NavLink to="/projects" label="Projects" icon={<IconProjects />} active={section === "projects"} />
-          <a className="nav-link" href="/graphql" target="_blank" rel="noreferrer">
-            <IconCode />
-            GraphQL API
-          </a>
-        </nav>
-        <div className="sidebar-foot">
-          <LiveIndicator />
-          <ThemeSwitch />
+    <Gate>
+      {session.status === "signed-in" && (
+        <div className="shell">
+          <Sidebar identity={session.identity} section={section} />
+          <main className="main">
+            <PageBoundary resetKey={pathname}>
+              <Suspense fallback={<div className="skeleton" style={{ height: 220 }} />}>
+                {Page ? <Page key={`${epoch}:${pattern}${params.id ?? ""}`} params={params} /> : pathname === ROUTES.login ? null : <NotFound />}
+              </Suspense>
+            </PageBoundary>
+          </main>
+          <Toasts />
         </div>
-      </aside>
-      <main className="main">
-        <PageBoundary resetKey={pathname}>
-          <Suspense fallback={<div className="skeleton" style={{ height: 220 }} />}>
-            {Page ? <Page key={pattern + (params.id ?? "")} params={params} /> : <NotFound />}
-          </Suspense>
-        </PageBoundary>
-      </main>
-      <Toasts />
-    </div>
+      )}
+    </Gate>
   );
 }

@@ -10,9 +10,22 @@ export const ROUTES = {
   mappedTaskRun: "/runs/:id/tasks/:slug/:index",
   agents: "/agents",
   projects: "/projects",
+  login: "/login",
+  acceptInvitation: "/accept-invitation",
+  account: "/account",
+  team: "/team",
+  secrets: "/secrets",
+  audit: "/audit",
+  automations: "/automations",
+  newAutomation: "/automations/new",
+  automation: "/automations/:id",
+  notifications: "/notifications",
+  limits: "/limits",
 } as const;
 
 export const flowUrl = (id: string, tab?: string) => pathTo(ROUTES.flow, { id }) + (tab ? `?tab=${tab}` : "");
 export const flowRunUrl = (id: string, tab?: string) => pathTo(ROUTES.flowRun, { id }) + (tab ? `?tab=${tab}` : "");
 export const taskRunUrl = (runId: string, slug: string, mapIndex = -1) =>
   mapIndex >= 0 ? pathTo(ROUTES.mappedTaskRun, { id: runId, slug, index: mapIndex }) : pathTo(ROUTES.taskRun, { id: runId, slug });
+export const automationUrl = (id: string) => pathTo(ROUTES.automation, { id });
+export const teamUrl = (tab?: string) => ROUTES.team + (tab ? `?tab=${tab}` : "");

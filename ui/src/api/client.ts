@@ -7,6 +7,8 @@
  * and `details` what the server attached, e.g. per-parameter messages).
  */
 
+import { csrfHeader, sessionRefused } from "./session";
+
 export const GRAPHQL_PATH = "/graphql";
 
 export type ErrorKind = "network" | "http" | "graphql";
@@ -34,6 +36,14 @@ export class ApiError extends Error {
     return this.code === "NOT_FOUND";
   }
 
+  get isForbidden(): boolean {
+    return this.code === "FORBIDDEN";
+  }
+
+  get isUnauthenticated(): boolean {
+    return this.code === "UNAUTHENTICATED";
+  }
+
   get isUnreachable(): boolean {
     return this.kind === "network" || (this.kind === "http" && (this.status ?? 0) >= 502);
   }
@@ -51,7 +61,9 @@ export async function request<T>(query: string, variables: Variables = {}, signa
   try {
     response = await fetch(GRAPHQL_PATH, {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
+      // A logged-in browser proves with its session's CSRF token that our page sent this.
+      headers: { "content-type": "application/json", accept: "application/json", ...csrfHeader() },
+      credentials: "same-origin",
       body: JSON.stringify({ query, variables }),
       signal,
     });
@@ -67,6 +79,7 @@ export async function request<T>(query: string, variables: Variables = {}, signa
   }
   if (body?.errors?.length) {
     const [first] = body.errors;
+    if (first.extensions?.code === "UNAUTHENTICATED") sessionRefused(first.message);
     throw new ApiError("graphql", first.message, {
       code: first.extensions?.code ?? null,
       details: first.extensions?.details ?? null,

@@ -29,7 +29,7 @@ query Dashboard($since: DateTime!, $bucket: Int!, $now: DateTime!) {
   failures: flowRuns(states: ["Failed"], first: 8, orderBy: STATE_TIMESTAMP_DESC) {
     nodes { ${FLOW_RUN_FIELDS} }
   }
-  agents { id name labels version lastHeartbeat created runsInFlight }
+  agents { id name labels version lastHeartbeat created runsInFlight health }
   flows(first: 1) { totalCount }
 }`;
 
@@ -74,6 +74,7 @@ query Flow($id: ID!) {
     tasks { id slug name type mapped tags retries retryDelay timeout trigger isParameter isReference description }
     edges { upstream downstream key mapped flatten }
     versions { id version created archived fingerprint }
+    nextRunTimes(n: 5)
   }
 }`;
 
@@ -102,6 +103,38 @@ query FlowRun($id: ID!) {
       tasks { id slug name type mapped tags retries retryDelay timeout trigger isParameter isReference description }
       edges { upstream downstream key mapped flatten }
     }
+    taskRunSummary
+  }
+}`;
+
+/** Task runs as compact rows (one array per run, in the order of `fields`), paged. */
+export const TASK_RUN_ROWS = `
+query TaskRunRows($id: ID!, $first: Int!, $after: String, $taskSlug: String) {
+  flowRun(id: $id) {
+    taskRunRows(first: $first, after: $after, taskSlug: $taskSlug) {
+      fields rows pageInfo { endCursor hasNextPage }
+    }
+  }
+}`;
+
+/** A task run by flow run and slug (+ map index): what its page shows, in one request. */
+export const TASK_RUN = `
+query TaskRun($flowRunId: ID!, $taskSlug: String!, $mapIndex: Int!) {
+  taskRun(flowRunId: $flowRunId, taskSlug: $taskSlug, mapIndex: $mapIndex) {
+    ${TASK_RUN_FIELDS}
+    states { id state stateType message timestamp startTime version }
+    flowRun { ${FLOW_RUN_FIELDS} flow { id tasks { slug mapped } } }
+    task { id slug name type mapped tags retries retryDelay timeout trigger isParameter isReference description }
+    upstream { upstream downstream key mapped flatten }
+    downstream { upstream downstream key mapped flatten }
+  }
+}`;
+
+export const TASK_CHILDREN = `
+query TaskChildren($id: ID!, $taskSlug: String!, $first: Int!, $after: String) {
+  taskRun(flowRunId: $id, taskSlug: $taskSlug) {
+    id
+    children(first: $first, after: $after) { fields rows pageInfo { endCursor hasNextPage } }
   }
 }`;
 
@@ -114,27 +147,19 @@ subscription FlowRunLive($id: ID!) {
   }
 }`;
 
-export const TASK_RUNS = `
-query TaskRuns($flowRunId: ID!, $taskSlug: String, $mapIndex: Int, $states: [String!], $first: Int!, $after: String) {
-  taskRuns(flowRunId: $flowRunId, taskSlug: $taskSlug, mapIndex: $mapIndex, states: $states,
-           first: $first, after: $after) {
-    totalCount pageInfo { endCursor hasNextPage }
-    nodes { ${TASK_RUN_FIELDS} }
-  }
-}`;
-
-export const TASK_RUN_DETAIL = `
-query TaskRunDetail($flowRunId: ID!, $taskSlug: String!, $mapIndex: Int!) {
-  flowRun(id: $flowRunId) { ${FLOW_RUN_FIELDS} }
-  taskRuns(flowRunId: $flowRunId, taskSlug: $taskSlug, mapIndex: $mapIndex, first: 1) {
-    nodes { ${TASK_RUN_FIELDS} states { id state stateType message timestamp startTime version } }
-  }
-}`;
-
 export const LOGS = `
-query Logs($flowRunId: ID!, $taskSlug: String, $first: Int!, $after: String) {
-  logs(flowRunId: $flowRunId, taskSlug: $taskSlug, first: $first, after: $after) {
-    totalCount pageInfo { endCursor hasNextPage }
+query Logs($flowRunId: ID!, $taskSlug: String, $mapIndex: Int, $first: Int!, $after: String) {
+  logs(flowRunId: $flowRunId, taskSlug: $taskSlug, mapIndex: $mapIndex, first: $first, after: $after) {
+    pageInfo { endCursor hasNextPage }
+    nodes { ${LOG_FIELDS} }
+  }
+}`;
+
+/** The newest lines: a log view opens at its tail. */
+export const LOGS_TAIL = `
+query LogsTail($flowRunId: ID!, $taskSlug: String, $mapIndex: Int, $last: Int!) {
+  logs(flowRunId: $flowRunId, taskSlug: $taskSlug, mapIndex: $mapIndex, last: $last) {
+    pageInfo { endCursor }
     nodes { ${LOG_FIELDS} }
   }
 }`;
@@ -153,4 +178,10 @@ export const CANCEL_FLOW_RUN = `mutation Cancel($id: ID!) { cancelFlowRun(id: $i
 export const RESTART_FLOW_RUN = `mutation Restart($id: ID!) { restartFlowRun(id: $id) { id state } }`;
 export const DELETE_FLOW_RUN = `mutation Delete($id: ID!) { deleteFlowRun(id: $id) }`;
 
-export const AGENTS = `query Agents { agents { id name labels version lastHeartbeat created runsInFlight } }`;
+export const AGENTS = `
+query Agents {
+  agents {
+    id name labels version lastHeartbeat created runsInFlight health
+    recentRuns(first: 10) { id name flowName state scheduledStartTime startTime endTime }
+  }
+}`;

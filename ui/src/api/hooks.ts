@@ -27,6 +27,28 @@ function fetchOnce<T>(key: string, query: string, variables: Variables): Promise
   return pending;
 }
 
+// Data a route asked for before its page's code was even loaded (`prefetch`): the page's
+// first `useQuery` takes it as fresh instead of asking again.
+const prefetched = new Map<string, number>();
+const PREFETCH_FRESH_MS = 5000;
+
+/**
+ * Start reading what a page will ask for, in parallel with loading the page's code (the
+ * router calls it when a URL is resolved). The page's `useQuery` with the same query and
+ * variables joins the request, or takes its answer.
+ */
+export function prefetch(query: string, variables: Variables): void {
+  const key = query + JSON.stringify(variables);
+  if (cache.has(key) || inflight.has(key)) return;
+  fetchOnce(key, query, variables).then(
+    (data) => {
+      remember(key, data);
+      prefetched.set(key, Date.now());
+    },
+    () => undefined,
+  );
+}
+
 function remember(key: string, value: unknown): void {
   cache.delete(key);
   cache.set(key, value);
@@ -72,7 +94,14 @@ export function useQuery<T>(
 
   useEffect(() => {
     if (options.skip) return undefined;
-    void run();
+    const early = prefetched.get(key);
+    prefetched.delete(key);
+    if (early !== undefined && Date.now() - early <= PREFETCH_FRESH_MS && cache.has(key)) {
+      // Answered while the page's code loaded: take it, and do not ask again.
+      setState({ key, data: cache.get(key) as T, error: null, loading: false });
+    } else {
+      void run();
+    }
     const off = onReconnect(() => void run());
     let timer: ReturnType<typeof setInterval> | undefined;
     if (options.refreshMs) timer = setInterval(() => void run(), Math.max(MIN_REFRESH_MS, options.refreshMs));
@@ -119,4 +148,6 @@ export function useThrottled(fn: () => void, ms: number): () => void {
 
 export function clearQueryCache(): void {
   cache.clear();
+  inflight.clear();
+  prefetched.clear();
 }

@@ -57,8 +57,26 @@ function getClient(): Client {
   return client;
 }
 
-/** Open the shared connection now (the app calls this once at start-up). */
+/** Open the shared connection now (the app calls this once it knows who is asking). */
 export function connectLive(): void {
+  getClient();
+}
+
+/** Close the connection (logged out: nobody to subscribe as). */
+export function closeLive(): void {
+  if (!client) return;
+  const old = client;
+  client = null;
+  everConnected = false;
+  void old.dispose();
+  setStatus("connecting");
+}
+
+/** Reconnect as whoever is asking now (after a login or a team switch: the websocket
+ * carries the identity it was opened with). Pages remount and subscribe again. */
+export function restartLive(): void {
+  if (!client) return;
+  closeLive();
   getClient();
 }
 

@@ -69,6 +69,8 @@ export interface Flow extends FlowSummary {
   tasks: FlowTask[];
   edges: FlowEdge[];
   versions: { id: string; version: number; created: string; archived: boolean; fingerprint: string }[];
+  /** The schedule's next start times (UTC), whether or not it is active. */
+  nextRunTimes: string[];
 }
 
 export interface StateRecord {
@@ -137,10 +139,34 @@ export interface Agent {
   lastHeartbeat: string | null;
   created: string;
   runsInFlight: number;
+  /** HEALTHY, LATE or UNHEALTHY, judged by the server. */
+  health?: "HEALTHY" | "LATE" | "UNHEALTHY" | null;
+  recentRuns?: Pick<FlowRun, "id" | "name" | "flowName" | "state" | "scheduledStartTime" | "startTime" | "endTime">[];
 }
 
 export interface RunCount {
   bucketStart: string;
   state: string;
   count: number;
+}
+
+/** A page of task runs as compact rows: one array per run, in the order of `fields`. */
+export interface TaskRunRows {
+  fields: string[];
+  rows: unknown[][];
+  pageInfo: PageInfo;
+}
+
+/** One task node of a run: its own task run and its mapped children aggregated. */
+export interface TaskSummaryEntry {
+  taskSlug: string;
+  parent: TaskRun | null;
+  children: {
+    count: number;
+    /** How many children are in each state (by state name). */
+    states: Record<string, number>;
+    start: string | null;
+    lastStart: string | null;
+    end: string | null;
+  } | null;
 }

@@ -35,6 +35,13 @@ export function ErrorMessage({ error, onRetry }: { error: unknown; onRetry?: () 
   if (error instanceof ApiError && error.isNotFound) return <NotFound what="item" />;
   if (error instanceof ApiError && error.isUnreachable && onRetry) return <Unreachable onRetry={onRetry} />;
   const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof ApiError && error.isForbidden) {
+    return (
+      <div className="banner error" role="alert" data-testid="forbidden">
+        <span style={{ flex: 1 }}><strong>Not allowed.</strong> {message} Ask an owner or admin of the team if you need this.</span>
+      </div>
+    );
+  }
   return (
     <div className="banner error" role="alert">
       <span style={{ flex: 1 }}>{message}</span>

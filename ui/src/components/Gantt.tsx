@@ -6,8 +6,8 @@
  */
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useMemo, useRef, useState, type CSSProperties } from "react";
-import type { TaskRun } from "../api/types";
-import { barGeometry, buildRows, domainOf, tickLabel, ticks } from "../lib/gantt";
+import type { TaskRun, TaskSummaryEntry } from "../api/types";
+import { barGeometry, buildRows, buildSummaryRows, domainOf, tickLabel, ticks } from "../lib/gantt";
 import { Link } from "../lib/router";
 import { stateColorVar } from "../lib/states";
 import { formatDuration } from "../lib/time";
@@ -19,12 +19,19 @@ import { StateDot } from "./State";
 const ROW = 30;
 const LABEL = 260;
 
-export function Gantt({ runId, runs, order, now, version }: { runId: string; runs: Map<string, TaskRun>; order: string[]; now: number; version: number }) {
+/**
+ * `runs` are the task runs known so far; until they are all loaded (`complete`), rows come
+ * from the server's per-task `summary` and `runs` only fill expanded groups.
+ */
+export function Gantt({ runId, runs, order, now, version, summary, complete = true }: { runId: string; runs: Map<string, TaskRun>; order: string[]; now: number; version: number; summary?: TaskSummaryEntry[]; complete?: boolean }) {
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const [ref, width] = useWidth<HTMLDivElement>(900);
   const scroller = useRef<HTMLDivElement>(null);
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const rows = useMemo(() => buildRows(runs.values(), { order, expanded, now }), [runs, version, order, expanded, now]);
+  const rows = useMemo(
+    () => (!complete && summary ? buildSummaryRows(summary, { order, expanded, now, children: runs.values() }) : buildRows(runs.values(), { order, expanded, now })),
+    [runs, version, order, expanded, now, complete, summary],
+  );
   const domain = domainOf(rows, { start: now - 60_000, end: now });
   const trackWidth = Math.max(50, width - LABEL - 18);
   const axis = ticks(domain, Math.max(2, Math.floor(trackWidth / 90)));

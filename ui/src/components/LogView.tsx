@@ -1,13 +1,16 @@
 /**
- * A flow run's logs: streamed by subscription (every page so far, then new lines as they
- * are written), virtualised, with a level filter, search with highlights, live tail
- * (follows the end until the user scrolls up) and download of what matched.
+ * A flow run's logs (or one task's): opened at the tail (the newest lines in one small
+ * request, so the first screen does not wait for the whole run), while the subscription
+ * streams every line from the start and then the new ones as they are written.
+ * Virtualised, with a level filter, search with highlights, live tail (follows the end
+ * until the user scrolls up) and download of what matched.
  */
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { LOGS_LIVE } from "../api/documents";
+import { request } from "../api/client";
+import { LOGS_LIVE, LOGS_TAIL } from "../api/documents";
 import { subscribe } from "../api/live";
-import type { LogLine } from "../api/types";
+import type { Connection, LogLine } from "../api/types";
 import { filterLogs, formatLogFile, LEVELS, logSource, splitMatches } from "../lib/logs";
 import { useSearchParam } from "../lib/router";
 import { formatClock, formatDateTime } from "../lib/time";
@@ -15,48 +18,92 @@ import { EmptyState } from "./Empty";
 import { IconDownload, IconSearch } from "./icons";
 
 const ROW = 24;
+const TAIL = 200; // a few screens: enough to read at once, cheap to serve
 
-/** Every log line of a run, kept up to date; re-rendered at most ~5 times a second. */
-export function useLogStream(flowRunId: string): { lines: LogLine[]; version: number; streaming: boolean } {
-  const store = useRef<LogLine[]>([]);
-  const seen = useRef(new Set<string>());
+type Scope = { taskSlug?: string | null; mapIndex?: number | null };
+
+/**
+ * Every log line of a run (or of one task of it, `scope`), kept up to date; re-rendered
+ * at most ~5 times a second.
+ */
+export function useLogStream(flowRunId: string, scope: Scope = {}): { lines: LogLine[]; version: number; streaming: boolean } {
+  const taskSlug = scope.taskSlug ?? null;
+  const mapIndex = scope.mapIndex ?? null;
+  const lines = useRef<LogLine[]>([]);
   const [version, setVersion] = useState(0);
   const [streaming, setStreaming] = useState(true);
   useEffect(() => {
-    store.current = [];
-    seen.current = new Set();
+    let cancelled = false;
+    const seen = new Set<string>();
+    let head: LogLine[] = []; // lines older than the tail, as the stream reaches them
+    let tail: LogLine[] = []; // the newest lines at opening, then every later one
+    let headDone = true; // nothing to wait for until a tail was read
     let timer: ReturnType<typeof setTimeout> | null = null;
+    let quiet: ReturnType<typeof setTimeout> | null = null;
+    const mine = (line: LogLine) => (taskSlug == null || line.taskSlug === taskSlug) && (mapIndex == null || line.mapIndex === mapIndex);
     const flush = () => {
       timer = null;
+      lines.current = head.length ? head.concat(tail) : tail;
       setVersion((v) => v + 1);
     };
-    let quiet: ReturnType<typeof setTimeout> | null = null;
-    const stop = subscribe<{ logs: LogLine[] }>(LOGS_LIVE, { flowRunId, after: null }, {
-      next: ({ logs }) => {
-        for (const line of logs) {
-          // A re-subscription after a reconnect starts over: skip what we already have.
-          if (seen.current.has(line.id)) continue;
-          seen.current.add(line.id);
-          store.current.push(line);
-        }
-        if (!timer) timer = setTimeout(flush, store.current.length > 5000 ? 200 : 50);
-        setStreaming(true);
-        if (quiet) clearTimeout(quiet);
-        quiet = setTimeout(() => setStreaming(false), 600);
-      },
-    });
+    const schedule = () => {
+      if (!timer) timer = setTimeout(flush, lines.current.length > 5000 ? 200 : 50);
+    };
+    lines.current = [];
+    setVersion((v) => v + 1);
+    setStreaming(true);
+
+    let stop = () => {};
+    const follow = () => {
+      stop = subscribe<{ logs: LogLine[] }>(LOGS_LIVE, { flowRunId, after: null }, {
+        next: ({ logs }) => {
+          for (const line of logs) {
+            if (seen.has(line.id)) {
+              // The stream reached the tail read at opening: what follows is new.
+              if (tail.length && line.id === tail[0].id) headDone = true;
+              continue;
+            }
+            seen.add(line.id);
+            if (!mine(line)) continue;
+            if (headDone) tail.push(line);
+            else head.push(line);
+          }
+          schedule();
+          setStreaming(true);
+          if (quiet) clearTimeout(quiet);
+          quiet = setTimeout(() => setStreaming(false), 600);
+        },
+      });
+    };
     quiet = setTimeout(() => setStreaming(false), 1500);
+    // The tail first, alone (the stream's first pages would compete with it), then the
+    // stream: from the start, so the older lines fill in behind the tail.
+    void request<{ logs: Connection<LogLine> }>(LOGS_TAIL, { flowRunId, taskSlug, mapIndex, last: TAIL })
+      .then(
+        (opened) => {
+          if (cancelled) return;
+          tail = opened.logs.nodes.slice();
+          for (const line of tail) seen.add(line.id);
+          headDone = tail.length === 0;
+          flush();
+        },
+        () => undefined, // the stream alone still shows everything
+      )
+      .finally(() => {
+        if (!cancelled) follow();
+      });
     return () => {
+      cancelled = true;
       stop();
       if (timer) clearTimeout(timer);
       if (quiet) clearTimeout(quiet);
     };
-  }, [flowRunId]);
-  return { lines: store.current, version, streaming };
+  }, [flowRunId, taskSlug, mapIndex]);
+  return { lines: lines.current, version, streaming };
 }
 
 export function LogView({ flowRunId, taskSlug = null, mapIndex = null, fileName }: { flowRunId: string; taskSlug?: string | null; mapIndex?: number | null; fileName: string }) {
-  const { lines, version, streaming } = useLogStream(flowRunId);
+  const { lines, version, streaming } = useLogStream(flowRunId, { taskSlug, mapIndex });
   const [level, setLevel] = useSearchParam("level");
   const [search, setSearch] = useState("");
   const [follow, setFollow] = useState(true);

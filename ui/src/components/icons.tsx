@@ -75,3 +75,30 @@ export const IconFit = (p: IconProps) => (
 export const IconExternal = (p: IconProps) => (
   <Icon {...p}><path d="M11 3h6v6M17 3l-8 8M15 12v4a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1h4" /></Icon>
 );
+export const IconBell = (p: IconProps) => (
+  <Icon {...p}><path d="M5 14V9a5 5 0 0 1 10 0v5l1.5 2h-13zM8.5 17.5a1.8 1.8 0 0 0 3 0" /></Icon>
+);
+export const IconInbox = (p: IconProps) => (
+  <Icon {...p}><path d="M2.5 11l2.2-6.5h10.6l2.2 6.5v4.5a1 1 0 0 1-1 1h-13a1 1 0 0 1-1-1z" /><path d="M2.5 11h4l1 2h5l1-2h4" /></Icon>
+);
+export const IconGauge = (p: IconProps) => (
+  <Icon {...p}><path d="M3 14a7 7 0 1 1 14 0" /><path d="M10 14l3.5-4" /><circle cx="10" cy="14" r="1" /></Icon>
+);
+export const IconLock = (p: IconProps) => (
+  <Icon {...p}><rect x="4" y="9" width="12" height="8.5" rx="1.8" /><path d="M6.8 9V6.5a3.2 3.2 0 0 1 6.4 0V9" /></Icon>
+);
+export const IconList = (p: IconProps) => (
+  <Icon {...p}><path d="M7.5 5.5h9M7.5 10h9M7.5 14.5h9" /><circle cx="4" cy="5.5" r=".9" /><circle cx="4" cy="10" r=".9" /><circle cx="4" cy="14.5" r=".9" /></Icon>
+);
+export const IconUsers = (p: IconProps) => (
+  <Icon {...p}><circle cx="7.5" cy="7" r="2.8" /><path d="M2.5 16.5a5 5 0 0 1 10 0" /><path d="M13 4.6a2.8 2.8 0 0 1 0 5.2M14.5 12.3a5 5 0 0 1 3 4.2" /></Icon>
+);
+export const IconKey = (p: IconProps) => (
+  <Icon {...p}><circle cx="6.5" cy="13.5" r="3.5" /><path d="M9 11l7.5-7.5M14 6l2 2M12 8l1.5 1.5" /></Icon>
+);
+export const IconLogout = (p: IconProps) => (
+  <Icon {...p}><path d="M8 3.5H5a1.5 1.5 0 0 0-1.5 1.5v10A1.5 1.5 0 0 0 5 16.5h3M12.5 13.5L16 10l-3.5-3.5M16 10H7.5" /></Icon>
+);
+export const IconSend = (p: IconProps) => (
+  <Icon {...p}><path d="M17 3L8.5 11.5M17 3l-5 14-3.5-5.5L3 8z" /></Icon>
+);

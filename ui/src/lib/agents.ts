@@ -1,17 +1,28 @@
-/** Agent health from the age of its last heartbeat. */
-export type Health = "healthy" | "stale" | "unhealthy";
+/**
+ * Agent health. The server judges it (`Agent.health`: HEALTHY, LATE, UNHEALTHY, from the
+ * last heartbeat and the agents' heartbeat interval); the UI only names and colours it.
+ * `agentHealth` is the fallback for an answer without that field (an older server).
+ */
+export type Health = "healthy" | "late" | "unhealthy";
 
 export const HEALTHY_WITHIN_MS = 60_000;
-export const STALE_WITHIN_MS = 5 * 60_000;
+export const LATE_WITHIN_MS = 5 * 60_000;
 
 export function agentHealth(lastHeartbeat: string | null, now = Date.now()): Health {
   const at = lastHeartbeat ? Date.parse(lastHeartbeat) : NaN;
   if (Number.isNaN(at)) return "unhealthy";
   const age = now - at;
   if (age <= HEALTHY_WITHIN_MS) return "healthy";
-  if (age <= STALE_WITHIN_MS) return "stale";
+  if (age <= LATE_WITHIN_MS) return "late";
   return "unhealthy";
 }
 
+/** The health of an agent as the API sent it (its `health`, else judged from the heartbeat). */
+export function healthOf(agent: { health?: string | null; lastHeartbeat: string | null }, now = Date.now()): Health {
+  const told = agent.health?.toLowerCase();
+  if (told === "healthy" || told === "late" || told === "unhealthy") return told;
+  return agentHealth(agent.lastHeartbeat, now);
+}
+
 /** The state-colour family a health maps to, so health reads like everything else. */
-export const HEALTH_FAMILY: Record<Health, string> = { healthy: "Success", stale: "Scheduled", unhealthy: "Failed" };
+export const HEALTH_FAMILY: Record<Health, string> = { healthy: "Success", late: "Scheduled", unhealthy: "Failed" };

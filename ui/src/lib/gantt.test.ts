@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { TaskRun } from "../api/types";
-import { barGeometry, buildRows, domainOf, tickLabel, ticks } from "./gantt";
+import type { TaskRun, TaskSummaryEntry } from "../api/types";
+import { barGeometry, buildRows, buildSummaryRows, domainOf, tickLabel, ticks, type GanttRow } from "./gantt";
 
 const T0 = Date.parse("2026-01-01T00:00:00Z");
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
@@ -108,5 +108,48 @@ describe("domain, bars and ticks", () => {
     expect(tickLabel(250, 50)).toBe("250ms");
     expect(tickLabel(5400_000, 1_800_000)).toBe("1h 30m");
     expect(tickLabel(7_200_000, 3_600_000)).toBe("2h");
+  });
+});
+
+describe("buildSummaryRows", () => {
+  const summary: TaskSummaryEntry[] = [
+    { taskSlug: "extract", parent: run("extract", -1, "Mapped", 1, 2), children: { count: 10_000, states: { Success: 9_990, Failed: 4, Running: 6 }, start: at(2), lastStart: at(8), end: at(9) } },
+    { taskSlug: "fetch", parent: run("fetch", -1, "Success", 0, 1), children: null },
+    { taskSlug: "load", parent: null, children: { count: 2, states: { Success: 2 }, start: at(10), lastStart: at(11), end: at(12) } },
+  ];
+
+  it("draws one aggregated row per mapped task from the counts, without the children", () => {
+    const rows = buildSummaryRows(summary, { order: ["fetch", "extract", "load"], now: T0 + 20_000 });
+    expect(rows.map((r) => r.slug)).toEqual(["fetch", "extract", "load"]);
+    const extract = rows[1];
+    expect(extract.childCount).toBe(10_000);
+    expect(extract.state).toBe("Failed");
+    expect(extract.segments).toEqual([
+      { family: "Success", count: 9_990 },
+      { family: "Failed", count: 4 },
+      { family: "Running", count: 6 },
+    ]);
+    expect(extract).toMatchObject({ start: T0 + 1000, end: T0 + 20_000, open: true });
+    expect(rows[2]).toMatchObject({ state: "Success", start: T0 + 10_000, end: T0 + 12_000, open: false });
+  });
+
+  it("gives the same rows as the task runs themselves", () => {
+    const runs = [run("a", -1, "Mapped", 0, 5), run("a", 0, "Success", 1, 3), run("a", 1, "Success", 2, 5), run("b", -1, "Running", 5, null)];
+    const fromRuns = buildRows(runs, { now: T0 + 9000 });
+    const fromSummary = buildSummaryRows(
+      [
+        { taskSlug: "a", parent: runs[0], children: { count: 2, states: { Success: 2 }, start: at(1), lastStart: at(2), end: at(5) } },
+        { taskSlug: "b", parent: runs[3], children: null },
+      ],
+      { now: T0 + 9000 },
+    );
+    const strip = (rows: GanttRow[]) => rows.map(({ slug, start, end, open, state, segments, childCount }) => ({ slug, start, end, open, state, segments, childCount }));
+    expect(strip(fromSummary)).toEqual(strip(fromRuns));
+  });
+
+  it("lists the children already loaded under an expanded group", () => {
+    const children = [run("load", 1, "Success", 11, 12), run("load", 0, "Success", 10, 11), run("other", 0, "Success", 1, 2)];
+    const rows = buildSummaryRows(summary, { order: ["load"], expanded: new Set(["load"]), now: T0, children });
+    expect(rows.filter((r) => r.depth === 1).map((r) => r.label)).toEqual(["load[0]", "load[1]"]);
   });
 });

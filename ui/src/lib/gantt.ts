@@ -6,8 +6,8 @@
  * how many children are in each state family, so 10,000 children cost one row until the
  * user opens the group. Pure functions: the component only places what this returns.
  */
-import type { TaskRun } from "../api/types";
-import { familyOf, summarize, type Family } from "./states";
+import type { TaskRun, TaskSummaryEntry } from "../api/types";
+import { familyOf, summarize, summarizeCounts, type Family } from "./states";
 import { parseTime } from "./time";
 
 export interface Segment {
@@ -60,55 +60,122 @@ function segmentsOf(counts: Map<Family, number>): Segment[] {
   return FAMILY_ORDER.filter((f) => counts.has(f)).map((family) => ({ family, count: counts.get(family)! }));
 }
 
+/** A mapped task's children in aggregate: what its collapsed row shows. */
+export interface ChildAggregate {
+  count: number;
+  counts: Map<Family, number>;
+  overall: Family;
+  start: number | null;
+  end: number | null;
+  open: boolean;
+}
+
+/** One task node: its own run, its children's aggregate, and those children known. */
+interface TaskGroup {
+  parent: TaskRun | null;
+  aggregate: ChildAggregate | null;
+  children: TaskRun[];
+}
+
+export interface RowOptions {
+  /** Task slugs in display order (e.g. topological); others follow by first start. */
+  order?: string[];
+  /** Slugs whose mapped children are listed. */
+  expanded?: ReadonlySet<string>;
+  now?: number;
+  labels?: Record<string, string>;
+}
+
+function aggregateOf(children: TaskRun[], now: number): ChildAggregate | null {
+  if (children.length === 0) return null;
+  const summary = summarize(children.map((c) => c.state));
+  return { count: children.length, counts: summary.counts, overall: summary.overall, ...span(children, now) };
+}
+
 /**
  * Rows in `order` (task slugs, e.g. topological); slugs with runs but not in `order` come
  * after, by first start. `expanded` holds the slugs whose mapped children are listed.
  */
-export function buildRows(
-  runs: Iterable<TaskRun>,
-  options: { order?: string[]; expanded?: ReadonlySet<string>; now?: number; labels?: Record<string, string> } = {},
-): GanttRow[] {
+export function buildRows(runs: Iterable<TaskRun>, options: RowOptions = {}): GanttRow[] {
   const now = options.now ?? Date.now();
-  const expanded = options.expanded ?? new Set<string>();
-  const bySlug = new Map<string, { parent: TaskRun | null; children: TaskRun[] }>();
+  const groups = new Map<string, TaskGroup>();
   for (const run of runs) {
-    let entry = bySlug.get(run.taskSlug);
-    if (!entry) {
-      entry = { parent: null, children: [] };
-      bySlug.set(run.taskSlug, entry);
+    let group = groups.get(run.taskSlug);
+    if (!group) {
+      group = { parent: null, aggregate: null, children: [] };
+      groups.set(run.taskSlug, group);
     }
-    if (run.mapIndex < 0) entry.parent = run;
-    else entry.children.push(run);
+    if (run.mapIndex < 0) group.parent = run;
+    else group.children.push(run);
   }
+  for (const group of groups.values()) group.aggregate = aggregateOf(group.children, now);
+  return layoutRows(groups, options, now);
+}
+
+/**
+ * The same rows from the server's per-task summary (`taskRunSummary`), before the task
+ * runs themselves are loaded: one aggregated row per mapped task costs nothing however
+ * many children it has. `children` are whatever task runs are already known, listed
+ * under expanded groups.
+ */
+export function buildSummaryRows(summary: TaskSummaryEntry[], options: RowOptions & { children?: Iterable<TaskRun> } = {}): GanttRow[] {
+  const now = options.now ?? Date.now();
+  const groups = new Map<string, TaskGroup>();
+  for (const entry of summary) {
+    const kids = entry.children;
+    let aggregate: ChildAggregate | null = null;
+    if (kids && kids.count > 0) {
+      const { counts, overall } = summarizeCounts(kids.states);
+      const open = (counts.get("Running") ?? 0) > 0;
+      const start = parseTime(kids.start);
+      const last = Math.max(parseTime(kids.end) ?? -Infinity, parseTime(kids.lastStart) ?? -Infinity);
+      const end = open ? now : Number.isFinite(last) ? last : start;
+      aggregate = { count: kids.count, counts, overall, start, end, open };
+    }
+    groups.set(entry.taskSlug, { parent: entry.parent, aggregate, children: [] });
+  }
+  for (const run of options.children ?? []) {
+    if (run.mapIndex >= 0) groups.get(run.taskSlug)?.children.push(run);
+  }
+  return layoutRows(groups, options, now);
+}
+
+function groupSpan(group: TaskGroup, now: number): { start: number | null; end: number | null; open: boolean } {
+  const own = span(group.parent ? [group.parent] : [], now);
+  const kids = group.aggregate;
+  if (!kids) return own;
+  const start = own.start == null ? kids.start : kids.start == null ? own.start : Math.min(own.start, kids.start);
+  const end = own.end == null ? kids.end : kids.end == null ? own.end : Math.max(own.end, kids.end);
+  return { start, end, open: own.open || kids.open };
+}
+
+function layoutRows(groups: Map<string, TaskGroup>, options: RowOptions, now: number): GanttRow[] {
+  const expanded = options.expanded ?? new Set<string>();
   const ordered: string[] = [];
   const seen = new Set<string>();
   for (const slug of options.order ?? []) {
-    if (bySlug.has(slug) && !seen.has(slug)) {
+    if (groups.has(slug) && !seen.has(slug)) {
       ordered.push(slug);
       seen.add(slug);
     }
   }
-  const rest = [...bySlug.keys()].filter((slug) => !seen.has(slug));
-  rest.sort((a, b) => {
-    const sa = span(allRuns(bySlug.get(a)!), now).start ?? Infinity;
-    const sb = span(allRuns(bySlug.get(b)!), now).start ?? Infinity;
-    return sa - sb || a.localeCompare(b);
-  });
+  const rest = [...groups.keys()].filter((slug) => !seen.has(slug));
+  const firstStart = new Map(rest.map((slug) => [slug, groupSpan(groups.get(slug)!, now).start ?? Infinity]));
+  rest.sort((a, b) => firstStart.get(a)! - firstStart.get(b)! || a.localeCompare(b));
   ordered.push(...rest);
 
   const rows: GanttRow[] = [];
   for (const slug of ordered) {
-    const { parent, children } = bySlug.get(slug)!;
+    const { parent, aggregate, children } = groups.get(slug)!;
     const label = options.labels?.[slug] ?? slug;
-    if (children.length === 0) {
-      const s = span(parent ? [parent] : [], now);
+    if (!aggregate) {
       rows.push({
         key: slug,
         slug,
         mapIndex: -1,
         depth: 0,
         label,
-        ...s,
+        ...span(parent ? [parent] : [], now),
         state: parent?.state ?? "Pending",
         segments: parent ? [{ family: familyOf(parent.state), count: 1 }] : [],
         childCount: 0,
@@ -117,8 +184,6 @@ export function buildRows(
       });
       continue;
     }
-    const summary = summarize(children.map((c) => c.state));
-    const s = span(parent ? [parent, ...children] : children, now);
     const isOpen = expanded.has(slug);
     rows.push({
       key: slug,
@@ -126,10 +191,10 @@ export function buildRows(
       mapIndex: -1,
       depth: 0,
       label,
-      ...s,
-      state: parent && familyOf(parent.state) === "Failed" ? parent.state : summary.overall,
-      segments: segmentsOf(summary.counts),
-      childCount: children.length,
+      ...groupSpan({ parent, aggregate, children }, now),
+      state: parent && familyOf(parent.state) === "Failed" ? parent.state : aggregate.overall,
+      segments: segmentsOf(aggregate.counts),
+      childCount: aggregate.count,
       expanded: isOpen,
       run: parent,
     });
@@ -153,10 +218,6 @@ export function buildRows(
     }
   }
   return rows;
-}
-
-function allRuns(entry: { parent: TaskRun | null; children: TaskRun[] }): TaskRun[] {
-  return entry.parent ? [entry.parent, ...entry.children] : entry.children;
 }
 
 /** The time window the chart shows: every started row, with a little air at the end. */

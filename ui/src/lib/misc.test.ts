@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { LogLine, TaskRun } from "../api/types";
-import { agentHealth } from "./agents";
+import { agentHealth, healthOf } from "./agents";
 import { fillBuckets, niceMax, successRate } from "./charts";
 import { layoutGraph, topologicalOrder } from "./graph";
 import { filterLogs, formatLogFile, logSource, splitMatches } from "./logs";
 import { describeSchedule } from "./schedule";
-import { mergeTaskRuns, sortTaskRuns, summarizeBySlug } from "./taskRuns";
+import { decodeRows, mergeTaskRuns, sortTaskRuns, summarizeBySlug, summaryBySlug, summaryTotal } from "./taskRuns";
 import { formatDuration, formatRelative, runDuration } from "./time";
 
 describe("time", () => {
@@ -68,9 +68,12 @@ describe("agents", () => {
   it("grades heartbeats", () => {
     const now = Date.parse("2026-01-01T12:00:00Z");
     expect(agentHealth("2026-01-01T11:59:30Z", now)).toBe("healthy");
-    expect(agentHealth("2026-01-01T11:57:00Z", now)).toBe("stale");
+    expect(agentHealth("2026-01-01T11:57:00Z", now)).toBe("late");
     expect(agentHealth("2026-01-01T11:00:00Z", now)).toBe("unhealthy");
     expect(agentHealth(null, now)).toBe("unhealthy");
+    // The server's judgement wins over the heartbeat's age.
+    expect(healthOf({ health: "LATE", lastHeartbeat: "2026-01-01T11:59:59Z" }, now)).toBe("late");
+    expect(healthOf({ health: null, lastHeartbeat: "2026-01-01T11:59:59Z" }, now)).toBe("healthy");
   });
 });
 
@@ -142,6 +145,28 @@ describe("task runs", () => {
     expect(summary.get("p")).toEqual({ state: "Success", total: 1, done: 1 });
     const done = summarizeBySlug([tr("m", -1, "Mapped"), tr("m", 0, "Success")]);
     expect(done.get("m")!.state).toBe("Mapped");
+  });
+
+  it("summarises the server's per-task summary the same way", () => {
+    const fromRuns = summarizeBySlug([tr("m", -1, "Mapped"), tr("m", 0, "Success"), tr("m", 1, "Running"), tr("p", -1, "Success")]);
+    const fromSummary = summaryBySlug([
+      { taskSlug: "m", parent: tr("m", -1, "Mapped"), children: { count: 2, states: { Success: 1, Running: 1 }, start: null, lastStart: null, end: null } },
+      { taskSlug: "p", parent: tr("p", -1, "Success"), children: null },
+    ]);
+    expect(fromSummary).toEqual(fromRuns);
+    expect(summaryTotal([{ taskSlug: "m", parent: tr("m", -1, "Mapped"), children: { count: 9, states: { Success: 9 }, start: null, lastStart: null, end: null } }])).toBe(10);
+  });
+
+  it("decodes compact rows by their field names", () => {
+    const [run] = decodeRows({
+      fields: ["taskSlug", "id", "mapIndex", "state", "stateType", "stateMessage", "stateTimestamp", "version", "runCount", "startTime", "endTime"],
+      rows: [["work", "r1", 7, "Retrying", "Scheduled", "again", "2026-01-01T00:00:00+00:00", 3, 2, "2026-01-01T00:00:00+00:00", null]],
+      pageInfo: { endCursor: null, hasNextPage: false },
+    });
+    expect(run).toEqual({
+      id: "r1", taskSlug: "work", mapIndex: 7, state: "Retrying", stateType: "Scheduled", stateMessage: "again",
+      stateTimestamp: "2026-01-01T00:00:00+00:00", version: 3, runCount: 2, startTime: "2026-01-01T00:00:00+00:00", endTime: null,
+    });
   });
 
   it("sorts by graph order then map index", () => {

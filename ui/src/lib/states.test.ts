@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { familyOf, FAMILIES, isActive, isFinished, severity, STATE_COLORS, stateColorVar, summarize } from "./states";
+import { familyOf, FAMILIES, isActive, isFinished, severity, STATE_COLORS, stateColorVar, summarize, summarizeCounts } from "./states";
 
 describe("state families", () => {
   it("maps every state name to its family, like the server", () => {
@@ -67,5 +67,16 @@ describe("summarize", () => {
     expect(s.total).toBe(3);
     expect(s.counts.get("Success")).toBe(2);
     expect(summarize([]).overall).toBe("Pending");
+  });
+});
+
+describe("summarizeCounts", () => {
+  it("agrees with summarize on states counted by name", () => {
+    const states = ["Success", "Cached", "Running", "Retrying", "Failed", "TimedOut", "Success"];
+    const byName: Record<string, number> = {};
+    for (const s of states) byName[s] = (byName[s] ?? 0) + 1;
+    expect(summarizeCounts(byName)).toEqual(summarize(states));
+    expect(summarizeCounts({ Success: 3, Running: 0 })).toEqual(summarize(["Success", "Success", "Success"]));
+    expect(summarizeCounts({}).overall).toBe("Pending");
   });
 });

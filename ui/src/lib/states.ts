@@ -134,13 +134,26 @@ export function summarize(states: Iterable<string>): { counts: Map<Family, numbe
     counts.set(family, (counts.get(family) ?? 0) + 1);
     total += 1;
   }
-  let overall: Family = "Pending";
-  if (total > 0) {
-    const present = SEVERITY.filter((family) => counts.has(family));
-    overall = present[0];
-    // Finished families only sum up a group when nothing in it is still going.
-    const unfinished = present.find((f) => !FINISHED_FAMILIES.has(f));
-    if (!counts.has("Failed") && unfinished) overall = unfinished;
+  return { counts, total, overall: overallOf(counts, total) };
+}
+
+/** `summarize` of states already counted by name (e.g. `{Success: 9000, Failed: 3}`). */
+export function summarizeCounts(byState: Record<string, number>): { counts: Map<Family, number>; total: number; overall: Family } {
+  const counts = new Map<Family, number>();
+  let total = 0;
+  for (const [state, count] of Object.entries(byState)) {
+    if (!count) continue;
+    const family = familyOf(state);
+    counts.set(family, (counts.get(family) ?? 0) + count);
+    total += count;
   }
-  return { counts, total, overall };
+  return { counts, total, overall: overallOf(counts, total) };
+}
+
+function overallOf(counts: Map<Family, number>, total: number): Family {
+  if (total === 0) return "Pending";
+  const present = SEVERITY.filter((family) => counts.has(family));
+  // Finished families only sum up a group when nothing in it is still going.
+  const unfinished = present.find((f) => !FINISHED_FAMILIES.has(f));
+  return !counts.has("Failed") && unfinished ? unfinished : present[0];
 }

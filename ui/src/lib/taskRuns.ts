@@ -3,8 +3,8 @@
  * and subscription messages in any order (a higher `version` wins, so a late page never
  * rolls a task back), and summarised per task for the schematic.
  */
-import type { TaskRun } from "../api/types";
-import { isFinished, summarize } from "./states";
+import type { TaskRun, TaskRunRows, TaskSummaryEntry } from "../api/types";
+import { isFinished, summarize, summarizeCounts } from "./states";
 
 /** Merge `incoming` into `store`; returns how many entries changed. */
 export function mergeTaskRuns(store: Map<string, TaskRun>, incoming: Iterable<TaskRun>): number {
@@ -56,4 +56,49 @@ export function sortTaskRuns(runs: Iterable<TaskRun>, order?: string[]): TaskRun
     const rb = rank.get(b.taskSlug) ?? Number.MAX_SAFE_INTEGER;
     return ra - rb || a.taskSlug.localeCompare(b.taskSlug) || a.mapIndex - b.mapIndex;
   });
+}
+
+/** Compact rows (`taskRunRows`: arrays in the order of `fields`) as task-run objects. */
+export function decodeRows(page: TaskRunRows): TaskRun[] {
+  const at = (name: string) => page.fields.indexOf(name);
+  const index = {
+    id: at("id"), taskSlug: at("taskSlug"), mapIndex: at("mapIndex"), state: at("state"), stateType: at("stateType"),
+    stateMessage: at("stateMessage"), stateTimestamp: at("stateTimestamp"), version: at("version"), runCount: at("runCount"),
+    startTime: at("startTime"), endTime: at("endTime"),
+  };
+  return page.rows.map((row) => ({
+    id: String(row[index.id]),
+    taskSlug: String(row[index.taskSlug]),
+    mapIndex: Number(row[index.mapIndex]),
+    state: String(row[index.state]),
+    stateType: String(row[index.stateType]),
+    stateMessage: (row[index.stateMessage] as string | null) ?? null,
+    stateTimestamp: String(row[index.stateTimestamp]),
+    version: Number(row[index.version]),
+    runCount: Number(row[index.runCount]),
+    startTime: (row[index.startTime] as string | null) ?? null,
+    endTime: (row[index.endTime] as string | null) ?? null,
+  }));
+}
+
+/** `summarizeBySlug` from the server's per-task summary (before task runs are loaded). */
+export function summaryBySlug(summary: TaskSummaryEntry[]): Map<string, TaskSummary> {
+  const out = new Map<string, TaskSummary>();
+  for (const { taskSlug, parent, children } of summary) {
+    if (!children || children.count === 0) {
+      if (parent) out.set(taskSlug, { state: parent.state, total: 1, done: isFinished(parent.state) ? 1 : 0 });
+      continue;
+    }
+    const { overall } = summarizeCounts(children.states);
+    const state = parent && (overall === "Success" || parent.stateType === "Failed") ? parent.state : overall;
+    let done = 0;
+    for (const [name, count] of Object.entries(children.states)) if (isFinished(name)) done += count;
+    out.set(taskSlug, { state, total: children.count, done });
+  }
+  return out;
+}
+
+/** How many task runs a summary stands for (parents and children). */
+export function summaryTotal(summary: TaskSummaryEntry[]): number {
+  return summary.reduce((n, entry) => n + (entry.parent ? 1 : 0) + (entry.children?.count ?? 0), 0);
 }

@@ -8,8 +8,9 @@ import { Loaded } from "../components/ErrorView";
 import { IconAgents, IconAlert, IconClock, IconFlows } from "../components/icons";
 import { Card, PageHead } from "../components/Page";
 import { RunsChart } from "../components/RunsChart";
+import { SlaBreachesCard } from "../components/SlaBreaches";
 import { StateBadge } from "../components/State";
-import { agentHealth, HEALTH_FAMILY } from "../lib/agents";
+import { HEALTH_FAMILY, healthOf } from "../lib/agents";
 import { fillBuckets, successRate } from "../lib/charts";
 import { Link } from "../lib/router";
 import { stateColorVar } from "../lib/states";
@@ -67,7 +68,7 @@ function DashboardBody({ data, since, now }: { data: DashboardData; since: numbe
   const total = buckets.reduce((n, b) => n + b.total, 0);
   const rate = successRate(buckets);
   const failed = buckets.reduce((n, b) => n + (b.counts.Failed ?? 0), 0);
-  const healthy = data.agents.filter((a) => agentHealth(a.lastHeartbeat, now) === "healthy").length;
+  const healthy = data.agents.filter((a) => healthOf(a, now) === "healthy").length;
   const noFlows = (data.flows.totalCount ?? 0) === 0;
   const late = data.late.totalCount ?? 0;
 
@@ -85,7 +86,7 @@ function DashboardBody({ data, since, now }: { data: DashboardData; since: numbe
         <Stat label="Runs, last 24 h" value={total.toLocaleString()} foot={`${failed} failed`} />
         <Stat label="Success rate" value={rate == null ? "—" : `${Math.round(rate * 1000) / 10}%`} foot="of finished runs, 24 h" testId="success-rate" />
         <Stat label="In progress" value={String(data.active.totalCount ?? data.active.nodes.length)} foot={late ? `${late} late to start` : "none late"} warn={late > 0} />
-        <Stat label="Agents healthy" value={`${healthy}/${data.agents.length}`} foot={data.agents.length ? "heartbeat in the last minute" : "no agent yet"} warn={data.agents.length > 0 && healthy < data.agents.length} />
+        <Stat label="Agents healthy" value={`${healthy}/${data.agents.length}`} foot={data.agents.length ? "heartbeats on time" : "no agent yet"} warn={data.agents.length > 0 && healthy < data.agents.length} />
       </div>
       <Card title="Runs over time" hint="last 24 hours, by state">
         <RunsChart buckets={buckets} bucketMs={BUCKET_MS} />
@@ -152,7 +153,8 @@ function DashboardBody({ data, since, now }: { data: DashboardData; since: numbe
             </ul>
           )}
         </Card>
-        <Card title="Agents" flush actions={<Link to="/agents" className="small">All agents</Link>} testId="agent-health">
+        <SlaBreachesCard since={new Date(since).toISOString()} now={now} />
+        <Card title="Agents" flush className="span-all" actions={<Link to="/agents" className="small">All agents</Link>} testId="agent-health">
           {data.agents.length === 0 ? (
             <EmptyState icon={<IconAgents />} title="No agent is connected" commands={["proctor agent start"]}>
               Runs wait until an agent picks them up. Start one where your flows can run:
@@ -160,7 +162,7 @@ function DashboardBody({ data, since, now }: { data: DashboardData; since: numbe
           ) : (
             <ul className="list">
               {data.agents.slice(0, 6).map((agent) => {
-                const health = agentHealth(agent.lastHeartbeat, now);
+                const health = healthOf(agent, now);
                 return (
                   <li key={agent.id}>
                     <span className="dot" style={{ "--c": stateColorVar(HEALTH_FAMILY[health]) } as CSSProperties} />

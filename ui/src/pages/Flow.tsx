@@ -3,6 +3,7 @@ import { request } from "../api/client";
 import { CREATE_FLOW_RUN, FLOW, FLOW_RUNS, RUN_FEED, SET_SCHEDULE_ACTIVE } from "../api/documents";
 import { useNow, useQuery, useThrottled } from "../api/hooks";
 import { subscribe } from "../api/live";
+import { useCan } from "../api/session";
 import type { Connection, Flow, FlowRun } from "../api/types";
 import { EmptyState } from "../components/Empty";
 import { Loaded } from "../components/ErrorView";
@@ -13,6 +14,7 @@ import { RunForm, type RunRequest } from "../components/RunForm";
 import { RunHistory } from "../components/RunHistory";
 import { RunsTable } from "../components/Runs";
 import { Schematic } from "../components/Schematic";
+import { SlaCard } from "../components/SlaCard";
 import { Link, navigate, useSearchParam } from "../lib/router";
 import { describeSchedule } from "../lib/schedule";
 import { STATE_NAMES } from "../lib/states";
@@ -21,6 +23,7 @@ import { flowRunUrl, flowUrl } from "../routes";
 
 export default function FlowPage({ params }: { params: Record<string, string> }) {
   const query = useQuery<{ flow: Flow }>(FLOW, { id: params.id });
+  const can = useCan();
   const [tab] = useSearchParam("tab");
   const active = tab === "runs" || tab === "run" ? tab : "overview";
   return (
@@ -31,13 +34,13 @@ export default function FlowPage({ params }: { params: Record<string, string> })
             crumbs={[{ label: "Flows", to: "/flows" }, { label: flow.projectName, to: `/flows?project=${encodeURIComponent(flow.projectName)}` }]}
             title={<>{flow.name} <span className="tag">v{flow.version}</span>{flow.archived && <span className="tag">archived</span>}</>}
             subtitle={flow.description ?? undefined}
-            actions={!flow.archived && active !== "run" && <Link to={flowUrl(flow.id, "run")} className="btn btn-primary" data-testid="open-run-form"><IconPlay size={14} /> Run</Link>}
+            actions={can.runFlows && !flow.archived && active !== "run" && <Link to={flowUrl(flow.id, "run")} className="btn btn-primary" data-testid="open-run-form"><IconPlay size={14} /> Run</Link>}
           />
           <Tabs active={active} hrefFor={(id) => flowUrl(flow.id, id === "overview" ? undefined : id)}
-            tabs={[{ id: "overview", label: "Overview" }, { id: "runs", label: "Runs" }, { id: "run", label: "Run" }]} />
+            tabs={[{ id: "overview", label: "Overview" }, { id: "runs", label: "Runs" }, ...(can.runFlows ? [{ id: "run", label: "Run" }] : [])]} />
           {active === "overview" && <Overview flow={flow} onChanged={() => void query.refetch()} />}
           {active === "runs" && <FlowRuns flow={flow} />}
-          {active === "run" && <RunTab flow={flow} />}
+          {active === "run" && (can.runFlows ? <RunTab flow={flow} /> : <Card><p className="muted" style={{ margin: 0 }}>Your role may look at this flow but not start runs: ask an owner or admin of the team.</p></Card>)}
         </>
       )}
     </Loaded>
@@ -53,6 +56,7 @@ function useFlowRuns(flow: Flow, variables: Record<string, unknown>) {
 
 function Overview({ flow, onChanged }: { flow: Flow; onChanged: () => void }) {
   const now = useNow(10_000);
+  const can = useCan();
   const history = useFlowRuns(flow, { first: 50, orderBy: "SCHEDULED_START_TIME_DESC" });
   const upcomingFrom = useMemo(() => new Date(Date.now() - 3_600_000).toISOString(), []);
   const upcoming = useFlowRuns(flow, { first: 5, states: ["Scheduled"], orderBy: "SCHEDULED_START_TIME_ASC", scheduledAfter: upcomingFrom });
@@ -89,7 +93,7 @@ function Overview({ flow, onChanged }: { flow: Flow; onChanged: () => void }) {
               <dt>Fingerprint</dt><dd className="mono small faint" title={flow.fingerprint}>{flow.fingerprint.slice(0, 12)}</dd>
             </dl>
           </Card>
-          <Card title="Schedule" actions={schedule.clocks.length > 0 && (
+          <Card title="Schedule" actions={schedule.clocks.length > 0 && can.editFlows && (
             <button type="button" role="switch" className="toggle" aria-checked={flow.scheduleActive} aria-label="Schedule active" onClick={() => void toggle()} data-testid="schedule-toggle" />
           )} testId="schedule-card">
             {schedule.clocks.length === 0 ? (
@@ -103,31 +107,48 @@ function Overview({ flow, onChanged }: { flow: Flow; onChanged: () => void }) {
                     {flow.scheduleActive ? "Active" : "Paused"}
                   </div>
                 </div>
-                <div>
-                  <div className="small muted" style={{ fontWeight: 600, marginBottom: 4 }}>Next runs</div>
-                  {upcoming.data?.flowRuns.nodes.length ? (
-                    upcoming.data.flowRuns.nodes.map((run) => (
-                      <div key={run.id} className="row small" style={{ justifyContent: "space-between" }}>
-                        <Link to={flowRunUrl(run.id)}>{formatDateTime(run.scheduledStartTime)}</Link>
-                        <span className="faint">{formatRelative(run.scheduledStartTime, now)}</span>
-                      </div>
-                    ))
-                  ) : (
-                    <div className="small faint">{flow.scheduleActive ? "The scheduler creates them shortly." : "None while the schedule is paused."}</div>
-                  )}
-                </div>
+                <NextRuns flow={flow} runs={upcoming.data?.flowRuns.nodes ?? []} now={now} />
               </div>
             )}
           </Card>
+          <SlaCard flow={flow} />
         </div>
       </div>
       <Card title="Run history" hint="last 50 runs: height is duration">
         {history.data && history.data.flowRuns.nodes.length === 0 ? (
-          <EmptyState title="No runs yet">Start one from the <Link to={flowUrl(flow.id, "run")}>Run</Link> tab; an agent (<code>proctor agent start</code>) executes it.</EmptyState>
+          <EmptyState title="No runs yet">{can.runFlows ? <>Start one from the <Link to={flowUrl(flow.id, "run")}>Run</Link> tab; an agent (<code>proctor agent start</code>) executes it.</> : "Runs appear here when the schedule or a team member starts one."}</EmptyState>
         ) : (
           <RunHistory runs={history.data?.flowRuns.nodes ?? []} now={now} />
         )}
       </Card>
+    </div>
+  );
+}
+
+/**
+ * The schedule's next start times (computed by the server from the stored schedule),
+ * each linked to its run once the scheduler has created it; while the schedule is paused
+ * they are what it would do, and no run is created.
+ */
+function NextRuns({ flow, runs, now }: { flow: Flow; runs: FlowRun[]; now: number }) {
+  const byStart = new Map(runs.map((run) => [Date.parse(run.scheduledStartTime), run]));
+  const times = flow.nextRunTimes ?? [];
+  return (
+    <div data-testid="next-run-times">
+      <div className="small muted" style={{ fontWeight: 600, marginBottom: 4 }}>{flow.scheduleActive ? "Next runs" : "Next times (paused: no run is created)"}</div>
+      {times.length === 0 ? (
+        <div className="small faint">This schedule has no upcoming time.</div>
+      ) : (
+        times.map((time) => {
+          const run = byStart.get(Date.parse(time));
+          return (
+            <div key={time} className="row small" style={{ justifyContent: "space-between", opacity: flow.scheduleActive ? 1 : 0.6 }} data-testid="next-run-time" data-time={time}>
+              {run ? <Link to={flowRunUrl(run.id)}>{formatDateTime(time)}</Link> : <span>{formatDateTime(time)}</span>}
+              <span className="faint">{formatRelative(time, now)}</span>
+            </div>
+          );
+        })
+      )}
     </div>
   );
 }

@@ -2,7 +2,8 @@ import { useMemo, useState, type CSSProperties } from "react";
 import { request } from "../api/client";
 import { CANCEL_FLOW_RUN, DELETE_FLOW_RUN, RESTART_FLOW_RUN, SET_FLOW_RUN_STATES } from "../api/documents";
 import { useNow } from "../api/hooks";
-import type { FlowRun, StateRecord } from "../api/types";
+import { useCan } from "../api/session";
+import type { FlowRun, StateRecord, TaskRun, TaskSummaryEntry } from "../api/types";
 import { EmptyState } from "../components/Empty";
 import { ErrorMessage } from "../components/ErrorView";
 import { Confirm, toast } from "../components/Feedback";
@@ -16,7 +17,7 @@ import { TaskRunTable } from "../components/TaskRunTable";
 import { topologicalOrder } from "../lib/graph";
 import { navigate, useSearchParam } from "../lib/router";
 import { familyOf, isFinished, stateColorVar, summarize, FAMILIES } from "../lib/states";
-import { summarizeBySlug } from "../lib/taskRuns";
+import { summarizeBySlug, summaryBySlug } from "../lib/taskRuns";
 import { formatDateTime, formatDuration, formatRelative, runDuration } from "../lib/time";
 import { flowRunUrl, flowUrl, taskRunUrl } from "../routes";
 import { useFlowRunLive } from "./useFlowRunLive";
@@ -66,20 +67,20 @@ export default function FlowRunPage({ params }: { params: Record<string, string>
         <div className="stack">
           <Card title="Schematic" hint="coloured by task state, live" flush>
             {flow ? (
-              <Schematic tasks={flow.tasks} edges={flow.edges} status={summarizeBySlugMemo(live)} onSelect={(slug) => navigate(taskRunUrl(id, slug))} />
+              <Schematic tasks={flow.tasks} edges={flow.edges} status={statusBySlug(live)} onSelect={(slug) => navigate(taskRunUrl(id, slug))} />
             ) : (
               <div className="skeleton" style={{ height: 420 }} />
             )}
           </Card>
           <Card title="Timeline" hint={live.loadingTasks ? `loading task runs… ${live.taskRuns.size.toLocaleString()}${live.taskTotal ? ` / ${live.taskTotal.toLocaleString()}` : ""}` : `${live.taskRuns.size.toLocaleString()} task runs`} flush>
-            {live.taskRuns.size === 0 && !live.loadingTasks ? (
+            {live.taskRuns.size === 0 && (live.summary?.length ?? 0) === 0 && (!live.loadingTasks || live.summary) ? (
               <EmptyState title="No task has run yet">
                 {familyOf(run.state) === "Scheduled" || familyOf(run.state) === "Pending"
                   ? "The run is waiting for an agent. Start one with proctor agent start."
                   : "Task runs appear here as the run reports them."}
               </EmptyState>
             ) : (
-              <Gantt runId={id} runs={live.taskRuns} order={order} now={isFinished(run.state) ? (Date.parse(run.endTime ?? run.stateTimestamp) || now) : now} version={live.taskVersion} />
+              <Gantt runId={id} runs={live.taskRuns} summary={live.summary} complete={!live.loadingTasks} order={order} now={isFinished(run.state) ? (Date.parse(run.endTime ?? run.stateTimestamp) || now) : now} version={live.taskVersion} />
             )}
           </Card>
         </div>
@@ -119,13 +120,25 @@ export default function FlowRunPage({ params }: { params: Record<string, string>
   );
 }
 
-// The summary only changes when task runs do: keyed on the store's version.
+// The status only changes when task runs do: keyed on the store's version. Until every
+// task run is loaded it comes from the server's summary.
 const summaryCache = new WeakMap<object, { version: number; value: ReturnType<typeof summarizeBySlug> }>();
-function summarizeBySlugMemo(live: { taskRuns: Map<string, import("../api/types").TaskRun>; taskVersion: number }) {
+function statusBySlug(live: { taskRuns: Map<string, TaskRun>; taskVersion: number; loadingTasks: boolean; summary?: TaskSummaryEntry[] }) {
+  if (live.loadingTasks && live.summary) return summaryBySlugMemo(live.summary);
   const cached = summaryCache.get(live.taskRuns);
   if (cached && cached.version === live.taskVersion) return cached.value;
   const value = summarizeBySlug(live.taskRuns.values());
   summaryCache.set(live.taskRuns, { version: live.taskVersion, value });
+  return value;
+}
+
+const fromSummary = new WeakMap<TaskSummaryEntry[], ReturnType<typeof summaryBySlug>>();
+function summaryBySlugMemo(summary: TaskSummaryEntry[]) {
+  let value = fromSummary.get(summary);
+  if (!value) {
+    value = summaryBySlug(summary);
+    fromSummary.set(summary, value);
+  }
   return value;
 }
 
@@ -158,6 +171,7 @@ function RunFacts({ run, now }: { run: FlowRun; now: number }) {
 }
 
 function RunActions({ run, onChanged }: { run: FlowRun; onChanged: () => void }) {
+  const can = useCan();
   const [confirm, setConfirm] = useState<"cancel" | "delete" | null>(null);
   const family = familyOf(run.state);
   const act = async (label: string, fn: () => Promise<unknown>) => {
@@ -177,6 +191,8 @@ function RunActions({ run, onChanged }: { run: FlowRun; onChanged: () => void })
       })).setFlowRunStates;
       if (!result?.accepted) throw new Error(result?.reason ?? "The server refused the change.");
     });
+  // Read-only people see the run, never a control that would be refused.
+  if (!can.runFlows) return null;
   return (
     <>
       {family === "Scheduled" && Date.parse(run.scheduledStartTime) > Date.now() && (

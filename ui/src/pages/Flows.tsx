@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from "react";
 import { request } from "../api/client";
 import { FLOWS, lastRunsQuery, PROJECTS, RUN_FEED, SET_SCHEDULE_ACTIVE } from "../api/documents";
 import { useQuery, useThrottled } from "../api/hooks";
+import { useCan } from "../api/session";
 import { subscribe } from "../api/live";
 import type { Connection, FlowRun, FlowSummary, Project } from "../api/types";
 import { EmptyState } from "../components/Empty";
@@ -41,6 +42,7 @@ export default function Flows() {
   const refetchRuns = useThrottled(() => void lastRuns.refetch(), 2000);
   useEffect(() => subscribe(RUN_FEED, {}, { next: refetchRuns }), [refetchRuns]);
 
+  const can = useCan();
   const toggle = async (flow: FlowSummary, active: boolean) => {
     try {
       await request(SET_SCHEDULE_ACTIVE, { flowId: flow.id, active });
@@ -100,8 +102,12 @@ export default function Flows() {
                         <td>
                           {schedule.clocks.length ? (
                             <div className="row" style={{ flexWrap: "nowrap" }}>
-                              <button type="button" role="switch" className="toggle" aria-checked={flow.scheduleActive}
-                                aria-label={`Schedule of ${flow.name}`} onClick={() => void toggle(flow, !flow.scheduleActive)} data-testid="schedule-toggle" />
+                              {can.editFlows ? (
+                                <button type="button" role="switch" className="toggle" aria-checked={flow.scheduleActive}
+                                  aria-label={`Schedule of ${flow.name}`} onClick={() => void toggle(flow, !flow.scheduleActive)} data-testid="schedule-toggle" />
+                              ) : (
+                                <span className="tag" data-testid="schedule-state">{flow.scheduleActive ? "on" : "off"}</span>
+                              )}
                               <span className="small muted ellipsis" style={{ maxWidth: 200 }} title={schedule.clocks.join("; ")}>{schedule.clocks[0]}</span>
                             </div>
                           ) : (

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 import { request } from "../api/client";
 import { CREATE_PROJECT, PROJECTS } from "../api/documents";
 import { useQuery } from "../api/hooks";
+import { useCan } from "../api/session";
 import type { Project } from "../api/types";
 import { EmptyState } from "../components/Empty";
 import { Loaded } from "../components/ErrorView";
@@ -13,6 +14,7 @@ import { formatRelative } from "../lib/time";
 
 export default function Projects() {
   const query = useQuery<{ projects: Project[] }>(PROJECTS);
+  const can = useCan();
   const [name, setName] = useState("");
   const [adding, setAdding] = useState(false);
   const create = async (event: FormEvent) => {
@@ -31,7 +33,7 @@ export default function Projects() {
   return (
     <>
       <PageHead title="Projects" subtitle="Folders that group flows."
-        actions={<button type="button" className="btn btn-primary" onClick={() => setAdding(true)}><IconPlus size={15} /> New project</button>} />
+        actions={can.editFlows && <button type="button" className="btn btn-primary" onClick={() => setAdding(true)}><IconPlus size={15} /> New project</button>} />
       {adding && (
         <Card>
           <form className="row" onSubmit={create}>
@@ -47,7 +49,7 @@ export default function Projects() {
           <Card flush>
             {projects.length === 0 ? (
               <EmptyState icon={<IconProjects />} title="No projects yet" commands={["proctor register flows.py --project analytics"]}>
-                Registering a flow into a project creates it, or create one here.
+                Registering a flow into a project creates it{can.editFlows ? ", or create one here" : ""}.
               </EmptyState>
             ) : (
               <table className="table" data-testid="projects-table">

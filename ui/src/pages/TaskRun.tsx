@@ -1,26 +1,40 @@
+/**
+ * One task run (`/runs/ID/tasks/SLUG[/INDEX]`): read in one request by `taskRun(flowRunId,
+ * taskSlug, mapIndex)` with its state history, its flow run, its task node and the edges
+ * in and out of it, so a deep link works on a reload; re-read when the run reports a
+ * change of this task. A task that has not run yet has no task run: the page says so.
+ */
 import { useEffect, useMemo, useState } from "react";
-import { FLOW, FLOW_RUN_LIVE, TASK_RUN_DETAIL, TASK_RUNS } from "../api/documents";
+import { ApiError, request } from "../api/client";
+import { FLOW_RUN_LIVE, TASK_CHILDREN, TASK_RUN } from "../api/documents";
 import { useNow, useQuery, useThrottled } from "../api/hooks";
 import { subscribe } from "../api/live";
-import type { Connection, Flow, FlowRun, StateRecord, TaskRun } from "../api/types";
+import type { FlowEdge, FlowRun, FlowTask, StateRecord, TaskRun, TaskRunRows } from "../api/types";
 import { EmptyState } from "../components/Empty";
-import { Loaded, NotFound } from "../components/ErrorView";
+import { ErrorMessage, NotFound } from "../components/ErrorView";
 import { LogView } from "../components/LogView";
 import { Card, PageHead, Tabs } from "../components/Page";
 import { StateBadge } from "../components/State";
 import { TaskRunTable } from "../components/TaskRunTable";
 import { Link, useSearchParam } from "../lib/router";
+import { decodeRows } from "../lib/taskRuns";
 import { formatDateTime, formatDuration, runDuration } from "../lib/time";
 import { flowRunUrl, flowUrl, taskRunUrl } from "../routes";
 import { StateHistory } from "./FlowRun";
 
-type Detail = { flowRun: FlowRun; taskRuns: Connection<TaskRun & { states: StateRecord[] }> };
+export type TaskRunDetail = TaskRun & {
+  states: StateRecord[];
+  flowRun: FlowRun & { flow: { id: string; tasks: { slug: string; mapped: boolean }[] } };
+  task: FlowTask | null;
+  upstream: FlowEdge[];
+  downstream: FlowEdge[];
+};
 
 export default function TaskRunPage({ params }: { params: Record<string, string> }) {
   const runId = params.id;
   const slug = params.slug;
-  const mapIndex = params.index != null ? Number(params.index) : -1;
-  const query = useQuery<Detail>(TASK_RUN_DETAIL, { flowRunId: runId, taskSlug: slug, mapIndex });
+  const mapIndex = params.index != null ? (/^\d+$/.test(params.index) ? Number(params.index) : NaN) : -1;
+  const query = useQuery<{ taskRun: TaskRunDetail }>(TASK_RUN, { flowRunId: runId, taskSlug: slug, mapIndex }, { skip: Number.isNaN(mapIndex) });
   const refetch = useThrottled(() => void query.refetch(), 500);
   useEffect(
     () =>
@@ -32,27 +46,38 @@ export default function TaskRunPage({ params }: { params: Record<string, string>
     [runId, slug, refetch],
   );
   if (Number.isNaN(mapIndex)) return <NotFound what="task run" />;
+  if (query.data) return <TaskRunBody detail={query.data.taskRun} slug={slug} mapIndex={mapIndex} />;
+  if (query.error instanceof ApiError && query.error.isNotFound) return <NotRunYet runId={runId} slug={slug} mapIndex={mapIndex} />;
+  if (query.error) return <ErrorMessage error={query.error} onRetry={() => void query.refetch()} />;
+  return <div className="skeleton" style={{ height: 160 }} />;
+}
+
+function NotRunYet({ runId, slug, mapIndex }: { runId: string; slug: string; mapIndex: number }) {
+  const label = mapIndex >= 0 ? `${slug}[${mapIndex}]` : slug;
   return (
-    <Loaded query={query}>
-      {(data) => <TaskRunBody data={data} slug={slug} mapIndex={mapIndex} />}
-    </Loaded>
+    <>
+      <PageHead crumbs={[{ label: "Flow run", to: flowRunUrl(runId) }]} title={<span className="mono" style={{ fontSize: 20 }}>{label}</span>} />
+      <Card testId="not-run-yet">
+        <EmptyState title="Not run yet">
+          This task has no run in this flow run (yet): it appears here once the run reports it. <Link to={flowRunUrl(runId)}>Back to the run</Link>.
+        </EmptyState>
+      </Card>
+    </>
   );
 }
 
-function TaskRunBody({ data, slug, mapIndex }: { data: Detail; slug: string; mapIndex: number }) {
-  const run = data.flowRun;
-  const taskRun = data.taskRuns.nodes[0];
-  const flowQuery = useQuery<{ flow: Flow }>(FLOW, { id: run.flowId });
-  const flow = flowQuery.data?.flow;
-  const task = flow?.tasks.find((t) => t.slug === slug);
+function TaskRunBody({ detail, slug, mapIndex }: { detail: TaskRunDetail; slug: string; mapIndex: number }) {
+  const run = detail.flowRun;
+  const task = detail.task;
   const [tab] = useSearchParam("tab");
   const now = useNow(1000);
   const isMappedParent = Boolean(task?.mapped) && mapIndex < 0;
-  const active = tab === "logs" || tab === "children" ? tab : "overview";
+  const active = tab === "logs" || (tab === "children" && isMappedParent) ? tab : "overview";
   const label = mapIndex >= 0 ? `${slug}[${mapIndex}]` : slug;
-  const upstream = useMemo(() => (flow ? flow.edges.filter((e) => e.downstream === slug) : []), [flow, slug]);
-  const downstream = useMemo(() => (flow ? flow.edges.filter((e) => e.upstream === slug) : []), [flow, slug]);
   const base = taskRunUrl(run.id, slug, mapIndex);
+  // A mapped input from a mapped task feeds this child from the child of the same index.
+  const mappedTasks = new Set(run.flow.tasks.filter((t) => t.mapped).map((t) => t.slug));
+  const upstreamIndex = (edge: FlowEdge) => (edge.mapped && mapIndex >= 0 && mappedTasks.has(edge.upstream) ? mapIndex : -1);
   return (
     <>
       <PageHead
@@ -62,47 +87,45 @@ function TaskRunBody({ data, slug, mapIndex }: { data: Detail; slug: string; map
           { label: run.name, to: flowRunUrl(run.id) },
           ...(mapIndex >= 0 ? [{ label: slug, to: taskRunUrl(run.id, slug) }] : []),
         ]}
-        title={<><span className="mono" style={{ fontSize: 20 }}>{label}</span>{taskRun && <StateBadge state={taskRun.state} large />}</>}
-        subtitle={taskRun?.stateMessage ?? task?.description ?? undefined}
+        title={<><span className="mono" style={{ fontSize: 20 }}>{label}</span><StateBadge state={detail.state} large /></>}
+        subtitle={detail.stateMessage ?? task?.description ?? undefined}
       />
       <Tabs active={active} hrefFor={(t) => (t === "overview" ? base : `${base}?tab=${t}`)}
         tabs={[{ id: "overview", label: "Overview" }, ...(isMappedParent ? [{ id: "children", label: "Mapped children" }] : []), { id: "logs", label: "Logs" }]} />
       {active === "overview" && (
         <div className="grid grid-main">
           <Card title="State history" flush>
-            {taskRun ? <StateHistory states={taskRun.states} /> : <EmptyState title="Not run yet">This task has no run in this flow run yet.</EmptyState>}
+            <StateHistory states={detail.states} />
           </Card>
           <div className="stack">
             <Card title="Details">
               <dl className="kv">
-                <dt>Started</dt><dd>{taskRun?.startTime ? formatDateTime(taskRun.startTime) : "—"}</dd>
-                <dt>Ended</dt><dd>{taskRun?.endTime ? formatDateTime(taskRun.endTime) : "—"}</dd>
-                <dt>Duration</dt><dd>{formatDuration(runDuration(taskRun?.startTime, taskRun?.endTime, now))}</dd>
-                <dt>Attempts</dt><dd>{taskRun?.runCount ?? 0}{task ? ` (retries allowed: ${task.retries})` : ""}</dd>
+                <dt>Started</dt><dd>{detail.startTime ? formatDateTime(detail.startTime) : "—"}</dd>
+                <dt>Ended</dt><dd>{detail.endTime ? formatDateTime(detail.endTime) : "—"}</dd>
+                <dt>Duration</dt><dd>{formatDuration(runDuration(detail.startTime, detail.endTime, now))}</dd>
+                <dt>Attempts</dt><dd>{detail.runCount}{task ? ` (retries allowed: ${task.retries})` : ""}</dd>
                 {task && <><dt>Trigger</dt><dd className="mono small">{task.trigger}</dd></>}
                 {task && task.tags.length > 0 && <><dt>Tags</dt><dd className="row">{task.tags.map((t) => <span key={t} className="tag">{t}</span>)}</dd></>}
                 {task?.timeout != null && <><dt>Timeout</dt><dd>{formatDuration(task.timeout * 1000)}</dd></>}
               </dl>
             </Card>
             <Card title="Inputs" hint="upstream tasks" testId="upstream">
-              {upstream.length === 0 ? (
+              {detail.upstream.length === 0 ? (
                 <p className="muted small" style={{ margin: 0 }}>No upstream task.</p>
               ) : (
                 <ul className="list" style={{ margin: "0 -18px" }}>
-                  {upstream.map((edge) => (
+                  {detail.upstream.map((edge) => (
                     <li key={`${edge.upstream}-${edge.key}`}>
                       <span className="mono small faint" style={{ minWidth: 70 }}>{edge.key ?? "(order)"}</span>
-                      <Link className="grow mono" to={taskRunUrl(run.id, edge.upstream, edge.mapped && mapIndex >= 0 && flow?.tasks.find((t) => t.slug === edge.upstream)?.mapped ? mapIndex : -1)}>
-                        {edge.upstream}
-                      </Link>
+                      <Link className="grow mono" to={taskRunUrl(run.id, edge.upstream, upstreamIndex(edge))}>{edge.upstream}</Link>
                       {edge.mapped && <span className="tag">mapped</span>}
                     </li>
                   ))}
                 </ul>
               )}
-              {downstream.length > 0 && (
-                <p className="small muted" style={{ marginBottom: 0 }}>
-                  Feeds {downstream.map((e, i) => <span key={`${e.downstream}-${i}`}>{i > 0 && ", "}<Link to={taskRunUrl(run.id, e.downstream)} className="mono">{e.downstream}</Link></span>)}.
+              {detail.downstream.length > 0 && (
+                <p className="small muted" style={{ marginBottom: 0 }} data-testid="downstream">
+                  Feeds {detail.downstream.map((e, i) => <span key={`${e.downstream}-${i}`}>{i > 0 && ", "}<Link to={taskRunUrl(run.id, e.downstream)} className="mono">{e.downstream}</Link></span>)}.
                 </p>
               )}
             </Card>
@@ -119,23 +142,41 @@ function TaskRunBody({ data, slug, mapIndex }: { data: Detail; slug: string; map
   );
 }
 
+/** A mapped task's children, streamed in as compact rows, 1,000 per request. */
 function MappedChildren({ runId, slug }: { runId: string; slug: string }) {
   const [store] = useState(() => new Map<string, TaskRun>());
   const [version, setVersion] = useState(0);
-  const [after, setAfter] = useState<string | null>(null);
-  const page = useQuery<{ taskRuns: Connection<TaskRun> }>(TASK_RUNS, { flowRunId: runId, taskSlug: slug, first: 1000, after });
+  const [state, setState] = useState<{ loading: boolean; error: unknown }>({ loading: true, error: null });
+  const [attempt, setAttempt] = useState(0);
   const now = useNow(2000);
   useEffect(() => {
-    if (!page.data) return;
-    for (const r of page.data.taskRuns.nodes) if (r.mapIndex >= 0) store.set(r.id, r);
-    setVersion((v) => v + 1);
-    const info = page.data.taskRuns.pageInfo;
-    if (info.hasNextPage && info.endCursor && info.endCursor !== after) setAfter(info.endCursor);
-  }, [page.data, store, after]);
+    let cancelled = false;
+    void (async () => {
+      let after: string | null = null;
+      try {
+        for (;;) {
+          const page: { taskRun: { children: TaskRunRows } } = await request(TASK_CHILDREN, { id: runId, taskSlug: slug, first: 1000, after });
+          if (cancelled) return;
+          for (const child of decodeRows(page.taskRun.children)) store.set(child.id, child);
+          setVersion((v) => v + 1);
+          const info = page.taskRun.children.pageInfo;
+          if (!info.hasNextPage || !info.endCursor) break;
+          after = info.endCursor;
+        }
+        if (!cancelled) setState({ loading: false, error: null });
+      } catch (error) {
+        if (!cancelled) setState({ loading: false, error });
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [runId, slug, store, attempt]);
   const order = useMemo(() => [slug], [slug]);
+  if (state.error && store.size === 0) return <ErrorMessage error={state.error} onRetry={() => setAttempt((a) => a + 1)} />;
   return (
-    <Card flush title="Mapped children" hint={page.data?.taskRuns.totalCount != null ? `${store.size.toLocaleString()} children` : undefined}>
-      <Loaded query={page}>{() => <TaskRunTable runId={runId} runs={store} order={order} version={version} now={now} />}</Loaded>
+    <Card flush title="Mapped children" hint={`${store.size.toLocaleString()} children${state.loading ? " · loading…" : ""}`}>
+      <TaskRunTable runId={runId} runs={store} order={order} version={version} now={now} />
     </Card>
   );
 }

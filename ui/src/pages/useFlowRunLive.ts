@@ -1,19 +1,20 @@
 /**
  * Everything the flow-run page shows, live: the run (from its query, then from the
- * `flowRun` subscription), its state history (re-read when the run's state changes), and
- * every task run (read page by page, 1,000 at a time, merged with the subscription's
+ * `flowRun` subscription), its state history (re-read when the run's state changes), a
+ * per-task summary (in the same first request: the schematic and the Gantt's rows draw
+ * from it at once, whatever the size of the run), and every task run (streamed in after
+ * the first screen as compact rows, 1,000 per request, merged with the subscription's
  * changes by version). Re-renders are batched, so a burst of thousands of task states
  * costs a few renders.
  */
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { request } from "../api/client";
-import { FLOW_RUN, FLOW_RUN_LIVE, TASK_RUNS } from "../api/documents";
+import { FLOW_RUN, FLOW_RUN_LIVE, TASK_RUN_ROWS } from "../api/documents";
 import { useQuery, useThrottled } from "../api/hooks";
 import { onReconnect, subscribe } from "../api/live";
-import type { Connection, FlowEdge, FlowRun, FlowTask, StateRecord, TaskRun } from "../api/types";
-import { mergeTaskRuns } from "../lib/taskRuns";
+import type { FlowEdge, FlowRun, FlowTask, StateRecord, TaskRun, TaskRunRows, TaskSummaryEntry } from "../api/types";
+import { decodeRows, mergeTaskRuns, summaryTotal } from "../lib/taskRuns";
 
-const FIRST_PAGE = 200; // small, so the timeline draws quickly
 const PAGE = 1000; // the API's largest page
 
 export interface FlowRunLive {
@@ -23,20 +24,22 @@ export interface FlowRunLive {
   states: StateRecord[];
   error: unknown;
   deleted: boolean;
+  /** The server's per-task summary, as of the first request. */
+  summary: TaskSummaryEntry[] | undefined;
   taskRuns: Map<string, TaskRun>;
   taskVersion: number;
   taskTotal: number | null;
+  /** Task runs are still streaming in (`taskRuns` is not every task run yet). */
   loadingTasks: boolean;
   refetch: () => Promise<void>;
 }
 
 export function useFlowRunLive(id: string): FlowRunLive {
-  const query = useQuery<{ flowRun: FlowRun & { states: StateRecord[]; flow: { tasks: FlowTask[]; edges: FlowEdge[] } } }>(FLOW_RUN, { id });
+  const query = useQuery<{ flowRun: FlowRun & { states: StateRecord[]; flow: { tasks: FlowTask[]; edges: FlowEdge[] }; taskRunSummary: TaskSummaryEntry[] } }>(FLOW_RUN, { id });
   const [live, setLive] = useState<FlowRun | undefined>();
   const [deleted, setDeleted] = useState(false);
   const store = useRef(new Map<string, TaskRun>());
   const [taskVersion, setTaskVersion] = useState(0);
-  const [taskTotal, setTaskTotal] = useState<number | null>(null);
   const [loadingTasks, setLoadingTasks] = useState(true);
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
 
@@ -53,17 +56,20 @@ export function useFlowRunLive(id: string): FlowRunLive {
     let after: string | null = null;
     try {
       for (;;) {
-        const page: { taskRuns: Connection<TaskRun> } = await request(TASK_RUNS, { flowRunId: id, first: after ? PAGE : FIRST_PAGE, after });
+        const page: { flowRun: { taskRunRows: TaskRunRows } } = await request(TASK_RUN_ROWS, { id, first: PAGE, after });
         if (signal.cancelled) return;
-        if (page.taskRuns.totalCount != null) setTaskTotal(page.taskRuns.totalCount);
-        if (mergeTaskRuns(store.current, page.taskRuns.nodes)) bump();
-        if (!page.taskRuns.pageInfo.hasNextPage || !page.taskRuns.pageInfo.endCursor) break;
-        after = page.taskRuns.pageInfo.endCursor;
+        const rows = page.flowRun.taskRunRows;
+        if (mergeTaskRuns(store.current, decodeRows(rows))) bump();
+        if (!rows.pageInfo.hasNextPage || !rows.pageInfo.endCursor) break;
+        after = rows.pageInfo.endCursor;
       }
     } catch {
       /* the run query shows the error; the subscription keeps what it can */
     } finally {
-      if (!signal.cancelled) setLoadingTasks(false);
+      if (!signal.cancelled) {
+        setLoadingTasks(false);
+        bump();
+      }
     }
   }, [id, bump]);
 
@@ -75,7 +81,8 @@ export function useFlowRunLive(id: string): FlowRunLive {
   useEffect(() => {
     if (!started) return undefined;
     const signal = { cancelled: false };
-    void loadTasks(signal);
+    // After the first screen is painted: the summary already drew it.
+    const first = setTimeout(() => void loadTasks(signal), 0);
     const offReconnect = onReconnect(() => void loadTasks(signal));
     const stop = subscribe<{ flowRun: { kind: string; flowRun: FlowRun | null; taskRuns: TaskRun[] } }>(FLOW_RUN_LIVE, { id }, {
       next: ({ flowRun: update }) => {
@@ -89,13 +96,13 @@ export function useFlowRunLive(id: string): FlowRunLive {
           if (update.kind === "flow_run") refetchHistory();
         }
         if (update.taskRuns.length && mergeTaskRuns(store.current, update.taskRuns)) {
-          setTaskTotal((t) => (t == null ? t : Math.max(t, store.current.size)));
           bump();
         }
       },
     });
     return () => {
       signal.cancelled = true;
+      clearTimeout(first);
       offReconnect();
       stop();
       if (pending.current) clearTimeout(pending.current);
@@ -103,6 +110,9 @@ export function useFlowRunLive(id: string): FlowRunLive {
   }, [id, started, loadTasks, bump, refetchHistory]);
 
   const fromQuery = query.data?.flowRun;
+  const summary = fromQuery?.taskRunSummary;
+  const summarized = useMemo(() => (summary ? summaryTotal(summary) : null), [summary]);
+  const taskTotal = loadingTasks ? (summarized == null ? null : Math.max(summarized, store.current.size)) : store.current.size;
   const run = !fromQuery ? live : !live || fromQuery.version >= live.version ? fromQuery : live;
   return {
     run,
@@ -110,6 +120,7 @@ export function useFlowRunLive(id: string): FlowRunLive {
     states: fromQuery?.states ?? [],
     error: query.data ? null : query.error,
     deleted,
+    summary,
     taskRuns: store.current,
     taskVersion,
     taskTotal,
