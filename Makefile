@@ -17,8 +17,13 @@ $(STAMP): pyproject.toml
 run: $(STAMP) ui-build
 	$(BIN)/proctor server start
 
+# Most tests wait on processes, sockets and browsers rather than the CPU, so three
+# workers finish sooner even on two cores; a file's tests stay on one worker (they share
+# module-scoped databases and servers). PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= 3
+
 test: $(STAMP) lint typecheck ui-build ui-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests examples benchmarks
