@@ -39,11 +39,12 @@ import socket
 import subprocess
 import tempfile
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 
 from proctor.server import services
@@ -326,3 +327,29 @@ async def flow_run(database: Database, registered_flow: services.FlowVersion) ->
     return await services.create_flow_run(
         database, DEFAULT_TENANT_ID, flow_id=registered_flow.id, parameters={"who": "me"}
     )
+
+
+# -- talking to an `app` in process (each test directory defines its own `app`) ----------
+
+Gql = Callable[..., Awaitable[dict[str, Any]]]
+
+
+@pytest.fixture
+async def http(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    """An httpx client talking to the directory's `app` through ASGI (no socket)."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://proctor.test") as client:
+        yield client
+
+
+@pytest.fixture
+def gql(http: httpx.AsyncClient) -> Gql:
+    """`await gql(query, variables)` -> the response JSON (asserts HTTP 200)."""
+
+    async def run(query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        response = await http.post("/graphql", json={"query": query, "variables": variables or {}})
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    return run

@@ -11,10 +11,9 @@ background services (matcher, notifier, SLA watcher...) running on both database
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
-import httpx
 import pytest
 from starlette.applications import Starlette
 from tests.server.alerting.receivers import HttpReceiver, SmtpReceiver
@@ -23,8 +22,6 @@ from proctor.server import services
 from proctor.server.app import create_app
 from proctor.server.database import DEFAULT_TENANT_ID, Database
 from proctor.settings import temporary_settings
-
-Gql = Callable[..., Awaitable[dict[str, Any]]]
 
 UI_URL = "http://proctor.example:4200"
 
@@ -83,24 +80,6 @@ async def app(database: Database, settings: Any) -> AsyncIterator[Starlette]:
     application = create_app(settings, database=database, background=True)
     async with application.router.lifespan_context(application):
         yield application
-
-
-@pytest.fixture
-async def http(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://proctor.test") as client:
-        yield client
-
-
-@pytest.fixture
-def gql(http: httpx.AsyncClient) -> Gql:
-    async def run(query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        response = await http.post("/graphql", json={"query": query, "variables": variables or {}})
-        assert response.status_code == 200, response.text
-        body: dict[str, Any] = response.json()
-        return body
-
-    return run
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ Every test using them runs twice: [sqlite] and [postgresql] (see tests/server/co
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -22,8 +21,6 @@ from proctor.client import AsyncClient, RetryPolicy
 from proctor.server.app import create_app
 from proctor.server.database import Database
 from proctor.settings import get_settings
-
-Gql = Callable[..., Awaitable[dict[str, Any]]]
 
 
 @pytest.fixture(autouse=True)
@@ -46,24 +43,6 @@ async def app(database: Database) -> AsyncIterator[Starlette]:
     application = create_app(get_settings(), database=database, background=False)
     async with application.router.lifespan_context(application):
         yield application
-
-
-@pytest.fixture
-async def http(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://proctor.test") as client:
-        yield client
-
-
-@pytest.fixture
-def gql(http: httpx.AsyncClient) -> Gql:
-    async def run(query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        response = await http.post("/graphql", json={"query": query, "variables": variables or {}})
-        assert response.status_code == 200, response.text
-        body: dict[str, Any] = response.json()
-        return body
-
-    return run
 
 
 @pytest.fixture
