@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 from tests.agent.processes import FAST_SERVER, AgentProcess, DrainedServer
-from tests.server.api.conftest import _database_templates, api, app, gql, http
+from tests.server.api.conftest import _database_templates, api, app
 
 from proctor.client import Client
 from proctor.testing import ServerProcess
 
-__all__ = ["_database_templates", "api", "app", "gql", "http"]
+__all__ = ["_database_templates", "api", "app"]
 
 FLOWS = Path(__file__).resolve().parent / "flows"
 
