@@ -327,7 +327,6 @@ async def make_alerting(db: Database, team: uuid.UUID, ids: Ids) -> None:
     ids.update(
         automation=str(automation.id),
         automation_name="a-secret-automation",
-        automation_secret=automation.secret,
         automation_updated=automation.updated.isoformat(),
         hook_url="https://a-secret-hook.example.invalid/hook",
         breach=str(breach["id"]),
@@ -338,11 +337,7 @@ async def alerting_unchanged(db: Database, team: uuid.UUID, ids: Ids) -> None:
     from proctor.server.services.alerting import automations, notifications, slas
 
     automation = await automations.get_automation(db, team, ids["automation"])
-    assert (automation.name, automation.enabled, automation.secret) == (
-        "a-secret-automation",
-        True,
-        ids["automation_secret"],
-    )
+    assert (automation.name, automation.enabled) == ("a-secret-automation", True)
     assert automation.updated.isoformat() == ids["automation_updated"]
     assert automation.actions[0]["url"] == ids["hook_url"]
     log = await notifications.list_notifications(db, team)

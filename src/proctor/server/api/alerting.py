@@ -20,6 +20,7 @@ from strawberry.scalars import JSON
 
 from proctor.server.api.loaders import ctx, paging
 from proctor.server.api.pagination import Connection, connection_from_page
+from proctor.server.api.secrets import keyring
 from proctor.server.services.alerting import automations, notifications, records, slas
 from proctor.server.services.alerting.delivery import DeliveryConfig
 
@@ -416,6 +417,7 @@ class AlertingMutation:
             trigger=_document(input.trigger),
             actions=[_document(action) for action in input.actions],
             secret=input.secret,
+            keyring=keyring(info),
         )
         return Automation.from_record(record, reveal=True)
 
@@ -437,6 +439,7 @@ class AlertingMutation:
             else [_document(action) for action in input.actions],
             secret=input.secret,
             rotate_secret=input.rotate_secret,
+            keyring=keyring(info),
         )
         return Automation.from_record(
             record, reveal=input.secret is not None or input.rotate_secret

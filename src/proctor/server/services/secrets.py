@@ -219,21 +219,33 @@ async def reseal_secrets(db: Database, keyring: Keyring, *, batch: int = RESEAL_
 
 
 async def key_ids_in_use(db: Database) -> set[str | None]:
+    """The keys some row still needs: team secrets' and automation signing secrets'."""
+    from proctor.server.services.alerting.signing import automation_key_ids
+
     async with db.session() as session:
-        return set(await session.scalars(sa.select(Secret.key_id).distinct()))
+        used = set(await session.scalars(sa.select(Secret.key_id).distinct()))
+    return used | await automation_key_ids(db)
+
+
+async def reseal_all(db: Database, keyring: Keyring) -> int:
+    """Re-seal team secrets and automation signing secrets with the current key."""
+    from proctor.server.services.alerting.signing import reseal_automation_secrets
+
+    return await reseal_secrets(db, keyring) + await reseal_automation_secrets(db, keyring)
 
 
 @dataclass(frozen=True, slots=True)
 class Rotation:
     new_key_id: str
-    resealed: int
+    resealed: int  # team secrets and automation signing secrets
     retired: list[str]  # key ids dropped from the key file (none for keys from settings)
     from_file: bool
 
 
 async def rotate_key(db: Database, settings: Any) -> Rotation:
     """Rotate the secrets key: with a key file, add a new current key to it; then seal
-    every secret with the current key; then (key file) drop the keys no row uses.
+    every secret (team secrets and automation signing secrets) with the current key;
+    then (key file) drop the keys no row uses.
 
     Safe to interrupt: the old keys stay in the file until no row needs them, so running
     it again finishes the job (with yet another new key). With keys from settings, set the
@@ -244,11 +256,11 @@ async def rotate_key(db: Database, settings: Any) -> Rotation:
     configured = settings.server.secrets
     if configured.key is not None:
         ring = keys.load_keyring(settings)
-        resealed = await reseal_secrets(db, ring)
+        resealed = await reseal_all(db, ring)
         return Rotation(ring.current_id, resealed, [], from_file=False)
     path = keys.key_file_path(settings)
     ring = keys.add_key(path)
-    resealed = await reseal_secrets(db, ring)
+    resealed = await reseal_all(db, ring)
     used = await key_ids_in_use(db)
     retired = keys.drop_unused_keys(path, used)
     return Rotation(ring.current_id, resealed, retired, from_file=True)
@@ -261,6 +273,7 @@ __all__ = [
     "delete_secret",
     "key_ids_in_use",
     "list_secrets",
+    "reseal_all",
     "reseal_secrets",
     "rotate_key",
     "secret_name",

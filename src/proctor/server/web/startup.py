@@ -57,7 +57,12 @@ async def start_secrets_and_audit(settings: Any, db: Database, stack: AsyncExitS
     from proctor.server.services.audit_writer import close_writer
     from proctor.server.services.keyring import load_keyring
 
-    load_keyring(settings)
+    ring = load_keyring(settings)
+    # Automation signing secrets written before migration 0007 are still clear (a
+    # migration has no keyring): seal them now.
+    from proctor.server.services.alerting.signing import seal_clear_secrets
+
+    await seal_clear_secrets(db, ring)
     stack.push_async_callback(close_writer, db)
 
 

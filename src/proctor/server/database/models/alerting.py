@@ -32,8 +32,12 @@ from proctor.server.database.types import JSONType, Timestamp, utcnow
 class Automation(IdMixin, TenantMixin, TimestampsMixin, Base):
     """A trigger (e.g. "a run of flow X failed") and the actions it sets off, in order.
 
-    `trigger` and `actions` are validated documents (`services.alerting.specs`); `secret`
-    signs webhook bodies (HMAC-SHA256), one per automation so a leak is contained.
+    `trigger` and `actions` are validated documents (`services.alerting.specs`). The
+    signing secret (HMAC-SHA256 of webhook bodies, one per automation so a leak is
+    contained) is sealed with the secrets keyring: `secret_sealed` (nonce + ciphertext,
+    bound to the tenant and the automation id) and `secret_key_id`, the key that sealed it.
+    `secret` only holds a clear secret written before revision 0007, until the server
+    seals it at start-up (`services.alerting.signing`); it is NULL otherwise.
     """
 
     __tablename__ = "automation"
@@ -44,7 +48,9 @@ class Automation(IdMixin, TenantMixin, TimestampsMixin, Base):
     trigger: Mapped[dict[str, Any]] = mapped_column(nullable=False)
     actions: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, nullable=False)
     enabled: Mapped[bool] = mapped_column(nullable=False, default=True)
-    secret: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    secret: Mapped[str | None] = mapped_column(sa.String(100))
+    secret_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary())
+    secret_key_id: Mapped[str | None] = mapped_column(sa.String(100))
 
 
 class Notification(IdMixin, TenantMixin, TimestampsMixin, Base):

@@ -17,10 +17,12 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from proctor.server.database import Database, record_event
+from proctor.server.database.ids import new_id
 from proctor.server.database.models import Automation, Flow, FlowGroup, Project
 from proctor.server.errors import InvalidInput, NotFound, ProctorServerError
 from proctor.server.events import Event
-from proctor.server.services.alerting import records, specs
+from proctor.server.services.alerting import records, signing, specs
+from proctor.server.services.keyring import Keyring
 from proctor.server.services.parameters import validate_parameters
 from proctor.server.services.validation import as_uuid, name_arg
 
@@ -32,7 +34,8 @@ def new_secret() -> str:
     return secrets_module.token_urlsafe(32)
 
 
-def _record(row: Automation) -> records.Automation:
+def _record(row: Automation, secret: str | None = None) -> records.Automation:
+    """The automation as returned; `secret` only in the answer that set it."""
     return records.Automation(
         id=row.id,
         tenant_id=row.tenant_id,
@@ -41,7 +44,7 @@ def _record(row: Automation) -> records.Automation:
         trigger=dict(row.trigger),
         actions=[dict(action) for action in row.actions],
         enabled=row.enabled,
-        secret=row.secret,
+        secret=secret,
         created=row.created,
         updated=row.updated,
     )
@@ -193,28 +196,33 @@ async def create_automation(
     description: str | None = None,
     enabled: bool = True,
     secret: str | None = None,
+    keyring: Keyring | None = None,
 ) -> records.Automation:
-    """A new automation (its signing secret generated unless given)."""
+    """A new automation (its signing secret generated unless given, and sealed with
+    `keyring`, by default the one of the process settings)."""
     tenant = as_uuid(tenant_id, "tenant_id")
     clean_name = name_arg(name)
     clean_description = _description(description)
     clean_secret = _secret(secret)
+    ring = keyring or signing.current_keyring()
+    automation_id = new_id()
     async with db.transaction() as session:
         stored_trigger = await normalize_trigger(session, tenant, trigger)
         stored_actions = await normalize_actions(session, tenant, actions, stored_trigger["type"])
         row = Automation(
+            id=automation_id,
             tenant_id=tenant,
             name=clean_name,
             description=clean_description,
             trigger=stored_trigger,
             actions=stored_actions,
             enabled=bool(enabled),
-            secret=clean_secret,
+            **signing.seal_secret(ring, tenant, automation_id, clean_secret),
         )
         session.add(row)
         await session.flush()
         _changed(session, tenant, row.id)
-        return _record(row)
+        return _record(row, clean_secret)
 
 
 async def _find(
@@ -245,8 +253,10 @@ async def update_automation(
     enabled: bool | None = None,
     secret: str | None = None,
     rotate_secret: bool = False,
+    keyring: Keyring | None = None,
 ) -> records.Automation:
-    """Change what is given (None keeps a field). A new trigger re-checks the actions."""
+    """Change what is given (None keeps a field). A new trigger re-checks the actions.
+    A new (given or rotated) secret is sealed and returned in this answer only."""
     tenant = as_uuid(tenant_id, "tenant_id")
     target = as_uuid(automation_id, "automation_id")
     clean_name = None if name is None else name_arg(name)
@@ -274,11 +284,17 @@ async def update_automation(
             row.description = clean_description or None
         if enabled is not None:
             row.enabled = bool(enabled)
+        new_secret_value = None
         if secret is not None or rotate_secret:
-            row.secret = _secret(secret)
+            new_secret_value = _secret(secret)
+            ring = keyring or signing.current_keyring()
+            for column, value in signing.seal_secret(
+                ring, tenant, row.id, new_secret_value
+            ).items():
+                setattr(row, column, value)
         await session.flush()
         _changed(session, tenant, row.id)
-        return _record(row)
+        return _record(row, new_secret_value)
 
 
 async def set_automation_enabled(

@@ -33,12 +33,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from proctor.server.database import Database
 from proctor.server.database.ids import new_id
 from proctor.server.database.models import Automation, Notification, NotificationAttempt
-from proctor.server.errors import InvalidInput
-from proctor.server.services.alerting import records
+from proctor.server.errors import InvalidInput, NotFound
+from proctor.server.services.alerting import records, signing
 from proctor.server.services.alerting.context import sample_context
 from proctor.server.services.alerting.delivery import Delivery, DeliveryConfig, Outcome, deliver
 from proctor.server.services.alerting.matching import Candidate, Match, notification_rows
 from proctor.server.services.alerting.specs import MESSAGE_ACTIONS
+from proctor.server.services.keyring import Keyring, KeyringError
 from proctor.server.services.pagination import Ordering, SortKey, fetch_page
 from proctor.server.services.records import Page
 from proctor.server.services.validation import as_uuid, optional_uuid, page_size
@@ -103,10 +104,17 @@ def _current_action(row: Notification, automation: Automation | None) -> dict[st
 
 
 async def claim_due(
-    db: Database, *, limit: int, lease_seconds: float, now: datetime | None = None
+    db: Database,
+    *,
+    limit: int,
+    lease_seconds: float,
+    now: datetime | None = None,
+    keyring: Keyring | None = None,
 ) -> list[Claim]:
-    """Claim up to `limit` due notifications for delivery by this process."""
+    """Claim up to `limit` due notifications for delivery by this process (each with its
+    automation's signing secret, opened with `keyring`: the process's by default)."""
     moment = now or datetime.now(UTC)
+    ring = keyring or signing.current_keyring()
     token = uuid.uuid4().hex
 
     async def work(session: AsyncSession) -> list[Claim]:
@@ -128,12 +136,17 @@ async def claim_due(
                 dropped.append((row.id, action))
                 continue
             assert automation is not None
+            try:
+                secret = signing.open_row(ring, automation)
+            except KeyringError as error:  # its key is gone: retrying will not bring it back
+                dropped.append((row.id, error.message))
+                continue
             delivery = Delivery(
                 notification_id=row.id,
                 tenant_id=row.tenant_id,
                 automation_id=automation.id,
                 automation_name=automation.name,
-                secret=automation.secret,
+                secret=secret,
                 action=action,
                 context=dict(row.event),
             )
@@ -258,7 +271,13 @@ async def deliver_due(
     now: datetime | None = None,
 ) -> DeliveryReport:
     """Claim due notifications and deliver them (concurrently); record each outcome."""
-    claims = await claim_due(db, limit=limit, lease_seconds=config.timeout * 3 + 30, now=now)
+    claims = await claim_due(
+        db,
+        limit=limit,
+        lease_seconds=config.timeout * 3 + 30,
+        now=now,
+        keyring=signing.current_keyring(config.settings),
+    )
     report = DeliveryReport()
 
     async def one(claim: Claim) -> None:
@@ -293,6 +312,19 @@ async def next_due(db: Database) -> datetime | None:
 # -- "send a test" ---------------------------------------------------------------------
 
 
+async def _signing_secret(
+    db: Database, automation: records.Automation, config: DeliveryConfig
+) -> str:
+    """The automation's signing secret, opened to sign the test's webhooks."""
+    async with db.session() as session:
+        row = await session.get(Automation, automation.id)
+    if row is None:
+        raise NotFound(
+            f"No automation {automation.id}", details={"automation_id": str(automation.id)}
+        )
+    return signing.open_row(signing.current_keyring(config.settings), row)
+
+
 async def send_test(
     db: Database,
     tenant_id: uuid.UUID | str,
@@ -305,6 +337,7 @@ async def send_test(
     from proctor.server.services.alerting.automations import get_automation
 
     automation = await get_automation(db, tenant_id, automation_id)
+    secret = await _signing_secret(db, automation, config)
     candidate = Candidate(
         automation.id, automation.tenant_id, automation.name, None, automation.actions
     )
@@ -329,7 +362,7 @@ async def send_test(
             tenant_id=automation.tenant_id,
             automation_id=automation.id,
             automation_name=automation.name,
-            secret=automation.secret,
+            secret=secret,
             action=automation.actions[row["action_index"]],
             context=row["event"],
             test=True,

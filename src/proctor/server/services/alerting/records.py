@@ -17,7 +17,7 @@ class Automation:
     trigger: dict[str, Any]
     actions: list[dict[str, Any]]
     enabled: bool
-    secret: str
+    secret: str | None  # the signing secret: only in the answer that set it
     created: datetime
     updated: datetime
 

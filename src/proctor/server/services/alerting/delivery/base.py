@@ -60,13 +60,16 @@ class DeliveryConfig:
     timeout: float = 10.0
     ui_url: str = "http://127.0.0.1:4200"
     smtp: Any = None  # SmtpSettings
+    settings: Any = None  # whose keyring opens signing secrets (None: the process's)
 
     @classmethod
     def from_settings(cls, settings: Any) -> DeliveryConfig:
         notifier = settings.server.services.notifier
         server = settings.server
         ui_url = notifier.ui_url or f"http://{server.host}:{server.port}"
-        return cls(timeout=notifier.timeout_seconds, ui_url=ui_url, smtp=notifier.smtp)
+        return cls(
+            timeout=notifier.timeout_seconds, ui_url=ui_url, smtp=notifier.smtp, settings=settings
+        )
 
 
 @dataclass(frozen=True, slots=True)
