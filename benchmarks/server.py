@@ -4,7 +4,7 @@
                                         [--clients 1]
     python benchmarks/server.py queries [--database-url URL] [--runs 100000] [--task-runs 1000000]
     python benchmarks/server.py idle
-    python benchmarks/server.py startup [--database-url URL] [--starts 7]
+    python benchmarks/server.py startup [--database-url URL] [--starts 7] [--new-database]
 
 Each starts a real `proctor server start` process (SQLite in a temporary folder unless
 `--database-url` names e.g. a PostgreSQL database) and prints JSON lines:
@@ -15,7 +15,9 @@ Each starts a real `proctor server start` process (SQLite in a temporary folder 
 - idle: the server's resident memory after start-up and after a burst of requests;
 - startup: seconds from launching `proctor server start` to the first `/health` 200
   (median, min and max over several starts on an already migrated database, which is
-  what a restart finds), and to its first GraphQL answer.
+  what a restart finds), and to its first GraphQL answer; with `--new-database`, every
+  start is on a new, empty database (a first start: SQLite files, or PostgreSQL
+  databases created next to the one `--database-url` names, dropped afterwards).
 """
 
 from __future__ import annotations
@@ -342,6 +344,31 @@ def time_one_start(database_url: str, home: Path) -> tuple[float, float, float]:
     return healthy, cpu, graphql
 
 
+async def postgres_admin(url: str, statement: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(url.replace("+asyncpg", ""), timeout=10)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def new_database_url(args: argparse.Namespace, home: Path, number: int) -> str:
+    """An empty database for one first start."""
+    if not args.database_url:
+        return f"sqlite+aiosqlite:///{home / f'new-{number}.db'}"
+    name = f"proctor_bench_new_{os.getpid()}_{number}"
+    asyncio.run(postgres_admin(args.database_url, f"CREATE DATABASE {name}"))
+    return args.database_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_new_databases(args: argparse.Namespace, urls: list[str]) -> None:
+    for url in urls if args.database_url else []:
+        name = url.rsplit("/", 1)[1]
+        asyncio.run(postgres_admin(args.database_url, f"DROP DATABASE {name} WITH (FORCE)"))
+
+
 def run_startup(args: argparse.Namespace, home: Path) -> None:
     database_url = args.database_url or f"sqlite+aiosqlite:///{home / 'bench.db'}"
     # Compiled bytecode is cached, as it is for an installed package (pip compiles it);
@@ -351,7 +378,14 @@ def run_startup(args: argparse.Namespace, home: Path) -> None:
     server, client = start_server(database_url, home)  # creates and migrates the database
     client.close()
     server.stop()
-    timings = [time_one_start(database_url, home) for _ in range(args.starts)]
+    if args.new_database:
+        urls = [new_database_url(args, home, number) for number in range(args.starts)]
+        try:
+            timings = [time_one_start(url, home) for url in urls]
+        finally:
+            drop_new_databases(args, urls)
+    else:
+        timings = [time_one_start(database_url, home) for _ in range(args.starts)]
     health = [healthy for healthy, _cpu, _graphql in timings]
     cpu = [used for _healthy, used, _graphql in timings]
     graphql = [answered for _healthy, _cpu, answered in timings]
@@ -361,6 +395,7 @@ def run_startup(args: argparse.Namespace, home: Path) -> None:
                 "benchmark": "startup",
                 "database": "postgresql" if args.database_url else "sqlite",
                 "starts": args.starts,
+                "new_database": args.new_database,
                 "health_s": round(statistics.median(health), 2),
                 "health_min_s": round(min(health), 2),
                 "health_max_s": round(max(health), 2),
@@ -381,6 +416,9 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--iterations", type=int, default=100)
     parser.add_argument("--starts", type=int, default=7)
+    parser.add_argument(
+        "--new-database", action="store_true", help="startup: every start on an empty database"
+    )
     parser.add_argument(
         "--clients", type=int, default=1, help="writes: flow runs reporting at the same time"
     )

@@ -233,6 +233,27 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url.replace("postgresql://", "postgresql+asyncpg://", 1)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """Makes URLs of new, empty (not migrated) databases on each dialect."""
+    created: list[str] = []
+
+    def make() -> str:
+        if request.param == "sqlite":
+            return f"sqlite+aiosqlite:///{tmp_path / f'new-{uuid.uuid4().hex[:8]}.db'}"
+        admin_url: str = request.getfixturevalue("postgres_admin_url")
+        name = f"{_PREFIX}{uuid.uuid4().hex[:10]}"
+        run_sync(_admin(admin_url, f"CREATE DATABASE {name}"))
+        created.append(name)
+        return _with_database(admin_url, name).replace("postgresql://", "postgresql+asyncpg://")
+
+    yield make
+    if created:
+        admin_url = request.getfixturevalue("postgres_admin_url")
+        drops = [f"DROP DATABASE IF EXISTS {name} WITH (FORCE)" for name in created]
+        run_sync(_admin(admin_url, *drops))
+
+
 @contextlib.asynccontextmanager
 async def connected(url: str) -> AsyncIterator[Database]:
     database = Database(url)

@@ -1,15 +1,19 @@
-"""Migrations: they build exactly the models, go down and up again, reset, and upgrade
-an old database file kept in tests/server/data/."""
+"""Migrations: they build exactly the models, a new database created from the models
+equals one built by every migration, they go down and up again, reset, and upgrade an
+old database file kept in tests/server/data/."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from tests.server.conftest import connected
 
 from proctor.server import services
 from proctor.server.database import DEFAULT_TENANT_ID, Database
@@ -19,13 +23,110 @@ from proctor.server.database.models import Project, metadata
 DATA = Path(__file__).parent / "data"
 
 
-async def test_migrations_match_the_models(database: Database):
+async def test_migrations_match_the_models(new_database: Callable[[], str]):
     def differences(connection: sa.Connection) -> list:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         return compare_metadata(context, metadata)
 
+    async with connected(new_database()) as database:
+        await database.upgrade(replay=True)
+        async with database.engine.connect() as connection:
+            assert await connection.run_sync(differences) == []
+
+
+def _schema(connection: sa.Connection) -> dict[str, Any]:
+    """Everything a migration can create, per table, in a comparable form."""
+    inspector = sa.inspect(connection)
+
+    def columns(table: str) -> list[tuple[Any, ...]]:
+        # Sorted: a column a later migration added comes last there, which is harmless.
+        return sorted(
+            (c["name"], str(c["type"]), c["nullable"], str(c.get("default")))
+            for c in inspector.get_columns(table)
+        )
+
+    def indexes(table: str) -> list[tuple[Any, ...]]:
+        found = [
+            (i["name"], tuple(i["column_names"]), i["unique"], str(i.get("dialect_options")))
+            for i in inspector.get_indexes(table)
+        ]
+        return sorted(found)
+
+    def constraints(table: str) -> dict[str, Any]:
+        foreign = inspector.get_foreign_keys(table)
+        return {
+            "pk": inspector.get_pk_constraint(table),
+            "unique": sorted(
+                (u["name"] or "", tuple(u["column_names"]))
+                for u in inspector.get_unique_constraints(table)
+            ),
+            "fk": sorted(
+                (
+                    f["name"] or "",
+                    tuple(f["constrained_columns"]),
+                    f["referred_table"],
+                    tuple(f["referred_columns"]),
+                    str(f.get("options")),
+                )
+                for f in foreign
+            ),
+            "check": sorted(str(c["sqltext"]) for c in inspector.get_check_constraints(table)),
+        }
+
+    return {
+        table: {"columns": columns(table), "indexes": indexes(table), **constraints(table)}
+        for table in sorted(inspector.get_table_names())
+    }
+
+
+async def _schema_and_seed(database: Database) -> tuple[dict[str, Any], list[Any]]:
     async with database.engine.connect() as connection:
-        assert await connection.run_sync(differences) == []
+        schema = await connection.run_sync(_schema)
+        seed = await connection.execute(sa.text("SELECT id, name, slug, settings FROM tenant"))
+        return schema, [tuple(row) for row in seed]
+
+
+async def test_a_new_database_from_the_models_equals_one_built_by_every_migration(
+    new_database: Callable[[], str],
+):
+    """A new database skips the migrations (one `create_all`, then stamped at the head):
+    it must come out exactly as replaying them would build it, and still migrate down."""
+    async with connected(new_database()) as replayed, connected(new_database()) as created:
+        await replayed.upgrade(replay=True)
+        await created.upgrade()
+        assert await created.revision() == await replayed.revision() == head_revision()
+        replayed_schema, replayed_seed = await _schema_and_seed(replayed)
+        created_schema, created_seed = await _schema_and_seed(created)
+        assert set(created_schema) == set(replayed_schema)
+        for table, shape in replayed_schema.items():
+            assert created_schema[table] == shape, table
+        assert created_seed == replayed_seed
+        assert [(name, slug) for _id, name, slug, _settings in created_seed] == [
+            ("Default", "default")
+        ]
+        await created.downgrade("base")
+        assert await created.revision() is None
+
+
+def test_creating_a_new_database_does_not_import_alembic(tmp_path: Path):
+    import subprocess
+    import sys
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'new.db'}"
+    script = (
+        "import asyncio, sys\n"
+        "from proctor.server.database import Database\n"
+        "async def main():\n"
+        f"    async with Database({url!r}) as db:\n"
+        "        await db.upgrade()\n"
+        "        print(await db.revision())\n"
+        "asyncio.run(main())\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert found.stdout.split() == [head_revision(), "False"]
 
 
 async def test_downgrade_to_base_and_upgrade_again(database: Database):

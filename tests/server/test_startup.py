@@ -92,3 +92,40 @@ def test_importing_the_app_loads_no_graphql_stack():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def _start_server(tmp_path, database_url: str) -> subprocess.CompletedProcess[str]:
+    import os
+
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PROCTOR_")}
+    env["PROCTOR_HOME"] = str(tmp_path)
+    command = [sys.executable, "-m", "proctor", "server", "start", "--port", "0", "--no-open"]
+    return subprocess.run(
+        [*command, "--database-url", database_url],
+        check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_a_database_that_does_not_exist_is_named_with_what_to_do(tmp_path, postgres_admin_url):
+    base = postgres_admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    found = _start_server(tmp_path, f"{base}/proctor_no_such_database")
+    assert found.returncode == 1
+    assert 'database "proctor_no_such_database" does not exist' in found.stderr
+    assert "createdb proctor_no_such_database" in found.stderr
+    assert "Traceback" not in found.stderr + found.stdout
+
+
+def test_an_unreachable_database_server_is_named_with_what_to_do(tmp_path):
+    import socket
+
+    with socket.socket() as unused:  # a port nothing listens on
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    found = _start_server(tmp_path, f"postgresql+asyncpg://postgres@127.0.0.1:{port}/proctor")
+    assert found.returncode == 1
+    assert f"Check that PostgreSQL is running and listening at 127.0.0.1:{port}" in found.stderr
+    assert "Traceback" not in found.stderr + found.stdout

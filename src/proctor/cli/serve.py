@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import webbrowser
+from typing import Any
 
 READY_PREFIX = "Proctor server ready at "
 
@@ -21,6 +22,26 @@ def _bound_url(server: object, host: str) -> str:
     port = sockets[0].getsockname()[1] if sockets else 0
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}"
+
+
+def _clean_startup_failure(app: Any) -> Any:
+    """The app, with a start-up failure the operator can fix (`StartupFailed`) reported
+    as its one-line message: uvicorn would otherwise print the whole traceback."""
+
+    async def wrapped(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "lifespan":
+            await app(scope, receive, send)
+            return
+
+        async def send_clean(message: Any) -> None:
+            explained = getattr(app.state, "startup_error", None)
+            if message["type"] == "lifespan.startup.failed" and explained:
+                message = {**message, "message": explained}
+            await send(message)
+
+        await app(scope, receive, send_clean)
+
+    return wrapped
 
 
 def serve(*, open_browser: bool, log_level: str = "warning") -> int:
@@ -33,7 +54,7 @@ def serve(*, open_browser: bool, log_level: str = "warning") -> int:
     settings = get_settings()
     app = create_app(settings)
     config = uvicorn.Config(
-        app,
+        _clean_startup_failure(app),
         host=settings.server.host,
         port=settings.server.port,
         log_level=log_level,
@@ -76,7 +97,10 @@ def serve(*, open_browser: bool, log_level: str = "warning") -> int:
             watcher.cancel()
         return server.started
 
-    started = asyncio.run(main())
+    try:
+        started = asyncio.run(main())
+    except SystemExit:  # uvicorn exits when the app's start-up failed (error shown)
+        started = False
     if not started or failed:
         print("Proctor server did not start (see the error above)", file=sys.stderr)
         return 1

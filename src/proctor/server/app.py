@@ -36,6 +36,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from proctor._version import __version__
 from proctor.server.api.context import ApiContext, ApiState
 from proctor.server.api.limit_values import ApiLimits
+from proctor.server.errors import StartupFailed
 from proctor.server.web.auth_routes import auth_routes
 from proctor.server.web.deferred import Deferred
 from proctor.server.web.health import health_endpoint
@@ -104,7 +105,12 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
-            state = await _start(settings, database, limits, stack, background=False)
+            try:
+                state = await _start(settings, database, limits, stack, background=False)
+            except StartupFailed as error:
+                # `serve` shows this message instead of the traceback.
+                app.state.startup_error = error.message
+                raise
             app.state.api = state
             # The rest (GraphQL endpoint, then the background services) finishes while
             # uvicorn starts listening; `serve` announces the server once it is done.

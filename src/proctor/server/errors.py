@@ -86,6 +86,13 @@ class Unauthenticated(ProctorServerError):
     default_code = "UNAUTHENTICATED"
 
 
+class StartupFailed(ProctorServerError):
+    """The server cannot start for a reason the operator can fix (e.g. the database is
+    unreachable): shown as one message, without a traceback."""
+
+    default_code = "STARTUP_FAILED"
+
+
 class Unavailable(ProctorServerError):
     """The database could not be reached, or stayed locked past the timeout: retry later."""
 
@@ -113,6 +120,7 @@ __all__ = [
     "NotFound",
     "ProctorServerError",
     "StaleVersion",
+    "StartupFailed",
     "TransitionRejected",
     "Unauthenticated",
     "Unavailable",

@@ -12,6 +12,7 @@ from contextlib import AsyncExitStack
 from typing import Any
 
 from proctor.server.database import DEFAULT_TENANT_ID, Database
+from proctor.server.errors import StartupFailed, Unavailable
 
 logger = logging.getLogger("proctor.server")
 
@@ -38,10 +39,50 @@ async def open_database(
     if owned:
         settings.home.mkdir(parents=True, exist_ok=True)
         stack.push_async_callback(db.dispose)
-    await db.connect()
-    if settings.server.database.migrate_on_start:
-        await db.upgrade()
+    try:
+        await db.connect()
+        if settings.server.database.migrate_on_start:
+            await db.upgrade()
+    except Exception as error:
+        if not _is_database_problem(error):
+            raise
+        raise StartupFailed(_explain(error, settings.database_url)) from error
     return db
+
+
+def _is_database_problem(error: Exception) -> bool:
+    """Errors the operator fixes (wrong URL, server down, no such database, no access),
+    as opposed to bugs, which keep their traceback."""
+    from sqlalchemy import exc as sa_exc
+
+    if isinstance(error, OSError | TimeoutError | sa_exc.DBAPIError | Unavailable):
+        return True
+    return type(error).__module__.split(".")[0] in {"asyncpg", "sqlite3", "aiosqlite"}
+
+
+def _explain(error: Exception, url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    shown = safe_url(url)
+    try:
+        parsed = make_url(url)
+    except Exception:
+        parsed = None
+    if parsed is not None and parsed.get_backend_name() == "postgresql":
+        if reason.startswith("database ") and "does not exist" in reason:
+            hint = (
+                f"Create it (createdb {parsed.database}) or point --database-url / "
+                "PROCTOR_DATABASE_URL at an existing database."
+            )
+        elif isinstance(error, OSError):
+            where = f"{parsed.host}:{parsed.port or 5432}"
+            hint = f"Check that PostgreSQL is running and listening at {where}."
+        else:
+            hint = "Check the user, password and database name in --database-url."
+    else:
+        hint = "Check that the database file's folder exists and is writable."
+    return f"Cannot open the database {shown}: {reason}. {hint}"
 
 
 async def start_background(settings: Any, db: Database, stack: AsyncExitStack) -> None:
