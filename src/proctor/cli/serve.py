@@ -100,6 +100,8 @@ def serve(*, open_browser: bool, log_level: str = "warning") -> int:
     try:
         started = asyncio.run(main())
     except SystemExit:  # uvicorn exits when the app's start-up failed (error shown)
+        if server.started:
+            raise
         started = False
     if not started or failed:
         print("Proctor server did not start (see the error above)", file=sys.stderr)
