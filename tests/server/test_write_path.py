@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import cast
 
 import asyncpg
+import pytest
 import sqlalchemy as sa
 
 from proctor.server import services
@@ -180,6 +181,84 @@ async def test_a_batch_writes_new_and_existing_task_runs_as_it_leaves_them(
         ("Running", "go"),
         ("Failed", "boom"),
     ]
+
+
+async def test_a_batch_bigger_than_a_pipeline_chunk_is_written_as_one(
+    database: Database, tenant_id, flow_run
+):
+    """A batch is evaluated and written in chunks that overlap (services.write_pipeline):
+    a task run first reported in one chunk and changed again chunks later, new and
+    existing ones, and refused ones, all end as one in-order evaluation leaves them."""
+    chunk = database.config.pipeline_chunk or 250
+    size = chunk * 3 + 7
+    at = datetime(2030, 1, 1, tzinfo=UTC)
+
+    def change(index: int, state: str, seconds: int, **extra: object) -> dict[str, object]:
+        stamp = (at + timedelta(seconds=seconds)).isoformat()
+        return {
+            "flow_run_id": flow_run.id,
+            "task_slug": "many",
+            "map_index": index,
+            "state": {"type": state, "timestamp": stamp},
+            **extra,
+        }
+
+    existing = [change(i, "Running", 0) for i in range(0, size, 2)]  # even indexes exist
+    await services.set_task_run_states(database, tenant_id, existing)
+    batch = [change(i, "Running", 1) for i in range(1, size, 2)]  # odd ones are new
+    batch += [change(i, "Success", 2) for i in range(size)]  # every one, chunks later
+    batch += [change(size, "Running", 3, version=9)]  # new and refused: stored Pending
+    results = await services.set_task_run_states(database, tenant_id, batch)
+    assert len(batch) > 2 * chunk
+    assert sum(result.accepted for result in results) == len(batch) - 1
+    assert (results[-1].accepted, results[-1].state) == (False, "Pending")
+
+    async with database.session() as session:
+        rows = (
+            await session.execute(
+                sa.select(TaskRun.map_index, TaskRun.state, TaskRun.version, TaskRun.end_time)
+                .where(TaskRun.flow_run_id == uuid.UUID(str(flow_run.id)))
+                .order_by(TaskRun.map_index)
+            )
+        ).all()
+        history = (
+            await session.execute(
+                sa.select(TaskRun.map_index, sa.func.count(TaskRunState.id))
+                .join(TaskRunState, TaskRunState.task_run_id == TaskRun.id)
+                .group_by(TaskRun.map_index)
+            )
+        ).all()
+    assert [tuple(row) for row in rows] == [
+        (i, "Success", 2, at + timedelta(seconds=2)) for i in range(size)
+    ] + [(size, "Pending", 0, None)]
+    assert dict(history) == dict.fromkeys(range(size), 2)  # Running and Success, once each
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_chunk_the_database_refuses_fails_the_whole_batch(
+    database: Database, tenant_id, flow_run
+):
+    """A write that fails while the next chunk is evaluated (PostgreSQL refuses U+0000,
+    which the API replaces but a direct caller might not) fails the whole batch: the
+    chunks written before it roll back, and the connection works afterwards."""
+    chunk = database.config.pipeline_chunk or 250
+    batch = [
+        {
+            "flow_run_id": flow_run.id,
+            "task_slug": "many",
+            "map_index": index,
+            "state": {"type": "Running", "message": "bad\x00" if index == chunk + 1 else "ok"},
+        }
+        for index in range(chunk * 3)
+    ]
+    with pytest.raises(sa.exc.DBAPIError):
+        await services.set_task_run_states(database, tenant_id, batch)
+    async with database.session() as session:
+        assert await session.scalar(sa.select(sa.func.count(TaskRun.id))) == 0
+        assert await session.scalar(sa.select(sa.func.count(TaskRunState.id))) == 0
+    batch[chunk + 1]["state"] = {"type": "Running", "message": "fine"}
+    results = await services.set_task_run_states(database, tenant_id, batch)
+    assert all(result.accepted for result in results)
 
 
 async def test_a_connection_the_server_ended_is_replaced_before_use(

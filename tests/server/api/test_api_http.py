@@ -88,3 +88,37 @@ async def test_built_ui_is_served_with_spa_fallback(database, tmp_path):
             assert (await http.get("/assets/missing.js")).status_code == 404
             escaped = await http.get("/..%2Fsecret.txt")
             assert escaped.text != "no"
+
+
+async def test_nul_characters_are_stored_as_replacement_characters(http, gql, flow_spec):
+    """PostgreSQL refuses U+0000 in text and JSONB: a state message, a log line or a
+    parameter holding one is stored with U+FFFD instead (on both databases), never a
+    failed batch. An escaped backslash followed by "u0000" is plain text and stays."""
+    registered = await gql(
+        "mutation ($input: RegisterFlowInput!) { registerFlow(input: $input) { flow { id } } }",
+        {"input": {"project": "p", "spec": flow_spec(), "createProject": True}},
+    )
+    flow_id = data_of(registered)["registerFlow"]["flow"]["id"]
+    created = await gql(
+        "mutation ($id: ID!, $p: JSON) { createFlowRun(input: {flowId: $id, parameters: $p})"
+        " { id parameters } }",
+        {"id": flow_id, "p": {"who": "a\u0000b \\u0000"}},
+    )
+    run = data_of(created)["createFlowRun"]
+    assert run["parameters"]["who"] == "a\ufffdb \\u0000"
+    state = {"type": "Failed", "message": "boom\u0000!"}
+    changes = [{"flowRunId": run["id"], "taskSlug": "inc", "state": state}]
+    results = await gql(
+        "mutation ($c: [JSON!]!) { setTaskRunStates(changes: $c) { accepted } }", {"c": changes}
+    )
+    assert data_of(results)["setTaskRunStates"] == [{"accepted": True}]
+    lines = [{"flowRunId": run["id"], "level": "INFO", "message": "x\u0000y"}]
+    written = await gql("mutation ($l: [JSON!]!) { writeLogs(logs: $l) { count } }", {"l": lines})
+    assert data_of(written)["writeLogs"] == {"count": 1}
+    read = await gql(
+        "query ($id: ID!) { taskRuns(flowRunId: $id) { nodes { stateMessage } }"
+        " logs(flowRunId: $id) { nodes { message } } }",
+        {"id": run["id"]},
+    )
+    assert data_of(read)["taskRuns"]["nodes"] == [{"stateMessage": "boom\ufffd!"}]
+    assert data_of(read)["logs"]["nodes"] == [{"message": "x\ufffdy"}]

@@ -137,9 +137,16 @@ class ProctorGraphQL(GraphQL[ApiContext, None]):
 
     def decode_json(self, data: str | bytes) -> object:
         try:
-            return json.loads(data)
+            decoded = json.loads(data)
         except (UnicodeDecodeError, RecursionError, ValueError) as error:
             raise HTTPException(400, "Unable to parse request body as JSON") from error
+        # PostgreSQL cannot store U+0000 in text or JSONB, and a task's output (a state
+        # message, a log line) may well contain one: it becomes U+FFFD, on every
+        # database alike. JSON must escape it, so a body without that escape has none.
+        escaped = "\\u0000" in data if isinstance(data, str) else b"\\u0000" in data
+        if escaped:
+            return without_nul(decoded)
+        return decoded
 
     async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
         try:
@@ -165,6 +172,17 @@ class ProctorGraphQL(GraphQL[ApiContext, None]):
         return acknowledged
 
 
+def without_nul(value: Any) -> Any:
+    """`value` (decoded JSON) with every U+0000 in its strings and keys made U+FFFD."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {without_nul(key): without_nul(item) for key, item in value.items()}
+    return value
+
+
 def _too_large(limit: int) -> Response:
     return error_response(413, f"request body larger than {limit} bytes", "PAYLOAD_TOO_LARGE")
 
@@ -180,4 +198,4 @@ def _declared_length(scope: Scope) -> int | None:
         return None
 
 
-__all__ = ["ProctorGraphQL", "error_response"]
+__all__ = ["ProctorGraphQL", "error_response", "without_nul"]

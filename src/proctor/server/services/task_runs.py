@@ -10,7 +10,9 @@ call is one transaction of a fixed number of statements whatever the batch size:
    that do not exist yet start as in-memory Pending snapshots);
 4. one bulk INSERT of the new task runs *in their final state*, one bulk update (by
    primary key) of the existing ones that changed, one bulk INSERT of history rows,
-   and one heartbeat UPDATE of the parents;
+   and one heartbeat UPDATE of the parents (on PostgreSQL, steps 3 and 4 go in chunks
+   of a few hundred changes, each chunk's writes running while the next one is
+   evaluated: see `services.write_pipeline`);
 5. after commit, one event per flow run.
 
 New task runs are inserted once, already in their final state, rather than inserted
@@ -22,6 +24,7 @@ index entry twice and re-runs its foreign-key check (measured: 1,000 new task ru
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -60,11 +63,15 @@ from proctor.server.services.lookups import find_flow_run
 from proctor.server.services.pagination import Ordering, SortKey, fetch_page, ordering_choice
 from proctor.server.services.slots import HOLDING_TASK_STATES, release_task_run_slots
 from proctor.server.services.validation import as_uuid, batch_size, page_size
+from proctor.server.services.write_pipeline import WritePipeline
 
 _TR = cast(sa.Table, TaskRun.__table__)
 _FR = cast(sa.Table, FlowRun.__table__)
 _HISTORY = cast(sa.Table, TaskRunState.__table__)
 _CHUNK = 2000
+# While a chunk's writes run, the evaluation lets them send their next statement this
+# often (see services.write_pipeline).
+_YIELD_EVERY = 50
 
 Key = tuple[str, int]
 
@@ -352,6 +359,20 @@ def _task_run_row(
     )
 
 
+async def _write_chunk(
+    session: AsyncSession,
+    config: DialectConfiguration,
+    new_rows: list[tuple[Any, ...]],
+    changed_rows: list[tuple[Any, ...]],
+    history: list[tuple[Any, ...]],
+) -> None:
+    # New rows first: the parent lock means nobody else inserts them, so a plain INSERT
+    # (a unique violation would fail the batch, never drop a state silently).
+    await _WRITE_NEW(session, config, new_rows)
+    await _WRITE_CHANGED(session, config, changed_rows)
+    await _INSERT_HISTORY(session, config, history)
+
+
 async def transition_task_runs(
     session: AsyncSession,
     config: DialectConfiguration,
@@ -387,87 +408,112 @@ async def transition_task_runs(
             slot = (flow_run_id, key)
             runs[slot] = RunSnapshot(id=new_id(), state="Pending", state_timestamp=now)
             new_slots.append(slot)
+    # Slots whose row is in the database (written by this batch's earlier chunks or
+    # found there): a row is inserted the first time a chunk changes it, updated after.
+    stored = set(runs.keys() - set(new_slots))
 
     results: list[records.TransitionResult] = []
-    history: list[tuple[Any, ...]] = []
     written: dict[uuid.UUID, tuple[RunSnapshot, ProposedState]] = {}
     accepted: dict[uuid.UUID, int] = defaultdict(int)
+    changed_any = False
     evaluate = TASK_RUN_POLICY.evaluate
-    for change in changes:
-        parent = parents.get(change.flow_run_id)
-        if parent is None:
-            results.append(
-                records.TransitionResult(
-                    id=None,
-                    accepted=False,
-                    state=None,
-                    version=0,
-                    code="NOT_FOUND",
-                    reason=f"No flow run {change.flow_run_id}",
+    pipeline = WritePipeline()
+    chunk = config.pipeline_chunk or max(len(changes), 1)
+    try:
+        for first in range(0, len(changes), chunk):
+            touched: dict[tuple[uuid.UUID, Key], None] = {}  # ordered set
+            history: list[tuple[Any, ...]] = []
+            for position, change in enumerate(changes[first : first + chunk]):
+                if position % _YIELD_EVERY == _YIELD_EVERY - 1:
+                    await pipeline.yield_now()
+                parent = parents.get(change.flow_run_id)
+                if parent is None:
+                    results.append(
+                        records.TransitionResult(
+                            id=None,
+                            accepted=False,
+                            state=None,
+                            version=0,
+                            code="NOT_FOUND",
+                            reason=f"No flow run {change.flow_run_id}",
+                        )
+                    )
+                    continue
+                slot = (change.flow_run_id, change.key)
+                run = runs[slot]
+                outcome = evaluate(
+                    Transition(
+                        kind="task_run",
+                        current=run,
+                        proposed=change.state,
+                        expected_version=change.version,
+                        force=change.force,
+                        flow_run_state=parent,
+                    )
                 )
-            )
-            continue
-        slot = (change.flow_run_id, change.key)
-        run = runs[slot]
-        outcome = evaluate(
-            Transition(
-                kind="task_run",
-                current=run,
-                proposed=change.state,
-                expected_version=change.version,
-                force=change.force,
-                flow_run_state=parent,
-            )
-        )
-        if outcome.kind in ("reject", "unchanged"):
-            results.append(
-                records.TransitionResult(
-                    id=run.id,
-                    accepted=outcome.accepted,
-                    state=run.state,
-                    version=run.version,
-                    code=outcome.code,
-                    reason=outcome.reason,
-                    state_type=FAMILY_OF[run.state],
-                    rule=outcome.rule,
+                if outcome.kind in ("reject", "unchanged"):
+                    results.append(
+                        records.TransitionResult(
+                            id=run.id,
+                            accepted=outcome.accepted,
+                            state=run.state,
+                            version=run.version,
+                            code=outcome.code,
+                            reason=outcome.reason,
+                            state_type=FAMILY_OF[run.state],
+                            rule=outcome.rule,
+                        )
+                    )
+                    continue
+                state = outcome.state
+                assert state is not None
+                new = apply_state(run, state, kind="task_run")
+                runs[slot] = new
+                assert new.id is not None
+                written[new.id] = (new, state)
+                accepted[change.flow_run_id] += 1
+                touched[slot] = None
+                history.append(_history_row(tenant, change.flow_run_id, new, state, now))
+                results.append(
+                    records.TransitionResult(
+                        id=new.id,
+                        accepted=True,
+                        state=new.state,
+                        version=new.version,
+                        reason=outcome.reason if outcome.kind == "rewrite" else None,
+                        state_type=state.type,
+                        rule=outcome.rule,
+                    )
                 )
+            if not history:
+                continue
+            changed_any = True
+            new_rows: list[tuple[Any, ...]] = []
+            changed_rows: list[tuple[Any, ...]] = []
+            for slot in touched:
+                run = runs[slot]
+                entry = written[run.id] if run.id is not None else None
+                row = _task_run_row(tenant, slot, run, entry, now)
+                (changed_rows if slot in stored else new_rows).append(row)
+                stored.add(slot)
+            await pipeline.submit(
+                functools.partial(_write_chunk, session, config, new_rows, changed_rows, history)
             )
-            continue
-        state = outcome.state
-        assert state is not None
-        new = apply_state(run, state, kind="task_run")
-        runs[slot] = new
-        assert new.id is not None
-        written[new.id] = (new, state)
-        accepted[change.flow_run_id] += 1
-        history.append(_history_row(tenant, change.flow_run_id, new, state, now))
-        results.append(
-            records.TransitionResult(
-                id=new.id,
-                accepted=True,
-                state=new.state,
-                version=new.version,
-                reason=outcome.reason if outcome.kind == "rewrite" else None,
-                state_type=state.type,
-                rule=outcome.rule,
-            )
-        )
-
-    inserted = {runs[slot].id for slot in new_slots}
-    new_rows: list[tuple[Any, ...]] = []
-    changed_rows: list[tuple[Any, ...]] = []
-    for slot, run in runs.items():
-        entry = written.get(run.id) if run.id is not None else None
-        if run.id in inserted:
-            new_rows.append(_task_run_row(tenant, slot, run, entry, now))
-        elif entry is not None:
-            changed_rows.append(_task_run_row(tenant, slot, run, entry, now))
-    # New rows first: the parent lock means nobody else inserts them, so a plain INSERT
-    # (a unique violation would fail the batch, never drop a state silently).
-    await _WRITE_NEW(session, config, new_rows)
-    await _WRITE_CHANGED(session, config, changed_rows)
-    if history:
-        await _INSERT_HISTORY(session, config, history)
+        await pipeline.drain()
+    except BaseException:
+        await pipeline.abandon()
+        raise
+    # New task runs that every change was refused to are stored too (Pending).
+    await _WRITE_NEW(
+        session,
+        config,
+        [
+            _task_run_row(tenant, slot, runs[slot], None, now)
+            for slot in new_slots
+            if slot not in stored
+        ],
+    )
+    if changed_any:
         # Concurrency slots go back in this same transaction (see services.concurrency).
         await release_task_run_slots(
             session,

@@ -71,6 +71,11 @@ class DialectConfiguration(ABC):
     # driver's executemany) or "arrays" (one parameter per column).
     bulk_mode: ClassVar[Mode] = "rows"
 
+    # Changes a batch evaluates between two chunks of writes, which then run while the
+    # next chunk is evaluated (services.write_pipeline); None: evaluate it all, then
+    # write. Worth it only where the database works in another process.
+    pipeline_chunk: ClassVar[int | None] = None
+
     def bulk_sql(
         self, write: BulkWrite, dialect: Dialect, scalars: frozenset[int] = frozenset()
     ) -> BulkSQL:

@@ -87,6 +87,10 @@ class PostgresConfiguration(DialectConfiguration):
         return postgresql.insert(table)
 
     bulk_mode = "arrays"
+    # The server evaluates the next 250 changes while PostgreSQL stores the last 250:
+    # 73 -> 66 ms per 1,000 changes in the service (measured; SQLite, whose work runs
+    # in this process, got slower with it, so it keeps the default).
+    pipeline_chunk = 250
 
     def bulk_sql(
         self, write: BulkWrite, dialect: Dialect, scalars: frozenset[int] = frozenset()
