@@ -418,8 +418,15 @@ async def transition_task_runs(
     changed_any = False
     evaluate = TASK_RUN_POLICY.evaluate
     pipeline = WritePipeline()
-    chunk = config.pipeline_chunk or max(len(changes), 1)
     try:
+        if parents and touch_heartbeat:
+            # Reports from a flow run are a sign of life (for the zombie killer); sent
+            # first, so that it runs while the changes are evaluated.
+            heartbeat = sa.update(_FR).where(_FR.c.id.in_(sorted(keys_by_run)))
+            await pipeline.submit(
+                functools.partial(session.execute, heartbeat.values(heartbeat=now))
+            )
+        chunk = config.pipeline_chunk or max(len(changes), 1)
         for first in range(0, len(changes), chunk):
             touched: dict[tuple[uuid.UUID, Key], None] = {}  # ordered set
             history: list[tuple[Any, ...]] = []
@@ -524,11 +531,6 @@ async def transition_task_runs(
                 for run_id, (_, state) in written.items()
                 if state.type not in HOLDING_TASK_STATES
             ],
-        )
-    if parents and touch_heartbeat:
-        # Reports from a flow run are a sign of life (for the zombie killer).
-        await session.execute(
-            sa.update(_FR).where(_FR.c.id.in_(sorted(keys_by_run))).values(heartbeat=now)
         )
     for flow_run_id in sorted(keys_by_run):
         if accepted[flow_run_id] or created[flow_run_id]:
