@@ -192,16 +192,7 @@ async def transition_flow_runs(
     for change in changes:
         run = runs.get(change.flow_run_id)
         if run is None:
-            results.append(
-                TransitionResult(
-                    id=change.flow_run_id,
-                    accepted=False,
-                    state=None,
-                    version=0,
-                    code="NOT_FOUND",
-                    reason=f"No flow run {change.flow_run_id}",
-                )
-            )
+            results.append(TransitionResult.no_flow_run(change.flow_run_id, change.flow_run_id))
             continue
         transition = Transition(
             kind="flow_run",
@@ -213,35 +204,14 @@ async def transition_flow_runs(
         )
         outcome = policy.evaluate(transition)
         if outcome.kind in ("reject", "unchanged"):
-            results.append(
-                TransitionResult(
-                    id=run.id,
-                    accepted=outcome.accepted,
-                    state=run.state,
-                    version=run.version,
-                    code=outcome.code,
-                    reason=outcome.reason,
-                    state_type=run.state_type,
-                    rule=outcome.rule,
-                )
-            )
+            results.append(TransitionResult.kept(run, outcome, run.state_type))
             continue
         assert outcome.state is not None
         new = apply_state(run, outcome.state, kind="flow_run", agent_id=change.agent_id)
         runs[change.flow_run_id] = new
         written[change.flow_run_id] = (new, outcome.state)
         history.append(history_row(tenant, new, outcome.state, now))
-        results.append(
-            TransitionResult(
-                id=run.id,
-                accepted=True,
-                state=new.state,
-                version=new.version,
-                reason=outcome.reason if outcome.kind == "rewrite" else None,
-                state_type=new.state_type,
-                rule=outcome.rule,
-            )
-        )
+        results.append(TransitionResult.written(new, outcome, new.state_type))
     if written:
         await _UPDATE(
             session,

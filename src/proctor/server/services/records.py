@@ -9,7 +9,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
+
+if TYPE_CHECKING:
+    from proctor.server.orchestration import Outcome, RunSnapshot
 
 T = TypeVar("T")
 
@@ -219,6 +222,30 @@ class TransitionResult:
     reason: str | None = None
     state_type: str | None = None
     rule: str | None = None
+
+    @classmethod
+    def no_flow_run(cls, flow_run_id: uuid.UUID, id: uuid.UUID | None) -> TransitionResult:
+        return cls(id, False, None, 0, "NOT_FOUND", f"No flow run {flow_run_id}")
+
+    @classmethod
+    def kept(cls, run: RunSnapshot, outcome: Outcome, state_type: str | None) -> TransitionResult:
+        """Refused, or an exact repeat: the run as it is."""
+        return cls(
+            run.id,
+            outcome.accepted,
+            run.state,
+            run.version,
+            outcome.code,
+            outcome.reason,
+            state_type,
+            outcome.rule,
+        )
+
+    @classmethod
+    def written(cls, new: RunSnapshot, outcome: Outcome, state_type: str) -> TransitionResult:
+        """Accepted and written: the run as it is now (a rule may have rewritten it)."""
+        reason = outcome.reason if outcome.kind == "rewrite" else None
+        return cls(new.id, True, new.state, new.version, None, reason, state_type, outcome.rule)
 
 
 @dataclass(frozen=True, slots=True)

@@ -435,16 +435,7 @@ async def transition_task_runs(
                     await pipeline.yield_now()
                 parent = parents.get(change.flow_run_id)
                 if parent is None:
-                    results.append(
-                        records.TransitionResult(
-                            id=None,
-                            accepted=False,
-                            state=None,
-                            version=0,
-                            code="NOT_FOUND",
-                            reason=f"No flow run {change.flow_run_id}",
-                        )
-                    )
+                    results.append(records.TransitionResult.no_flow_run(change.flow_run_id, None))
                     continue
                 slot = (change.flow_run_id, change.key)
                 run = runs[slot]
@@ -459,18 +450,8 @@ async def transition_task_runs(
                     )
                 )
                 if outcome.kind in ("reject", "unchanged"):
-                    results.append(
-                        records.TransitionResult(
-                            id=run.id,
-                            accepted=outcome.accepted,
-                            state=run.state,
-                            version=run.version,
-                            code=outcome.code,
-                            reason=outcome.reason,
-                            state_type=FAMILY_OF[run.state],
-                            rule=outcome.rule,
-                        )
-                    )
+                    kept = records.TransitionResult.kept(run, outcome, FAMILY_OF[run.state])
+                    results.append(kept)
                     continue
                 state = outcome.state
                 assert state is not None
@@ -481,17 +462,7 @@ async def transition_task_runs(
                 accepted[change.flow_run_id] += 1
                 touched[slot] = None
                 history.append(_history_row(tenant, change.flow_run_id, new, state, now))
-                results.append(
-                    records.TransitionResult(
-                        id=new.id,
-                        accepted=True,
-                        state=new.state,
-                        version=new.version,
-                        reason=outcome.reason if outcome.kind == "rewrite" else None,
-                        state_type=state.type,
-                        rule=outcome.rule,
-                    )
-                )
+                results.append(records.TransitionResult.written(new, outcome, state.type))
             if not history:
                 continue
             changed_any = True
