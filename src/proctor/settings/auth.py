@@ -49,6 +49,12 @@ class AuthSettings(SettingsGroup):
     invitation_lifetime_seconds: float = Field(
         default=7 * 24 * 3600, gt=0, description="How long an invitation can be accepted."
     )
+    websocket_recheck_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="How often an open websocket checks that its session or API key "
+        "still holds (and its role is unchanged); it is closed (code 4403) when not.",
+    )
 
 
 __all__ = ["AuthSettings"]

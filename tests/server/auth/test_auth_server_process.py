@@ -37,6 +37,7 @@ CHEAP = {
     "PROCTOR_SERVER_AUTH_ARGON2_PARALLELISM": "1",
 }
 FLOW = Path(__file__).resolve().parents[2] / "agent" / "flows" / "simple.py"
+RECHECK = {"PROCTOR_SERVER_AUTH_WEBSOCKET_RECHECK_SECONDS": "0.3"}
 
 
 def cli(*args: str, home: Path, stdin: str = "", env: dict[str, str] | None = None) -> Any:
@@ -87,9 +88,8 @@ def auth_server(database_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
         "--database-url", database_url, home=home, stdin=PASSWORD + "\n",
     )  # fmt: skip
     assert again.returncode == 2 and "already exists" in again.stderr
-    server = ServerProcess(
-        database_url, home, env={"PROCTOR_SERVER_AUTH_ENABLED": "true", **CHEAP, **FAST_SERVER}
-    )
+    env = {"PROCTOR_SERVER_AUTH_ENABLED": "true", **CHEAP, **FAST_SERVER, **RECHECK}
+    server = ServerProcess(database_url, home, env=env)
     server.start(timeout=60)
     yield server
     server.stop()
@@ -201,3 +201,66 @@ async def test_websockets_authenticate_and_refuse_foreign_cookies(auth_server: S
     with pytest.raises(InvalidStatus) as refused:
         await first_message({}, {**cookie, "Origin": "http://evil.example"})
     assert refused.value.response.status_code == 403
+
+
+async def test_an_open_websocket_is_closed_once_its_access_ends(auth_server: ServerProcess):
+    """Revoking the key a websocket connected with, or logging out the session it came
+    with, closes it (4403) within a re-check; one whose access holds stays open."""
+    import asyncio
+
+    from websockets.exceptions import ConnectionClosed
+
+    url = auth_server.url
+    ws_url = url.replace("http://", "ws://") + "/graphql"
+    browser, csrf = _browser_login(url)
+    made = _gql(browser, csrf, 'mutation { createApiKey(name: "doomed") { key apiKey { id } } }')
+    key, key_id = made["createApiKey"]["key"], made["createApiKey"]["apiKey"]["id"]
+    kept = _gql(browser, csrf, 'mutation { createApiKey(name: "kept") { key } }')["createApiKey"]
+
+    @contextlib.asynccontextmanager
+    async def subscribed(params: dict, headers: dict | None = None) -> Any:
+        async with connect(
+            ws_url, subprotocols=["graphql-transport-ws"], additional_headers=headers or {}
+        ) as socket:
+            await socket.send(json.dumps({"type": "connection_init", "payload": params}))
+            assert json.loads(await socket.recv())["type"] == "connection_ack"
+            operation = {"query": "subscription { runFeed { kind } }"}
+            await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": operation}))
+            yield socket
+
+    async def closed_with(socket: Any) -> int | None:
+        try:
+            while True:  # run-feed messages may arrive first
+                await asyncio.wait_for(socket.recv(), timeout=10)
+        except ConnectionClosed as closed:
+            return closed.rcvd.code if closed.rcvd is not None else None
+
+    async def still_open(socket: Any, seconds: float) -> bool:
+        try:
+            await asyncio.wait_for(socket.recv(), timeout=seconds)
+        except TimeoutError:
+            return True
+        except ConnectionClosed:
+            return False
+        return True  # a message: open
+
+    with contextlib.closing(browser):
+        cookie = {"Cookie": f"{COOKIE}={browser.cookies[COOKIE]}", "Origin": url}
+        async with (
+            subscribed({"Authorization": f"Bearer {key}"}) as by_key,
+            subscribed({"Authorization": f"Bearer {kept['key']}"}) as by_other_key,
+            subscribed({}, cookie) as by_session,
+        ):
+            assert await still_open(by_key, 1.2)  # several re-checks pass
+            _gql(
+                browser,
+                csrf,
+                "mutation ($id: ID!) { revokeApiKey(id: $id) { id } }",
+                {"id": key_id},
+            )
+            assert await closed_with(by_key) == 4403
+            assert await still_open(by_session, 1.0)
+            logout = browser.post("/auth/logout", headers={"X-CSRF-Token": csrf})
+            assert logout.status_code in (200, 204)
+            assert await closed_with(by_session) == 4403
+            assert await still_open(by_other_key, 1.0)

@@ -72,20 +72,48 @@ class ApiState:
         """A websocket client may send its API key in the connection parameters
         (`{"Authorization": "Bearer <key>"}`) instead of a header: browsers cannot set
         headers on websockets."""
-        if self.authenticator is None or not isinstance(context.connection_params, dict):
+        if self.authenticator is None:
             return
-        params = {str(k).lower(): v for k, v in context.connection_params.items()}
-        value = params.get("authorization") or params.get("apikey")
-        if not isinstance(value, str) or not value.strip():
+        key = _key_in(context.connection_params)
+        if key is not None:
+            resolution = await self.authenticator.resolve_key(key)
+            context.principal = resolution.principal
+            context.tenant_id = resolution.principal.tenant_id if resolution.principal else None
+            context.extra.pop("auth_problem", None)
+            if resolution.problem is not None:
+                context.extra["auth_problem"] = resolution.problem
+        self._watch_websocket(context, key)
+
+    def _watch_websocket(self, context: ApiContext, key: str | None) -> None:
+        """Close the socket once its credentials no longer hold (see websocket_watch)."""
+        from starlette.websockets import WebSocket
+
+        from proctor.server.auth.websocket_watch import start_watch
+
+        connection, principal = context.connection, context.principal
+        if not isinstance(connection, WebSocket) or principal is None:
             return
-        scheme, _, rest = value.strip().partition(" ")
-        key = rest.strip() if scheme.lower() == "bearer" else value.strip()
-        resolution = await self.authenticator.resolve_key(key)
-        context.principal = resolution.principal
-        context.tenant_id = resolution.principal.tenant_id if resolution.principal else None
-        context.extra.pop("auth_problem", None)
-        if resolution.problem is not None:
-            context.extra["auth_problem"] = resolution.problem
+        authenticator = self.authenticator
+
+        async def resolve() -> Principal | None:
+            if key is not None:
+                return (await authenticator.resolve_key(key)).principal  # type: ignore[no-any-return]
+            return (await authenticator.resolve(connection)).principal  # type: ignore[no-any-return]
+
+        every = authenticator.settings.websocket_recheck_seconds
+        start_watch(connection, principal, resolve, every)
+
+
+def _key_in(params: Any) -> str | None:
+    """The API key a websocket client sent in its connection parameters, if any."""
+    if not isinstance(params, dict):
+        return None
+    lowered = {str(k).lower(): v for k, v in params.items()}
+    value = lowered.get("authorization") or lowered.get("apikey")
+    if not isinstance(value, str) or not value.strip():
+        return None
+    scheme, _, rest = value.strip().partition(" ")
+    return rest.strip() if scheme.lower() == "bearer" else value.strip()
 
 
 @dataclass
