@@ -153,6 +153,9 @@ async def test_a_malformed_change_fails_the_batch_and_writes_nothing(
     with pytest.raises(InvalidInput, match=message):
         await services.set_task_run_states(database, tenant_id, [good, {**good, **bad}])
     assert await count(database, TaskRun) == 0
+    # Nothing is left locked (on PostgreSQL the batch was read while it was checked).
+    [result] = await services.set_task_run_states(database, tenant_id, [good])
+    assert result.accepted and result.state == "Running"
 
 
 async def test_batch_size_is_limited(database: Database, tenant_id, flow_run):

@@ -24,6 +24,7 @@ index entry twice and re-runs its foreign-key check (measured: 1,000 new task ru
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import uuid
 from collections import defaultdict
@@ -166,11 +167,22 @@ class TaskChange:
     force: bool
 
 
-def normalize_changes(changes: Sequence[Any]) -> list[TaskChange]:
+def change_keys(changes: Sequence[Any]) -> list[tuple[TaskRunStateChange, uuid.UUID, Key]]:
+    """Each change with the task run it names (flow run id, (slug, map_index)), checked:
+    what the database is asked for while the states are still being parsed."""
     parse_id = UuidCache()
-    normalized = []
+    keyed = []
     for index, raw in enumerate(changes):
         change = coerce(TaskRunStateChange, raw, index)
+        map_index = optional_int(change.map_index, "map_index", index, minimum=-1)
+        key = (slug_arg(change.task_slug, index), -1 if map_index is None else map_index)
+        keyed.append((change, parse_id(change.flow_run_id, "flow_run_id", index), key))
+    return keyed
+
+
+def normalize_keyed(keyed: Sequence[tuple[TaskRunStateChange, uuid.UUID, Key]]) -> list[TaskChange]:
+    normalized = []
+    for index, (change, flow_run_id, key) in enumerate(keyed):
         state = state_arg(change.state, index)
         run_count = optional_int(change.run_count, "run_count", index, minimum=0)
         if run_count is not None and state.run_count is None:
@@ -183,17 +195,62 @@ def normalize_changes(changes: Sequence[Any]) -> list[TaskChange]:
                 run_count=run_count,
                 extra=state.extra,
             )
-        map_index = optional_int(change.map_index, "map_index", index, minimum=-1)
         normalized.append(
             TaskChange(
-                flow_run_id=parse_id(change.flow_run_id, "flow_run_id", index),
-                key=(slug_arg(change.task_slug, index), -1 if map_index is None else map_index),
+                flow_run_id=flow_run_id,
+                key=key,
                 state=state,
                 version=optional_int(change.version, "version", index, minimum=0),
                 force=bool(change.force),
             )
         )
     return normalized
+
+
+@dataclass(slots=True)
+class BatchRead:
+    """What a batch needs from the database before its changes are evaluated: the
+    locked parents' states and the task runs (existing, or new Pending snapshots)."""
+
+    now: datetime
+    parents: dict[uuid.UUID, str]
+    keys_by_run: dict[uuid.UUID, set[Key]]
+    runs: dict[tuple[uuid.UUID, Key], RunSnapshot]
+    created: dict[uuid.UUID, int]
+    new_slots: list[tuple[uuid.UUID, Key]]
+
+
+async def read_batch(
+    session: AsyncSession,
+    config: DialectConfiguration,
+    tenant: uuid.UUID,
+    slots: Iterable[tuple[uuid.UUID, Key]],
+    now: datetime,
+) -> BatchRead:
+    """Lock the parents of `slots` and read their task runs (see the module docstring)."""
+    wanted = list(slots)
+    parents = await lock_flow_runs(session, tenant, (flow_run_id for flow_run_id, _ in wanted))
+    keys_by_run: dict[uuid.UUID, set[Key]] = defaultdict(set)
+    for flow_run_id, key in wanted:
+        if flow_run_id in parents:
+            keys_by_run[flow_run_id].add(key)
+    runs: dict[tuple[uuid.UUID, Key], RunSnapshot] = {}
+    created: dict[uuid.UUID, int] = {}
+    new_slots: list[tuple[uuid.UUID, Key]] = []
+    for flow_run_id in sorted(keys_by_run):
+        keys = keys_by_run[flow_run_id]
+        found = await _existing(session, config, flow_run_id, keys)
+        for key, run in found.items():
+            runs[(flow_run_id, key)] = run
+        # Not inserted yet: see the module docstring. Sorted, so the new rows (and their
+        # time-ordered ids) arrive in index order.
+        missing = sorted(keys - found.keys())
+        created[flow_run_id] = len(missing)
+        for key in missing:
+            slot = (flow_run_id, key)
+            runs[slot] = RunSnapshot(id=new_id(), state="Pending", state_timestamp=now)
+            new_slots.append(slot)
+    return BatchRead(now, parents, keys_by_run, runs, created, new_slots)
 
 
 async def lock_flow_runs(
@@ -380,34 +437,20 @@ async def transition_task_runs(
     changes: Sequence[TaskChange],
     *,
     touch_heartbeat: bool = True,
+    read: BatchRead | None = None,
 ) -> list[records.TransitionResult]:
-    """Evaluate and write task-run `changes` inside the caller's transaction.
+    """Evaluate and write task-run `changes` inside the caller's transaction (`read`:
+    the batch's `read_batch`, when the caller has made it already).
 
     Changes reported by a run's process are a sign of life of its flow run (its
     heartbeat is refreshed); the server's own changes (the zombie killer) pass
     `touch_heartbeat=False`, or a dead run would look alive again."""
-    now = datetime.now(UTC)
-    parents = await lock_flow_runs(session, tenant, (c.flow_run_id for c in changes))
-    keys_by_run: dict[uuid.UUID, set[Key]] = defaultdict(set)
-    for change in changes:
-        if change.flow_run_id in parents:
-            keys_by_run[change.flow_run_id].add(change.key)
-    runs: dict[tuple[uuid.UUID, Key], RunSnapshot] = {}
-    created: dict[uuid.UUID, int] = {}
-    new_slots: list[tuple[uuid.UUID, Key]] = []
-    for flow_run_id in sorted(keys_by_run):
-        keys = keys_by_run[flow_run_id]
-        found = await _existing(session, config, flow_run_id, keys)
-        for key, run in found.items():
-            runs[(flow_run_id, key)] = run
-        # Not inserted yet: see the module docstring. Sorted, so the new rows (and their
-        # time-ordered ids) arrive in index order.
-        missing = sorted(keys - found.keys())
-        created[flow_run_id] = len(missing)
-        for key in missing:
-            slot = (flow_run_id, key)
-            runs[slot] = RunSnapshot(id=new_id(), state="Pending", state_timestamp=now)
-            new_slots.append(slot)
+    now = read.now if read is not None else datetime.now(UTC)
+    if read is None:
+        slots = ((change.flow_run_id, change.key) for change in changes)
+        read = await read_batch(session, config, tenant, slots, now)
+    parents, keys_by_run, runs = read.parents, read.keys_by_run, read.runs
+    created, new_slots = read.created, read.new_slots
     # Slots whose row is in the database (written by this batch's earlier chunks or
     # found there): a row is inserted the first time a chunk changes it, updated after.
     stored = set(runs.keys() - set(new_slots))
@@ -531,14 +574,34 @@ async def set_task_run_states(
     """
     tenant = as_uuid(tenant_id, "tenant_id")
     batch_size(len(changes), "state changes")
-    normalized = normalize_changes(changes)
-    if not normalized:
+    keyed = change_keys(changes)
+    if not keyed:
         return []
+    if db.config.pipeline_chunk is None:  # the database works in this process: in turn
+        normalized = normalize_keyed(keyed)
 
-    async def work(session: AsyncSession) -> list[records.TransitionResult]:
-        return await transition_task_runs(session, db.config, tenant, normalized)
+        async def work(session: AsyncSession) -> list[records.TransitionResult]:
+            return await transition_task_runs(session, db.config, tenant, normalized)
 
-    return await db.run_in_transaction(work)
+        return await db.run_in_transaction(work)
+
+    async def overlapped(session: AsyncSession) -> list[records.TransitionResult]:
+        # The parents are locked and the task runs read while the states are parsed
+        # (the bigger part of checking a batch); a bad state still fails it all.
+        slots = [(flow_run_id, key) for _change, flow_run_id, key in keyed]
+        reading = asyncio.ensure_future(
+            read_batch(session, db.config, tenant, slots, datetime.now(UTC))
+        )
+        try:
+            await asyncio.sleep(0)
+            normalized = normalize_keyed(keyed)
+            read = await reading
+        except BaseException:
+            await asyncio.gather(reading, return_exceptions=True)
+            raise
+        return await transition_task_runs(session, db.config, tenant, normalized, read=read)
+
+    return await db.run_in_transaction(overlapped)
 
 
 async def create_task_runs(
@@ -666,10 +729,14 @@ async def list_task_runs(
 
 
 __all__ = [
+    "BatchRead",
+    "change_keys",
     "create_task_runs",
     "find_or_create_task_runs",
     "get_task_run",
     "list_task_runs",
+    "normalize_keyed",
+    "read_batch",
     "set_task_run_states",
     "state_filter",
     "transition_task_runs",
