@@ -1,4 +1,4 @@
-import { Component, lazy, Suspense, useEffect, useState, type ComponentType, type ReactNode } from "react";
+import { Component, Suspense, useEffect, useState, type ReactNode } from "react";
 import { FLOW, FLOW_RUN, TASK_RUN } from "./api/documents";
 import { prefetch } from "./api/hooks";
 import { closeLive, connectLive, liveStatus, onLiveStatus, type LiveStatus } from "./api/live";
@@ -10,32 +10,31 @@ import {
 } from "./components/icons";
 import { TeamSwitcher, UserBox } from "./components/SessionBar";
 import { ThemeSwitch } from "./components/Theme";
+import { pageModule, type PageComponent, type PageModule } from "./lib/pageModule";
 import { capabilitiesOf } from "./lib/roles";
 import { Link, matchPath, navigate, useLocation } from "./lib/router";
 import { ROUTES } from "./routes";
 
-type Page = ComponentType<{ params: Record<string, string> }>;
-
 // Every page is its own chunk: the first load fetches the shell and the page it shows.
-const Dashboard = lazy(() => import("./pages/Dashboard"));
-const Flows = lazy(() => import("./pages/Flows"));
-const FlowPage = lazy(() => import("./pages/Flow"));
-const FlowRunPage = lazy(() => import("./pages/FlowRun"));
-const TaskRunPage = lazy(() => import("./pages/TaskRun"));
-const Agents = lazy(() => import("./pages/Agents"));
-const Projects = lazy(() => import("./pages/Projects"));
-const Login: Page = lazy(() => import("./pages/Login"));
-const AcceptInvitation: Page = lazy(() => import("./pages/AcceptInvitation"));
-const Account = lazy(() => import("./pages/Account"));
-const Team = lazy(() => import("./pages/Team"));
-const Secrets = lazy(() => import("./pages/Secrets"));
-const Audit = lazy(() => import("./pages/Audit"));
-const Automations = lazy(() => import("./pages/Automations"));
-const AutomationEdit = lazy(() => import("./pages/AutomationEdit"));
-const Notifications = lazy(() => import("./pages/Notifications"));
-const Limits = lazy(() => import("./pages/Limits"));
+const Dashboard = pageModule(() => import("./pages/Dashboard"));
+const Flows = pageModule(() => import("./pages/Flows"));
+const FlowPage = pageModule(() => import("./pages/Flow"));
+const FlowRunPage = pageModule(() => import("./pages/FlowRun"));
+const TaskRunPage = pageModule(() => import("./pages/TaskRun"));
+const Agents = pageModule(() => import("./pages/Agents"));
+const Projects = pageModule(() => import("./pages/Projects"));
+const Login = pageModule(() => import("./pages/Login")).Lazy;
+const AcceptInvitation = pageModule(() => import("./pages/AcceptInvitation"));
+const Account = pageModule(() => import("./pages/Account"));
+const Team = pageModule(() => import("./pages/Team"));
+const Secrets = pageModule(() => import("./pages/Secrets"));
+const Audit = pageModule(() => import("./pages/Audit"));
+const Automations = pageModule(() => import("./pages/Automations"));
+const AutomationEdit = pageModule(() => import("./pages/AutomationEdit"));
+const Notifications = pageModule(() => import("./pages/Notifications"));
+const Limits = pageModule(() => import("./pages/Limits"));
 
-const TABLE: [string, Page][] = [
+const TABLE: [string, PageModule][] = [
   [ROUTES.dashboard, Dashboard],
   [ROUTES.flows, Flows],
   [ROUTES.flow, FlowPage],
@@ -67,13 +66,36 @@ const PREFETCH: Record<string, (params: Record<string, string>) => void> = {
   },
 };
 
-function resolve(pathname: string): { Page: Page | null; params: Record<string, string>; pattern: string } {
+function resolve(pathname: string): { Page: PageModule | null; params: Record<string, string>; pattern: string } {
   const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname;
   for (const [pattern, Page] of TABLE) {
     const params = matchPath(pattern, path);
     if (params) return { Page, params, pattern };
   }
   return { Page: null, params: {}, pattern: "" };
+}
+
+/**
+ * A route's page once its chunk is in. Until then a skeleton, and not a Suspense fallback:
+ * React holds content back for 300 ms after a fallback showed, even when the chunk and the
+ * data come sooner. A chunk that fails to load goes through `React.lazy`, whose error the
+ * page boundary shows.
+ */
+function RoutedPage({ page, params }: { page: PageModule; params: Record<string, string> }) {
+  const [Loaded, setLoaded] = useState<PageComponent | null>(() => page.loaded());
+  useEffect(() => {
+    if (Loaded) return undefined;
+    let alive = true;
+    page.load().then(
+      (component) => alive && setLoaded(() => component),
+      () => alive && setLoaded(() => page.Lazy),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [page, Loaded]);
+  if (!Loaded) return <div className="skeleton" style={{ height: 220 }} />;
+  return <Loaded params={params} />;
 }
 
 function NavLink({ to, label, icon, active }: { to: string; label: string; icon: React.ReactNode; active: boolean }) {
@@ -186,7 +208,7 @@ function Gate({ children }: { children: ReactNode }) {
   if (session.status === "loading") return <div className="gate-loading"><div className="skeleton" style={{ height: 220 }} /></div>;
   if (session.status === "unreachable") return <Unreachable onRetry={() => void loadSession()} />;
   if (session.status === "anonymous" || pathname === ROUTES.acceptInvitation) {
-    const Standalone = pathname === ROUTES.acceptInvitation ? AcceptInvitation : Login;
+    const Standalone = pathname === ROUTES.acceptInvitation ? AcceptInvitation.Lazy : Login;
     return (
       <PageBoundary resetKey={pathname}>
         <Suspense fallback={<div className="gate-loading"><div className="skeleton" style={{ height: 220 }} /></div>}>
@@ -199,12 +221,21 @@ function Gate({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
+/**
+ * Start loading what the page at `pathname` needs, its code and its first data, in
+ * parallel with `/auth/me` (the app calls it before its first render, and on every
+ * render for the page shown; it asks for each thing once).
+ */
+export function startRoute(pathname: string): void {
+  const { Page, params, pattern } = resolve(pathname);
+  PREFETCH[pattern]?.(params);
+  void Page?.load().catch(() => undefined);
+}
+
 export function App() {
   const { pathname } = useLocation();
   const { Page, params, pattern } = resolve(pathname);
-  // Started before anything else (even before we know who is asking): a page's data and
-  // its code load in parallel with `/auth/me`.
-  PREFETCH[pattern]?.(params);
+  startRoute(pathname);
   const session = useSession();
   const epoch = useSessionEpoch();
   const first = pathname.split("/")[1] ?? "";
@@ -220,7 +251,7 @@ export function App() {
           <main className="main">
             <PageBoundary resetKey={pathname}>
               <Suspense fallback={<div className="skeleton" style={{ height: 220 }} />}>
-                {Page ? <Page key={`${epoch}:${pattern}${params.id ?? ""}`} params={params} /> : pathname === ROUTES.login ? null : <NotFound />}
+                {Page ? <RoutedPage key={`${epoch}:${pattern}${params.id ?? ""}`} page={Page} params={params} /> : pathname === ROUTES.login ? null : <NotFound />}
               </Suspense>
             </PageBoundary>
           </main>

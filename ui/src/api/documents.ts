@@ -138,9 +138,11 @@ query TaskChildren($id: ID!, $taskSlug: String!, $first: Int!, $after: String) {
   }
 }`;
 
+/** `taskRuns: false`: the first message ("snapshot") carries the run only; read the task
+ * runs after it, and later messages carry what changed since. */
 export const FLOW_RUN_LIVE = `
-subscription FlowRunLive($id: ID!) {
-  flowRun(id: $id) {
+subscription FlowRunLive($id: ID!, $taskRuns: Boolean! = true) {
+  flowRun(id: $id, taskRuns: $taskRuns) {
     kind
     flowRun { ${FLOW_RUN_FIELDS} }
     taskRuns { ${TASK_RUN_FIELDS} }

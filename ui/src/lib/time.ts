@@ -40,26 +40,46 @@ export function formatRelative(value: string | number | null | undefined, now = 
   return unit(abs / 86_400_000, "day");
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, {
-  year: "numeric",
-  month: "short",
-  day: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-});
-const timeOnly = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+// Made on first use, or ahead of it (`prepareFormatting`): a page's first Intl formatter
+// costs ~25 ms (loading the locale's data), too much for the first render to pay.
+let dateTime: Intl.DateTimeFormat | null = null;
+let timeOnly: Intl.DateTimeFormat | null = null;
+
+function dateTimeFormat(): Intl.DateTimeFormat {
+  dateTime ??= new Intl.DateTimeFormat(undefined, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  });
+  return dateTime;
+}
+
+function timeOnlyFormat(): Intl.DateTimeFormat {
+  timeOnly ??= new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+  return timeOnly;
+}
+
+/** Set up the date and number formatting now: the app calls it while the main thread
+ * waits for the first page's code and data. */
+export function prepareFormatting(): void {
+  dateTimeFormat();
+  timeOnlyFormat();
+  (0).toLocaleString();
+}
 
 export function formatDateTime(value: string | number | null | undefined): string {
   const ms = typeof value === "number" ? value : parseTime(value);
-  return ms == null ? "—" : dateTime.format(ms);
+  return ms == null ? "—" : dateTimeFormat().format(ms);
 }
 
 export function formatClock(value: string | number | null | undefined): string {
   const ms = typeof value === "number" ? value : parseTime(value);
   if (ms == null) return "—";
   const d = new Date(ms);
-  return `${timeOnly.format(ms)}.${String(d.getMilliseconds()).padStart(3, "0")}`;
+  return `${timeOnlyFormat().format(ms)}.${String(d.getMilliseconds()).padStart(3, "0")}`;
 }
 
 /** A run's duration: end (or now while it runs) minus start; null before it starts. */

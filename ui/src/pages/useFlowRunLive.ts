@@ -6,16 +6,24 @@
  * the first screen as compact rows, 1,000 per request, merged with the subscription's
  * changes by version). Re-renders are batched, so a burst of thousands of task states
  * costs a few renders.
+ *
+ * The subscription's first message carries the run and no task runs (`taskRuns: false`):
+ * the rows are read once it came, so nothing that changes between the two is missed
+ * (the subscription sends every change after its first message), and again after each
+ * reconnection, whose first message comes again.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { request } from "../api/client";
 import { FLOW_RUN, FLOW_RUN_LIVE, TASK_RUN_ROWS } from "../api/documents";
 import { useQuery, useThrottled } from "../api/hooks";
-import { onReconnect, subscribe } from "../api/live";
+import { subscribe } from "../api/live";
 import type { FlowEdge, FlowRun, FlowTask, StateRecord, TaskRun, TaskRunRows, TaskSummaryEntry } from "../api/types";
 import { decodeRows, mergeTaskRuns, summaryTotal } from "../lib/taskRuns";
 
 const PAGE = 1000; // the API's largest page
+// Without a live link (a proxy that drops websockets) the rows are read anyway after this
+// long, and read again when the link's first message comes.
+const LIVE_WAIT_MS = 3000;
 
 export interface FlowRunLive {
   run: FlowRun | undefined;
@@ -80,16 +88,22 @@ export function useFlowRunLive(id: string): FlowRunLive {
   const started = query.data !== undefined || query.error != null;
   useEffect(() => {
     if (!started) return undefined;
-    const signal = { cancelled: false };
-    // After the first screen is painted: the summary already drew it.
-    const first = setTimeout(() => void loadTasks(signal), 0);
-    const offReconnect = onReconnect(() => void loadTasks(signal));
-    const stop = subscribe<{ flowRun: { kind: string; flowRun: FlowRun | null; taskRuns: TaskRun[] } }>(FLOW_RUN_LIVE, { id }, {
+    let signal = { cancelled: false };
+    let fallback: ReturnType<typeof setTimeout> | undefined;
+    const reload = () => {
+      signal.cancelled = true;
+      signal = { cancelled: false };
+      clearTimeout(fallback);
+      void loadTasks(signal);
+    };
+    fallback = setTimeout(reload, LIVE_WAIT_MS);
+    const stop = subscribe<{ flowRun: { kind: string; flowRun: FlowRun | null; taskRuns: TaskRun[] } }>(FLOW_RUN_LIVE, { id, taskRuns: false }, {
       next: ({ flowRun: update }) => {
         if (update.kind === "deleted") {
           setDeleted(true);
           return;
         }
+        if (update.kind === "snapshot") reload();
         if (update.flowRun) {
           const next = update.flowRun;
           setLive((prev) => (prev && prev.version > next.version ? prev : next));
@@ -99,11 +113,11 @@ export function useFlowRunLive(id: string): FlowRunLive {
           bump();
         }
       },
+      error: reload,
     });
     return () => {
       signal.cancelled = true;
-      clearTimeout(first);
-      offReconnect();
+      clearTimeout(fallback);
       stop();
       if (pending.current) clearTimeout(pending.current);
     };

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -25,6 +25,7 @@ from proctor.server.events import Subscription as EventSubscription
 from proctor.server.services import flow_runs
 from proctor.server.services import logs as logs_service
 from proctor.server.services import task_runs as task_runs_service
+from proctor.server.services.task_run_versions import recent_task_run_versions
 from proctor.server.services.validation import as_uuid
 
 COALESCE_SECONDS = 0.1
@@ -78,6 +79,7 @@ class _TaskRunTracker:
             self.flow_run_id,
             order_by="-state_timestamp" if recent_first else "task_slug",
             first=self.context.limits.max_page_size,
+            count=False,
         )
         changed = []
         for record in page.items:
@@ -87,22 +89,48 @@ class _TaskRunTracker:
                 changed.append(TaskRun.from_record(record))
         return changed
 
+    async def remember(self) -> None:
+        """Take the task runs as they are now as sent (versions only, the page that
+        `changed(recent_first=True)` reads): later messages carry what changes from here."""
+        self.versions.update(
+            await recent_task_run_versions(
+                self.context.db,
+                self.context.tenant_id,
+                self.flow_run_id,
+                first=self.context.limits.max_page_size,
+            )
+        )
+
 
 @strawberry.type
 class Subscription:
     @strawberry.subscription(description="A flow run's state and task-run changes, live.")
     async def flow_run(
-        self, info: strawberry.Info, id: strawberry.ID
+        self,
+        info: strawberry.Info,
+        id: strawberry.ID,
+        task_runs: Annotated[
+            bool,
+            strawberry.argument(
+                description="false: the snapshot carries the run and no task runs, later "
+                "messages the task runs changed since the snapshot; for a client that reads "
+                "the task runs itself once the snapshot came (on a big run, typed task runs "
+                "in the snapshot cost more than the rest of the first screen)."
+            ),
+        ] = True,
     ) -> AsyncGenerator[FlowRunUpdate, None]:
         context = ctx(info)
         run_id = str(as_uuid(id, "id"))
         with context.events.subscribe(flow_run_topic(run_id)) as events:
             run = await flow_runs.get_flow_run(context.db, context.tenant_id, run_id)
             tracker = _TaskRunTracker(context, run_id)
+            if task_runs:
+                snapshot = await tracker.changed(recent_first=False)
+            else:
+                await tracker.remember()
+                snapshot = []
             yield FlowRunUpdate(
-                kind="snapshot",
-                flow_run=FlowRun.from_record(run),
-                task_runs=await tracker.changed(recent_first=False),
+                kind="snapshot", flow_run=FlowRun.from_record(run), task_runs=snapshot
             )
             while burst := await _burst(events):
                 kinds = {event.kind for event in burst}
