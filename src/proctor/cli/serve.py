@@ -24,6 +24,17 @@ def _bound_url(server: object, host: str) -> str:
     return f"http://{shown}:{port}"
 
 
+def _freeze_long_lived_objects() -> None:
+    """Leave what start-up built (modules, the GraphQL schema, SQLAlchemy's mappers and
+    compiled statements...) out of the garbage collector's full passes: it lives as long
+    as the process, and walking its ~150,000 objects made every full pass a pause of
+    ~100 ms under load. Not collected first: a full pass at that point found no garbage
+    and cost 0.13 s of the start-up."""
+    import gc
+
+    gc.freeze()
+
+
 def _clean_startup_failure(app: Any) -> Any:
     """The app, with a start-up failure the operator can fix (`StartupFailed`) reported
     as its one-line message: uvicorn would otherwise print the whole traceback."""
@@ -79,6 +90,7 @@ def serve(*, open_browser: bool, log_level: str = "warning") -> int:
         except Exception:  # logged by the app
             failed = server.should_exit = True
             return
+        _freeze_long_lived_objects()
         url = _bound_url(server, settings.server.host)
         print(f"{READY_PREFIX}{url} (GraphQL: {url}/graphql)", flush=True)
         if open_browser:
