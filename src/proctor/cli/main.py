@@ -20,6 +20,7 @@ from proctor.cli import (
     execute,
     flows,
     limits,
+    migrate,
     projects,
     register,
     run,
@@ -44,6 +45,7 @@ COMMANDS = (
     secrets,
     limits,
     automations,
+    migrate,
 )
 
 app = typer.Typer(

@@ -1,0 +1,1 @@
+"""The 1.x module paths and names, as thin layers over the Proctor engine."""
