@@ -12,24 +12,32 @@ import proctor
 def test_public_names_are_pinned():
     assert sorted(proctor.__all__) == sorted(
         [
+            "DateTimeParameter",
             "Flow",
             "Parameter",
             "Secret",
             "Task",
             "__version__",
             "case",
+            "context",
             "exponential_backoff",
             "flatten",
             "flow",
             "get_run_logger",
+            "mapped",
             "merge",
             "signals",
+            "tags",
             "task",
             "unmapped",
         ]
     )
     for name in proctor.__all__:
         assert getattr(proctor, name) is not None
+    # 1.x's `from prefect import Client` works, loaded only when asked for (not in __all__).
+    from proctor.client import Client
+
+    assert proctor.Client is Client
 
 
 def test_public_modules_import_from_the_documented_paths():

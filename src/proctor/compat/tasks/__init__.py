@@ -1,0 +1,1 @@
+"""The 1.x task library, rebuilt on Proctor's `Task`."""

@@ -1,0 +1,1 @@
+"""1.x path `prefect.tasks`: the task library (`shell`, `templates`, `control_flow`, ...)."""

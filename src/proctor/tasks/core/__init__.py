@@ -1,0 +1,1 @@
+"""1.x path `prefect.tasks.core`: `function`, `constants`, `collections`, `operators`."""

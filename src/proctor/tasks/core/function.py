@@ -1,0 +1,5 @@
+"""1.x path `prefect.tasks.core.function`."""
+
+from proctor.core.task import FunctionTask
+
+__all__ = ["FunctionTask"]

@@ -1,0 +1,1 @@
+"""1.x path `prefect.utilities`."""
