@@ -8,6 +8,7 @@ because thread and process executors run many task runs at once.
 
 from __future__ import annotations
 
+import time
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -17,11 +18,29 @@ if TYPE_CHECKING:
 
 building_flow: ContextVar[Flow | None] = ContextVar("proctor_building_flow", default=None)
 
+#: Values set by the caller around a run (the 1.x `with context(key=value): flow.run()`).
+#: A flow run takes a snapshot when it starts, so task runs on other threads or processes
+#: see the same values; a new dict is set on every change, never mutated in place.
+user_values: ContextVar[dict[str, Any]] = ContextVar("proctor_user_values", default={})  # noqa: B039
+
+#: Whether a task's exception should leave `flow.run()` instead of failing the task run
+#: (`proctor.utilities.debug.raise_on_exception`); also snapshotted when a run starts.
+raise_on_exception: ContextVar[bool] = ContextVar("proctor_raise_on_exception", default=False)
+
 
 class FlowRunContext:
     """Facts about one flow run, shared by all its task runs (and shipped to workers)."""
 
-    __slots__ = ("flow_name", "flow_run_id", "flow_run_name", "parameters", "scheduled_start")
+    __slots__ = (
+        "extra",
+        "flow_name",
+        "flow_run_id",
+        "flow_run_name",
+        "parameters",
+        "raise_on_exception",
+        "scheduled_start",
+        "started",
+    )
 
     def __init__(
         self,
@@ -37,6 +56,10 @@ class FlowRunContext:
         self.flow_run_name = flow_run_name or flow_run_id[:8]
         self.parameters = parameters
         self.scheduled_start = scheduled_start
+        # When the run started (epoch seconds): the "date" a task run sees.
+        self.started = time.time()
+        self.extra: dict[str, Any] = user_values.get()
+        self.raise_on_exception = raise_on_exception.get()
 
     def __getstate__(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}
@@ -49,7 +72,17 @@ class FlowRunContext:
 class TaskRunContext:
     """Facts about the task run in progress."""
 
-    __slots__ = ("flow_run", "map_index", "run_count", "task_name", "task_slug", "task_tags")
+    __slots__ = (
+        "flow_run",
+        "loop_count",
+        "loop_result",
+        "map_index",
+        "run_count",
+        "task_name",
+        "task_run_name",
+        "task_slug",
+        "task_tags",
+    )
 
     def __init__(
         self,
@@ -66,6 +99,10 @@ class TaskRunContext:
         self.map_index = map_index
         self.run_count = run_count
         self.task_tags = task_tags
+        # A task that raised LOOP runs again with these: iteration number, last result.
+        self.loop_count = 1
+        self.loop_result: Any = None
+        self.task_run_name: str | None = None
 
     def template_values(self) -> dict[str, Any]:
         """The names usable in result locations, targets and cache keys."""
@@ -101,4 +138,6 @@ __all__ = [
     "building_flow",
     "current_task_run",
     "get_task_run_context",
+    "raise_on_exception",
+    "user_values",
 ]

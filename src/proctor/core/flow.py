@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 FlowStateHandler = Callable[["Flow", State, State], State | None]
 FlowHook = Callable[["Flow", State], None]
+TerminalStateHandler = Callable[["Flow", State, set[State]], State | None]
 FlowRetryDelay = float | int | timedelta | Callable[[int], "float | int | timedelta"]
 
 # Frames inside these folders are the engine building a flow, not the user's file.
@@ -69,6 +70,7 @@ class Flow:
         description: str | None = None,
         retries: int = 0,
         retry_delay: FlowRetryDelay = 0,
+        terminal_state_handler: TerminalStateHandler | None = None,
     ) -> None:
         if not isinstance(name, str) or not name.strip():
             raise FlowDefinitionError(f"A flow needs a non-empty name, got {name!r}.")
@@ -92,6 +94,9 @@ class Flow:
         self.state_handlers: tuple[FlowStateHandler, ...] = tuple(state_handlers or ())
         self.on_success = on_success
         self.on_failure = on_failure
+        # (flow, final state, reference task states) -> replacement state or None, once the
+        # reference tasks decided the run's state.
+        self.terminal_state_handler = terminal_state_handler
         self.description = description
         self.nodes: list[Node] = []
         self.edges: list[Edge] = []

@@ -48,6 +48,47 @@ def get_run_logger(name: str | None = None) -> logging.LoggerAdapter:  # type: i
     )
 
 
+class RunContextFilter(logging.Filter):
+    """Adds the task run in progress *when the line is logged* to records that lack it.
+
+    For loggers obtained before any run exists (a module-level `logger = ...` at import
+    time, a task's own `self.logger`): their lines inside a task run still say which.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        context = current_task_run.get()
+        if context is not None and not hasattr(record, "task_slug"):
+            record.flow_name = context.flow_run.flow_name
+            record.flow_run_id = context.flow_run.flow_run_id
+            record.task_name = context.task_name
+            record.task_slug = context.task_slug
+            record.map_index = context.map_index
+            record.run_count = context.run_count
+        return True
+
+
+_context_filter = RunContextFilter()
+
+
+def context_logger(name: str | None = None) -> logging.Logger:
+    """A plain `logging.Logger` under `proctor.run` whose lines carry the task run in
+    progress at the time they are logged (none outside a run)."""
+    logger = logging.getLogger(RUN_LOGGER_NAME if name is None else f"{RUN_LOGGER_NAME}.{name}")
+    if _context_filter not in logger.filters:
+        logger.addFilter(_context_filter)
+    return logger
+
+
+class TaskLogger:
+    """`task.logger`: the task's `context_logger`, looked up on each access (so a renamed
+    copy logs under its own name); a task may still assign its own logger."""
+
+    def __get__(self, task: Any, owner: type | None = None) -> logging.Logger:
+        if task is None:
+            return context_logger()
+        return context_logger(task.name)
+
+
 class RunFormatter(logging.Formatter):
     """`12:00:01 INFO  etl/extract[3] | message`: who said it, at a glance."""
 
@@ -94,4 +135,12 @@ def configure_default_logging() -> None:
     root.propagate = False
 
 
-__all__ = ["RunFormatter", "RunLoggerAdapter", "configure_default_logging", "get_run_logger"]
+__all__ = [
+    "RunContextFilter",
+    "RunFormatter",
+    "RunLoggerAdapter",
+    "TaskLogger",
+    "configure_default_logging",
+    "context_logger",
+    "get_run_logger",
+]

@@ -10,7 +10,11 @@ into the state the signal names.
     ├── RETRY           -> Retrying (optionally at `start_time`)
     ├── PAUSE           -> Paused (waits for approval)
     ├── SUCCESS         -> Success (with `result`)
+    ├── LOOP            -> Looped: the task runs again at once, `result` handed on
     └── ENDRUN          -> the `state` it carries, as is
+
+A signal raised without `result=` carries itself as the state's result (as 1.x does): a
+skipped task's value is its SKIP, a TriggerFailed's is the TRIGGERFAIL that explains it.
 """
 
 from __future__ import annotations
@@ -20,16 +24,19 @@ from typing import Any
 
 from proctor.core import states
 
+_UNSET: Any = object()
+
 
 class ProctorSignal(Exception):
-    """Base of every signal. `result` becomes the value of the resulting state."""
+    """Base of every signal. `result` becomes the value of the resulting state (the
+    signal itself when none is given)."""
 
     state_type: type[states.State] = states.State
 
-    def __init__(self, message: str | None = None, *, result: Any = None) -> None:
+    def __init__(self, message: str | None = None, *, result: Any = _UNSET) -> None:
         super().__init__(message)
         self.message = message
-        self.result = result
+        self.result = self if result is _UNSET else result
 
     def to_state(self) -> states.State:
         return self.state_type(self.message, self.result)
@@ -65,6 +72,13 @@ class PAUSE(ProctorSignal):
     state_type = states.Paused
 
 
+class LOOP(ProctorSignal):
+    """Run the task again at once; the next iteration finds `result` (and the iteration
+    number) in the context as `task_loop_result` / `task_loop_count`."""
+
+    state_type = states.Looped
+
+
 class RETRY(ProctorSignal):
     """Retry the task run now, or at `start_time`, even beyond its `retries` budget."""
 
@@ -75,7 +89,7 @@ class RETRY(ProctorSignal):
         message: str | None = None,
         *,
         start_time: datetime | float | None = None,
-        result: Any = None,
+        result: Any = _UNSET,
     ) -> None:
         super().__init__(message, result=result)
         if isinstance(start_time, datetime):
@@ -94,4 +108,14 @@ class ENDRUN(ProctorSignal):
         return self.state
 
 
-__all__ = ["ENDRUN", "FAIL", "PAUSE", "RETRY", "SKIP", "SUCCESS", "TRIGGERFAIL", "ProctorSignal"]
+__all__ = [
+    "ENDRUN",
+    "FAIL",
+    "LOOP",
+    "PAUSE",
+    "RETRY",
+    "SKIP",
+    "SUCCESS",
+    "TRIGGERFAIL",
+    "ProctorSignal",
+]

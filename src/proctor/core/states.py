@@ -10,6 +10,7 @@
     ├── Paused                 (waits for approval)
     ├── Cancelling
     ├── Finished
+    │   ├── Looped             (raised LOOP: runs again at once; never a task's last state)
     │   ├── Success
     │   │   ├── Cached
     │   │   ├── Mapped         (holds map_states, the children's states)
@@ -33,10 +34,24 @@ from typing import Any
 _NO_RESULT: Any = object()
 
 
+class StateResult:
+    """A state's value and where it was persisted, as 1.x code reads it from
+    `state._result` (`.value`, `.location`)."""
+
+    __slots__ = ("location", "value")
+
+    def __init__(self, value: Any = None, location: str | None = None) -> None:
+        self.value = value
+        self.location = location
+
+    def __repr__(self) -> str:
+        return f"<StateResult location={self.location!r}>"
+
+
 class State:
     """Base of every state: a message, a timestamp, a result and its persisted location."""
 
-    __slots__ = ("_result", "created", "message", "result_location")
+    __slots__ = ("_value", "created", "message", "result_location")
 
     def __init__(
         self,
@@ -47,23 +62,47 @@ class State:
         created: float | None = None,
     ) -> None:
         self.message = message
-        self._result = result
+        self._value = result
         self.result_location = result_location
         self.created = time.time() if created is None else created
 
     @property
     def result(self) -> Any:
         """The value (task runs), the map of node states (flow runs) or the exception."""
-        return self._result
+        return self._value
 
     @result.setter
     def result(self, value: Any) -> None:
-        self._result = value
+        self._value = value
+
+    @property
+    def _result(self) -> StateResult:
+        """The 1.x view of the result: `.value` and `.location` (None when not persisted)."""
+        return StateResult(self._value, self.result_location)
+
+    @_result.setter
+    def _result(self, value: Any) -> None:
+        if isinstance(value, StateResult):
+            self._value, self.result_location = value.value, value.location
+        else:
+            self._value = value
+
+    @property
+    def cached_inputs(self) -> dict[str, Any]:
+        """1.x's inputs kept for a rerun; Proctor reruns from the graph, so always empty."""
+        return {}
 
     @property
     def timestamp(self) -> datetime:
         """When this state was entered, as an aware UTC datetime."""
         return datetime.fromtimestamp(self.created, UTC)
+
+    @timestamp.setter
+    def timestamp(self, value: datetime) -> None:
+        # A state handler may back- or forward-date a state (1.x allows it); naive is UTC.
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        self.created = value.timestamp()
 
     @property
     def name(self) -> str:
@@ -107,6 +146,9 @@ class State:
 
     def is_cancelled(self) -> bool:
         return isinstance(self, Cancelled)
+
+    def is_looped(self) -> bool:
+        return isinstance(self, Looped)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready description: never the result itself, only its location."""
@@ -217,6 +259,29 @@ class Finished(State):
     __slots__ = ()
 
 
+class Looped(Finished):
+    """Raised LOOP: the task runs again at once; `loop_count` iterations so far."""
+
+    __slots__ = ("loop_count",)
+
+    def __init__(
+        self,
+        message: str | None = None,
+        result: Any = None,
+        *,
+        loop_count: int = 1,
+        result_location: str | None = None,
+        created: float | None = None,
+    ) -> None:
+        super().__init__(message, result, result_location=result_location, created=created)
+        self.loop_count = loop_count
+
+    def to_dict(self) -> dict[str, Any]:
+        data = super().to_dict()
+        data["loop_count"] = self.loop_count
+        return data
+
+
 class Success(Finished):
     """Finished with a value."""
 
@@ -224,9 +289,11 @@ class Success(Finished):
 
 
 class Cached(Success):
-    """Finished by reusing a cached value instead of running."""
+    """Finished with a value that is in the task's cache: reused instead of running
+    (`reused` True), or computed now and stored there for later runs (`reused` False, as
+    1.x reports a task with `cache_for` on its first run)."""
 
-    __slots__ = ("cached_at",)
+    __slots__ = ("cached_at", "reused")
 
     def __init__(
         self,
@@ -234,11 +301,13 @@ class Cached(Success):
         result: Any = None,
         *,
         cached_at: float | None = None,
+        reused: bool = True,
         result_location: str | None = None,
         created: float | None = None,
     ) -> None:
         super().__init__(message, result, result_location=result_location, created=created)
         self.cached_at = cached_at
+        self.reused = reused
 
 
 class Mapped(Success):
@@ -323,6 +392,7 @@ ALL_STATES: tuple[type[State], ...] = (
     Cancelled,
 )
 
+# Looped is not among them: it lives inside one task run and is never reported.
 STATE_TYPES: dict[str, type[State]] = {cls.__name__: cls for cls in ALL_STATES}
 
 
@@ -350,6 +420,7 @@ def state_from_dict(data: dict[str, Any]) -> State:
         state.run_count = int(data.get("run_count", 1))
     if isinstance(state, Cached):
         state.cached_at = None
+        state.reused = True
     if isinstance(state, Mapped):
         state.map_states = []
     return state
@@ -363,6 +434,7 @@ __all__ = [
     "Cancelling",
     "Failed",
     "Finished",
+    "Looped",
     "Mapped",
     "Paused",
     "Pending",
@@ -372,6 +444,7 @@ __all__ = [
     "Scheduled",
     "Skipped",
     "State",
+    "StateResult",
     "Submitted",
     "Success",
     "TimedOut",

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
 
 from proctor.core import context
 from proctor.core.errors import FlowDefinitionError
+from proctor.core.logs import TaskLogger
 from proctor.core.states import State
 
 if TYPE_CHECKING:
@@ -68,6 +69,8 @@ class Task:
         target: a templated location; when it exists the task is skipped as `Cached`
             and its value read from there.
         tags: labels for filtering and concurrency limits.
+        task_run_name: a template (`"item-{x}"`, the task's inputs and run values) or a
+            callable naming each run of the task (`context.task_run_name` inside it).
         nout: how many values the task returns, to unpack it inside a flow.
         log_stdout: send `print()` output of the task to its run logger.
         on_success, on_failure: `(task, state)` hooks.
@@ -97,6 +100,7 @@ class Task:
         on_failure: Hook | None = None,
         state_handlers: Iterable[StateHandler] | None = None,
         description: str | None = None,
+        task_run_name: Template | None = None,
     ) -> None:
         self.name = name or type(self).__name__
         label = self.name
@@ -152,12 +156,22 @@ class Task:
         self.on_success = on_success
         self.on_failure = on_failure
         self.state_handlers: tuple[StateHandler, ...] = tuple(state_handlers or ())
+        if task_run_name is not None and not (
+            isinstance(task_run_name, str) or callable(task_run_name)
+        ):
+            raise FlowDefinitionError(
+                f"Task {label!r}: task_run_name must be a template string or a callable."
+            )
+        self.task_run_name = task_run_name
         self.description = description if description is not None else inspect.getdoc(self)
         if type(self).run is Task.run:
             raise FlowDefinitionError(
                 f"Task class {type(self).__name__} has no run() method: define one, "
                 "or decorate a function with @task."
             )
+
+    #: This task's logger (`self.logger` inside `run()`); lines carry the task run's identity.
+    logger = TaskLogger()
 
     def run(self, *args: Any, **kwargs: Any) -> Any:
         """The work itself; subclasses define it (checked when the task is created)."""

@@ -161,6 +161,8 @@ class FlowRunner:
                 if self.gate is not None:
                     self.gate.close()
             final = walk.final_state()
+            if flow.terminal_state_handler is not None and isinstance(final, Success | Failed):
+                final = _terminal(flow, final, walk)
             if not (final.is_failed() and run_count <= flow.retries) or self._cancel.is_set():
                 break
             delay = flow.retry_delay_for(run_count)
@@ -212,6 +214,13 @@ class FlowRunner:
         for observer in self.observers:
             observer.flow_run_state(context, new)
         return new
+
+
+def _terminal(flow: Flow, final: State, walk: _Walk) -> State:
+    """The flow's `terminal_state_handler` may replace the state its reference tasks gave."""
+    reference = {walk.states[index] for index in walk.plan.reference}
+    replaced = flow.terminal_state_handler(flow, final, reference)  # type: ignore[misc,arg-type]
+    return final if replaced is None else replaced
 
 
 def _index_of(plan: Plan, item: Any) -> int:
@@ -383,6 +392,7 @@ class _Walk:
     def _carry_on(self, unit: TaskRunUnit, retrying: Retrying, batch: list[TaskRunUnit]) -> None:
         """Continue a retry an earlier process scheduled: same attempt count, same time."""
         unit.run_count = retrying.run_count + 1
+        unit.previous_state = retrying
         start = retrying.start_time or 0.0
         if start > time.time():
             heapq.heappush(self.retries, (start, next(self.sequence), unit, retrying))
@@ -485,6 +495,7 @@ class _Walk:
             self._emit(unit, Running(created=unit.started_at))
         if type(state) is Retrying:
             unit.run_count += 1
+            unit.previous_state = state
             if self.observers:
                 self._emit(unit, state)
             heapq.heappush(

@@ -21,6 +21,8 @@ from proctor.core.runner.timeouts import TaskTimeout, TimeoutExpired
 from proctor.core.states import (
     Cached,
     Failed,
+    Looped,
+    Mapped,
     Pending,
     Retrying,
     Running,
@@ -40,8 +42,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("proctor.task_runner")
 
-_PENDING = Pending()
-
 
 def run_task(
     unit: TaskRunUnit, flow_context: FlowRunContext, on_start: StartCallback | None = None
@@ -49,42 +49,76 @@ def run_task(
     """Run `unit` to the end of this attempt and return its state.
 
     Never raises for anything the task does: errors become `Failed` (or `Retrying` when
-    retries are left). A `Retrying` state is handed back to the flow runner, which waits
-    and submits the unit again: nothing sleeps here.
+    retries are left), unless the run was started under `raise_on_exception`. A `Retrying`
+    state is handed back to the flow runner, which waits and submits the unit again:
+    nothing sleeps here. A task that raises LOOP is called again at once, in this call.
     """
     task = unit.task
     upstream = unit.upstream_states
     if upstream and task.skip_on_upstream_skip:
         for state in upstream:
-            if type(state) is Skipped:
-                return _finish(task, Skipped("An upstream task was skipped"))
+            if type(state) is Skipped or (type(state) is Mapped and _has_skipped(state)):
+                return _finish(task, unit, Skipped("An upstream task was skipped"))
     trigger = task.trigger
     if trigger is not all_successful or upstream:
         verdict = _check_trigger(task, trigger, upstream, unit.resumed)
         if verdict is not None:
-            return _finish(task, verdict)
+            return _finish(task, unit, verdict)
 
     context = TaskRunContext(
         flow_context, task.name, unit.slug, unit.map_index, unit.run_count, task.tags
     )
     token = current_task_run.set(context)
     try:
+        if task.task_run_name is not None:
+            context.task_run_name = _run_name(task, context, unit.inputs)
         unit.started_at = time.time()
+        running: State = Running(created=unit.started_at)
         if on_start is not None:
-            on_start(unit, Running(created=unit.started_at))
+            on_start(unit, running)
         if task.state_handlers:
-            _handle(task, _PENDING, Running())
+            running = _handle(task, unit.previous_state or Pending(), running)
         if task.target is not None or task.cache_for is not None:
             reused = _reuse(task, unit, context, flow_context)
             if reused is not None:
-                return _finish(task, reused)
-        return _finish(task, _call(task, unit, context, flow_context))
+                return _finish(task, unit, reused, running)
+        state = _call(task, unit, context, flow_context)
+        while type(state) is Looped:
+            running = _next_iteration(task, context, running, state)
+            state = _call(task, unit, context, flow_context)
+        return _finish(task, unit, state, running)
     except ProctorError as exc:
         # Templates, result stores and caches report user-fixable problems this way; they
         # fail this task run, never the whole flow run.
-        return _finish(task, Failed(str(exc), exc))
+        return _finish(task, unit, Failed(str(exc), exc))
     finally:
         current_task_run.reset(token)
+
+
+def _has_skipped(mapped: Mapped) -> bool:
+    # A reduce over a mapped task skips when any child did, as 1.x does.
+    return any(type(child) is Skipped for child in mapped.map_states)
+
+
+def _run_name(task: Task, context: TaskRunContext, inputs: dict[str, Any]) -> str:
+    return render(
+        task.task_run_name,  # type: ignore[arg-type]
+        context,
+        inputs,
+        what=f"task_run_name of task {task.name!r}",
+    )
+
+
+def _next_iteration(task: Task, context: TaskRunContext, running: State, looped: State) -> State:
+    """After a LOOP: hand the result to the next iteration; handlers see each step."""
+    if task.state_handlers:
+        looped = _handle(task, running, looped)
+    context.loop_count += 1
+    context.loop_result = looped.result
+    fresh: State = Running()
+    if task.state_handlers:
+        fresh = _handle(task, Pending(), fresh)
+    return fresh
 
 
 def _check_trigger(task: Task, trigger: Any, upstream: list[State], resumed: bool) -> State | None:
@@ -111,6 +145,11 @@ def _call(
                 value = _invoke(task, unit.inputs)
         else:
             value = _invoke(task, unit.inputs)
+    except signals.LOOP as signal:
+        count = context.loop_count
+        return Looped(
+            signal.message or f"Task is looping ({count})", signal.result, loop_count=count
+        )
     except signals.RETRY as signal:
         start = signal.start_time if signal.start_time is not None else time.time()
         return Retrying(signal.message, signal.result, start_time=start, run_count=unit.run_count)
@@ -121,6 +160,8 @@ def _call(
     except TaskTimeout as exc:
         return TimedOut(f"Task {task.name!r} timed out", exc)
     except Exception as exc:
+        if flow_context.raise_on_exception:
+            raise  # debugging (raise_on_exception): let it leave flow.run()
         state = retry_or_fail(task, unit, Failed(f"{type(exc).__name__}: {exc}", exc))
         where = unit.slug if unit.map_index is None else f"{unit.slug}[{unit.map_index}]"
         if isinstance(state, Retrying):
@@ -179,6 +220,8 @@ def _success(
             store,
             location,
         )
+        # 1.x reports a run whose result went into the cache as Cached, first run included.
+        return Cached(result=value, cached_at=time.time(), reused=False, result_location=location)
     return Success(result=value, result_location=location)
 
 
@@ -230,9 +273,11 @@ def retry_or_fail(task: Task, unit: TaskRunUnit, failure: State) -> State:
     )
 
 
-def _finish(task: Task, state: State) -> State:
+def _finish(task: Task, unit: TaskRunUnit, state: State, old: State | None = None) -> State:
+    """Hooks for the run's last state; `old` is the Running state it leaves (None when it
+    never started: then the state it was waiting in)."""
     if task.state_handlers:
-        state = _handle(task, Running(), state)
+        state = _handle(task, old or unit.previous_state or Pending(), state)
     if task.on_failure is not None and isinstance(state, Failed):
         task.on_failure(task, state)
     elif task.on_success is not None and isinstance(state, Success):

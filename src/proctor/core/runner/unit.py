@@ -20,6 +20,7 @@ class TaskRunUnit:
         "index",
         "inputs",
         "map_index",
+        "previous_state",
         "result_store",
         "resumed",
         "run_count",
@@ -53,6 +54,8 @@ class TaskRunUnit:
         self.result_store = result_store
         self.cache_store = result_store
         self.started_at = 0.0
+        # The state this run leaves when it starts again (a Retrying), for state handlers.
+        self.previous_state: State | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}
