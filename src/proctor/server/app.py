@@ -41,6 +41,7 @@ from proctor.server.web.auth_routes import auth_routes
 from proctor.server.web.deferred import Deferred
 from proctor.server.web.health import health_endpoint
 from proctor.server.web.metrics import Metrics, MetricsMiddleware, metrics_endpoint
+from proctor.server.web.security_headers import SecurityHeadersMiddleware
 from proctor.server.web.startup import safe_url
 from proctor.server.web.ui import UIApp
 
@@ -146,7 +147,10 @@ def create_app(
             *auth_routes(),
             Mount("/", app=UIApp(ui_dir)),
         ],
-        middleware=[Middleware(MetricsMiddleware, metrics=metrics)],
+        middleware=[
+            Middleware(MetricsMiddleware, metrics=metrics),
+            Middleware(SecurityHeadersMiddleware),  # CSP, nosniff, no framing: every response
+        ],
         lifespan=lifespan,
     )
     app.state.metrics = metrics

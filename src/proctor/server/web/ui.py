@@ -4,17 +4,23 @@ The UI build (`ui/` -> `src/proctor/server/ui_dist/`) replaces the placeholder w
 code change: when `ui_dist/index.html` exists, files are served from there and any other
 path gets `index.html` (the SPA's router takes over), so deep links like `/flow-run/ID`
 survive a reload (a missing file with an extension, such as a stale asset, is a 404).
-Paths are resolved and confined to the folder: no `..` escapes.
+Paths are resolved and confined to the folder: no `..` escapes. A path the file system
+cannot even look up (a NUL byte, a name longer than the system allows) is a 400 or a
+404, never an error. HTML pages carry their own Content-Security-Policy (the inline
+scripts they hold, by hash: see `web.security_headers`).
 """
 
 from __future__ import annotations
 
 import html
+import os
 from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
+
+from proctor.server.web.security_headers import page_policy
 
 DEFAULT_UI_DIR = Path(__file__).resolve().parent.parent / "ui_dist"
 
@@ -55,30 +61,49 @@ class UIApp:
         return (self.directory / "index.html").is_file()
 
     def _file_for(self, path: str) -> Path | None:
-        candidate = (self.directory / path.lstrip("/")).resolve()
-        if not candidate.is_relative_to(self.directory) or not candidate.is_file():
+        try:
+            candidate = (self.directory / path.lstrip("/")).resolve()
+            if not candidate.is_relative_to(self.directory) or not candidate.is_file():
+                return None
+        except (OSError, ValueError):  # a name too long for the file system, a loop
             return None
         return candidate
+
+    def _page(self, file: Path) -> Response:
+        """A file of the build; an HTML page with the policy its own inline code needs."""
+        if file.suffix != ".html":
+            return FileResponse(file)
+        text = file.read_text(encoding="utf-8")
+        return HTMLResponse(text, headers={"Content-Security-Policy": page_policy(text)})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
         response: Response
+        path = request.url.path
         if request.method not in ("GET", "HEAD"):
             response = Response("Method Not Allowed", status_code=405)
+        elif "\x00" in path:
+            response = Response("Bad Request: the path holds a NUL character", status_code=400)
         elif not self._built():
             from proctor._version import __version__
 
-            response = HTMLResponse(_PLACEHOLDER.format(version=html.escape(__version__)))
+            page = _PLACEHOLDER.format(version=html.escape(__version__))
+            response = HTMLResponse(page, headers={"Content-Security-Policy": page_policy(page)})
         else:
-            found = self._file_for(request.url.path)
+            found = self._file_for(path)
             if found is not None:
-                response = FileResponse(found)
-            elif Path(request.url.path).suffix:
+                response = self._page(found)
+            elif _has_suffix(path):
                 # A missing asset is a 404, not the app: a stale bundle must fail loudly.
                 response = Response("Not Found", status_code=404)
             else:
-                response = FileResponse(self.directory / "index.html")
+                response = self._page(self.directory / "index.html")
         await response(scope, receive, send)
+
+
+def _has_suffix(path: str) -> bool:
+    """Whether the last part of `path` looks like a file name (`app.js`, not `flows`)."""
+    return bool(os.path.splitext(path.rsplit("/", 1)[-1])[1])
 
 
 __all__ = ["DEFAULT_UI_DIR", "UIApp"]
