@@ -4,7 +4,7 @@ running the same code under Prefect 1.4.1)."""
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -252,3 +252,21 @@ def test_flow_runner_and_task_runner_as_1x_calls_them():
     assert type(failed).__name__ == "Failed" and isinstance(failed.result, TypeError)
     edge = flow.upstream_edges(a)[0]  # p -> add, key "x"
     assert TaskRunner(task=add).run(upstream_states={edge: Success(result=4)}).result == 5
+
+
+def test_schedule_next_and_start_date_as_in_1x():
+    from proctor.schedules import IntervalSchedule, Schedule
+    from proctor.schedules.clocks import IntervalClock
+
+    schedule = IntervalSchedule(start_date=datetime(2030, 1, 1, 12), interval=timedelta(hours=1))
+    assert schedule.start_date == datetime(2030, 1, 1, 12, tzinfo=UTC)
+    assert schedule.end_date is None
+    # 1.4.1: 12:00, 13:00, 14:00 UTC; after 2030-05-01: 01:00 and 02:00 (strictly after).
+    assert schedule.next(3) == [datetime(2030, 1, 1, hour, tzinfo=UTC) for hour in (12, 13, 14)]
+    assert schedule.next(2, after=datetime(2030, 5, 1, tzinfo=UTC)) == [
+        datetime(2030, 5, 1, 1, tzinfo=UTC),
+        datetime(2030, 5, 1, 2, tzinfo=UTC),
+    ]
+    open_ended = Schedule(clocks=[IntervalClock(timedelta(days=1))])
+    assert open_ended.start_date is None and open_ended.end_date is None
+    assert len(open_ended.next(2)) == 2

@@ -134,6 +134,18 @@ class Schedule:
     def adjustments(self) -> list[Adjustment]:
         return list(self._adjustments)
 
+    @property
+    def start_date(self) -> datetime | None:
+        """The earliest start date of the clocks (None if none has one), as in 1.x."""
+        dates = [clock.start_date for clock in self._clocks if clock.start_date is not None]
+        return min(dates, key=utc) if dates else None
+
+    @property
+    def end_date(self) -> datetime | None:
+        """The latest end date of the clocks (None if none has one), as in 1.x."""
+        dates = [clock.end_date for clock in self._clocks if clock.end_date is not None]
+        return max(dates, key=utc) if dates else None
+
     # -- computing start times --------------------------------------------------------
 
     def _accepts(self, moment: datetime) -> bool:
