@@ -151,14 +151,14 @@ def _write_private(path: Path, text: str) -> Path:
 
 def write_key_file(path: Path, ring: Keyring) -> None:
     """Replace the key file atomically (a reader sees the old or the new one, whole)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     temporary = _write_private(path, json.dumps(_document(ring), indent=2) + "\n")
     os.replace(temporary, path)
 
 
 def create_key_file(path: Path) -> Keyring:
     """A new key file with one fresh key; if another process made one first, that one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = new_key()
     ring = Keyring(key_id(key), {key_id(key): key}, path)
     temporary = _write_private(path, json.dumps(_document(ring), indent=2) + "\n")

@@ -37,7 +37,7 @@ async def open_database(
     owned = database is None
     db = database if database is not None else database_from_settings(settings)
     if owned:
-        settings.home.mkdir(parents=True, exist_ok=True)
+        settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)  # owner only
         stack.push_async_callback(db.dispose)
     try:
         await db.connect()

@@ -10,10 +10,12 @@ Why each setting (each was measured on this kind of machine, see STACK-NOTES.md)
 - WAL lets readers run during a write; `synchronous=NORMAL` is durable across process
   crashes in WAL mode and skips an fsync per commit.
 - `foreign_keys=ON` makes ON DELETE CASCADE work (it is off by default in SQLite).
+- A new database file is created mode 0600 (its folder 0700): see `prepare`.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -45,7 +47,12 @@ class SqliteConfiguration(DialectConfiguration):
                 "Proctor needs a SQLite *file* (WAL mode and several connections); "
                 f"got {self.url.render_as_string()!r}. Use a path, e.g. in a temp directory."
             )
-        self.path.expanduser().parent.mkdir(parents=True, exist_ok=True)
+        path = self.path.expanduser()
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # The file holds password hashes, token digests and webhook headers: readable by
+        # its owner only. SQLite gives its -wal and -shm files the database file's mode,
+        # so creating the file first (0600) covers them too.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
 
     def engine_kwargs(self) -> dict[str, Any]:
         return {
