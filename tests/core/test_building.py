@@ -201,9 +201,13 @@ def test_map_needs_something_to_map_over():
         add.map(unmapped(1), y=unmapped(2))
 
 
-def test_passing_a_task_instead_of_calling_it_is_explained():
-    with Flow("oops"), pytest.raises(FlowDefinitionError, match=r"call it.*add\(\)"):
+def test_passing_a_task_instead_of_calling_it_runs_the_task_itself():
+    # As in 1.x: the task object gets a run of its own; here it lacks its argument `x`.
+    with Flow("oops") as f:
         total(add)
+    assert [node.name for node in f.nodes] == ["add", "total"]
+    with pytest.raises(FlowDefinitionError, match=r"'add' is missing argument\(s\) x"):
+        f.validate()
 
 
 def test_serialize_is_json_and_stable():

@@ -19,6 +19,7 @@ from proctor.cli import (
     automations,
     execute,
     flows,
+    legacy,
     limits,
     migrate,
     projects,
@@ -46,6 +47,7 @@ COMMANDS = (
     limits,
     automations,
     migrate,
+    legacy,
 )
 
 app = typer.Typer(

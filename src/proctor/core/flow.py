@@ -7,6 +7,7 @@ The graph is plain data (nodes and edges); running it is the flow runner's job
 from __future__ import annotations
 
 import inspect
+import itertools
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -14,9 +15,9 @@ from datetime import timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, overload
 
-from proctor.core import context
+from proctor.core import branching, context
 from proctor.core.errors import FlowDefinitionError, ParameterError
-from proctor.core.graph import Edge, Node, flatten, unmapped
+from proctor.core.graph import Edge, GraphItems, Node, flatten, unmapped
 from proctor.core.parameter import NO_DEFAULT, Parameter
 from proctor.core.secrets import Secret
 from proctor.core.states import State
@@ -56,8 +57,8 @@ class Flow:
     def __init__(
         self,
         name: str,
-        *,
         schedule: Schedule | None = None,
+        *,
         executor: Executor | None = None,
         result: Result | None = None,
         storage: Storage | None = None,
@@ -70,6 +71,9 @@ class Flow:
         description: str | None = None,
         retries: int = 0,
         retry_delay: FlowRetryDelay = 0,
+        tasks: Iterable[Task | Node] | None = None,
+        edges: Iterable[Edge] | None = None,
+        validate: bool | None = None,
         terminal_state_handler: TerminalStateHandler | None = None,
     ) -> None:
         if not isinstance(name, str) or not name.strip():
@@ -99,8 +103,10 @@ class Flow:
         self.terminal_state_handler = terminal_state_handler
         self.description = description
         self.nodes: list[Node] = []
-        self.edges: list[Edge] = []
-        self.parameters: dict[str, Node] = {}
+        self.edges: GraphItems = GraphItems()
+        self.parameters: ParameterNodes = ParameterNodes()
+        # Nodes added for a task object itself (imperative API), not for a call of it.
+        self._own: dict[Task, Node] = {}
         self.case_stack: list[Node] = []
         self._slugs: dict[str, int] = {}
         self._reference: list[Node] | None = None
@@ -111,8 +117,20 @@ class Flow:
         self.graph_version = 0
         self.compiled_plan: tuple[int, Any] | None = None
         self._tokens: list[Any] = []
+        for item in tasks or ():
+            self.add_task(item)
+        for edge in edges or ():
+            self.add_edge(
+                edge.upstream,
+                edge.downstream,
+                key=edge.key,
+                mapped=edge.mapped,
+                flatten=edge.flatten,
+            )
         if reference_tasks is not None:
             self.set_reference_tasks(reference_tasks)
+        if validate:
+            self.validate()
 
     # -- building -------------------------------------------------------------------------
 
@@ -140,7 +158,9 @@ class Flow:
         self._downstream[node] = []
         self.graph_version += 1
         for check in self.case_stack:
-            self.add_edge(check, node)
+            self._link(check, node)
+        if branching.open_cases:
+            branching.attach_open_cases(self, node)
         return node
 
     def add_parameter(self, parameter: Parameter) -> Node:
@@ -160,7 +180,47 @@ class Flow:
         self.parameters[parameter.name] = node
         return node
 
+    def add_task(self, task: Task | Node) -> Task | Node:
+        """Add a task object itself to the flow, with no inputs yet (the imperative API)."""
+        self._node_of(task)
+        return task
+
     def add_edge(
+        self,
+        upstream: Node | Task | None = None,
+        downstream: Node | Task | None = None,
+        *,
+        key: str | None = None,
+        mapped: bool = False,
+        flatten: bool = False,
+        upstream_task: Node | Task | None = None,
+        downstream_task: Node | Task | None = None,
+        flattened: bool | None = None,
+        validate: bool | None = None,
+    ) -> Edge:
+        """`downstream` runs after `upstream`; with `key` it gets its value as that argument.
+
+        Takes tasks or nodes, under Proctor's names or 1.x's (`upstream_task=`,
+        `downstream_task=`, `flattened=`); a task not yet in the flow is added.
+        """
+        first = upstream if upstream is not None else upstream_task
+        second = downstream if downstream is not None else downstream_task
+        if first is None or second is None:
+            raise FlowDefinitionError("add_edge() needs an upstream and a downstream task.")
+        edge = self._link(
+            self._node_of(first),
+            self._node_of(second),
+            key=key,
+            mapped=mapped,
+            flatten=flatten if flattened is None else flattened,
+        )
+        if validate:
+            from proctor.core.validation import topological_order
+
+            topological_order(self)
+        return edge
+
+    def _link(
         self,
         upstream: Node,
         downstream: Node,
@@ -199,6 +259,12 @@ class Flow:
         """Add a node for `task` fed by `inputs` (values, nodes, `unmapped`, `flatten`)."""
         resolved = {key: self._resolve_input(task, key, value) for key, value in inputs.items()}
         if mapped and all(isinstance(value, unmapped) for value in resolved.values()):
+            if upstream_tasks:
+                raise FlowDefinitionError(
+                    f"{task.name}.map(upstream_tasks=[...]) with nothing else to map over: "
+                    "Proctor maps over arguments only (not yet over upstream_tasks). Pass the "
+                    "upstream's output as an argument, e.g. task.map(items)."
+                )
             raise FlowDefinitionError(
                 f"{task.name}.map() needs at least one argument to map over; every argument "
                 "is unmapped (or there are none). Call the task instead of mapping it."
@@ -209,7 +275,7 @@ class Flow:
             wrapper = value if isinstance(value, unmapped | flatten) else None
             inner = wrapper.value if wrapper is not None else value
             if isinstance(inner, Node):
-                self.add_edge(
+                self._link(
                     inner,
                     node,
                     key=key,
@@ -223,7 +289,7 @@ class Flow:
             else:
                 node.constants[key] = value
         for upstream in order_only:
-            self.add_edge(upstream, node)
+            self._link(upstream, node)
         return node
 
     def _resolve_input(self, task: Task, key: str, value: Any) -> Any:
@@ -234,19 +300,17 @@ class Flow:
         if isinstance(value, Secret):
             return value.node_in(self)  # read at run time, by a task of its own
         if isinstance(value, Task):
-            raise FlowDefinitionError(
-                f"Task {task.name!r} got the task {value.name!r} itself as {key!r}; call it "
-                f"to use its value: {value.name}()."
-            )
+            # A task passed without calling it: its own run in this flow (as 1.x does).
+            return self._node_of(value)
         if isinstance(value, list | tuple | set | dict) and _holds_node(value):
             return self._collect(task, key, value)
         return value
 
     def _as_node(self, task: Task, value: Any, key: str) -> Node:
-        if isinstance(value, Parameter):
-            return self.add_parameter(value)
         if isinstance(value, Node):
             return value
+        if isinstance(value, Task):
+            return self._node_of(value)
         raise FlowDefinitionError(
             f"Task {task.name!r}: {key} must hold tasks' outputs, got {value!r}."
         )
@@ -274,44 +338,109 @@ class Flow:
         downstream_tasks: Iterable[Task | Node] | None = None,
         keyword_tasks: Mapping[str, Any] | None = None,
         mapped: bool = False,
+        validate: bool | None = None,
     ) -> Node:
-        """Wire a task into the graph without calling it (the imperative API)."""
+        """Wire a task into the graph without calling it (the imperative API).
+
+        A task object gets one node of its own in the flow (a task called once inside the
+        flow is found by its call); returns that node.
+        """
         with self:
-            if isinstance(task, Node):
-                node = task
-                for key, value in (keyword_tasks or {}).items():
-                    resolved = self._resolve_input(node.task, key, value)
-                    if isinstance(resolved, Node):
-                        self.add_edge(resolved, node, key=key, mapped=mapped)
-                    else:
-                        node.constants[key] = resolved
-                for upstream in upstream_tasks or ():
-                    self.add_edge(self._node_of(upstream), node)
-            else:
-                node = self.add_call(
-                    task,
-                    dict(keyword_tasks or {}),
-                    mapped=mapped,
-                    upstream_tasks=[self._node_of(item) for item in upstream_tasks or ()],
-                )
+            node = self._node_of(task)
+            if mapped and not node.mapped:
+                node.mapped = True
+                self.graph_version += 1
+            for key, value in (keyword_tasks or {}).items():
+                resolved = self._resolve_input(node.task, key, value)
+                wrapper = resolved if isinstance(resolved, unmapped | flatten) else None
+                inner = wrapper.value if wrapper is not None else resolved
+                if isinstance(inner, Node):
+                    self._link(
+                        inner,
+                        node,
+                        key=key,
+                        mapped=mapped and not isinstance(wrapper, unmapped),
+                        flatten=isinstance(wrapper, flatten),
+                    )
+                else:
+                    node.constants[key] = resolved
+            for upstream in upstream_tasks or ():
+                self._link(self._node_of(upstream), node)
             for downstream in downstream_tasks or ():
-                self.add_edge(node, self._node_of(downstream))
+                self._link(node, self._node_of(downstream))
+        if validate:
+            self.validate()
         return node
 
     def _node_of(self, item: Task | Node) -> Node:
         if isinstance(item, Node):
+            if item.flow is not self:
+                raise FlowDefinitionError(
+                    f"Task {item.name!r} belongs to flow {item.flow.name!r}, not {self.name!r}."
+                )
             return item
         if isinstance(item, Parameter):
             return self.add_parameter(item)
+        if not isinstance(item, Task):
+            raise FlowDefinitionError(
+                f"Flow {self.name!r}: expected a task or a task's output, got {item!r}."
+            )
+        own = self._own.get(item)
+        if own is not None:
+            return own
         found = [node for node in self.nodes if node.task is item]
         if len(found) == 1:
             return found[0]
-        if not found:
-            return self.add_node(item)
-        raise FlowDefinitionError(
-            f"Task {item.name!r} appears {len(found)} times in flow {self.name!r}; "
-            "pass the node its call returned instead."
-        )
+        if found:
+            raise FlowDefinitionError(
+                f"Task {item.name!r} appears {len(found)} times in flow {self.name!r}; "
+                "pass the node its call returned instead."
+            )
+        node = self.add_node(item)
+        self._own[item] = node
+        return node
+
+    def chain(self, *tasks: Task | Node, validate: bool | None = None) -> list[Edge]:
+        """Run the tasks one after the other, in the order given; returns the edges."""
+        nodes = [self._node_of(item) for item in tasks]
+        edges = [self._link(first, second) for first, second in itertools.pairwise(nodes)]
+        if validate:
+            self.validate()
+        return edges
+
+    def replace(self, old: Task | Node, new: Task | Node, validate: bool = True) -> None:
+        """Put `new` where `old` is: it gets old's inputs, edges and reference role."""
+        from proctor.core.flow_edit import replace_node
+
+        replace_node(self, self._existing(old), new)
+        if validate:
+            from proctor.core.validation import topological_order
+
+            topological_order(self)
+
+    def update(
+        self,
+        flow: Flow,
+        merge_parameters: bool = False,
+        validate: bool | None = None,
+        merge_reference_tasks: bool = False,
+    ) -> None:
+        """Add every task and edge of another flow to this one (its nodes are copied)."""
+        from proctor.core.flow_edit import copy_flow_into
+
+        copy_flow_into(self, flow, merge_reference_tasks=merge_reference_tasks)
+        if validate:
+            self.validate()
+
+    def _existing(self, item: Task | Node) -> Node:
+        if isinstance(item, Node) and item.flow is self:
+            return item
+        if isinstance(item, Task):
+            own = self._own.get(item)
+            found = [own] if own is not None else [n for n in self.nodes if n.task is item]
+            if len(found) == 1:
+                return found[0]
+        raise FlowDefinitionError(f"Flow {self.name!r} has no single task {item!r}.")
 
     # -- reading the graph ----------------------------------------------------------------
 
@@ -321,15 +450,38 @@ class Flow:
     def downstream_edges(self, node: Node) -> list[Edge]:
         return self._downstream[node]
 
-    def root_tasks(self) -> list[Node]:
-        return [node for node in self.nodes if not self._upstream[node]]
+    @property
+    def tasks(self) -> GraphItems:
+        """Every node, in the order added (compares equal to a set of them, as in 1.x)."""
+        return GraphItems(self.nodes)
 
-    def terminal_tasks(self) -> list[Node]:
-        return [node for node in self.nodes if not self._downstream[node]]
+    def root_tasks(self) -> GraphItems:
+        return GraphItems(node for node in self.nodes if not self._upstream[node])
 
-    def reference_tasks(self) -> list[Node]:
+    def terminal_tasks(self) -> GraphItems:
+        return GraphItems(node for node in self.nodes if not self._downstream[node])
+
+    def reference_tasks(self) -> GraphItems:
         """The nodes whose states decide the flow run's state (default: terminal ones)."""
-        return list(self._reference) if self._reference is not None else self.terminal_tasks()
+        if self._reference is not None:
+            return GraphItems(self._reference)
+        return self.terminal_tasks()
+
+    def upstream_tasks(self, task: Task | Node) -> GraphItems:
+        """The nodes `task` runs after (its direct upstream)."""
+        edges = self._upstream[self._existing(task)]
+        return GraphItems(dict.fromkeys(edge.upstream for edge in edges))
+
+    def downstream_tasks(self, task: Task | Node) -> GraphItems:
+        """The nodes that run after `task` (its direct downstream)."""
+        edges = self._downstream[self._existing(task)]
+        return GraphItems(dict.fromkeys(edge.downstream for edge in edges))
+
+    def edges_to(self, task: Task | Node) -> GraphItems:
+        return GraphItems(self._upstream[self._existing(task)])
+
+    def edges_from(self, task: Task | Node) -> GraphItems:
+        return GraphItems(self._downstream[self._existing(task)])
 
     def set_reference_tasks(self, nodes: Iterable[Node | Task]) -> None:
         self._reference = [self._node_of(node) for node in nodes]
@@ -409,6 +561,7 @@ class Flow:
         resume: Iterable[Node | Task | str] | None = None,
         observers: Iterable[RunObserver] = (),
         flow_run_id: str | None = None,
+        run_on_schedule: bool | None = None,
         **parameter_values: Any,
     ) -> State:
         """Run the flow here and now; returns the flow run's final state.
@@ -420,6 +573,12 @@ class Flow:
         """
         from proctor.core.runner.flow_runner import FlowRunner
 
+        if run_on_schedule and self.schedule is not None:
+            raise FlowDefinitionError(
+                f"flow.run(run_on_schedule=True): Proctor's flow.run() runs flow {self.name!r} "
+                "once, now. To run it on its schedule, register it (flow.register(...)) with a "
+                "Proctor server and start an agent."
+            )
         merged = dict(parameters or {})
         for key, value in parameter_values.items():
             if key not in self.parameters:
@@ -447,13 +606,17 @@ class Flow:
 
     def register(
         self,
-        project: str,
+        project: str | None = None,
         *,
         labels: Iterable[str] | None = None,
         storage: Storage | None = None,
         archive_previous: bool = True,
         create_project: bool = True,
         api_url: str | None = None,
+        project_name: str | None = None,
+        idempotency_key: str | None = None,
+        set_schedule_active: bool = True,
+        **ignored: Any,
     ) -> RegisterResult:
         """Send this flow's description and where its code lives to the Proctor server.
 
@@ -463,8 +626,21 @@ class Flow:
         own; agents run the flow only if they carry every label. Returns the server's
         answer: `.flow` (its `.version`), `.status` ("new", or "unchanged" when an
         identical flow was registered before) and `.archived` (the versions it replaced).
+
+        1.x spellings: `project_name=` is `project=`; `idempotency_key=` is accepted and
+        not needed (an identical flow is recognised by its content and comes back
+        "unchanged"); `set_schedule_active=False` turns the schedule off; the labels of a
+        run config (`flow.run_config = LocalRun(labels=[...])`) are added to the flow's;
+        other 1.x options (`build=`, `no_url=`) have nothing to do here and are ignored.
         """
         from proctor.core.storage import Local
+
+        project = project or project_name
+        if not project:
+            raise FlowDefinitionError(
+                f"flow.register() needs the project to register {self.name!r} in: "
+                "flow.register(project='etl') (1.x: project_name='etl')."
+            )
 
         chosen = storage or self.storage
         if chosen is None:
@@ -475,16 +651,20 @@ class Flow:
                     "Git(...) or Remote(...)."
                 )
             chosen = Local(self.source_file)
+        if self.schedule is not None:
+            # A clock that can never fire is refused here, before anything is sent.
+            self.schedule.check_can_fire()
         reference = chosen.to_dict()
         spec: dict[str, Any] = dict(self.serialize())
         spec["storage"] = reference
-        wanted = sorted(set(self.labels) | set(labels or ()))
+        run_config_labels = self.run_config.get("labels") if self.run_config else None
+        wanted = sorted(set(self.labels) | set(labels or ()) | set(run_config_labels or ()))
         # The one upward call of the engine: registering talks to the server, so the client
         # is imported here, when asked, and `import proctor` never loads it.
         from proctor.client import Client
 
         with Client(api_url) as client:
-            return client.register_flow(
+            registered = client.register_flow(
                 project,
                 spec,
                 storage=reference,
@@ -492,6 +672,9 @@ class Flow:
                 archive_previous=archive_previous,
                 create_project=create_project,
             )
+            if not set_schedule_active and self.schedule is not None:
+                client.set_schedule_active(registered.flow.id, False)
+            return registered
 
     def visualize(self, format: str = "mermaid", filename: str | None = None) -> str:
         """The graph as Mermaid or DOT text; with `filename` ending .png, also a picture."""
@@ -503,9 +686,16 @@ class Flow:
         return f"<Flow {self.name!r}: {len(self.nodes)} tasks>"
 
 
+class ParameterNodes(dict[str, Node]):
+    """A flow's parameter nodes by name; `flow.parameters()` (1.x) gives the set of them."""
+
+    def __call__(self) -> set[Any]:
+        return {node.task for node in self.values()}
+
+
 def _holds_node(collection: Any) -> bool:
     values = collection.values() if isinstance(collection, dict) else collection
-    return any(isinstance(value, Node | Parameter) for value in values)
+    return any(isinstance(value, Node | Task) for value in values)
 
 
 @overload

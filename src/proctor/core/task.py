@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import functools
 import inspect
+import typing
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
 
 from proctor.core import context
 from proctor.core.errors import FlowDefinitionError
+from proctor.core.graph import GraphOps
 from proctor.core.logs import TaskLogger
 from proctor.core.states import State
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from proctor.core.flow import Flow
     from proctor.core.graph import Node
     from proctor.core.results import Result
@@ -48,12 +52,13 @@ def seconds(value: float | int | timedelta | None, what: str, task_name: str) ->
     return float(value)
 
 
-class Task:
+class Task(GraphOps):
     """A unit of work. Subclass and define `run()`, or decorate a function with `@task`.
 
     Options:
         name: shown in the UI and logs; defaults to the function or class name.
-        retries: how many more times to try after a failure.
+        retries: how many more times to try after a failure (`max_retries` is the
+            1.x spelling of the same option).
         retry_delay: seconds or timedelta before each retry, or a callable
             `(attempt_number) -> delay` for backoff (see `exponential_backoff`).
         retry_jitter: up to this many extra random seconds on each retry delay.
@@ -100,10 +105,18 @@ class Task:
         on_failure: Hook | None = None,
         state_handlers: Iterable[StateHandler] | None = None,
         description: str | None = None,
+        max_retries: int | None = None,
         task_run_name: Template | None = None,
     ) -> None:
         self.name = name or type(self).__name__
         label = self.name
+        if max_retries is not None:
+            if retries not in (0, max_retries):
+                raise FlowDefinitionError(
+                    f"Task {label!r}: retries={retries!r} and max_retries={max_retries!r} "
+                    "disagree; max_retries is the 1.x name of retries: give one of them."
+                )
+            retries = max_retries
         if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
             raise FlowDefinitionError(
                 f"Task {label!r}: retries must be a whole number >= 0, got {retries!r}."
@@ -164,7 +177,9 @@ class Task:
             )
         self.task_run_name = task_run_name
         self.description = description if description is not None else inspect.getdoc(self)
-        if type(self).run is Task.run:
+        # A bare `Task()` is a no-op step (a join point, as in 1.x); a subclass that forgot
+        # run() is a mistake worth naming now rather than at run time.
+        if type(self).run is Task.run and type(self) is not Task:
             raise FlowDefinitionError(
                 f"Task class {type(self).__name__} has no run() method: define one, "
                 "or decorate a function with @task."
@@ -174,8 +189,13 @@ class Task:
     logger = TaskLogger()
 
     def run(self, *args: Any, **kwargs: Any) -> Any:
-        """The work itself; subclasses define it (checked when the task is created)."""
-        raise FlowDefinitionError(f"Task {self.name!r} has no run() method.")
+        """The work itself; subclasses define it. A bare `Task()` does nothing: None."""
+        return None
+
+    @property
+    def max_retries(self) -> int:
+        """The 1.x name of `retries`."""
+        return self.retries
 
     @functools.cached_property
     def signature(self) -> inspect.Signature:
@@ -186,7 +206,13 @@ class Task:
     def __call__(
         self, *args: Any, upstream_tasks: Iterable[Any] | None = None, **kwargs: Any
     ) -> Node:
-        """Inside a flow: add a run of this task, fed by the arguments, and return its node."""
+        """Inside a flow: add a run of this task, fed by the arguments, and return its node.
+
+        The 1.x options `flow=`, `mapped=` and `task_args={...}` (options of this run's copy
+        of the task) are understood unless `run()` itself takes an argument of that name.
+        """
+        if kwargs and not _CALL_OPTIONS.isdisjoint(kwargs):
+            return self._call_with_options(args, kwargs, False, upstream_tasks)
         return self.bind_in_flow(self._current_flow(), args, kwargs, upstream_tasks=upstream_tasks)
 
     def map(self, *args: Any, upstream_tasks: Iterable[Any] | None = None, **kwargs: Any) -> Node:
@@ -195,9 +221,59 @@ class Task:
         Wrap an argument in `unmapped(...)` to pass it whole to every child, or in
         `flatten(...)` to map over a list of lists as one list.
         """
+        if kwargs and not _CALL_OPTIONS.isdisjoint(kwargs):
+            return self._call_with_options(args, kwargs, True, upstream_tasks)
         return self.bind_in_flow(
             self._current_flow(), args, kwargs, mapped=True, upstream_tasks=upstream_tasks
         )
+
+    def _call_with_options(
+        self,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        mapped: bool,
+        upstream_tasks: Iterable[Any] | None,
+    ) -> Node:
+        taken = self.signature.parameters
+        options = {key: kwargs.pop(key) for key in _CALL_OPTIONS if key in kwargs}
+        for key in [key for key in options if key in taken]:
+            kwargs[key] = options.pop(key)  # an argument of run(), not an option
+        flow = self._graph_flow(options.get("flow"))
+        chosen: Task = self
+        task_args = options.get("task_args")
+        if task_args:
+            chosen = self.copy(**task_args)
+        mapped = mapped or bool(options.get("mapped"))
+        return chosen.bind_in_flow(flow, args, kwargs, mapped=mapped, upstream_tasks=upstream_tasks)
+
+    def bind(
+        self,
+        *args: Any,
+        mapped: bool = False,
+        upstream_tasks: Iterable[Any] | None = None,
+        flow: Flow | None = None,
+        **kwargs: Any,
+    ) -> Task:
+        """Feed this task itself (not a copy) with arguments in `flow`; returns the task.
+
+        The imperative form of a call: the flow gets one run of this very task object, so
+        `state.result[task]` finds it.
+        """
+        chosen = self._graph_flow(flow)
+        inputs = self._inputs(args, kwargs)
+        chosen.set_dependencies(
+            self, upstream_tasks=upstream_tasks, keyword_tasks=inputs, mapped=mapped
+        )
+        return self
+
+    def _graph_flow(self, flow: Flow | None = None) -> Flow:
+        return flow if flow is not None else self._current_flow()
+
+    def __getitem__(self, key: Any) -> Node:
+        return self._graph_flow().set_dependencies(self)[key]
+
+    def __iter__(self) -> Iterator[Node]:
+        return iter(self._graph_flow().set_dependencies(self))
 
     def bind_in_flow(
         self,
@@ -209,6 +285,11 @@ class Task:
         upstream_tasks: Iterable[Any] | None = None,
     ) -> Node:
         """Check the call against `run()`'s signature and add the node to `flow`."""
+        inputs = self._inputs(args, kwargs)
+        return flow.add_call(self, inputs, mapped=mapped, upstream_tasks=upstream_tasks)
+
+    def _inputs(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+        """The call's arguments by name, checked against `run()`'s signature."""
         try:
             bound = self.signature.bind(*args, **kwargs)
         except TypeError as exc:
@@ -228,7 +309,7 @@ class Task:
                 inputs.update(value)
             else:
                 inputs[param_name] = value
-        return flow.add_call(self, inputs, mapped=mapped, upstream_tasks=upstream_tasks)
+        return inputs
 
     def _current_flow(self) -> Flow:
         flow = context.building_flow.get()
@@ -246,6 +327,8 @@ class Task:
         """A copy of this task with some options changed: `fetch.copy(retries=3)`."""
         import copy
 
+        if "max_retries" in options:
+            options["retries"] = options.pop("max_retries")
         unknown = options.keys() - _OPTION_NAMES
         if unknown:
             raise FlowDefinitionError(
@@ -262,7 +345,11 @@ class Task:
         return f"<Task {self.name!r}>"
 
 
-_OPTION_NAMES = frozenset(inspect.signature(Task.__init__).parameters.keys() - {"self"})
+_OPTION_NAMES = frozenset(
+    inspect.signature(Task.__init__).parameters.keys() - {"self", "max_retries"}
+)
+# Keywords of a call that are options of the call, not arguments of `run()` (1.x spellings).
+_CALL_OPTIONS = frozenset({"flow", "mapped", "task_args"})
 
 
 class FunctionTask(Task, Generic[P, R]):
@@ -273,6 +360,8 @@ class FunctionTask(Task, Generic[P, R]):
             raise FlowDefinitionError(f"@task needs a function, got {fn!r}.")
         self.fn = fn
         options.setdefault("description", inspect.getdoc(fn))
+        if options.get("nout") is None:
+            options["nout"] = _nout_from_annotation(fn)
         super().__init__(name=name or getattr(fn, "__name__", None), **options)
         functools.update_wrapper(self, fn)
 
@@ -282,6 +371,27 @@ class FunctionTask(Task, Generic[P, R]):
     @functools.cached_property
     def signature(self) -> inspect.Signature:
         return inspect.signature(self.fn)
+
+
+def _nout_from_annotation(fn: Callable[..., Any]) -> int | None:
+    """How many values a function returns, from a `-> tuple[int, str]` annotation."""
+    annotation = getattr(fn, "__annotations__", {}).get("return")
+    if annotation is None:
+        return None
+    if isinstance(annotation, str):
+        # Postponed annotations: resolve only what can be a fixed-size tuple.
+        if not annotation.replace("typing.", "").lower().startswith("tuple["):
+            return None
+        try:
+            annotation = typing.get_type_hints(fn).get("return")
+        except Exception:
+            return None
+    if typing.get_origin(annotation) is not tuple:
+        return None
+    items = typing.get_args(annotation)
+    if not items or Ellipsis in items or items == ((),):
+        return None
+    return len(items)
 
 
 @overload
