@@ -37,8 +37,21 @@ if TYPE_CHECKING:
 
 def run(
     flow_name: Annotated[
-        str, typer.Argument(metavar="FLOW", help="Name of a registered flow.", show_default=False)
-    ],
+        str | None,
+        typer.Argument(metavar="FLOW", help="Name of a registered flow.", show_default=False),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option(
+            "--name", help="The flow's name, instead of FLOW (1.x spelling).", show_default=False
+        ),
+    ] = None,
+    flow_id: Annotated[
+        str | None,
+        typer.Option(
+            "--id", help="The flow's id, instead of FLOW (1.x spelling).", show_default=False
+        ),
+    ] = None,
     project: Annotated[
         str | None,
         typer.Option("--project", "-p", help="The flow's project (needed if the name is reused)."),
@@ -59,6 +72,7 @@ def run(
     json_output: JsonOption = False,
 ) -> None:
     """Create a run of a registered flow; an agent with the flow's labels runs it."""
+    flow_name = _one_flow(flow_name, name, flow_id)
     with api_call(), make_client(api_url) as client:
         flow = find_flow(client, flow_name, project)
         try:
@@ -77,6 +91,16 @@ def run(
             return
         code = _watch(client, created, json_output)
     raise typer.Exit(code)
+
+
+def _one_flow(flow: str | None, name: str | None, flow_id: str | None) -> str:
+    given = [value for value in (flow, name, flow_id) if value]
+    if len(given) != 1:
+        fail(
+            "Name one flow to run: proctor run FLOW (or 1.x's --name NAME or --id ID), "
+            f"got {len(given)}."
+        )
+    return given[0]
 
 
 def _parameters(items: list[str], schema: dict[str, Any]) -> dict[str, Any]:
