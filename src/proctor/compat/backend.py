@@ -47,6 +47,7 @@ class TaskRunView:
         Needs the flow to persist results (`Flow(result=LocalResult(...))` or a
         `PrefectResult`), and, for a file result, this machine to see those files.
         """
+        import proctor.compat.results  # noqa: F401 - registers the in-state JSON result
         from proctor.core.results import result_from_dict
 
         if not self.result_location or not self._result_store:
