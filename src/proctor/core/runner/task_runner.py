@@ -73,11 +73,14 @@ def run_task(
         if task.task_run_name is not None:
             context.task_run_name = _run_name(task, context, unit.inputs)
         unit.started_at = time.time()
-        running: State = Running(created=unit.started_at)
-        if on_start is not None:
-            on_start(unit, running)
-        if task.state_handlers:
-            running = _handle(task, unit.previous_state or Pending(), running)
+        # The Running state is built only for someone who will see it (the hot path skips it).
+        running: State | None = None
+        if on_start is not None or task.state_handlers:
+            running = Running(created=unit.started_at)
+            if on_start is not None:
+                on_start(unit, running)
+            if task.state_handlers:
+                running = _handle(task, unit.previous_state or Pending(), running)
         if task.target is not None or task.cache_for is not None:
             reused = _reuse(task, unit, context, flow_context)
             if reused is not None:
@@ -109,16 +112,18 @@ def _run_name(task: Task, context: TaskRunContext, inputs: dict[str, Any]) -> st
     )
 
 
-def _next_iteration(task: Task, context: TaskRunContext, running: State, looped: State) -> State:
+def _next_iteration(
+    task: Task, context: TaskRunContext, running: State | None, looped: State
+) -> State | None:
     """After a LOOP: hand the result to the next iteration; handlers see each step."""
-    if task.state_handlers:
-        looped = _handle(task, running, looped)
+    if not task.state_handlers:
+        context.loop_count += 1
+        context.loop_result = looped.result
+        return None
+    looped = _handle(task, running or Running(), looped)
     context.loop_count += 1
     context.loop_result = looped.result
-    fresh: State = Running()
-    if task.state_handlers:
-        fresh = _handle(task, Pending(), fresh)
-    return fresh
+    return _handle(task, Pending(), Running())
 
 
 def _check_trigger(task: Task, trigger: Any, upstream: list[State], resumed: bool) -> State | None:
