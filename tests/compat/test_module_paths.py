@@ -14,10 +14,11 @@ import pytest
 
 PATHS: dict[str, list[str]] = {
     "proctor": [
-        "Client", "DateTimeParameter", "Flow", "Parameter", "Task", "case", "context",
+        "Client", "DateTimeParameter", "Flow", "Parameter", "Task", "apply_map", "case", "context",
         "flatten", "mapped", "tags", "task", "unmapped",
     ],
-    "proctor.tasks.control_flow": ["FilterTask", "case", "merge"],
+    "proctor.tasks.control_flow": ["FilterTask", "case", "ifelse", "merge", "switch"],
+    "proctor.tasks.control_flow.conditional": ["ifelse", "merge", "switch"],
     "proctor.tasks.control_flow.filter": ["FilterTask"],
     "proctor.engine": ["signals", "state", "FlowRunner", "TaskRunner"],
     "proctor.engine.signals": [
@@ -59,8 +60,8 @@ PATHS: dict[str, list[str]] = {
         "all_failed", "all_finished", "all_successful", "always_run", "any_failed",
         "any_successful", "manual_only", "not_all_skipped", "some_failed", "some_successful",
     ],
-    "proctor.utilities.tasks": ["as_task", "defaults_from_attrs", "mapped", "tags", "task",
-                                "unmapped"],
+    "proctor.utilities.tasks": ["apply_map", "as_task", "defaults_from_attrs", "mapped", "tags",
+                                "task", "unmapped"],
     "proctor.utilities.edges": ["flatten", "mapped", "unmapped"],
     "proctor.utilities.logging": ["get_logger"],
     "proctor.core.edge": ["Edge"],
