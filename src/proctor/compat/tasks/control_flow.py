@@ -38,7 +38,7 @@ class FilterTask(Task):
         kwargs.setdefault("trigger", _all_finished())
         super().__init__(**kwargs)
 
-    def run(self, task_results: list[Any]) -> list[Any]:  # type: ignore[override]
+    def run(self, task_results: list[Any]) -> list[Any]:
         kept = [value for value in task_results if self.filter_func(value)]
         if self.log_func is not None:
             get_run_logger().info(self.log_func(kept))

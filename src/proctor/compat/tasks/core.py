@@ -77,7 +77,7 @@ class Set(VarArgsTask):
 class Dict(Task):
     """`Dict()(keys=[...], values=[...])` -> `dict(zip(keys, values))`."""
 
-    def run(self, keys: Iterable[Any], values: Iterable[Any]) -> dict[Any, Any]:  # type: ignore[override]
+    def run(self, keys: Iterable[Any], values: Iterable[Any]) -> dict[Any, Any]:
         keys, values = list(keys), list(values)
         if len(keys) != len(values):
             raise ValueError(f"Dict got {len(keys)} keys and {len(values)} values.")
@@ -91,7 +91,7 @@ class GetAttr(Task):
         self.attr = attr
         super().__init__(**kwargs)
 
-    def run(self, task_result: Any, attr: str | None = None) -> Any:  # type: ignore[override]
+    def run(self, task_result: Any, attr: str | None = None) -> Any:
         name = attr if attr is not None else self.attr
         if name is None:
             raise ValueError("GetAttr needs an attribute name: GetAttr(attr='x').")
