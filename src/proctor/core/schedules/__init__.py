@@ -38,14 +38,17 @@ from proctor.core.schedules.filters import (
     on_date,
     on_datetime,
 )
+from proctor.core.schedules.limits import SEARCH_HORIZON_YEARS, SearchLimitReached
 from proctor.core.schedules.schedule import (
     CronSchedule,
     IntervalSchedule,
     Schedule,
     ScheduledEvent,
+    ScheduleSearch,
 )
 
 __all__ = [
+    "SEARCH_HORIZON_YEARS",
     "Adjustment",
     "Clock",
     "CronClock",
@@ -56,7 +59,9 @@ __all__ = [
     "IntervalSchedule",
     "RRuleClock",
     "Schedule",
+    "ScheduleSearch",
     "ScheduledEvent",
+    "SearchLimitReached",
     "add",
     "adjustment_from_dict",
     "at_time",

@@ -28,6 +28,7 @@ from dateutil.rrule import rrule as RRule
 
 from proctor.core.errors import ScheduleError
 from proctor.core.schedules._payload import check_keys, list_field, payload_type
+from proctor.core.schedules._rrule_bounds import bounded_set
 from proctor.core.schedules._time import (
     TimezoneLike,
     as_aware,
@@ -45,6 +46,11 @@ from proctor.core.schedules._time import (
     resolve_timezone,
     utc,
     zone_of,
+)
+from proctor.core.schedules.limits import (
+    MAX_SKIPPED_CANDIDATES,
+    SEARCH_HORIZON_YEARS,
+    SearchLimitReached,
 )
 
 __all__ = [
@@ -153,31 +159,55 @@ class Clock(ABC):
 
     # -- iteration --------------------------------------------------------------------
 
-    def times(self, after: datetime) -> Iterator[datetime]:
+    def times(
+        self, after: datetime, *, horizon_years: int = SEARCH_HORIZON_YEARS
+    ) -> Iterator[datetime]:
         """Yield the clock's times strictly after `after`, in increasing order.
 
-        A naive `after` is read as wall-clock time in the clock's zone.
+        A naive `after` is read as wall-clock time in the clock's zone. The iterator
+        stops when the clock ends; it raises `SearchLimitReached` when the clock finds
+        no time within `horizon_years` after `after` (or after the time it yielded last),
+        or has to step over too many earlier times to get there (see `limits`).
         """
         lower = utc(as_aware(after, self._timezone, "after"))
         if self._start_date is not None and utc(self._start_date) > lower:
             lower = utc(self._start_date) - _ONE_MICROSECOND
         end = None if self._end_date is None else utc(self._end_date)
-        for candidate in self._candidates(lower):
+        skipped = 0
+        for candidate in self._candidates(lower, horizon_years):
             moment = utc(candidate)
             if moment <= lower:
-                continue  # before the window, or a repeat of a time already yielded
+                # Before the window, or a repeat of a time already yielded.
+                skipped += 1
+                if skipped > MAX_SKIPPED_CANDIDATES:
+                    raise SearchLimitReached(
+                        f"{self!r} had to step over more than {MAX_SKIPPED_CANDIDATES:,} "
+                        f"earlier times to reach {lower.isoformat()}; start it closer to "
+                        "now (a later DTSTART or start_date)",
+                        clock=self,
+                    )
+                continue
             if end is not None and moment > end:
                 return
             lower = moment
+            skipped = 0
             yield candidate
 
     @abstractmethod
-    def _candidates(self, lower: datetime) -> Iterator[datetime]:
+    def _candidates(self, lower: datetime, horizon_years: int) -> Iterator[datetime]:
         """Yield times in the clock's zone, increasing, covering everything after `lower`.
 
         `lower` is in UTC. May also yield some times at or before `lower`, or repeats;
-        `times` drops them.
+        `times` drops them. Raises `SearchLimitReached` after `horizon_years` without a
+        time, if searching could otherwise go on much longer.
         """
+
+    def _gave_up(self, after: datetime, horizon_years: int) -> SearchLimitReached:
+        return SearchLimitReached(
+            f"{self!r} finds no start time within {horizon_years} years after "
+            f"{after:%Y-%m-%d}: it may never fire (e.g. a rule for 30 February)",
+            clock=self,
+        )
 
     # -- serialisation ----------------------------------------------------------------
 
@@ -287,7 +317,7 @@ class IntervalClock(Clock):
     def interval(self) -> timedelta:
         return self._interval
 
-    def _candidates(self, lower: datetime) -> Iterator[datetime]:
+    def _candidates(self, lower: datetime, horizon_years: int) -> Iterator[datetime]:
         step = self._interval
         if self._wall_clock:
             lower_wall = lower.astimezone(self._timezone).replace(tzinfo=None)
@@ -416,18 +446,36 @@ class CronClock(Clock):
             iterator.day_and = True
         return iterator
 
-    def _candidates(self, lower: datetime) -> Iterator[datetime]:
+    def _candidates(self, lower: datetime, horizon_years: int) -> Iterator[datetime]:
         zone = self._timezone
         if self._wall_clock:
             # Iterate over naive wall-clock times and place each one in the zone ourselves,
             # so 5- and 6-field expressions get the same DST treatment.
             start = lower.astimezone(zone).replace(tzinfo=None, fold=0)
-            for naive in self._iterator(start):
+            for naive in self._matches(start, horizon_years):
                 yield localize_gap_end(naive, zone)
         else:
             start = lower.astimezone(UTC if self._utc else zone)
-            for moment in self._iterator(start):
+            for moment in self._matches(start, horizon_years):
                 yield moment.astimezone(zone)
+
+    def _matches(self, start: datetime, horizon_years: int) -> Iterator[datetime]:
+        """cronsim's times after `start`; raises `SearchLimitReached` after `horizon_years`
+        without one. cronsim stops by itself after 50 years without a match, so a longer
+        horizon acts as 50 years."""
+        iterator = self._iterator(start)
+        previous = start
+        while True:
+            try:
+                moment = next(iterator)
+            except StopIteration:
+                raise self._gave_up(previous, min(horizon_years, 50)) from None
+            except (ValueError, OverflowError):
+                return  # past the year 9999: the calendar has ended
+            if moment.year > previous.year + horizon_years:
+                raise self._gave_up(previous, horizon_years)
+            previous = moment
+            yield moment
 
     def _spec(self) -> dict[str, Any]:
         return {"cron": self._cron, "day_or": self._day_or, **self._window()}
@@ -631,16 +679,29 @@ class RRuleClock(Clock):
         """The rule as RFC 5545 text."""
         return self._rrule
 
-    def _candidates(self, lower: datetime) -> Iterator[datetime]:
+    def _candidates(self, lower: datetime, horizon_years: int) -> Iterator[datetime]:
         zone = self._timezone
         if self._aware:
             query = lower - _RRULE_SLACK
-            for moment in _narrow_set(self._rule, query).xafter(query):
+            for moment in self._search(query, horizon_years):
                 yield normalize(moment).astimezone(zone)
         else:
             query = lower.astimezone(zone).replace(tzinfo=None, fold=0) - _RRULE_SLACK
-            for naive in _narrow_set(self._rule, query).xafter(query):
+            for naive in self._search(query, horizon_years):
                 yield localize(naive, zone)
+
+    def _search(self, query: datetime, horizon_years: int) -> Iterator[datetime]:
+        """The rule's times after `query`; raises `SearchLimitReached` once a rule of the
+        set gave up after `horizon_years` without a time and nothing else is left."""
+        rules, included = bounded_set(_narrow_set(self._rule, query), query, horizon_years)
+        previous = query
+        # Not `xafter`: it would drop the times before `query` out of our sight, and
+        # `times` must count them to cap how many a search may step over.
+        for moment in rules:
+            previous = moment
+            yield moment
+        if any(rule.gave_up for rule in included):
+            raise self._gave_up(previous, horizon_years)
 
     def _spec(self) -> dict[str, Any]:
         return {"rrule": self._rrule, **self._window()}
@@ -699,7 +760,7 @@ class DatesClock(Clock):
     def dates(self) -> list[datetime]:
         return list(self._dates)
 
-    def _candidates(self, lower: datetime) -> Iterator[datetime]:
+    def _candidates(self, lower: datetime, horizon_years: int) -> Iterator[datetime]:
         yield from self._dates[bisect.bisect_right(self._keys, utc(lower)) :]
 
     def _spec(self) -> dict[str, Any]:

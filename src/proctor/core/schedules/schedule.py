@@ -24,8 +24,9 @@ from proctor.core.schedules._time import TimezoneLike, as_aware, utc
 from proctor.core.schedules.adjustments import Adjustment, adjustment_from_dict
 from proctor.core.schedules.clocks import Clock, CronClock, IntervalClock, clock_from_dict
 from proctor.core.schedules.filters import Filter, filter_from_dict
+from proctor.core.schedules.limits import SEARCH_HORIZON_YEARS, SearchLimitReached
 
-__all__ = ["CronSchedule", "IntervalSchedule", "Schedule", "ScheduledEvent"]
+__all__ = ["CronSchedule", "IntervalSchedule", "Schedule", "ScheduleSearch", "ScheduledEvent"]
 
 CANDIDATES_PER_EVENT = 10_000
 """How many candidate times `next` examines per requested event before giving up."""
@@ -43,10 +44,38 @@ class ScheduledEvent:
     clock_index: int
 
 
-def _tagged(times: Iterator[datetime], index: int) -> Iterator[tuple[datetime, int, datetime]]:
-    """(instant in UTC, clock index, local time): sorts by instant, then by clock."""
-    for moment in times:
-        yield utc(moment), index, moment
+@dataclass(frozen=True)
+class ScheduleSearch:
+    """What one search for upcoming events found, and why it stopped where it did.
+
+    `stalled_clocks`: indexes of clocks that gave up without a single time after the
+    moment searched from (no time within the search horizon: they may never fire).
+    `cut_short`: the candidate budget ran out before enough events passed the filters;
+    `searched_until` is then the last candidate examined, and the schedule has no event
+    between the moment searched from and it other than `events`.
+    """
+
+    events: list[ScheduledEvent]
+    stalled_clocks: frozenset[int]
+    cut_short: bool
+    searched_until: datetime | None
+
+
+def _tagged(
+    clock: Clock, index: int, after: datetime, horizon_years: int, stalled: set[int]
+) -> Iterator[tuple[datetime, int, datetime]]:
+    """(instant in UTC, clock index, local time): sorts by instant, then by clock.
+
+    A clock that gives up ends its stream (the other clocks go on) and is noted in
+    `stalled` if it gave up before yielding anything."""
+    yielded = False
+    try:
+        for moment in clock.times(after, horizon_years=horizon_years):
+            yielded = True
+            yield utc(moment), index, moment
+    except SearchLimitReached:
+        if not yielded:
+            stalled.add(index)
 
 
 def _check_clocks(clocks: object) -> list[Clock]:
@@ -164,35 +193,55 @@ class Schedule:
         """The next `n` events whose start time is strictly after `after` (default: now).
 
         A naive `after` is read in the time zone of the first clock. Fewer than `n` events
-        come back when the clocks run out, or when `n * CANDIDATES_PER_EVENT` candidate
-        times were examined without finding enough that pass the filters.
+        come back when the clocks run out, when a clock finds no time within the search
+        horizon (see `proctor.core.schedules.limits`), or when `n * CANDIDATES_PER_EVENT`
+        candidate times were examined without finding enough that pass the filters.
         """
+        return self.search(n, after).events
+
+    def search(
+        self,
+        n: int,
+        after: datetime | None = None,
+        *,
+        skip_clocks: frozenset[int] = frozenset(),
+        horizon_years: int = SEARCH_HORIZON_YEARS,
+    ) -> ScheduleSearch:
+        """`next_events`, plus why the search stopped (see `ScheduleSearch`).
+
+        `skip_clocks` leaves those clocks out (a caller that already knows they stalled
+        need not search them again)."""
         if not isinstance(n, int) or isinstance(n, bool) or n < 0:
             raise ScheduleError(f"n must be a non-negative int, got {n!r}.")
         if after is None:
             after = datetime.now(UTC)
         after = utc(as_aware(after, self._clocks[0].timezone, "after"))
+        stalled: set[int] = set()
         if n == 0:
-            return []
+            return ScheduleSearch([], frozenset(), False, None)
         # Adjustments can move a time forward past `after`; start looking early enough
         # to catch those.
         lookback = sum((max(a.max_shift(), timedelta(0)) for a in self._adjustments), timedelta())
         search_from = after - lookback
         streams = [
-            _tagged(clock.times(search_from), index) for index, clock in enumerate(self._clocks)
+            _tagged(clock, index, search_from, horizon_years, stalled)
+            for index, clock in enumerate(self._clocks)
+            if index not in skip_clocks
         ]
         budget = n * CANDIDATES_PER_EVENT
         events: list[ScheduledEvent] = []
         seen: set[datetime] = set()
         previous: datetime | None = None
+        cut_short = False
         for instant, index, candidate in heapq.merge(*streams):
             if previous is not None and instant == previous:
                 continue  # the same time from another clock
-            previous = instant
             if instant > after:
                 budget -= 1
                 if budget < 0:
+                    cut_short = True
                     break
+            previous = instant
             if not self._accepts(candidate):
                 continue
             start = self._adjust(candidate)
@@ -212,7 +261,25 @@ class Schedule:
             if len(events) >= n:
                 break
         events.sort(key=lambda event: utc(event.start_time))
-        return events
+        return ScheduleSearch(
+            events, frozenset(stalled), cut_short, previous if cut_short else None
+        )
+
+    def check_can_fire(
+        self, after: datetime | None = None, *, horizon_years: int = SEARCH_HORIZON_YEARS
+    ) -> None:
+        """Raise `SearchLimitReached` naming the first clock that finds no start time
+        within `horizon_years` after `after` (default: now): such a clock may never fire,
+        and searching it again and again would only cost time. A clock that has ended
+        (its last date passed) is fine."""
+        for index in sorted(self.search(1, after, horizon_years=horizon_years).stalled_clocks):
+            clock = self._clocks[index]
+            raise SearchLimitReached(
+                f"Schedule clocks[{index}] ({clock!r}) finds no start time within "
+                f"{horizon_years} years, so it may never fire (e.g. a rule for 30 February); "
+                "fix or remove that clock.",
+                clock=clock,
+            )
 
     def next(self, n: int, after: datetime | None = None) -> list[datetime]:
         """The next `n` start times strictly after `after` (default: now, UTC)."""

@@ -3,7 +3,9 @@
 The work is `services.schedules.schedule_runs` (idempotent by schedule key, so replicas
 may all run it); this loop runs it every `loop_seconds`, and at once when a flow is
 registered or a schedule turned on. A schedule that cannot be used (malformed, or its
-clock's parameters do not fit the flow) is logged once, not at every pass.
+clock's parameters do not fit the flow) is logged once, not at every pass. A clock that
+can never fire is searched once and then remembered (`services.schedule_memory`), so
+such schedules, which an older server may have stored, cost nothing on later passes.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from proctor.server.background.base import BackgroundService
 from proctor.server.database import Database
+from proctor.server.services.schedule_memory import ScheduleMemory
 from proctor.server.services.schedules import SchedulerReport, schedule_runs
 
 logger = logging.getLogger("proctor.server.background")
@@ -31,6 +34,7 @@ class Scheduler(BackgroundService):
         self.max_runs = max_runs
         self.horizon_seconds = horizon_seconds
         self._reported: dict[uuid.UUID, str] = {}
+        self.memory = ScheduleMemory()
 
     @classmethod
     def from_settings(cls, db: Database, settings: Any) -> Scheduler | None:
@@ -46,7 +50,11 @@ class Scheduler(BackgroundService):
 
     async def run_once(self, now: datetime | None = None) -> SchedulerReport:
         report = await schedule_runs(
-            self.db, now=now, max_runs=self.max_runs, horizon_seconds=self.horizon_seconds
+            self.db,
+            now=now,
+            max_runs=self.max_runs,
+            horizon_seconds=self.horizon_seconds,
+            memory=self.memory,
         )
         for group, problem in report.errors.items():
             if self._reported.get(group) != problem:

@@ -18,7 +18,11 @@ from proctor.server.services import records, rows
 from proctor.server.services.flowspec import parse_flow_spec, spec_document
 from proctor.server.services.lookups import find_flow, find_project
 from proctor.server.services.pagination import Ordering, SortKey, fetch_page, ordering_choice
-from proctor.server.services.schedules import adopt_new_version, remove_unstarted_auto_runs
+from proctor.server.services.schedules import (
+    adopt_new_version,
+    check_schedule,
+    remove_unstarted_auto_runs,
+)
 from proctor.server.services.tenants import require_tenant
 from proctor.server.services.validation import (
     as_uuid,
@@ -112,6 +116,7 @@ async def register_flow(
     if labels is not None:
         model = model.model_copy(update={"labels": string_list(labels, "labels")})
     document = spec_document(model)
+    check_schedule(document["schedule"])
     for attempt in range(3):
         try:
             async with db.transaction() as session:

@@ -19,6 +19,7 @@ to recreate at the new times).
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from proctor.server.errors import InvalidInput
 from proctor.server.events import Event
 from proctor.server.services.names import run_name
 from proctor.server.services.parameters import validate_parameters
+from proctor.server.services.schedule_memory import ScheduleMemory
 
 if TYPE_CHECKING:
     from proctor.core.schedules import Schedule
@@ -91,15 +93,41 @@ def load_schedule(document: Any) -> Schedule:
     return Schedule.from_dict(document)
 
 
+def check_schedule(document: Any) -> None:
+    """Refuse a schedule about to be stored: malformed, or with a clock that finds no start
+    time within the search horizon (it may never fire, and would cost every scheduler
+    pass a search). `InvalidInput` naming the clock; nothing is stored."""
+    if document is None:
+        return
+    try:
+        load_schedule(document).check_can_fire()
+    except ValueError as exc:  # ScheduleError, SearchLimitReached
+        raise InvalidInput(f"schedule: {exc}", details={"field": "schedule"}) from None
+
+
 def plan_runs(
-    target: ScheduleTarget, now: datetime, *, max_runs: int, horizon: timedelta
+    target: ScheduleTarget,
+    now: datetime,
+    *,
+    max_runs: int,
+    horizon: timedelta,
+    memory: ScheduleMemory | None = None,
 ) -> list[PlannedRun]:
     """The runs the schedule wants in (now, now + horizon], at most `max_runs`.
-    Raises `ScheduleError` or `InvalidInput` (a clock's defaults do not fit the schema)."""
+    Raises `ScheduleError` or `InvalidInput` (a clock's defaults do not fit the schema).
+    With a `memory`, clocks an earlier pass found stalled are not searched again, and
+    nothing is searched while a known quiet stretch lasts past the horizon."""
     schedule = load_schedule(target.schedule)
     limit = now + horizon
+    group, document = target.flow_group_id, target.schedule
+    if memory is not None and not memory.needs_search(group, document, schedule, limit):
+        return []
+    skip = memory.stalled(group, document) if memory is not None else frozenset()
+    found = schedule.search(max_runs, after=now, skip_clocks=skip)
+    if memory is not None:
+        memory.learn(group, document, schedule, found)
     planned = []
-    for event in schedule.next_events(max_runs, after=now):
+    for event in found.events:
         start = event.start_time.astimezone(UTC)
         if start > limit:
             break
@@ -115,6 +143,8 @@ def plan_runs(
 
 
 MAX_NEXT_RUN_TIMES = 100
+_DISPLAY_STALLED_SIZE = 256
+_DISPLAY_STALLED: dict[str, frozenset[int]] = {}
 
 
 def next_run_times(
@@ -129,11 +159,19 @@ def next_run_times(
         )
     if not isinstance(document, dict):
         return []
+    key = json.dumps(document, sort_keys=True, default=str)
     try:
-        times = load_schedule(document).next(n, after=after or datetime.now(UTC))
+        found = load_schedule(document).search(
+            n, after=after or datetime.now(UTC), skip_clocks=_DISPLAY_STALLED.get(key, frozenset())
+        )
     except ValueError:  # ScheduleError
         return []
-    return [start.astimezone(UTC) for start in times]
+    if found.stalled_clocks:
+        # Shown on flow pages, which are read often: search a clock that may never fire once.
+        if len(_DISPLAY_STALLED) >= _DISPLAY_STALLED_SIZE:
+            _DISPLAY_STALLED.pop(next(iter(_DISPLAY_STALLED)))
+        _DISPLAY_STALLED[key] = _DISPLAY_STALLED.get(key, frozenset()) | found.stalled_clocks
+    return [event.start_time.astimezone(UTC) for event in found.events]
 
 
 async def active_schedules(db: Database) -> list[ScheduleTarget]:
@@ -247,18 +285,28 @@ async def schedule_runs(
     now: datetime | None = None,
     max_runs: int = 10,
     horizon_seconds: float = 3600.0,
+    memory: ScheduleMemory | None = None,
 ) -> SchedulerReport:
-    """One scheduler pass over every active schedule (one short transaction each)."""
+    """One scheduler pass over every active schedule (one short transaction each).
+    The scheduler service passes its `memory`, so that a schedule that cannot fire
+    costs one search, not one per pass (see `schedule_memory`)."""
     moment = now or datetime.now(UTC)
     horizon = timedelta(seconds=horizon_seconds)
     report = SchedulerReport()
-    for target in await active_schedules(db):
+    targets = await active_schedules(db)
+    if memory is None:
+        memory = ScheduleMemory()  # this pass only
+    memory.keep_only({target.flow_group_id for target in targets})
+    for target in targets:
         report.schedules += 1
         try:
-            planned = plan_runs(target, moment, max_runs=max_runs, horizon=horizon)
+            planned = plan_runs(target, moment, max_runs=max_runs, horizon=horizon, memory=memory)
         except (InvalidInput, ValueError) as exc:  # ScheduleError is a ValueError
             report.errors[target.flow_group_id] = str(exc)
             continue
+        problem = memory.problem(target.flow_group_id, target.schedule)
+        if problem is not None:
+            report.errors[target.flow_group_id] = problem
         if planned:
             async with db.transaction() as session:
                 if await _still_current(session, target):
@@ -384,6 +432,7 @@ __all__ = [
     "SchedulerReport",
     "active_schedules",
     "adopt_new_version",
+    "check_schedule",
     "insert_runs",
     "next_run_times",
     "plan_runs",
