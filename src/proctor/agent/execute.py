@@ -51,6 +51,7 @@ from proctor.agent.secrets import ServerSecrets
 from proctor.agent.slots import task_gate_for
 from proctor.agent.watcher import RunWatcher
 from proctor.client import ProctorClientError
+from proctor.core import masked_output
 from proctor.core.errors import ProctorError
 from proctor.core.observers import TaskRunChange
 from proctor.core.secrets import set_secret_resolver
@@ -105,6 +106,9 @@ def execute_flow_run(
     from proctor.settings import get_settings
 
     settings = get_settings()
+    # Before anything writes: stdout, stderr (the agent's per-run log file) and every log
+    # record of this process show secret values masked, whoever writes them.
+    masked_output.install()
     configure_run_logging()
     transport = httpx.HTTPTransport(verify=shared_ssl_context())
     with Client(api_url, transport=transport) as client:
