@@ -28,11 +28,19 @@ class AuthSettings(SettingsGroup):
     login_attempts: int = Field(
         default=5,
         ge=1,
-        description="Failed logins per account within the window before "
-        "the account's logins are refused until the window ends.",
+        description="Failed logins per account from one client address within the window; "
+        "then that address's logins to the account are refused until the window ends.",
     )
     login_ip_attempts: int = Field(
-        default=50, ge=1, description="Failed logins per client address within the window."
+        default=50,
+        ge=1,
+        description="Failed logins per client address (all accounts) within the window.",
+    )
+    login_account_attempts: int = Field(
+        default=100,
+        ge=1,
+        description="Failed logins per account from all addresses together within the "
+        "window: stops a guess spread over many addresses.",
     )
     login_window_seconds: float = Field(
         default=300.0, gt=0, description="Length of the login throttling window."

@@ -3,7 +3,7 @@
     POST /auth/login    {"email", "password"} -> sets the session cookie (HttpOnly,
                         SameSite=Strict; Secure when PROCTOR_SERVER_AUTH_COOKIE_SECURE)
                         and a readable `proctor_csrf` cookie; 401 wrong credentials,
-                        429 + Retry-After while throttled
+                        429 + Retry-After while throttled (see `login_limits`)
     POST /auth/logout   ends the session server-side (needs X-CSRF-Token)
     GET  /auth/me       the user, their teams and roles, the current team, the CSRF token
 
@@ -68,6 +68,24 @@ def _client(request: Request) -> str:
     return request.client.host if request.client is not None else "unknown"
 
 
+def login_limits(email: str, address: str, settings: Any) -> list[Limit]:
+    """The counters a login attempt is reserved against, strictest first.
+
+    No counter is the account alone at a low limit: then anyone could lock the owner out
+    by failing five times. The low limit is per account *from one address*; an address
+    has its own limit across accounts (one machine guessing many accounts); and the
+    account has a much higher limit across all addresses, which stops a guess spread
+    over many machines while one attacker cannot reach it alone.
+    """
+    account = email.strip().lower()[:320]
+    address = address[:60]  # the key fits the column's 400 characters
+    return [
+        Limit(f"account-address:{address} {account}", settings.login_attempts),
+        Limit(f"ip:{address}", settings.login_ip_attempts),
+        Limit(f"account:{account}", settings.login_account_attempts),
+    ]
+
+
 async def login(request: Request) -> Response:
     auth: Authenticator | None = _state(request).authenticator
     if auth is None:
@@ -78,12 +96,10 @@ async def login(request: Request) -> Response:
     if credentials is None:
         return _error(400, "INVALID_INPUT", 'Send JSON {"email": "...", "password": "..."}.')
     email, password = credentials
-    limits = [
-        Limit(f"account:{email.strip().lower()[:320]}", auth.settings.login_attempts),
-        Limit(f"ip:{_client(request)}", auth.settings.login_ip_attempts),
-    ]
-    wait = await auth.throttle.retry_after(limits)
-    if wait is not None:
+    limits = login_limits(email, _client(request), auth.settings)
+    reservation = await auth.throttle.reserve(limits)
+    if reservation.retry_after is not None:
+        wait = reservation.retry_after
         return _error(
             429,
             "TOO_MANY_ATTEMPTS",
@@ -91,10 +107,10 @@ async def login(request: Request) -> Response:
             {"Retry-After": str(wait)},
         )
     user = await authenticate(auth.db, auth.passwords, email, password)
-    if user is None:
-        await auth.throttle.failed(limits)
+    if user is None:  # the reservation stays: it is the counted failure
         return _error(401, "INVALID_CREDENTIALS", "Wrong email or password.")
-    await auth.throttle.succeeded(limits[0].key)
+    await auth.throttle.release(reservation)
+    await auth.throttle.clear(limits[0].key)  # this person's own typos from here
     old = request.cookies.get(COOKIE)
     if old:  # whatever session the browser had (or was given) ends here
         await end_session(auth.db, old)
