@@ -1,7 +1,8 @@
 """A cached expensive step: computed once, reused for an hour (across processes too).
 
 The result store makes the cache hold across processes: run this file twice and the
-second run reports the step as Cached.
+second run reports the step as reused. As in 1.x, a task with `cache_for` finishes
+`Cached` both times: the first run computed and stored the value, the second reused it.
 """
 
 from __future__ import annotations
@@ -39,4 +40,5 @@ if __name__ == "__main__":
     state = cached.run()
     assert state.is_successful(), state
     step = state.result["train_model"]
-    print("train_model:", step.name, "accuracy:", state.result["evaluate"].result)
+    how = "reused" if step.reused else "computed"
+    print("train_model:", step.name, how, "accuracy:", state.result["evaluate"].result)

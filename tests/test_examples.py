@@ -33,7 +33,7 @@ def test_there_are_at_least_six_examples():
 EXPECTED_OUTPUT = {
     "approval.py": ["first run: Paused", "after approval: deployed (release 1.0.0 built)"],
     "branching.py": ["processed 42 rows at once", "split 420 rows into 5 chunks"],
-    "cached.py": ["train_model: Success accuracy: 0.91"],
+    "cached.py": ["train_model: Cached computed accuracy: 0.91"],
     "dask_flow.py": ["sum of squares: 328350"],
     "etl.py": ["rows loaded: 12"],
     "persisted_results.py": [
@@ -59,8 +59,8 @@ def test_example_runs(name, tmp_path):
 def test_cached_example_is_cached_across_processes(tmp_path):
     first = run_example("cached.py", tmp_path)
     second = run_example("cached.py", tmp_path)
-    assert "train_model: Success" in first.stdout
-    assert "train_model: Cached" in second.stdout
+    assert "train_model: Cached computed" in first.stdout
+    assert "train_model: Cached reused" in second.stdout
 
 
 def test_persisted_results_example_writes_json_files(tmp_path):

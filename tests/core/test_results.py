@@ -638,7 +638,10 @@ def test_unserialisable_storage_options_are_refused_by_to_dict() -> None:
     [
         ("local", "must be a dict"),
         ({}, "Unknown result type None"),
-        ({"type": "ftp"}, r"Unknown result type 'ftp'. Known types: fsspec, local"),
+        (
+            {"type": "ftp"},
+            r"Unknown result type 'ftp'\. Known types: fsspec, (inline-json, )?local\.",
+        ),
         ({"type": "local", "serializer": "yaml"}, "Unknown serializer 'yaml'"),
         ({"type": "local", "dir": 3}, "'dir' of a 'local' result description must be str or null"),
         ({"type": "local", "colour": "red"}, "Unknown key"),
