@@ -94,6 +94,7 @@ _CODE_CLASSES: dict[str, type[GraphQLError]] = {
     "LIMIT_EXCEEDED": LimitExceeded,
     "QUERY_TOO_DEEP": LimitExceeded,
     "QUERY_TOO_COSTLY": LimitExceeded,
+    "QUERY_TOO_LARGE": LimitExceeded,
     "PAYLOAD_TOO_LARGE": LimitExceeded,
 }
 
@@ -111,6 +112,7 @@ USER_ERROR_CODES = frozenset(
         "TRANSITION_REJECTED",
         "QUERY_TOO_DEEP",
         "QUERY_TOO_COSTLY",
+        "QUERY_TOO_LARGE",
         "PAYLOAD_TOO_LARGE",
         "LIMIT_EXCEEDED",
         "FORBIDDEN",

@@ -95,6 +95,7 @@ def create_app(
             build_schema(limits),
             context_factory=context_for,
             max_body_bytes=lambda scope: _limits_of(scope, limits).max_body_bytes,
+            max_request_seconds=lambda scope: _limits_of(scope, limits).max_request_seconds,
             allowed_origins=allowed_origins,
             on_connect=on_connect,
         )

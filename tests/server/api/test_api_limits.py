@@ -115,3 +115,86 @@ def test_limits_from_settings():
     with temporary_settings(server_limits_max_query_depth=4, server_limits_max_page_size=20) as s:
         limits = ApiLimits.from_settings(s)
     assert (limits.max_depth, limits.max_page_size, limits.default_page_size) == (4, 20, 20)
+
+
+# -- hostile documents: refused before graphql-core validates or runs anything ------------
+
+
+def _aliases(count: int, field: str = "me { role }") -> str:
+    return "{ " + " ".join(f"a{i}: {field}" for i in range(count)) + " }"
+
+
+async def test_a_megabyte_of_aliases_is_refused_while_parsing(gql):
+    body = await gql(_aliases(50_000))  # ~1 MB, ~300,000 tokens
+    assert error_codes(body) == ["QUERY_TOO_LARGE"]
+    assert body["data"] is None
+    assert "tokens" in body["errors"][0]["message"]
+
+
+async def test_aliases_over_the_limit_are_refused_and_nothing_runs(gql, app):
+    limit = app.state.api.limits.max_aliases
+    body = await gql(_aliases(limit + 1))
+    assert error_codes(body) == ["QUERY_TOO_LARGE"]
+    assert "aliases" in body["errors"][0]["message"] and body["data"] is None
+    at_limit = await gql(_aliases(limit))
+    assert "errors" not in at_limit
+    assert len(at_limit["data"]) == limit
+    # A mutation with too many aliases changes nothing.
+    mutation = (
+        "mutation { "
+        + " ".join(f'p{i}: createProject(name: "alias-{i}") {{ id }}' for i in range(limit + 1))
+        + " }"
+    )
+    assert error_codes(await gql(mutation)) == ["QUERY_TOO_LARGE"]
+    names = {p["name"] for p in (await gql("{ projects { name } }"))["data"]["projects"]}
+    assert not any(name.startswith("alias-") for name in names)
+
+
+async def test_fields_over_the_limit_are_refused(gql, app):
+    limit = app.state.api.limits.max_fields
+    # No aliases: the same field repeated is one response key, but still walked.
+    many = "{ " + "projects { id name } " * (limit // 3 + 1) + "}"
+    assert error_codes(await gql(many)) == ["QUERY_TOO_LARGE"]
+
+
+async def test_a_fragment_bomb_stops_at_the_field_budget(gql):
+    # Each fragment spreads the previous one twice: 2**40 fields once expanded. The walk
+    # must stop at the budget (an exponential walk would never answer).
+    levels = 40
+    fragments = ["fragment F0 on Query { projects { id } }"]
+    fragments += [f"fragment F{i} on Query {{ ...F{i - 1} ...F{i - 1} }}" for i in range(1, levels)]
+    body = await gql(f"{{ ...F{levels - 1} }} " + " ".join(fragments))
+    assert error_codes(body) == ["QUERY_TOO_LARGE"]
+
+
+async def test_parser_nesting_guard_has_the_depth_code(gql):
+    depth = 3_000
+    body = await gql("{" + "flows {" * depth + "id" + "}" * depth + "}")
+    assert error_codes(body) == ["QUERY_TOO_DEEP"]
+
+
+async def test_introspection_and_ordinary_queries_still_work(gql):
+    from graphql import get_introspection_query
+
+    body = await gql(get_introspection_query(descriptions=True))
+    assert "errors" not in body
+    assert body["data"]["__schema"]["queryType"]["name"] == "Query"
+    ordinary = await gql("{ a: projects { id } b: flows { nodes { id name } } }")
+    assert "errors" not in ordinary
+
+
+async def test_a_request_past_its_time_is_stopped(http, gql, app):
+    app.state.api.limits = replace(app.state.api.limits, max_request_seconds=0.2)
+    agent = (await gql('mutation { registerAgent(name: "slow", labels: []) { id } }'))["data"]
+    agent_id = agent["registerAgent"]["id"]
+    # A long-poll that would wait 5 s for a due run is cut off at the request's budget.
+    response = await _post(
+        http,
+        '{"query": "mutation ($a: ID!) { claimFlowRuns(agentId: $a, labels: [], limit: 1,'
+        ' waitSeconds: 5) { id } }", '
+        f'"variables": {{"a": "{agent_id}"}}}}',
+    )
+    assert response.status_code == 503
+    assert error_codes(response.json()) == ["REQUEST_TIMEOUT"]
+    app.state.api.limits = replace(app.state.api.limits, max_request_seconds=60)
+    assert "errors" not in await gql("{ projects { id } }")

@@ -13,6 +13,7 @@ from typing import Any
 
 from starlette.requests import HTTPConnection
 
+from proctor.server.api.connection_budget import RequestDatabase
 from proctor.server.api.limit_values import ApiLimits
 from proctor.server.auth.principal import Principal
 
@@ -55,7 +56,7 @@ class ApiState:
             else:
                 principal, problem = resolution.principal, resolution.problem
         context = ApiContext(
-            db=self.database,
+            db=RequestDatabase(self.database, self.limits.max_connections_per_request),
             events=self.events,
             tenant_id=principal.tenant_id if principal is not None else None,
             principal=principal,

@@ -13,7 +13,8 @@ Codes clients can rely on:
     NOT_FOUND, INVALID_INPUT, CONFLICT, STALE_VERSION, TRANSITION_REJECTED,
     LIMIT_EXCEEDED, FORBIDDEN, UNAUTHENTICATED      (from the services)
     GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED  (the document or its variables)
-    QUERY_TOO_DEEP, QUERY_TOO_COSTLY, PAGE_TOO_LARGE (limits, see `limits.py`)
+    QUERY_TOO_LARGE, QUERY_TOO_DEEP, QUERY_TOO_COSTLY, PAGE_TOO_LARGE (limits, see `limits.py`)
+    REQUEST_TIMEOUT                                  (a request ran past its time, `http.py`)
     BAD_REQUEST, PAYLOAD_TOO_LARGE                   (the HTTP layer, see `http.py`)
     INTERNAL_ERROR                                   (a bug: logged, message hidden)
 """
@@ -60,7 +61,7 @@ def classify(error: GraphQLError) -> tuple[str, str | None]:
         if existing:
             return str(existing), None
         if isinstance(error, GraphQLSyntaxError):
-            return "GRAPHQL_PARSE_FAILED", None
+            return _syntax_error_code(error)
         return "GRAPHQL_VALIDATION_FAILED", None
     if isinstance(original, ProctorServerError):
         return str(original.code), None
@@ -73,6 +74,15 @@ def classify(error: GraphQLError) -> tuple[str, str | None]:
     if existing:
         return str(existing), None
     return "INTERNAL_ERROR", INTERNAL_MESSAGE
+
+
+def _syntax_error_code(error: GraphQLSyntaxError) -> tuple[str, str | None]:
+    """graphql-core's parser guards (token count, nesting) say so only in their message."""
+    if "tokens. Parsing aborted" in error.message:
+        return "QUERY_TOO_LARGE", None
+    if "nested too deeply" in error.message:
+        return "QUERY_TOO_DEEP", None
+    return "GRAPHQL_PARSE_FAILED", None
 
 
 def _service_extensions(original: BaseException | None) -> dict[str, Any]:

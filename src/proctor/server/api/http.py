@@ -8,6 +8,9 @@ broken, produces a 500:
 - every refusal of the HTTP layer (malformed JSON, a body that is not an object, wrong
   types for `query`/`variables`, a mutation over GET, a wrong method) is a JSON body
   `{"errors": [{"message", "extensions": {"code"}}]}` with a 4xx status, never plain text;
+- a request runs at most `max_request_seconds` (the app's current limit): past it, its
+  work is cancelled (a write transaction rolls back) and it is answered with 503 and
+  `REQUEST_TIMEOUT`, so one slow or hostile request cannot hold the server's resources;
 - the context of every operation (HTTP and websocket) is an `ApiContext`.
 
 GraphiQL is served on GET from a browser (`Accept: text/html`); websockets speak
@@ -16,6 +19,7 @@ graphql-transport-ws (and the legacy graphql-ws) on the same path.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -90,6 +94,7 @@ class ProctorGraphQL(GraphQL[ApiContext, None]):
         *,
         context_factory: ContextFactory,
         max_body_bytes: Callable[[Scope], int],
+        max_request_seconds: Callable[[Scope], float] = lambda _scope: 60.0,
         allowed_origins: tuple[str, ...] = (),
         on_connect: Callable[[ApiContext], Awaitable[None]] | None = None,
     ) -> None:
@@ -103,6 +108,7 @@ class ProctorGraphQL(GraphQL[ApiContext, None]):
         )
         self._context_factory = context_factory
         self._max_body_bytes = max_body_bytes
+        self._max_request_seconds = max_request_seconds
         self._on_connect = on_connect
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -129,10 +135,19 @@ class ProctorGraphQL(GraphQL[ApiContext, None]):
             return {"type": "http.request", "body": body, "more_body": False}
 
         request = Request(scope, receive=replay)
+        seconds = self._max_request_seconds(scope)
         try:
-            response = await self.run(request)
+            async with asyncio.timeout(seconds):
+                response = await self.run(request)
         except HTTPException as error:
             response = error_response(error.status_code, error.reason)
+        except TimeoutError:
+            response = error_response(
+                503,
+                f"The request ran longer than {seconds:g} s and was stopped (nothing it "
+                "was writing was kept): ask for less at once, e.g. smaller pages.",
+                "REQUEST_TIMEOUT",
+            )
         await response(scope, replay, send)
 
     def decode_json(self, data: str | bytes) -> object:

@@ -1,15 +1,27 @@
-"""Limits on what one GraphQL operation may ask for: depth, estimated cost, page size.
+"""Limits on what one GraphQL operation may ask for: size, fields, aliases, depth, cost.
 
-They are checked before anything executes, on the parsed document with its variables, by a
-validation rule that `QueryLimits` (a schema extension) adds to every operation: so a
-hostile query costs the server one walk of its syntax tree and nothing else. Each breach is
-a GraphQL error with a stable code: `QUERY_TOO_DEEP`, `QUERY_TOO_COSTLY`, `PAGE_TOO_LARGE`.
-The request body size is the HTTP layer's job (`http.py`, `PAYLOAD_TOO_LARGE`).
+A hostile document must cost the server one bounded walk and nothing else, so the limits
+are checked in two places before anything heavier runs:
+
+- parsing stops after `max_tokens` tokens (graphql-core's own guard), so a megabyte of
+  aliases is refused after reading its first few kilobytes;
+- `QueryLimits.on_validate` walks the parsed document *before* graphql-core's validation
+  (whose overlapping-fields rule grows with the square of the fields) and refuses it when
+  it selects more than `max_fields` fields (fragments expanded; the walk stops as soon as
+  the budget is spent, so fragment bombs cannot make it exponential), more than
+  `max_aliases` aliases, nests deeper than `max_depth`, or could return more than
+  `max_cost` values. Only a document within every limit is validated and executed.
+
+Each breach is a GraphQL error with a stable code: `QUERY_TOO_LARGE` (tokens, fields,
+aliases), `QUERY_TOO_DEEP`, `QUERY_TOO_COSTLY`, `PAGE_TOO_LARGE`. The limits are the same
+for every role and for anonymous requests. The request body size is the HTTP layer's job
+(`http.py`, `PAYLOAD_TOO_LARGE`), as is the time a request may run.
 
 Cost model, deliberately simple and pessimistic: every field costs 1; a field that takes a
 `first` argument multiplies the cost of what it selects by that page size (or by the
 default page size when absent); any other list field multiplies by `list_factor`.
-Introspection (`__schema`, `__type`) is free, so GraphiQL keeps working.
+Introspection (`__schema`, `__type`) costs nothing and has no depth limit, so GraphiQL keeps
+working, but its fields count towards `max_fields`.
 """
 
 from __future__ import annotations
@@ -18,6 +30,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -31,8 +44,6 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
-    ValidationContext,
-    ValidationRule,
     VariableNode,
     get_named_type,
 )
@@ -71,19 +82,20 @@ class _Breach(Exception):
 
 
 class _Walker:
-    """Depth and cost of one operation, expanding fragments, with the schema's types."""
+    """Fields, aliases, depth and cost of one document, expanding fragments, with the
+    schema's types. Counts are shared by every operation of the document."""
 
     def __init__(
         self,
-        schema: GraphQLSchema,
         fragments: Mapping[str, FragmentDefinitionNode],
         variables: Mapping[str, Any],
         limits: ApiLimits,
     ) -> None:
-        self.schema = schema
         self.fragments = fragments
         self.variables = variables
         self.limits = limits
+        self.fields = 0
+        self.aliases = 0
 
     def _page_size(self, node: FieldNode) -> int | None:
         for argument in node.arguments or ():
@@ -108,6 +120,7 @@ class _Walker:
     def _fields(self, selection_set: SelectionSetNode, seen: frozenset[str]) -> Iterator[FieldNode]:
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
+                self._count(selection)
                 yield selection
             elif isinstance(selection, InlineFragmentNode):
                 yield from self._fields(selection.selection_set, seen)
@@ -116,6 +129,29 @@ class _Walker:
                 fragment = self.fragments.get(name)
                 if fragment is not None and name not in seen:
                     yield from self._fields(fragment.selection_set, seen | {name})
+
+    def _count(self, field: FieldNode) -> None:
+        self.fields += 1
+        if self.fields > self.limits.max_fields:
+            raise _Breach(
+                "QUERY_TOO_LARGE",
+                f"the query selects more than {self.limits.max_fields} fields (fragments "
+                "expanded): split it into smaller queries",
+            )
+        if field.alias is not None:
+            self.aliases += 1
+            if self.aliases > self.limits.max_aliases:
+                raise _Breach(
+                    "QUERY_TOO_LARGE",
+                    f"the query uses more than {self.limits.max_aliases} aliases: "
+                    "split it into smaller queries",
+                )
+
+    def _count_only(self, selection_set: SelectionSetNode) -> None:
+        """Introspection: fields count, depth and cost do not."""
+        for field in self._fields(selection_set, frozenset()):
+            if field.selection_set is not None:
+                self._count_only(field.selection_set)
 
     def measure(self, selection_set: SelectionSetNode, parent: Any, depth: int) -> tuple[int, int]:
         """(depth, cost) of a selection set whose fields belong to `parent`."""
@@ -128,6 +164,8 @@ class _Walker:
         for field in self._fields(selection_set, frozenset()):
             name = field.name.value
             if name.startswith("__"):
+                if field.selection_set is not None:
+                    self._count_only(field.selection_set)
                 continue
             field_def = parent.fields.get(name) if isinstance(parent, GraphQLObjectType) else None
             field_type = field_def.type if field_def is not None else None
@@ -158,52 +196,63 @@ def _is_list(field_type: Any) -> bool:
     return isinstance(field_type, GraphQLList)
 
 
-def make_limits_rule(limits: ApiLimits, variables: Mapping[str, Any]) -> type[ValidationRule]:
-    """A validation rule class bound to this operation's variables."""
+def check_document(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    variables: Mapping[str, Any],
+    limits: ApiLimits,
+) -> GraphQLError | None:
+    """The first limit `document` breaks (as a GraphQL error with its code), or None.
 
-    class LimitsRule(ValidationRule):
-        def __init__(self, context: ValidationContext) -> None:
-            super().__init__(context)
-            document = context.document
-            self.fragments = {
-                definition.name.value: definition
-                for definition in document.definitions
-                if isinstance(definition, FragmentDefinitionNode)
-            }
-
-        def enter_operation_definition(self, node: OperationDefinitionNode, *_args: Any) -> None:
-            schema = self.context.schema
-            root = {
-                OperationType.QUERY: schema.query_type,
-                OperationType.MUTATION: schema.mutation_type,
-                OperationType.SUBSCRIPTION: schema.subscription_type,
-            }.get(node.operation)
-            walker = _Walker(schema, self.fragments, variables, limits)
-            try:
-                walker.measure(node.selection_set, root, 1)
-            except _Breach as breach:
-                self.report_error(GraphQLError(str(breach), node, extensions={"code": breach.code}))
-
-    return LimitsRule
+    Cheap by construction: the walk stops once the field budget is spent."""
+    fragments = {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+    roots = {
+        OperationType.QUERY: schema.query_type,
+        OperationType.MUTATION: schema.mutation_type,
+        OperationType.SUBSCRIPTION: schema.subscription_type,
+    }
+    walker = _Walker(fragments, variables, limits)
+    for definition in document.definitions:
+        if not isinstance(definition, OperationDefinitionNode):
+            continue
+        try:
+            walker.measure(definition.selection_set, roots.get(definition.operation), 1)
+        except _Breach as breach:
+            return GraphQLError(str(breach), definition, extensions={"code": breach.code})
+    return None
 
 
 class QueryLimits(SchemaExtension):
-    """Adds the limits rule, bound to the request's variables and limits, to every
-    operation (`limits` here are the fallback when the context carries none)."""
+    """Caps parsing at `max_tokens` and checks the other limits on the parsed document
+    before graphql-core validates it (`limits` here are the fallback when the request's
+    context carries none)."""
 
     def __init__(self, limits: ApiLimits) -> None:
         self.limits = limits
 
-    def on_operation(self) -> Iterator[None]:
-        context = self.execution_context
-        variables = context.variables if isinstance(context.variables, Mapping) else {}
+    def _limits(self) -> ApiLimits:
         # The request's own limits (per app, later per team) win over the defaults.
-        limits = getattr(context.context, "limits", None)
-        context.validation_rules = (
-            *context.validation_rules,
-            make_limits_rule(limits if isinstance(limits, ApiLimits) else self.limits, variables),
-        )
+        limits = getattr(self.execution_context.context, "limits", None)
+        return limits if isinstance(limits, ApiLimits) else self.limits
+
+    def on_parse(self) -> Iterator[None]:
+        self.execution_context.parse_options["max_tokens"] = self._limits().max_tokens
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None and context.pre_execution_errors is None:
+            variables = context.variables if isinstance(context.variables, Mapping) else {}
+            breach = check_document(context.schema._schema, document, variables, self._limits())
+            if breach is not None:
+                # Set before graphql-core's validation: strawberry then skips it.
+                context.pre_execution_errors = [breach]
         yield
 
 
-__all__ = ["ApiLimits", "QueryLimits", "check_batch_size", "check_page_size", "make_limits_rule"]
+__all__ = ["ApiLimits", "QueryLimits", "check_batch_size", "check_document", "check_page_size"]

@@ -184,6 +184,8 @@ _writers: weakref.WeakKeyDictionary[Database, AuditWriter] = weakref.WeakKeyDict
 
 
 def writer_for(db: Database) -> AuditWriter:
+    # A request's view of the database (api.connection_budget) shares its writer.
+    db = getattr(db, "unwrapped", db)
     writer = _writers.get(db)
     if writer is None:
         writer = _writers[db] = AuditWriter(db)
@@ -191,7 +193,7 @@ def writer_for(db: Database) -> AuditWriter:
 
 
 async def close_writer(db: Database) -> None:
-    writer = _writers.pop(db, None)
+    writer = _writers.pop(getattr(db, "unwrapped", db), None)
     if writer is not None:
         await writer.close()
 
