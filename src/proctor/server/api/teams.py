@@ -398,7 +398,8 @@ class TeamsMutation:
 
     @strawberry.mutation(
         description="Create an API key of your own (role: yours unless lower is asked). "
-        "The key is in the result, shown this once."
+        "The key is in the result, shown this once. Made with an API key, it expires no "
+        "later than that key (the result has the expiry it got) and ends when it is revoked."
     )
     async def create_api_key(
         self,
@@ -419,6 +420,7 @@ class TeamsMutation:
             user_id=user_id,
             created_by=user_id,
             expires_at=expires_at,
+            parent_key_id=principal.api_key_id,
         )
         return NewApiKeyResult.from_record(made)
 
@@ -455,6 +457,7 @@ class TeamsMutation:
             created_by=principal.user_id,
             expires_at=expires_at,
             service_account=True,
+            parent_key_id=principal.api_key_id,
         )
         return NewApiKeyResult.from_record(made)
 

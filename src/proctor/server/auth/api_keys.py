@@ -5,6 +5,12 @@ lists; the whole key is needed to authenticate. A key belongs to one team, has a
 (capped by its user's role in the team at each use), may expire, and can be revoked.
 `last_used` is refreshed at most once a minute per key, so authenticating is a read, not
 a write, on almost every request.
+
+A key created with another key (`parent_key_id`: the key of the request that made it)
+cannot outlive it: its expiry is capped to the parent's (the capped expiry is what the
+result says), and it stops working once any key up its chain of parents is revoked or
+expired. Revoking a key revokes the keys it made, in the same transaction; the check on
+every use covers a child made while its parent was being revoked.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from proctor.server.auth.grants import KEY_ROLES, key_role, may_grant
 from proctor.server.auth.principal import Principal
@@ -74,8 +82,10 @@ async def create_api_key(
     created_by: uuid.UUID | None,
     expires_at: datetime | None = None,
     service_account: bool = False,
+    parent_key_id: uuid.UUID | None = None,
 ) -> NewApiKey:
-    """Make a key; its plaintext is in the result and nowhere else, ever."""
+    """Make a key; its plaintext is in the result and nowhere else, ever. Made with the
+    key `parent_key_id`, it expires no later than that key."""
     name = name_arg(name, "name")
     if role not in KEY_ROLES:
         raise InvalidInput(f"Unknown role {role!r}: one of {', '.join(KEY_ROLES)}.")
@@ -87,6 +97,8 @@ async def create_api_key(
         raise InvalidInput("A key belongs either to a user or to a service account.")
     key, prefix = new_key()
     async with db.transaction() as session:
+        if parent_key_id is not None:
+            expires_at = await _capped_expiry(session, parent_key_id, expires_at)
         row = ApiKey(
             tenant_id=tenant_id,
             user_id=user_id,
@@ -98,6 +110,7 @@ async def create_api_key(
             revoked=False,
             service_account=service_account,
             created_by=created_by,
+            parent_id=parent_key_id,
         )
         session.add(row)
         await session.flush()
@@ -107,6 +120,62 @@ async def create_api_key(
             else None
         )
         return NewApiKey(info=_info(row, email), key=key)
+
+
+def _chain(start: Any, *, up: bool) -> Any:
+    """A recursive CTE of key `start` and its ancestors (`up`) or its descendants, with
+    what decides whether they still work. The depth bound only guards against a cycle,
+    which key creation cannot make (a parent exists before its child)."""
+    chain = (
+        sa.select(
+            ApiKey.id,
+            ApiKey.parent_id,
+            ApiKey.revoked,
+            ApiKey.expires_at,
+            sa.literal(0).label("depth"),
+        )
+        .where(ApiKey.id == start)
+        .cte("key_chain", recursive=True)
+    )
+    step = aliased(ApiKey)
+    link = step.id == chain.c.parent_id if up else step.parent_id == chain.c.id
+    return chain.union_all(
+        sa.select(step.id, step.parent_id, step.revoked, step.expires_at, chain.c.depth + 1)
+        .join(chain, link)
+        .where(chain.c.depth < _MAX_DEPTH)
+    )
+
+
+_MAX_DEPTH = 64
+
+
+async def _capped_expiry(
+    session: AsyncSession, parent_key_id: uuid.UUID, wanted: datetime | None
+) -> datetime | None:
+    """`wanted`, or the earliest expiry up the parent's chain if that comes sooner (or
+    `wanted` is None). A parent that has ended makes no keys."""
+    chain = _chain(parent_key_id, up=True)
+    rows = (await session.execute(sa.select(chain.c.revoked, chain.c.expires_at))).all()
+    now = utcnow()
+    if not rows or any(revoked for revoked, _ in rows):
+        raise Forbidden("The API key making this request has been revoked.")
+    ends = [expires for _, expires in rows if expires is not None]
+    if any(end <= now for end in ends):
+        raise Forbidden("The API key making this request has expired.")
+    return min([*ends, wanted] if wanted is not None else ends, default=None)
+
+
+async def _ended_ancestor(session: AsyncSession, key: ApiKey, now: datetime) -> str | None:
+    """Why `key` no longer works because of a key up its chain (None: they all work)."""
+    if key.parent_id is None:
+        return None
+    chain = _chain(key.parent_id, up=True)
+    rows = (await session.execute(sa.select(chain.c.revoked, chain.c.expires_at))).all()
+    if not rows or any(revoked for revoked, _ in rows):
+        return "This API key has ended: the key that created it was revoked."
+    if any(expires is not None and expires <= now for _, expires in rows):
+        return "This API key has ended: the key that created it has expired."
+    return None
 
 
 async def list_api_keys(
@@ -140,6 +209,13 @@ async def revoke_api_key(
             raise NotFound("No such API key.", details={"id": str(key_id)})
         row.revoked = True
         await session.flush()
+        # The keys it made (and theirs) end with it; shown as revoked in lists too.
+        descendants = _chain(row.id, up=False)
+        await session.execute(
+            sa.update(ApiKey)
+            .where(ApiKey.id.in_(sa.select(descendants.c.id)), ApiKey.revoked.is_(False))
+            .values(revoked=True)
+        )
         email = (
             await session.scalar(sa.select(User.email).where(User.id == row.user_id))
             if row.user_id
@@ -158,7 +234,7 @@ class KeyCheck:
 
 async def authenticate_key(db: Database, key: str) -> KeyCheck:
     """The principal of `key`, or the reason it is refused (unknown, revoked, expired,
-    its user left the team)."""
+    a key up its chain of parents revoked or expired, its user left the team)."""
     if not looks_like_key(key):
         return KeyCheck(None, "This is not a Proctor API key (they look like pk_xxxxxxxx_...).")
     now = utcnow()
@@ -177,6 +253,8 @@ async def authenticate_key(db: Database, key: str) -> KeyCheck:
                 .where(ApiKey.key_hash == digest(key))
             )
         ).first()
+        # Read in the same snapshot as the key: one more query, for child keys only.
+        ended = await _ended_ancestor(session, found[0], now) if found is not None else None
     if found is None:
         return KeyCheck(None, "Unknown API key.")
     row, member_role, active = found
@@ -184,6 +262,8 @@ async def authenticate_key(db: Database, key: str) -> KeyCheck:
         return KeyCheck(None, "This API key was revoked.")
     if row.expires_at is not None and row.expires_at <= now:
         return KeyCheck(None, "This API key has expired.")
+    if ended is not None:
+        return KeyCheck(None, ended)
     role: str | None = row.role
     if row.user_id is not None:
         if member_role is None or not active:

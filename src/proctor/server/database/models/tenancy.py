@@ -74,6 +74,12 @@ class ApiKey(IdMixin, TenantMixin, TimestampsMixin, Base):
     created_by: Mapped[uuid.UUID | None] = mapped_column(
         sa.Uuid(), sa.ForeignKey("user_account.id", ondelete="SET NULL")
     )
+    # The key that created this one (None: made in a browser session or by the CLI on
+    # the database). A key never outlives its parent: it expires no later, and it stops
+    # working when the parent is revoked or deleted.
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.Uuid(), sa.ForeignKey("api_key.id", ondelete="CASCADE"), index=True
+    )
 
 
 class AuthSession(IdMixin, Base):
