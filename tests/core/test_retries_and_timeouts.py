@@ -170,3 +170,17 @@ def test_timeouts_are_retried_when_retries_remain():
     with Flow("slow-then-fast") as f:
         node = sometimes_slow()
     assert f.run().result[node].result == "fast now"
+
+
+def test_a_timed_out_state_holds_the_timeout_error_by_its_1x_name_too():
+    from proctor.core.runner.timeouts import TaskTimeoutSignal, TimeoutExpired
+
+    @task(timeout=0.2)
+    def stuck():
+        time.sleep(5)
+
+    with Flow("timeout-result") as f:
+        hung = stuck()
+    result = f.run().result[hung].result
+    assert isinstance(result, TaskTimeoutSignal) and isinstance(result, TimeoutExpired)
+    assert type(result).__name__ == "TaskTimeoutSignal"

@@ -79,19 +79,15 @@ def _copy_mapped(scratch: Flow, target: Flow, stand_ins: dict[Node, Any]) -> dic
         downstream = copies.get(edge.downstream)
         if downstream is None:
             continue
-        if edge.key is None:
-            raise FlowDefinitionError(
-                f"apply_map(): task {edge.downstream.name!r} depends on {edge.upstream.name!r} "
-                "without taking its value (upstream_tasks or a case block); Proctor does not "
-                "map such dependencies element by element yet. Pass the value as an argument."
-            )
+        # An edge without a key (upstream_tasks, a case block) stays mapped too: child i
+        # waits for the upstream's child i, as in 1.x.
         if edge.upstream in stand_ins:
             given = stand_ins[edge.upstream]
             whole = isinstance(given, unmapped)
             inner = given.value if whole else given
             if isinstance(inner, Node | Task):
                 target._link(target._node_of(inner), downstream, key=edge.key, mapped=not whole)
-            else:
+            elif edge.key is not None:
                 downstream.constants[edge.key] = inner  # a list: mapped element by element
             continue
         target._link(copies[edge.upstream], downstream, key=edge.key, mapped=True)

@@ -258,18 +258,24 @@ class Flow:
     ) -> Node:
         """Add a node for `task` fed by `inputs` (values, nodes, `unmapped`, `flatten`)."""
         resolved = {key: self._resolve_input(task, key, value) for key, value in inputs.items()}
+        order_only: list[Node] = []
+        # With nothing else to map over, `task.map(upstream_tasks=[t])` maps over `t` (as
+        # 1.x does: one child per element of t, each after t's child of the same index).
+        mapped_order: list[Node] = []
+        for item in upstream_tasks or ():
+            whole = isinstance(item, unmapped)
+            upstream = self._as_node(task, item.value if whole else item, "upstream_tasks")
+            (order_only if whole else mapped_order).append(upstream)
         if mapped and all(isinstance(value, unmapped) for value in resolved.values()):
-            if upstream_tasks:
+            if not mapped_order:
                 raise FlowDefinitionError(
-                    f"{task.name}.map(upstream_tasks=[...]) with nothing else to map over: "
-                    "Proctor maps over arguments only (not yet over upstream_tasks). Pass the "
-                    "upstream's output as an argument, e.g. task.map(items)."
+                    f"{task.name}.map() needs at least one argument or upstream task to map "
+                    "over; every one is unmapped (or there are none). Call the task instead "
+                    "of mapping it."
                 )
-            raise FlowDefinitionError(
-                f"{task.name}.map() needs at least one argument to map over; every argument "
-                "is unmapped (or there are none). Call the task instead of mapping it."
-            )
-        order_only = [self._as_node(task, item, "upstream_tasks") for item in upstream_tasks or ()]
+        else:
+            order_only.extend(mapped_order)
+            mapped_order = []
         node = self.add_node(task, mapped=mapped)
         for key, value in resolved.items():
             wrapper = value if isinstance(value, unmapped | flatten) else None
@@ -290,6 +296,8 @@ class Flow:
                 node.constants[key] = value
         for upstream in order_only:
             self._link(upstream, node)
+        for upstream in mapped_order:
+            self._link(upstream, node, mapped=True)
         return node
 
     def _resolve_input(self, task: Task, key: str, value: Any) -> Any:

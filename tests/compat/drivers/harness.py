@@ -202,6 +202,10 @@ def _same_result(expected: Any, got: Any, source: str) -> bool:
     """
     if expected == got:
         return True
+    if isinstance(expected, list) and isinstance(got, list):
+        return len(expected) == len(got) and all(
+            _same_result(one, other, source) for one, other in zip(expected, got, strict=True)
+        )
     if not (isinstance(expected, dict) and isinstance(got, dict)):
         return False
     if not (expected.get("engine") and got.get("engine")):

@@ -46,6 +46,9 @@ def value(result: Any) -> Any:
             "args": [value(arg) for arg in result.args],
             "engine": kind.__module__.partition(".")[0] in ENGINES,
         }
+    if type(result) in (list, tuple) and any(isinstance(item, BaseException) for item in result):
+        # A mapped task's values with a signal among them (a skipped child's SKIP).
+        return [value(item) for item in result]
     try:
         return json.loads(json.dumps(result, sort_keys=True))
     except Exception:  # not JSON (sets, objects, keys that do not sort): its repr then

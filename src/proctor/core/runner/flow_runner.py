@@ -434,10 +434,35 @@ class _Walk:
                 return
             if isinstance(state, Mapped) and not flat:
                 per_child_states.append(state.map_states)
+        lengths = [len(values) for values in per_child_values.values()]
+        for position in plan.mapped_order[index]:
+            state = states[position]  # type: ignore[assignment]
+            problem = self._unmappable(task, "upstream_tasks", position, state)
+            if problem is not None:
+                self._finish_node(index, problem)
+                return
+            mapped_positions.add(position)
+            if isinstance(state, Mapped):
+                per_child_states.append(state.map_states)
+                lengths.append(len(state.map_states))
+                continue
+            try:
+                size = len(state.result)
+            except TypeError:
+                self._finish_node(
+                    index,
+                    Failed(
+                        f"Task {task.name!r} maps over upstream task {plan.slugs[position]!r}, "
+                        f"which returned {type(state.result).__name__}, not a list."
+                    ),
+                )
+                return
+            per_child_states.append([state] * size)
+            lengths.append(size)
         for position in plan.upstream[index]:
             if position not in mapped_positions:
                 whole_states.append(states[position])  # type: ignore[arg-type]
-        count = min((len(values) for values in per_child_values.values()), default=0)
+        count = min(lengths, default=0)
         self.children[index] = [None] * count
         self.children_left[index] = count
         self._emit_node(index, Running(f"Mapped into {count} task runs"), count)

@@ -30,6 +30,7 @@ class Plan:
         "inputs",
         "mapped",
         "mapped_constants",
+        "mapped_order",
         "nodes",
         "parameter_names",
         "reference",
@@ -55,6 +56,9 @@ class Plan:
         self.inputs: list[list[InputEdge]] = []
         self.constants: list[dict[str, Any]] = []
         self.mapped_constants: list[dict[str, Any]] = []
+        # Mapped dependencies that carry no value (1.x `task.map(upstream_tasks=[t])`, a
+        # `case` inside `apply_map`): they count and order the children. Usually empty.
+        self.mapped_order: list[tuple[int, ...]] = []
         self.parameter_names: list[str | None] = []
         self.result_stores: list[Result | None] = []
         for node in nodes:
@@ -68,6 +72,15 @@ class Plan:
                     for edge in upstream_edges
                     if edge.key is not None
                 ]
+            )
+            self.mapped_order.append(
+                tuple(
+                    index[edge.upstream]
+                    for edge in upstream_edges
+                    if edge.key is None and edge.mapped
+                )
+                if node.mapped
+                else ()
             )
             fixed: dict[str, Any] = {}
             per_child: dict[str, Any] = {}

@@ -25,8 +25,13 @@ class TimeoutExpired(Exception):
     """The call did not finish within its timeout."""
 
 
+class TaskTimeoutSignal(TimeoutExpired):
+    """What a timed-out task run's state holds as result: 1.x's name for the same error,
+    so code (and comparisons) written for 1.x find it; still a `TimeoutExpired`."""
+
+
 def call_with_timeout(fn: Callable[..., Any], kwargs: dict[str, Any], timeout: float) -> Any:
-    """Return `fn(**kwargs)`, or raise TimeoutExpired after `timeout` seconds."""
+    """Return `fn(**kwargs)`, or raise TaskTimeoutSignal after `timeout` seconds."""
     outcome: list[Any] = []
     failure: list[BaseException] = []
     context = copy_context()
@@ -42,7 +47,7 @@ def call_with_timeout(fn: Callable[..., Any], kwargs: dict[str, Any], timeout: f
     worker.join(timeout)
     if worker.is_alive():
         _interrupt(worker)
-        raise TimeoutExpired(f"Task did not finish within {timeout:g} seconds")
+        raise TaskTimeoutSignal(f"Task did not finish within {timeout:g} seconds")
     if failure:
         raise failure[0]
     return outcome[0]
@@ -57,4 +62,4 @@ def _interrupt(thread: threading.Thread) -> None:
         )
 
 
-__all__ = ["TaskTimeout", "TimeoutExpired", "call_with_timeout"]
+__all__ = ["TaskTimeout", "TaskTimeoutSignal", "TimeoutExpired", "call_with_timeout"]

@@ -2,9 +2,10 @@
 
 from typing import Any
 
+from proctor.compat.graph import merge  # 1.x's: its task is named `Merge`
 from proctor.compat.names import GRAPH_API_HOMES, find_name
 from proctor.compat.tasks.control_flow import FilterTask
-from proctor.core.branching import case, merge
+from proctor.core.branching import case
 
 
 def __getattr__(name: str) -> Any:

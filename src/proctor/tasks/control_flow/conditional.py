@@ -2,8 +2,8 @@
 
 from typing import Any
 
+from proctor.compat.graph import merge  # 1.x's: its task is named `Merge`
 from proctor.compat.names import GRAPH_API_HOMES, find_name
-from proctor.core.branching import merge
 
 
 def __getattr__(name: str) -> Any:

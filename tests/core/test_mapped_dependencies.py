@@ -1,0 +1,106 @@
+"""Mapped dependencies that carry no value: `task.map(upstream_tasks=[t])` with nothing
+else to map over, one child per element of `t`, each after `t`'s child of the same index."""
+
+from __future__ import annotations
+
+import pytest
+
+from proctor import Flow, signals, task, unmapped
+from proctor.core.errors import FlowDefinitionError
+from proctor.executors import LocalExecutor, ThreadExecutor
+from proctor.states import Failed, Mapped, Skipped, Success, TriggerFailed
+
+
+@task
+def numbers():
+    return [1, 2, 3, 4]
+
+
+@task
+def check(x):
+    if x == 2:
+        raise ValueError("two")
+    if x == 4:
+        raise signals.SKIP("four")
+    return x
+
+
+@task
+def ping():
+    return "ping"
+
+
+@pytest.fixture(
+    params=[LocalExecutor, lambda: ThreadExecutor(max_workers=3)], ids=["local", "thread"]
+)
+def executor(request):
+    return request.param()
+
+
+def test_children_follow_the_mapped_upstream_child_by_child(executor):
+    with Flow("follow") as flow:
+        checked = check.map(numbers())
+        after = ping.map(upstream_tasks=[checked])
+    state = flow.run(executor=executor)
+    after_state = state.result[after]
+    assert isinstance(after_state, Mapped)
+    assert [type(child) for child in after_state.map_states] == [
+        Success,
+        TriggerFailed,
+        Success,
+        Skipped,
+    ]
+    assert after_state.result[0] == "ping" and after_state.result[2] == "ping"
+
+
+def test_an_unmapped_upstream_list_gives_the_count_and_unmapped_ones_only_order(executor):
+    ran = []
+
+    @task
+    def setup():
+        ran.append("setup")
+
+    @task
+    def each():
+        ran.append("each")
+        return len(ran)
+
+    with Flow("count") as flow:
+        items = numbers()
+        children = each.map(upstream_tasks=[items, unmapped(setup)])
+    state = flow.run(executor=executor)
+    assert len(state.result[children].map_states) == 4
+    assert ran[0] == "setup" and ran.count("each") == 4
+
+
+def test_a_failed_upstream_fails_the_whole_map_and_a_non_list_is_a_clear_failure():
+    @task
+    def broken():
+        raise RuntimeError("no list")
+
+    @task
+    def single():
+        return 5
+
+    with Flow("bad") as flow:
+        after_broken = ping.map(upstream_tasks=[broken()])
+        after_single = ping.map(upstream_tasks=[single()])
+    state = flow.run()
+    assert isinstance(state.result[after_broken], TriggerFailed)
+    assert isinstance(state.result[after_single], Failed)
+    assert "not a list" in state.result[after_single].message
+
+
+def test_mapping_over_nothing_at_all_is_still_an_error():
+    with Flow("nothing"), pytest.raises(FlowDefinitionError, match="at least one argument"):
+        ping.map(upstream_tasks=[unmapped(numbers())])
+
+
+def test_with_data_to_map_over_upstream_tasks_only_order_the_whole_map():
+    # Proctor's own meaning, unchanged: the data argument decides the children.
+    with Flow("data") as flow:
+        first = numbers()
+        doubled = task(lambda x: 2 * x, name="double").map([1, 2], upstream_tasks=[first])
+    state = flow.run()
+    assert state.result[doubled].result == [2, 4]
+    assert [edge.mapped for edge in flow.upstream_edges(doubled) if edge.key is None] == [False]
