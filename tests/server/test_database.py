@@ -11,6 +11,7 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from proctor.server import services
 from proctor.server.database import DEFAULT_TENANT_ID, Database
@@ -100,6 +101,25 @@ async def test_health_and_pool_status(database: Database):
     assert health["revision"] == health["head"]
     status = database.pool_status()
     assert status["checkedout"] == 0 and status["size"] >= 1
+
+
+async def test_health_answers_while_every_pooled_connection_is_taken(database_url: str):
+    """`/health` has a connection of its own: a pool drained by busy requests must not
+    make a live server look dead (the check would otherwise wait for the pool)."""
+    db = Database(database_url, timeout=0.5, listen=False)
+    await db.connect()
+    held: list[AsyncConnection] = []
+    try:
+        with pytest.raises(sa.exc.TimeoutError):
+            while True:  # take every connection the pool will give, overflow included
+                held.append(await db.engine.connect())
+        assert held and db.pool_status()["checkedout"] == len(held)
+        health = await db.health()
+    finally:
+        for connection in held:
+            await connection.close()
+        await db.dispose()
+    assert health["database"] == "ok", health
 
 
 async def test_health_of_an_unreachable_database_is_an_error_not_an_exception():

@@ -37,6 +37,14 @@ class DatabaseSettings(SettingsGroup):
     migrate_on_start: bool = Field(
         default=True, description="Run Alembic migrations when the server starts."
     )
+    allow_shared_sqlite: bool = Field(
+        default=False,
+        description=(
+            "Let this server start on a SQLite file another server is using (replicas "
+            "sharing one file on purpose). Off: a second server on the same file refuses "
+            "to start (an exclusive lock on <database>.lock)."
+        ),
+    )
 
 
 __all__ = ["DatabaseSettings"]

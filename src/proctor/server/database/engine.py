@@ -39,6 +39,7 @@ from proctor.server.database.dialects import (
     configuration_for,
 )
 from proctor.server.database.session import EVENTS_KEY, pending_events
+from proctor.server.database.sqlite_file import DATABASE_GONE, ExclusiveFileLock, FileWatch
 from proctor.server.database.types import json_serializer
 from proctor.server.errors import Unavailable
 from proctor.server.events import EventBus
@@ -81,8 +82,11 @@ class Database:
         self._listen = listen
         self._listener: Any = None
         self._engine: AsyncEngine | None = None
+        self._health_engine: AsyncEngine | None = None
         self._read_sessions: async_sessionmaker[AsyncSession] | None = None
         self._write_sessions: async_sessionmaker[AsyncSession] | None = None
+        self._file_watch: FileWatch | None = None
+        self._file_lock: ExclusiveFileLock | None = None
 
     @classmethod
     def from_settings(cls, **overrides: Any) -> Database:
@@ -123,6 +127,9 @@ class Database:
         if self._engine is not None:
             return
         self.config.prepare()
+        path = self.config.file_path()
+        # The file as it is now: a later delete or replace is noticed (`sqlite_file`).
+        self._file_watch = FileWatch(path) if path is not None else None
         engine = create_async_engine(
             self.url,
             echo=self.config.options.echo,
@@ -130,7 +137,16 @@ class Database:
             **self.config.engine_kwargs(),
         )
         self.config.install_listeners(engine)
+        # `/health` has a connection of its own: a pool drained by a burst of requests
+        # (or by writers queued on SQLite's lock) must not make a live server look dead.
+        health_engine = create_async_engine(
+            self.url,
+            json_serializer=json_serializer,
+            **{**self.config.engine_kwargs(), "pool_size": 1, "max_overflow": 0},
+        )
+        self.config.install_listeners(health_engine)
         self._engine = engine
+        self._health_engine = health_engine
         self._read_sessions = async_sessionmaker(engine, expire_on_commit=False)
         self._write_sessions = async_sessionmaker(
             engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
@@ -148,11 +164,29 @@ class Database:
                 raise
             self._listener = listener
 
+    def lock_file(self) -> None:
+        """Hold an exclusive lock on the SQLite file's lock file until `dispose`, so that
+        no second server starts on it (`StartupFailed` if one holds it already). Nothing
+        to do on PostgreSQL, which is made for many servers."""
+        path = self.config.file_path()
+        if path is None:
+            return
+        if self._file_lock is None:
+            self._file_lock = ExclusiveFileLock(path)
+        self._file_lock.acquire()
+
     async def dispose(self) -> None:
-        """Close every connection (and the listener). The object can connect again."""
+        """Close every connection (and the listener, and the file lock). The object can
+        connect again."""
+        if self._file_lock is not None:
+            self._file_lock.release()
+            self._file_lock = None
         if self._listener is not None:
             await self._listener.stop()
             self._listener = None
+        if self._health_engine is not None:
+            await self._health_engine.dispose()
+            self._health_engine = None
         if self._engine is not None:
             await self._engine.dispose()
             self._engine = None
@@ -189,6 +223,8 @@ class Database:
         """
         if self._write_sessions is None:
             raise RuntimeError("Database is not connected: await db.connect() first")
+        if self._file_watch is not None:
+            self._file_watch.refuse_writes()
         session = self._write_sessions()
         events = pending_events(session)
         try:
@@ -309,8 +345,17 @@ class Database:
 
     async def health(self) -> dict[str, Any]:
         """`{"database": "ok", "dialect": ..., "revision": ...}`, or `"error"` with why."""
+        gone = self._file_watch.problem() if self._file_watch is not None else None
+        if gone is not None:
+            return {
+                "database": "error",
+                "dialect": self.dialect,
+                "revision": None,
+                "error": DATABASE_GONE,
+                "reason": gone,
+            }
         try:
-            async with self.engine.connect() as connection:
+            async with (self._health_engine or self.engine).connect() as connection:
                 await connection.execute(sa.text("SELECT 1"))
                 revision = await connection.run_sync(migrate.current_revision)
         except (sa_exc.SQLAlchemyError, OSError, RuntimeError) as exc:

@@ -39,6 +39,8 @@ async def open_database(
     if owned:
         settings.home.mkdir(parents=True, exist_ok=True, mode=0o700)  # owner only
         stack.push_async_callback(db.dispose)
+    if owned and not settings.server.database.allow_shared_sqlite:
+        db.lock_file()  # one server per SQLite file (nothing on PostgreSQL)
     try:
         await db.connect()
         if settings.server.database.migrate_on_start:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
@@ -53,6 +54,10 @@ class DialectConfiguration(ABC):
 
     def prepare(self) -> None:  # noqa: B027
         """Anything to do before the first connection (e.g. create the directory)."""
+
+    def file_path(self) -> Path | None:
+        """The database's file, for a dialect that keeps one (SQLite), else None."""
+        return None
 
     def install_listeners(self, engine: AsyncEngine) -> None:  # noqa: B027
         """Register connect/begin event listeners on a new engine."""

@@ -54,6 +54,9 @@ class SqliteConfiguration(DialectConfiguration):
         # so creating the file first (0600) covers them too.
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
 
+    def file_path(self) -> Path | None:
+        return None if self.path is None else self.path.expanduser()
+
     def engine_kwargs(self) -> dict[str, Any]:
         return {
             "connect_args": {"timeout": self.options.timeout, "isolation_level": None},
@@ -73,6 +76,9 @@ class SqliteConfiguration(DialectConfiguration):
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
+            # Before WAL and before any table: only then does a new file take it (an
+            # existing one ignores it). Lets retention shrink the file (`sqlite_space`).
+            cursor.execute("PRAGMA auto_vacuum = INCREMENTAL")
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
             cursor.execute("PRAGMA foreign_keys = ON")
