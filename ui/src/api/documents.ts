@@ -107,6 +107,9 @@ query FlowRun($id: ID!) {
   }
 }`;
 
+/** A run's per-task aggregate (counts by state): re-read while a run reports, cheap at any size. */
+export const TASK_RUN_SUMMARY = `query TaskRunSummary($id: ID!) { flowRun(id: $id) { id taskRunSummary } }`;
+
 /** Task runs as compact rows (one array per run, in the order of `fields`), paged. */
 export const TASK_RUN_ROWS = `
 query TaskRunRows($id: ID!, $first: Int!, $after: String, $taskSlug: String) {

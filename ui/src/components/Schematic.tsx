@@ -150,7 +150,7 @@ export function Schematic({ tasks, edges, status, onSelect, height = 420 }: { ta
                       : "task";
               return (
                 <g key={node.slug} className={`node${task?.isParameter ? " param" : ""}`} transform={`translate(${node.x},${node.y})`}
-                  data-slug={node.slug} data-state={st?.state ?? ""} style={{ "--c": color } as CSSProperties}
+                  data-slug={node.slug} data-state={st?.state ?? ""} data-done={st?.done} data-total={st?.total} style={{ "--c": color } as CSSProperties}
                   onClick={() => !drag.current?.moved && onSelect?.(node.slug)}>
                   <title>{`${task?.name ?? node.slug}${st ? `: ${st.state}` : ""}`}</title>
                   {task?.mapped && <rect className="box" x={5} y={5} width={node.width} height={node.height} rx={10} opacity={0.6} />}

@@ -80,7 +80,7 @@ export default function FlowRunPage({ params }: { params: Record<string, string>
                   : "Task runs appear here as the run reports them."}
               </EmptyState>
             ) : (
-              <Gantt runId={id} runs={live.taskRuns} summary={live.summary} complete={!live.loadingTasks} order={order} now={isFinished(run.state) ? (Date.parse(run.endTime ?? run.stateTimestamp) || now) : now} version={live.taskVersion} />
+              <Gantt runId={id} runs={live.taskRuns} summary={live.summary} complete={!live.loadingTasks && !live.summaryIsFresher} order={order} now={isFinished(run.state) ? (Date.parse(run.endTime ?? run.stateTimestamp) || now) : now} version={live.taskVersion} />
             )}
           </Card>
         </div>
@@ -123,8 +123,8 @@ export default function FlowRunPage({ params }: { params: Record<string, string>
 // The status only changes when task runs do: keyed on the store's version. Until every
 // task run is loaded it comes from the server's summary.
 const summaryCache = new WeakMap<object, { version: number; value: ReturnType<typeof summarizeBySlug> }>();
-function statusBySlug(live: { taskRuns: Map<string, TaskRun>; taskVersion: number; loadingTasks: boolean; summary?: TaskSummaryEntry[] }) {
-  if (live.loadingTasks && live.summary) return summaryBySlugMemo(live.summary);
+function statusBySlug(live: { taskRuns: Map<string, TaskRun>; taskVersion: number; loadingTasks: boolean; summaryIsFresher: boolean; summary?: TaskSummaryEntry[] }) {
+  if ((live.loadingTasks || live.summaryIsFresher) && live.summary) return summaryBySlugMemo(live.summary);
   const cached = summaryCache.get(live.taskRuns);
   if (cached && cached.version === live.taskVersion) return cached.value;
   const value = summarizeBySlug(live.taskRuns.values());
