@@ -15,7 +15,7 @@ import pytest
 PATHS: dict[str, list[str]] = {
     "proctor": [
         "Client", "DateTimeParameter", "Flow", "Parameter", "Task", "apply_map", "case", "context",
-        "flatten", "mapped", "tags", "task", "unmapped",
+        "flatten", "mapped", "resource_manager", "tags", "task", "unmapped",
     ],
     "proctor.tasks.control_flow": ["FilterTask", "case", "ifelse", "merge", "switch"],
     "proctor.tasks.control_flow.conditional": ["ifelse", "merge", "switch"],
@@ -71,6 +71,7 @@ PATHS: dict[str, list[str]] = {
     "proctor.tasks.templates.jinja2": ["JinjaTemplate"],
     "proctor.tasks.core.function": ["FunctionTask"],
     "proctor.tasks.core.constants": ["Constant"],
+    "proctor.tasks.core.resource_manager": ["ResourceManager", "resource_manager"],
     "proctor.tasks.core.collections": ["Dict", "List", "Set", "Tuple"],
     "proctor.tasks.core.operators": [
         "Add", "And", "Div", "Equal", "FloorDiv", "GetAttr", "GetItem", "GreaterThan",

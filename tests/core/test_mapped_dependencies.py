@@ -104,3 +104,37 @@ def test_with_data_to_map_over_upstream_tasks_only_order_the_whole_map():
     state = flow.run()
     assert state.result[doubled].result == [2, 4]
     assert [edge.mapped for edge in flow.upstream_edges(doubled) if edge.key is None] == [False]
+
+
+def test_housekeeping_tasks_do_not_decide_the_flow_state():
+    from proctor import Task
+
+    class Tidy(Task):
+        decides_flow_state = False
+        tidies_up = True
+
+        def run(self, value=None):
+            raise RuntimeError("could not tidy")
+
+    @task
+    def work():
+        return 1
+
+    with Flow("tidy") as flow:
+        done = work()
+        tidy = Tidy()(done)
+    assert list(flow.reference_tasks()) == [done]
+    state = flow.run()
+    assert state.is_successful() and state.result[tidy].is_failed()
+
+
+def test_mapped_marks_the_arguments_a_plain_call_maps_over():
+    from proctor.core.graph import mapped
+
+    @task
+    def scale(x, factor):
+        return x * factor
+
+    with Flow("mapped-argument") as flow:
+        scaled = scale(mapped([1, 2, 3]), [10])  # the list is passed whole
+    assert flow.run().result[scaled].result == [[10], [10, 10], [10, 10, 10]]

@@ -58,6 +58,7 @@ GRAPH_API_HOMES = (
     "proctor.compat.graph",
     "proctor.compat.branching",
     "proctor.compat.control_flow",
+    "proctor.compat.resources",
 )
 
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from proctor.core import context as _context
 from proctor.core.errors import FlowDefinitionError
-from proctor.core.graph import Node
+from proctor.core.graph import Node, mapped
 from proctor.core.task import Task
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,14 +40,6 @@ def _positional(run: Callable[..., Any], args: tuple[Any, ...]) -> set[str]:
 
     names = [name for name in inspect.signature(run).parameters if name != "self"]
     return {name for name, value in zip(names, args, strict=False) if value is not None}
-
-
-@dataclass(frozen=True, slots=True)
-class mapped:
-    """Marks an argument to map over in a plain call: `add(mapped(xs), 1)` is
-    `add.map(xs, unmapped(1))`."""
-
-    value: Any
 
 
 def as_task(value: Any, flow: Any = None) -> Any:

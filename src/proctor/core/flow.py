@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, overload
 from proctor.core import branching, context
 from proctor.core.errors import FlowDefinitionError, ParameterError
 from proctor.core.graph import Edge, GraphItems, Node, flatten, unmapped
+from proctor.core.graph import mapped as mapped_argument
 from proctor.core.parameter import NO_DEFAULT, Parameter
 from proctor.core.secrets import Secret
 from proctor.core.states import State
@@ -257,6 +258,17 @@ class Flow:
         upstream_tasks: Iterable[Any] | None = None,
     ) -> Node:
         """Add a node for `task` fed by `inputs` (values, nodes, `unmapped`, `flatten`)."""
+        if not mapped and any(type(value) is mapped_argument for value in inputs.values()):
+            # 1.x `t(mapped(xs), y)`: a map over the marked arguments, the others whole.
+            mapped = True
+            inputs = {
+                key: value.value
+                if type(value) is mapped_argument
+                else value
+                if isinstance(value, unmapped | flatten)
+                else unmapped(value)
+                for key, value in inputs.items()
+            }
         resolved = {key: self._resolve_input(task, key, value) for key, value in inputs.items()}
         order_only: list[Node] = []
         # With nothing else to map over, `task.map(upstream_tasks=[t])` maps over `t` (as
@@ -473,7 +485,16 @@ class Flow:
         """The nodes whose states decide the flow run's state (default: terminal ones)."""
         if self._reference is not None:
             return GraphItems(self._reference)
-        return self.terminal_tasks()
+        if all(node.task.decides_flow_state for node in self.nodes):
+            return self.terminal_tasks()
+        # Housekeeping tasks do not decide the run's state, and do not stop the tasks they
+        # follow from deciding it (as 1.x treats a resource manager's tasks).
+        return GraphItems(
+            node
+            for node in self.nodes
+            if node.task.decides_flow_state
+            and all(edge.downstream.task.tidies_up for edge in self._downstream[node])
+        )
 
     def upstream_tasks(self, task: Task | Node) -> GraphItems:
         """The nodes `task` runs after (its direct upstream)."""

@@ -337,10 +337,18 @@ class unmapped:
 
 
 @dataclass(frozen=True, slots=True)
+class mapped:
+    """Map over this value in a plain call (1.x): `add(mapped(xs), 1)` is
+    `add.map(xs, unmapped(1))`; the call's other arguments are passed whole."""
+
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
 class flatten:
     """Flatten an upstream list of lists one level before mapping over it."""
 
     value: Any
 
 
-__all__ = ["Edge", "GraphItems", "GraphOps", "Node", "flatten", "unmapped"]
+__all__ = ["Edge", "GraphItems", "GraphOps", "Node", "flatten", "mapped", "unmapped"]

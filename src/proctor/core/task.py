@@ -13,7 +13,7 @@ import inspect
 import typing
 from collections.abc import Callable, Iterable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, ParamSpec, TypeVar, overload
 
 from proctor.core import context
 from proctor.core.errors import FlowDefinitionError
@@ -187,6 +187,12 @@ class Task(GraphOps):
 
     #: This task's logger (`self.logger` inside `run()`); lines carry the task run's identity.
     logger = TaskLogger()
+
+    #: Housekeeping tasks (a resource's set-up and clean-up, 1.x `resource_manager`) set
+    #: these: `decides_flow_state = False` keeps the task out of the flow's default
+    #: reference tasks, `tidies_up = True` lets the tasks before it stay terminal ones.
+    decides_flow_state: ClassVar[bool] = True
+    tidies_up: ClassVar[bool] = False
 
     def run(self, *args: Any, **kwargs: Any) -> Any:
         """The work itself; subclasses define it. A bare `Task()` does nothing: None."""
