@@ -65,8 +65,8 @@ def test_flows(api_url, seeded):
     assert json.loads(out)["id"] == seeded["flow"]
     code, _, err = cli("flows", "show", str(uuid.uuid4()))
     assert code == 2 and "Error" in err
-    code, _, err = cli("flows", "show", "not-a-uuid")
-    assert code == 2 and "UUID" in err
+    code, _, err = cli("flows", "show", "not-a-flow")
+    assert code == 2 and "no registered flow named 'not-a-flow'" in err
 
 
 def test_runs(api_url, seeded):

@@ -47,7 +47,8 @@ def flow_run(
 
 def register(app: typer.Typer) -> None:
     """Add `execute` to the CLI."""
-    app.add_typer(execute_app)
+    # Hidden from `proctor --help`: agents start it, people rarely need it.
+    app.add_typer(execute_app, hidden=True)
 
 
 __all__ = ["register"]

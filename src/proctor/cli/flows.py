@@ -69,13 +69,22 @@ def list_flows(
 
 @flows_app.command("show")
 def show(
-    flow_id: Annotated[str, typer.Argument(metavar="FLOW_ID", help="The flow's id.")],
+    flow_ref: Annotated[
+        str,
+        typer.Argument(
+            metavar="FLOW",
+            help="A flow's name or PROJECT/NAME (its newest version), or a flow id.",
+        ),
+    ],
+    project: Annotated[
+        str | None, typer.Option("--project", help="The flow's project (if the name is reused).")
+    ] = None,
     api_url: ApiUrlOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Show one flow version: its tasks, parameters and schedule."""
     with api_call(), make_client(api_url) as client:
-        flow = client.get_flow(flow_id)
+        flow = find_flow(client, flow_ref, project)
     if json_output:
         print_json(flow)
         return
@@ -117,10 +126,10 @@ class Switch(StrEnum):
 @flows_app.command("schedule")
 def schedule(
     switch: Annotated[Switch, typer.Argument(help="on or off.", show_default=False)],
-    name: Annotated[str, typer.Argument(metavar="FLOW", help="The flow's name.")],
-    project: Annotated[
-        str | None, typer.Option("--project", "-p", help="The flow's project.")
-    ] = None,
+    name: Annotated[
+        str, typer.Argument(metavar="FLOW", help="The flow's name, PROJECT/NAME or id.")
+    ],
+    project: Annotated[str | None, typer.Option("--project", help="The flow's project.")] = None,
     api_url: ApiUrlOption = None,
     json_output: JsonOption = False,
 ) -> None:

@@ -47,7 +47,9 @@ KindOption = Annotated[
 ]
 
 
-@limits_app.command("set")
+# `ignore_unknown_options` lets a negative number through as LIMIT (click would read
+# `-1` as an unknown option and say "No such option"), so the value itself is refused.
+@limits_app.command("set", context_settings={"ignore_unknown_options": True})
 def set_limit(
     tag: Annotated[str, typer.Argument(help="The task tag (or flow label with --kind flow).")],
     limit: Annotated[
@@ -59,6 +61,12 @@ def set_limit(
     json_output: JsonOption = False,
 ) -> None:
     """Create or change a limit; it applies at once to what starts next."""
+    from proctor.cli.output import fail
+
+    if tag.startswith("-"):
+        fail(f"no such option {tag}: see `proctor limits set --help`")
+    if limit < 0:
+        fail(f"limit must be 0 or more (got {limit}): 0 holds every run until it is raised")
     with api_call(), make_client(api_url) as client:
         usage = client.set_concurrency_limit(_KINDS[kind], tag, limit)
     if json_output:

@@ -30,6 +30,7 @@ from proctor.cli import (
     secrets,
     server,
 )
+from proctor.cli.help_format import hide_flag_placeholders
 
 COMMANDS = (
     run_local,
@@ -88,6 +89,7 @@ def main(
     """Proctor: workflow orchestration in plain Python."""
 
 
+hide_flag_placeholders()
 for _command in COMMANDS:
     _command.register(app)
 

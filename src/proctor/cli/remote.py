@@ -11,18 +11,23 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from proctor.cli.output import EXIT_USER_ERROR, print_error
+from proctor.cli.tables import Markup, print_table
 
 if TYPE_CHECKING:
-    from proctor.client import Client, Flow
+    from proctor.client import Client, Flow, Page
 
 EXIT_SERVER_ERROR = 1
+PAGE_SIZE = 1000  # the server's largest page: `--all` pages through lists in these
+# A flow run carries its state history: the server's cost limit allows fewer per page.
+RUN_PAGE_SIZE = 100
+T = TypeVar("T")
 
 ApiUrlOption = Annotated[
     str | None,
@@ -61,11 +66,28 @@ def api_call() -> Iterator[None]:
         raise typer.Exit(EXIT_SERVER_ERROR) from None
 
 
-def find_flow(client: Client, name: str, project: str | None) -> Flow:
-    """The newest registered version of the flow called `name` (exit 2 if there is none,
-    or if several projects have one and `project` does not say which)."""
+def looks_like_id(text: str) -> bool:
+    """Whether `text` is a UUID (an object's id) rather than a name."""
+    import uuid
+
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def find_flow(client: Client, ref: str, project: str | None) -> Flow:
+    """The flow `ref` names: a flow id (that version), or a name, or `PROJECT/NAME`
+    (the newest registered version). Exit 2 if there is none, or if several projects
+    have one and `project` does not say which."""
     from proctor.cli.output import fail
 
+    if looks_like_id(ref):
+        return client.get_flow(ref)
+    name = ref
+    if project is None and "/" in ref:
+        project, name = ref.split("/", 1)
     page = client.list_flows(project=project, name=name, first=50)
     found = [flow for flow in page.items if flow.name == name and not flow.archived]
     if not found:
@@ -76,7 +98,8 @@ def find_flow(client: Client, name: str, project: str | None) -> Flow:
         )
     projects = sorted({str(flow.project_name) for flow in found})
     if len(projects) > 1:
-        fail(f"flows named {name!r} exist in projects {', '.join(projects)}: pass --project")
+        choices = ", ".join(f"{p}/{name}" for p in projects)
+        fail(f"flows named {name!r} exist in several projects: say which ({choices})")
     return max(found, key=lambda flow: flow.version)
 
 
@@ -130,22 +153,22 @@ def styled_state(state: str) -> str:
     return Markup(f"[{style}]{state}[/]" if style else escape(state))
 
 
-def print_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """A table on stdout (what people asked for: not progress, so not stderr)."""
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    table = Table(title=title, show_edge=False, header_style="bold")
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*(cell if _is_markup(cell) else escape(str(cell)) for cell in row))
-    Console(file=sys.stdout, soft_wrap=False).print(table)
-
-
-class Markup(str):
-    """A table cell that is already rich markup (not escaped)."""
+def every_page(
+    fetch: Callable[[int, str | None], Page[T]],
+    after: str | None = None,
+    page_size: int = PAGE_SIZE,
+) -> Page[T]:
+    """All items of a paged list from `after` on, as one page (`--all`)."""
+    items: list[T] = []
+    total: int | None = None
+    while True:
+        page = fetch(page_size, after)
+        items.extend(page.items)
+        total = page.total_count
+        if not page.has_next_page or not page.end_cursor:
+            break
+        after = page.end_cursor
+    return type(page)(items=items, end_cursor=after, has_next_page=False, total_count=total)
 
 
 def _is_markup(cell: Any) -> bool:
@@ -164,12 +187,16 @@ def print_fields(fields: Sequence[tuple[str, Any]]) -> None:
         console.print(f"[bold]{name.ljust(width)}[/]  {shown}")
 
 
-def page_hint(has_next: bool, cursor: str | None, shown: int, total: int | None) -> None:
-    """Tell people there is more, on stderr (so `--json` output stays clean)."""
+def page_hint(
+    has_next: bool, cursor: str | None, shown: int, total: int | None, more: str = ""
+) -> None:
+    """Tell people there is more and how to see it, on stderr (`--json` stays clean).
+    `more` names the command's other ways (e.g. `--all`)."""
     if has_next and cursor:
         of = f" of {total}" if total is not None else ""
+        ways = f"{more}, " if more else ""
         print(
-            f"showing {shown}{of}; more with --after {cursor}",
+            f"showing {shown}{of}: see more with {ways}--first N or --after {cursor}",
             file=sys.stderr,
         )
 
@@ -180,7 +207,9 @@ __all__ = [
     "JsonOption",
     "Markup",
     "api_call",
+    "every_page",
     "find_flow",
+    "looks_like_id",
     "make_client",
     "page_hint",
     "print_fields",

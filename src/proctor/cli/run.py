@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import time
+from dataclasses import asdict
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -38,7 +40,11 @@ if TYPE_CHECKING:
 def run(
     flow_name: Annotated[
         str | None,
-        typer.Argument(metavar="FLOW", help="Name of a registered flow.", show_default=False),
+        typer.Argument(
+            metavar="FLOW",
+            help="A registered flow: its name, PROJECT/NAME, or a flow id.",
+            show_default=False,
+        ),
     ] = None,
     name: Annotated[
         str | None,
@@ -54,14 +60,46 @@ def run(
     ] = None,
     project: Annotated[
         str | None,
-        typer.Option("--project", "-p", help="The flow's project (needed if the name is reused)."),
+        typer.Option("--project", help="The flow's project (needed if the name is reused)."),
     ] = None,
     param: Annotated[
         list[str] | None,
         typer.Option(
             "--param",
+            "-p",
             metavar="NAME=VALUE",
             help="A parameter value (repeatable); read as JSON when it is JSON.",
+            show_default=False,
+        ),
+    ] = None,
+    params_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--params-file",
+            metavar="PATH",
+            help="JSON file holding an object of parameter values; --param options win.",
+            show_default=False,
+        ),
+    ] = None,
+    run_name: Annotated[
+        str | None, typer.Option("--run-name", help="Name of the run (default: a generated one).")
+    ] = None,
+    label: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--label",
+            "-l",
+            help="Run labels (repeatable), instead of the flow's: which agents may run it.",
+            show_default=False,
+        ),
+    ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--start",
+            metavar="WHEN",
+            help="When to start: an ISO time (2026-05-01T09:30, local time unless it has "
+            "an offset) or a delay such as 10m, 2h, 1d. Default: now.",
             show_default=False,
         ),
     ] = None,
@@ -73,13 +111,27 @@ def run(
 ) -> None:
     """Create a run of a registered flow; an agent with the flow's labels runs it."""
     flow_name = _one_flow(flow_name, name, flow_id)
+    from proctor.cli.params import read_params_file
+    from proctor.cli.when import parse_start
+
+    try:
+        from_file = read_params_file(params_file) if params_file is not None else {}
+        start_time = parse_start(start) if start is not None else None
+    except UserError as error:
+        fail(str(error))
     with api_call(), make_client(api_url) as client:
         flow = find_flow(client, flow_name, project)
         try:
-            parameters = _parameters(param or [], flow.parameter_schema)
+            parameters = _parameters(from_file, param or [], flow.parameter_schema)
         except UserError as error:
             fail(str(error))
-        created = client.create_flow_run(flow.id, parameters=parameters)
+        created = client.create_flow_run(
+            flow.id,
+            parameters=parameters,
+            name=run_name,
+            labels=label,
+            scheduled_start_time=start_time,
+        )
         if not watch:
             if json_output:
                 print_json(created)
@@ -103,11 +155,17 @@ def _one_flow(flow: str | None, name: str | None, flow_id: str | None) -> str:
     return given[0]
 
 
-def _parameters(items: list[str], schema: dict[str, Any]) -> dict[str, Any]:
+def _parameters(
+    from_file: dict[str, Any], items: list[str], schema: dict[str, Any]
+) -> dict[str, Any]:
     from proctor.cli.params import parse_value, split_params
 
     properties = schema.get("properties") or {}
-    values: dict[str, Any] = {}
+    for name in from_file:
+        if name not in properties:
+            known = ", ".join(sorted(properties)) or "none"
+            raise UserError(f"the flow has no parameter {name!r}; its parameters: {known}")
+    values: dict[str, Any] = dict(from_file)
     for name, text in split_params(items).items():
         if name not in properties:
             known = ", ".join(sorted(properties)) or "none"
@@ -118,7 +176,9 @@ def _parameters(items: list[str], schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _watch(client: Client, created: FlowRun, json_output: bool) -> int:
+    from proctor.cli.failure_cause import failure_causes
     from proctor.cli.progress import LineProgress, LiveProgress
+    from proctor.cli.summary import print_remote_failures
     from proctor.cli.tracker import ProgressTracker
     from proctor.cli.watch import POLL_SECONDS, RemoteRun, outcome_line
 
@@ -149,10 +209,15 @@ def _watch(client: Client, created: FlowRun, json_output: bool) -> int:
             f"Stopped watching; the run goes on. Follow it with: proctor runs show {created.id}"
         )
         return EXIT_INTERRUPTED
+    failure = failure_causes(client, created.id) if remote.state == "Failed" else None
     if json_output:
-        print_json(remote.run)
+        shown = {key: value for key, value in remote.run.items() if key != "taskRunSummary"}
+        print_json({**shown, "failure": None if failure is None else asdict(failure)})
     else:
-        console.print(outcome_line(remote.run, time.monotonic() - started))
+        cause = failure.text if failure is not None else None
+        console.print(outcome_line(remote.run, time.monotonic() - started, cause))
+        if remote.state != "Success":
+            print_remote_failures(console, client, created.id)
     return EXIT_OK if remote.state == "Success" else EXIT_FLOW_FAILED
 
 

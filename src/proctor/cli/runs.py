@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import logging
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from proctor.cli.remote import (
+    RUN_PAGE_SIZE,
     ApiUrlOption,
     JsonOption,
     api_call,
+    every_page,
     make_client,
     page_hint,
     print_fields,
@@ -19,6 +21,9 @@ from proctor.cli.remote import (
     styled_state,
     when,
 )
+
+if TYPE_CHECKING:
+    from proctor.client import FlowRun, LogEntry, Page
 
 runs_app = typer.Typer(
     name="runs",
@@ -29,8 +34,13 @@ runs_app = typer.Typer(
 
 @runs_app.command("ls")
 def list_runs(
-    flow_id: Annotated[
-        str | None, typer.Option("--flow", help="Only runs of this flow id.")
+    flow: Annotated[
+        str | None,
+        typer.Option(
+            "--flow",
+            help="Only runs of this flow: a name or PROJECT/NAME (every version), or a "
+            "flow id (that version).",
+        ),
     ] = None,
     project: Annotated[str | None, typer.Option("--project", help="Only this project.")] = None,
     state: Annotated[
@@ -39,14 +49,31 @@ def list_runs(
     ] = None,
     first: Annotated[int, typer.Option("--first", "-n", min=1, help="How many.")] = 50,
     after: Annotated[str | None, typer.Option("--after", help="Page cursor.")] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Every matching run.")] = False,
     api_url: ApiUrlOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """List flow runs, the most recently scheduled first."""
+    from proctor.cli.remote import find_flow, looks_like_id
+
     with api_call(), make_client(api_url) as client:
-        page = client.list_flow_runs(
-            flow_id=flow_id, project=project, states=state, first=first, after=after
-        )
+        flow_id = flow_group_id = None
+        if flow is not None and looks_like_id(flow):
+            flow_id = flow
+        elif flow is not None:
+            flow_group_id = find_flow(client, flow, project).flow_group_id
+
+        def fetch(size: int, cursor: str | None) -> Page[FlowRun]:
+            return client.list_flow_runs(
+                flow_id=flow_id,
+                flow_group_id=flow_group_id,
+                project=project,
+                states=state,
+                first=size,
+                after=cursor,
+            )
+
+        page = every_page(fetch, after, RUN_PAGE_SIZE) if show_all else fetch(first, after)
     if json_output:
         print_json(page)
         return
@@ -66,21 +93,64 @@ def list_runs(
             for run in page.items
         ],
     )
-    page_hint(page.has_next_page, page.end_cursor, len(page.items), page.total_count)
+    page_hint(page.has_next_page, page.end_cursor, len(page.items), page.total_count, "--all")
 
 
 @runs_app.command("show")
 def show(
     flow_run_id: Annotated[str, typer.Argument(metavar="RUN_ID", help="The flow run's id.")],
+    task: Annotated[
+        str | None,
+        typer.Option(
+            "--task",
+            "-t",
+            metavar="SLUG[INDEX]",
+            help="Only this task's runs: enrich, or one mapped child: 'enrich[137]'.",
+        ),
+    ] = None,
+    state: Annotated[
+        list[str] | None,
+        typer.Option("--state", help="Only task runs in this state (repeatable), e.g. Failed."),
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, help="How many task runs, failed ones first.")
+    ] = 200,
+    show_all: Annotated[bool, typer.Option("--all", help="Every task run.")] = False,
     api_url: ApiUrlOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Show one flow run: its state, parameters, state history and task runs."""
+    """Show one flow run: its state, parameters, state history and task runs (failed
+    ones first; it says how many are not shown and how to see them)."""
+    from dataclasses import asdict
+
+    from proctor.cli.failure_cause import failure_causes
+    from proctor.cli.output import UserError, fail
+    from proctor.cli.summary import task_label
+    from proctor.cli.task_runs_view import omitted_hint, parse_task_ref, select_task_runs
+
+    if task is not None:
+        try:
+            parse_task_ref(task)
+        except UserError as error:
+            fail(str(error))
     with api_call(), make_client(api_url) as client:
         run = client.get_flow_run(flow_run_id)
-        task_runs = client.list_task_runs(flow_run_id, first=200)
+        selection = select_task_runs(
+            client, flow_run_id, task=task, states=state, limit=None if show_all else limit
+        )
+        failure = failure_causes(client, flow_run_id) if run.state == "Failed" else None
     if json_output:
-        print_json({"flow_run": run, "task_runs": task_runs})
+        print_json(
+            {
+                "flow_run": run,
+                "failure": None if failure is None else asdict(failure),
+                "task_runs": {
+                    "items": selection.items,
+                    "shown": len(selection.items),
+                    "total_count": selection.total,
+                },
+            }
+        )
         return
     print_fields(
         [
@@ -89,6 +159,7 @@ def show(
             ("flow", run.flow_name or run.flow_id),
             ("state", styled_state(run.state)),
             ("message", run.state_message),
+            *([("failed at", failure.text)] if failure is not None and failure.text else []),
             ("version", run.version),
             ("parameters", run.parameters or "-"),
             ("labels", ", ".join(run.labels) or "-"),
@@ -103,52 +174,75 @@ def show(
             ["TIME", "STATE", "MESSAGE"],
             [(when(s.timestamp), styled_state(s.state), s.message or "") for s in run.states],
         )
-    if task_runs.items:
+    if selection.items:
         print_table(
             "task runs",
-            ["TASK", "MAP INDEX", "STATE", "STARTED", "ENDED"],
+            ["TASK", "STATE", "STARTED", "ENDED", "MESSAGE"],
             [
                 (
-                    t.task_slug,
-                    t.map_index if t.map_index >= 0 else "",
+                    task_label(t.task_slug, t.map_index),
                     styled_state(t.state),
                     when(t.start_time),
                     when(t.end_time),
+                    t.state_message or "",
                 )
-                for t in task_runs.items
+                for t in selection.items
             ],
         )
-        page_hint(task_runs.has_next_page, None, len(task_runs.items), task_runs.total_count)
+    elif task is not None or state:
+        typer.echo("No task runs match.", err=True)
+    hint = omitted_hint(selection, task)
+    if hint:
+        typer.echo(hint, err=True)
 
 
 @runs_app.command("logs")
 def logs(
     flow_run_id: Annotated[str, typer.Argument(metavar="RUN_ID", help="The flow run's id.")],
-    task: Annotated[str | None, typer.Option("--task", help="Only this task's logs.")] = None,
+    task: Annotated[
+        str | None,
+        typer.Option(
+            "--task",
+            "-t",
+            metavar="SLUG[INDEX]",
+            help="Only this task's logs: enrich, or one mapped child: 'enrich[137]'.",
+        ),
+    ] = None,
     level: Annotated[
         str, typer.Option("--level", help="Lowest level shown: DEBUG, INFO, WARNING, ERROR.")
     ] = "DEBUG",
     search: Annotated[str | None, typer.Option("--search", "-s", help="Text to look for.")] = None,
     first: Annotated[int, typer.Option("--first", "-n", min=1, help="How many lines.")] = 1000,
     after: Annotated[str | None, typer.Option("--after", help="Page cursor.")] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Every matching line.")] = False,
     api_url: ApiUrlOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Print a flow run's logs, oldest first."""
+    from proctor.cli.output import UserError, fail
+    from proctor.cli.task_runs_view import parse_task_ref
+
     level_number = logging.getLevelName(level.upper())
     if not isinstance(level_number, int):
-        from proctor.cli.output import fail
-
         fail(f"unknown log level {level!r}: use DEBUG, INFO, WARNING, ERROR or CRITICAL")
+    try:
+        slug, index = parse_task_ref(task) if task else (None, None)
+    except UserError as error:
+        fail(str(error))
     with api_call(), make_client(api_url) as client:
-        page = client.list_logs(
-            flow_run_id,
-            task_slug=task,
-            level_min=level_number,
-            search=search,
-            first=first,
-            after=after,
-        )
+
+        def fetch(size: int, cursor: str | None) -> Page[LogEntry]:
+            return client.list_logs(
+                flow_run_id,
+                task_slug=slug,
+                map_index=index,
+                level_min=level_number,
+                search=search,
+                first=size,
+                after=cursor,
+            )
+
+        page = every_page(fetch, after) if show_all else fetch(first, after)
     if json_output:
         print_json(page)
         return
@@ -160,7 +254,7 @@ def logs(
             f"{when(entry.timestamp)} {logging.getLevelName(entry.level):<8}{where} | "
             f"{entry.message}"
         )
-    page_hint(page.has_next_page, page.end_cursor, len(page.items), page.total_count)
+    page_hint(page.has_next_page, page.end_cursor, len(page.items), page.total_count, "--all")
 
 
 @runs_app.command("cancel")

@@ -15,10 +15,17 @@ from proctor.cli.report import failed_runs
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from proctor.client import Client
     from proctor.core.flow import Flow
     from proctor.core.states import State
 
 MAX_FAILED_ROWS = 20
+LAST_LOG_LINES = 10
+FAILED_STATES = ("Failed", "TriggerFailed", "TimedOut")
+
+_LAST_LOGS = """query ($id: ID!, $last: Int!) {
+  logs(flowRunId: $id, last: $last) { nodes { timestamp levelName taskSlug mapIndex message } }
+}"""
 
 
 def outcome_line(flow: Flow, state: State, duration: float) -> str:
@@ -62,4 +69,56 @@ def print_summary(console: Console, flow: Flow, state: State, duration: float) -
         )
 
 
-__all__ = ["MAX_FAILED_ROWS", "outcome_line", "print_summary"]
+def task_label(slug: str, map_index: int | None) -> str:
+    """`enrich[137]` for a mapped child, `enrich` for a task node's own run."""
+    return f"{slug}[{map_index}]" if map_index is not None and map_index >= 0 else slug
+
+
+def print_remote_failures(console: Console, client: Client, flow_run_id: str) -> None:
+    """After a watched server run that did not succeed: its failed task runs with their
+    messages, and the run's last log lines, so the reason is on screen at once."""
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
+
+    page = client.list_task_runs(flow_run_id, states=list(FAILED_STATES), first=MAX_FAILED_ROWS)
+    if page.items:
+        table = Table(title="Failed task runs", title_justify="left")
+        table.add_column("Task", style="bold", no_wrap=True)
+        table.add_column("State", style="red", no_wrap=True)
+        table.add_column("Message", overflow="fold")
+        for run in page.items:
+            table.add_row(
+                Text(task_label(run.task_slug, run.map_index)),
+                Text(run.state),
+                Text(run.state_message or ""),
+            )
+        console.print(table)
+        total = page.total_count or len(page.items)
+        if total > len(page.items):
+            console.print(
+                f"[dim]… and {total - len(page.items)} more failed task runs: "
+                f"proctor runs show {escape(flow_run_id)} --state Failed --all[/]"
+            )
+    data = client.query(_LAST_LOGS, {"id": flow_run_id, "last": LAST_LOG_LINES})
+    lines = (data.get("logs") or {}).get("nodes") or []
+    if not lines:
+        return
+    console.print(
+        f"[bold]Last log lines[/] [dim](all of them: proctor runs logs {escape(flow_run_id)})[/]"
+    )
+    for line in lines:
+        where = task_label(line["taskSlug"], line["mapIndex"]) if line["taskSlug"] else "flow"
+        console.print(
+            f"{line['levelName']:<8} {where} | {line['message']}", markup=False, highlight=False
+        )
+
+
+__all__ = [
+    "FAILED_STATES",
+    "MAX_FAILED_ROWS",
+    "outcome_line",
+    "print_remote_failures",
+    "print_summary",
+    "task_label",
+]

@@ -178,7 +178,9 @@ class ProgressTracker(RunObserver):
         if state.is_running() and task.started_at is None:
             task.started_at = state.created
         task.finished = state.is_finished()
-        task.failed = state.is_failed()
+        # A Mapped state read back from a server has no child states of its own: its
+        # children's counts say whether one of them failed.
+        task.failed = state.is_failed() or (task.finished and task.count(FAILED) > 0)
         if task.finished:
             task.ended_at = state.created
             if task.started_at is None:  # finished without running (skipped, upstream failed)
@@ -196,6 +198,22 @@ class ProgressTracker(RunObserver):
         counts[kind] = counts.get(kind, 0) + 1
         if kind == RUNNING and task.started_at is None:
             task.started_at = state.created
+
+    def set_children(self, slug: str, total: int, counts: dict[str, int]) -> None:
+        """Replace a mapped task's child counts (`counts` by category) with ones counted
+        elsewhere, e.g. by a server: how a watched run gets true totals however many
+        children changed between two looks."""
+        if slug in self._hidden:
+            return
+        with self._lock:
+            task = self._tasks.get(slug)
+            if task is None:
+                task = self._tasks[slug] = TaskProgress(slug, slug)
+            task.mapped = True
+            task.child_count = total
+            task.children = dict(counts)
+            if task.finished and counts.get(FAILED, 0) > 0:
+                task.failed = True
 
     # -- reading -------------------------------------------------------------------------
 

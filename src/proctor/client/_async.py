@@ -298,6 +298,7 @@ class AsyncClient:
         search: str | None = None,
         first: int | None = None,
         after: str | None = None,
+        map_index: int | None = None,
     ) -> Page[LogEntry]:
         return await self.execute(
             ops.list_logs(
@@ -307,6 +308,7 @@ class AsyncClient:
                 search=search,
                 first=first,
                 after=after,
+                map_index=map_index,
             )
         )
 

@@ -429,15 +429,18 @@ def list_logs(
     search: str | None,
     first: int | None,
     after: str | None,
+    map_index: int | None = None,
 ) -> Operation[Page[LogEntry]]:
     return Operation(
         "query ($flowRunId: ID!, $taskSlug: String, $levelMin: Int, $search: String,"
-        " $first: Int, $after: String) { logs(flowRunId: $flowRunId, taskSlug: $taskSlug,"
+        " $first: Int, $after: String, $mapIndex: Int) { logs(flowRunId: $flowRunId,"
+        " taskSlug: $taskSlug, mapIndex: $mapIndex,"
         " levelMin: $levelMin, search: $search, first: $first, after: $after)"
         f" {{ nodes {{ ...LogFields }} {PAGE_INFO} }} }}\n" + LOG,
         {
             "flowRunId": flow_run_id,
             "taskSlug": task_slug,
+            "mapIndex": map_index,
             "levelMin": level_min,
             "search": search,
             "first": first,

@@ -293,6 +293,7 @@ class Client:
         search: str | None = None,
         first: int | None = None,
         after: str | None = None,
+        map_index: int | None = None,
     ) -> Page[LogEntry]:
         return self.execute(
             ops.list_logs(
@@ -302,6 +303,7 @@ class Client:
                 search=search,
                 first=first,
                 after=after,
+                map_index=map_index,
             )
         )
 
