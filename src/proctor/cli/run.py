@@ -132,6 +132,7 @@ def run(
             labels=label,
             scheduled_start_time=start_time,
         )
+        _warn_if_no_agent_can_take(client, created)
         if not watch:
             if json_output:
                 print_json(created)
@@ -143,6 +144,18 @@ def run(
             return
         code = _watch(client, created, json_output)
     raise typer.Exit(code)
+
+
+def _warn_if_no_agent_can_take(client: Client, created: FlowRun) -> None:
+    """A run no healthy agent covers would wait in silence: say why and what to start."""
+    from rich.markup import escape
+
+    from proctor.cli.agent_cover import agent_cover
+
+    cover = agent_cover(client, created.id, created.labels)
+    warning = cover.warning(created.labels) if cover is not None else None
+    if warning:
+        stderr_console().print(f"[yellow]{escape(warning)}[/]", highlight=False)
 
 
 def _one_flow(flow: str | None, name: str | None, flow_id: str | None) -> str:
