@@ -17,6 +17,7 @@ import strawberry
 from proctor.server.api.loaders import ctx, flow_detail, paging
 from proctor.server.api.loaders import task_runs as load_task_runs
 from proctor.server.api.pagination import Connection, connection_from_page
+from proctor.server.api.run_insight import RecentFailure
 from proctor.server.api.types import (
     Agent,
     Flow,
@@ -34,6 +35,7 @@ from proctor.server.services import (
     flows,
     logs,
     projects,
+    recent_failures,
     run_context,
     task_run_views,
 )
@@ -236,6 +238,15 @@ class Query:
         return [
             Agent.from_record(a) for a in await agents.list_agents(context.db, context.tenant_id)
         ]
+
+    @strawberry.field(
+        description="The team's last flow-run failures, newest first, from the runs' "
+        "history: a run restarted since still shows its failure."
+    )
+    async def recent_failures(self, info: strawberry.Info, first: int = 8) -> list[RecentFailure]:
+        context = ctx(info)
+        found = await recent_failures.recent_failures(context.db, context.tenant_id, first=first)
+        return [RecentFailure.from_record(failure) for failure in found]
 
     @strawberry.field(
         description="Runs per time bucket and state family, for the dashboard; `since` "

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import strawberry
 from strawberry.scalars import JSON
 
-from proctor.server.api import agent_monitoring, loaders
+from proctor.server.api import agent_monitoring, loaders, run_insight
 from proctor.server.api.pagination import Connection, PageInfo, connection_from_page
 from proctor.server.services import schedules
 from proctor.server.services.task_run_views import ROW_FIELDS
@@ -311,6 +311,10 @@ class TaskRun:
         rows = await loaders.task_run_history(info, self.id)
         return [StateRecord.from_record(row) for row in rows]
 
+    @strawberry.field(description="Attempts of this task run (one per restart), oldest first.")
+    async def attempts(self, info: strawberry.Info) -> list[run_insight.RunAttempt]:
+        return await run_insight.task_run_attempts(info, self.id)
+
     @strawberry.field(description="The flow run this task run belongs to.")
     async def flow_run(self, info: strawberry.Info) -> FlowRun:
         return FlowRun.from_record(await loaders.flow_run(info, self.flow_run_id))
@@ -406,6 +410,28 @@ class FlowRun:
     async def states(self, info: strawberry.Info) -> list[StateRecord]:
         rows = await loaders.flow_run_history(info, self.id)
         return [StateRecord.from_record(row) for row in rows]
+
+    @strawberry.field(description="Attempts of this run (one per restart), oldest first.")
+    async def attempts(self, info: strawberry.Info) -> list[run_insight.RunAttempt]:
+        return await run_insight.flow_run_attempts(info, self.id)
+
+    @strawberry.field(
+        description="Why the run failed: its first task runs that failed by themselves "
+        "(null unless the run is Failed)."
+    )
+    async def failure_summary(self, info: strawberry.Info) -> run_insight.FailureSummary | None:
+        return await run_insight.flow_run_failure_summary(info, self)
+
+    @strawberry.field(
+        description="Whether a healthy agent's labels cover this run's labels (null unless "
+        "the run waits for an agent: Scheduled or Pending)."
+    )
+    async def agent_match(self, info: strawberry.Info) -> run_insight.AgentMatch | None:
+        return await run_insight.flow_run_agent_match(info, self)
+
+    @strawberry.field(description="What a restart of this run would run again.")
+    async def restart_preview(self, info: strawberry.Info) -> run_insight.RestartPreview:
+        return await run_insight.flow_run_restart_preview(info, self.id)
 
     @strawberry.field(description="Task runs of this flow run, mapped children included.")
     async def task_runs(

@@ -73,6 +73,7 @@ FIELD_ACTIONS: dict[str, Action] = {
     "Query.logs": Action.READ,
     "Query.projects": Action.READ,
     "Query.runCounts": Action.READ,
+    "Query.recentFailures": Action.READ,
     "Query.taskRun": Action.RUN_READ,
     "Query.taskRuns": Action.RUN_READ,
     "Mutation.agentHeartbeat": Action.AGENT,

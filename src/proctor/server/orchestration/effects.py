@@ -1,5 +1,6 @@
 """What an accepted state change does to a run's row besides its state columns:
-version, run count, start/end times, the scheduled time, the claim.
+version, run count, start/end times (those of the current attempt), the scheduled time,
+the claim.
 
 Kept apart from the rules (which only decide) so both stay small, and computed in
 Python so a batch of thousands of changes is written with one executemany.
@@ -29,13 +30,16 @@ def apply_state(
         run_count = state.run_count
     elif family == "Running" and current.state_type not in ("Running", "Paused"):
         run_count += 1
-    start_time = current.start_time
+    # A restart reopens a finished run for a new attempt: its start is the new
+    # attempt's first Running, not the old one's (the old times stay in the history).
+    reopened = was_finished and not state.finished
+    start_time = None if reopened else current.start_time
     if family == "Running" and start_time is None:
         start_time = state.timestamp
     if state.finished:
         end_time = state.timestamp
-    elif was_finished:
-        end_time = None  # reopened by a restart
+    elif reopened:
+        end_time = None
     else:
         end_time = current.end_time
     scheduled = current.scheduled_start_time
