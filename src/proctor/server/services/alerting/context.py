@@ -17,6 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from proctor.server.database.models import Flow, FlowGroup, FlowRun, FlowRunState, Project
+from proctor.server.services import rows
+from proctor.server.services.attempts import attempts_of
+from proctor.server.services.failure_summary import failure_summary
 
 
 def iso(value: datetime | None) -> str | None:
@@ -41,16 +44,25 @@ async def flow_run_facts(
         return None
     run, flow_name, flow_labels, project_id, project_name = found
     state, state_type, message = run.state, run.state_type, run.state_message
+    moment = run.state_timestamp
     if version is not None and version != run.version:
         past = (
             await session.execute(
-                sa.select(FlowRunState.state, FlowRunState.state_type, FlowRunState.message)
+                sa.select(
+                    FlowRunState.state,
+                    FlowRunState.state_type,
+                    FlowRunState.message,
+                    FlowRunState.timestamp,
+                )
                 .where(FlowRunState.flow_run_id == run.id, FlowRunState.version == version)
                 .limit(1)
             )
         ).first()
         if past is not None:
-            state, state_type, message = past
+            state, state_type, message, moment = past
+    causes = None
+    if state_type == "Failed":
+        causes = await failure_causes(session, run.id, version or run.version, moment)
     return {
         "id": str(run.id),
         "name": run.name,
@@ -67,6 +79,35 @@ async def flow_run_facts(
         "end_time": iso(run.end_time),
         "labels": sorted(set(run.labels or []) | set(flow_labels or [])),
         "version": version if version is not None else run.version,
+        **(causes or {}),
+    }
+
+
+async def failure_causes(
+    session: AsyncSession, run_id: uuid.UUID, version: int, failed_at: datetime
+) -> dict[str, Any]:
+    """`cause` (one line naming the first task run that failed by itself, or None) and
+    `failed_task_runs` of the attempt that ended in the failure at `version`."""
+    history = await session.scalars(
+        sa.select(FlowRunState)
+        .where(FlowRunState.flow_run_id == run_id)
+        .order_by(FlowRunState.version, FlowRunState.timestamp)
+    )
+    found = attempts_of(rows.state_record(row) for row in history)
+    began = next((a.began for a in found if a.first_version <= version <= a.last_version), None)
+    summary = await failure_summary(session, run_id, since=began, until=failed_at)
+    return {
+        "cause": summary.text,
+        "failed_task_runs": [
+            {
+                "task_run": cause.task_run_name,
+                "task_slug": cause.task_slug,
+                "map_index": cause.map_index,
+                "exception_type": cause.exception_type,
+                "message": cause.message,
+            }
+            for cause in summary.causes
+        ],
     }
 
 
@@ -168,6 +209,9 @@ def template_values(context: dict[str, Any], automation_name: str, ui_url: str) 
     agent = context.get("agent") or {}
     task = context.get("task") or {}
     message = sla.get("message") if sla else run.get("message")
+    # A failed run's message names its cause (`enrich[3]: ValueError: ...`), not the
+    # task that only failed because of it (the run's own message stays `state_message`).
+    cause = None if sla else run.get("cause")
     return {
         "title": title_of(context),
         "automation": automation_name,
@@ -178,7 +222,9 @@ def template_values(context: dict[str, Any], automation_name: str, ui_url: str) 
         "run_name": _text(run.get("name")),
         "flow_run_id": _text(run.get("id")),
         "state": _text(run.get("state")),
-        "message": _text(message),
+        "message": _text(cause or message),
+        "cause": _text(cause),
+        "state_message": _text(run.get("message")),
         "link": run_link(ui_url, context),
         "scheduled_start_time": _text(run.get("scheduled_start_time")),
         "start_time": _text(run.get("start_time")),

@@ -29,7 +29,11 @@ PLACEHOLDERS: dict[str, str] = {
     "run_name": "the run's name (same as flow_run)",
     "flow_run_id": "the run's id",
     "state": "the run's state (e.g. Failed)",
-    "message": "the state's message, or the breach's description",
+    "message": "the state's message (for a failed run: its cause, as `cause`), or the "
+    "breach's description",
+    "cause": "a failed run's first task run that failed by itself, with its exception "
+    "(`enrich[3]: ValueError: ...`); empty otherwise",
+    "state_message": "the run's own state message, as the run reported it",
     "link": "a link to the run (or the flow) in the UI",
     "scheduled_start_time": "when the run was scheduled to start (UTC, ISO-8601)",
     "start_time": "when it started",
