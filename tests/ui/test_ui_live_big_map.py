@@ -8,7 +8,6 @@ machine); nothing is timed.
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,13 +15,11 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
-from tests.agent.processes import AgentProcess, proctor_json, start_server, wait_until
+from tests.agent.processes import wait_until
 from uiapi import Api
 from uiharness import new_page, shot
+from uirealrun import RealRuns, real_runs
 
-from proctor.testing import ServerProcess
-
-FLOW_FILE = Path(__file__).parent / "flows" / "big_map.py"
 RUN_LIMIT = 900  # s: a 10,000-task run on a loaded 2-core machine
 CONVERGE = 60_000  # ms: generous; a page that dropped updates never gets there
 FINISHED = {"Success", "Failed", "Cancelled", "Skipped", "Mapped", "Cached", "TriggerFailed",
@@ -34,33 +31,14 @@ ROWS = """query($id: ID!, $after: String) { flowRun(id: $id) {
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("ui-big-map-home")
-
-
-@pytest.fixture(scope="module")
-def live_server(ui_ready: None, home: Path) -> Iterator[ServerProcess]:
-    process = start_server(home)
-    yield process
-    process.stop()
-
-
-@pytest.fixture(scope="module")
-def label(home: Path, live_server: ServerProcess) -> Iterator[str]:
-    """The flow registered with a label of its own, and an agent that covers it."""
-    label = f"ui-big-{uuid.uuid4().hex[:6]}"
-    proctor_json(
-        "register", str(FLOW_FILE), "--project", "ui-big", "--label", label,
-        home=home, api_url=live_server.url,
-    )  # fmt: skip
-    agent = AgentProcess(home, live_server.url, "ui-big-agent", labels=[label])
-    yield label
-    agent.stop()
+def runs(ui_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealRuns]:
+    with real_runs(tmp_path_factory.mktemp("ui-big-map"), "big_map.py", "ui-big") as runs:
+        yield runs
 
 
 @pytest.fixture
-def page(browser: Any, live_server: ServerProcess) -> Iterator[Any]:
-    context, page, errors = new_page(browser, live_server.url)
+def page(browser: Any, runs: RealRuns) -> Iterator[Any]:
+    context, page, errors = new_page(browser, runs.server.url)
     yield page
     context.close()
     assert not errors, errors
@@ -98,14 +76,10 @@ def expected_nodes(rows: list[dict[str, Any]]) -> dict[str, tuple[str, int, int]
 
 @pytest.mark.parametrize("count", [1000, 10_000])
 def test_the_run_page_converges_to_the_server_on_big_maps(
-    page: Any, home: Path, live_server: ServerProcess, label: str, count: int, artifacts: Path
+    page: Any, runs: RealRuns, count: int, artifacts: Path
 ) -> None:
-    api = Api(live_server.url)
-    created = proctor_json(
-        "run", "big_map", "--project", "ui-big", "--param", f"count={count}",
-        home=home, api_url=live_server.url,
-    )  # fmt: skip
-    run_id = created["id"]
+    api = Api(runs.server.url)
+    run_id = runs.run("big_map", f"count={count}")["id"]
     # The page is open from before the agent picks the run up, and never reloads.
     page.goto(f"/runs/{run_id}")
     page.evaluate("() => { window.__noReload = true; }")

@@ -3,10 +3,12 @@
  * request, so the first screen does not wait for the whole run), while the subscription
  * streams every line from the start and then the new ones as they are written.
  * Virtualised, with a level filter, search with highlights, live tail (follows the end
- * until the user scrolls up) and download of what matched.
+ * until the user scrolls up) and download of what matched. A line shows the first line of
+ * its message; a multi-line or long one (a traceback) expands in place to the whole
+ * message (click, Enter or Space) and the rows below move down (rows are measured).
  */
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { request } from "../api/client";
 import { LOGS_LIVE, LOGS_TAIL } from "../api/documents";
 import { subscribe } from "../api/live";
@@ -19,6 +21,12 @@ import { IconDownload, IconSearch } from "./icons";
 
 const ROW = 24;
 const TAIL = 200; // a few screens: enough to read at once, cheap to serve
+const LONG_LINE = 160; // characters: beyond this a one-line message is cut, so it expands
+
+/** Whether a message is cut on one row: several lines, or longer than fits. */
+export function isExpandable(message: string): boolean {
+  return message.includes("\n") || message.length > LONG_LINE;
+}
 
 type Scope = { taskSlug?: string | null; mapIndex?: number | null };
 
@@ -108,6 +116,14 @@ export function LogView({ flowRunId, taskSlug = null, mapIndex = null, fileName 
   const [search, setSearch] = useState("");
   const [follow, setFollow] = useState(true);
   const scroller = useRef<HTMLDivElement>(null);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
+  const toggle = useCallback((id: string) => {
+    setExpanded((old) => {
+      const next = new Set(old);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+  }, []);
   const levelMin = Number(level ?? 0) || 0;
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const shown = useMemo(() => filterLogs(lines, { levelMin, search, taskSlug, mapIndex }), [lines, version, levelMin, search, taskSlug, mapIndex]);
@@ -164,15 +180,33 @@ export function LogView({ flowRunId, taskSlug = null, mapIndex = null, fileName 
             <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
               {virtualizer.getVirtualItems().map((item) => {
                 const line = shown[item.index];
+                const expandable = isExpandable(line.message);
+                const open = expandable && expanded.has(line.id);
+                const firstLine = line.message.split("\n", 1)[0];
+                const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
+                  if (e.key !== "Enter" && e.key !== " ") return;
+                  e.preventDefault();
+                  toggle(line.id);
+                };
                 return (
-                  <div key={line.id} className={`log-line${line.level >= 40 ? " err" : ""}`} data-testid="log-line"
+                  <div key={line.id} data-index={item.index} ref={virtualizer.measureElement} data-testid="log-line" className={`log-entry${open ? " open" : ""}`}
                     style={{ position: "absolute", top: 0, left: 0, right: 0, transform: `translateY(${item.start}px)` }}>
-                    <span className="faint" title={formatDateTime(line.timestamp)}>{formatClock(line.timestamp)}</span>
-                    <span className={`lvl lvl-${line.levelName}`}>{line.levelName}</span>
-                    <span className="src" title={logSource(line)}>{logSource(line)}</span>
-                    <span className="msg" title={line.message}>
-                      {splitMatches(line.message, search).map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}
-                    </span>
+                    <div className={`log-line${line.level >= 40 ? " err" : ""}${expandable ? " expandable" : ""}`}
+                      {...(expandable ? { role: "button", tabIndex: 0, "aria-expanded": open, onClick: () => toggle(line.id), onKeyDown: onKey, title: open ? "Fold" : "Show the whole message" } : {})}>
+                      <span className="faint" title={formatDateTime(line.timestamp)}>{formatClock(line.timestamp)}</span>
+                      <span className={`lvl lvl-${line.levelName}`}>{line.levelName}</span>
+                      <span className="src" title={logSource(line)}>{logSource(line)}</span>
+                      <span className="msg">
+                        {expandable && <span className="caret" aria-hidden>{open ? "▾" : "▸"}</span>}
+                        {splitMatches(firstLine, search).map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}
+                        {expandable && !open && line.message.includes("\n") && <span className="faint"> …</span>}
+                      </span>
+                    </div>
+                    {open && (
+                      <pre className="log-full" data-testid="log-full">
+                        {splitMatches(line.message, search).map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}
+                      </pre>
+                    )}
                   </div>
                 );
               })}

@@ -15,6 +15,7 @@ import { ErrorMessage, NotFound } from "../components/ErrorView";
 import { LogView } from "../components/LogView";
 import { Card, PageHead, Tabs } from "../components/Page";
 import { StateBadge } from "../components/State";
+import { TaskFailure } from "../components/TaskFailure";
 import { TaskRunTable } from "../components/TaskRunTable";
 import { Link, useSearchParam } from "../lib/router";
 import { decodeRows } from "../lib/taskRuns";
@@ -92,6 +93,9 @@ function TaskRunBody({ detail, slug, mapIndex }: { detail: TaskRunDetail; slug: 
       />
       <Tabs active={active} hrefFor={(t) => (t === "overview" ? base : `${base}?tab=${t}`)}
         tabs={[{ id: "overview", label: "Overview" }, ...(isMappedParent ? [{ id: "children", label: "Mapped children" }] : []), { id: "logs", label: "Logs" }]} />
+      {active === "overview" && (
+        <TaskFailure flowRunId={run.id} taskSlug={slug} mapIndex={mapIndex >= 0 ? mapIndex : null} state={detail.state} message={detail.stateMessage} version={detail.version} />
+      )}
       {active === "overview" && (
         <div className="grid grid-main">
           <Card title="State history" flush>
