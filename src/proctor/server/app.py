@@ -41,6 +41,7 @@ from proctor.server.web.auth_routes import auth_routes
 from proctor.server.web.deferred import Deferred
 from proctor.server.web.health import health_endpoint
 from proctor.server.web.metrics import Metrics, MetricsMiddleware, metrics_endpoint
+from proctor.server.web.retention_metrics import RetentionCollector
 from proctor.server.web.security_headers import SecurityHeadersMiddleware
 from proctor.server.web.startup import safe_url
 from proctor.server.web.ui import UIApp
@@ -153,6 +154,10 @@ def create_app(
             Middleware(SecurityHeadersMiddleware),  # CSP, nosniff, no framing: every response
         ],
         lifespan=lifespan,
+    )
+    # Retention counters, read from the service's totals when scraped.
+    metrics.registry.register(
+        RetentionCollector(lambda: getattr(getattr(app.state, "api", None), "database", None))
     )
     app.state.metrics = metrics
     app.state.settings = settings

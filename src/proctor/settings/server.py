@@ -8,12 +8,14 @@ from proctor.settings.auth import AuthSettings
 from proctor.settings.base import SettingsGroup, group_config
 from proctor.settings.database import DatabaseSettings
 from proctor.settings.limits import LimitsSettings
+from proctor.settings.retention import RetentionSettings
 from proctor.settings.secrets import SecretsSettings
 from proctor.settings.services import ServicesSettings
 
 
 class ServerSettings(SettingsGroup):
-    """Where `proctor server start` listens, and its database, limits and services."""
+    """Where `proctor server start` listens, and its database, limits, services and
+    run-history retention."""
 
     model_config = group_config("server")
 
@@ -24,6 +26,7 @@ class ServerSettings(SettingsGroup):
     services: ServicesSettings = Field(default_factory=ServicesSettings)
     secrets: SecretsSettings = Field(default_factory=SecretsSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
 
 
 __all__ = ["ServerSettings"]

@@ -41,6 +41,7 @@ def build_schema(limits: ApiLimits | None = None) -> ProctorSchema:
     from proctor.server.api.limits import QueryLimits
     from proctor.server.api.mutations import Mutation
     from proctor.server.api.queries import Query
+    from proctor.server.api.retention import RetentionMutation, RetentionQuery
     from proctor.server.api.secrets import SecretsMutation, SecretsQuery
     from proctor.server.api.subscriptions import Subscription
     from proctor.server.api.teams import TeamsMutation, TeamsQuery
@@ -53,6 +54,7 @@ def build_schema(limits: ApiLimits | None = None) -> ProctorSchema:
         AuditQuery,
         ConcurrencyQuery,
         AlertingQuery,
+        RetentionQuery,
     )
     mutations: tuple[type, ...] = (
         Mutation,
@@ -60,6 +62,7 @@ def build_schema(limits: ApiLimits | None = None) -> ProctorSchema:
         SecretsMutation,
         ConcurrencyMutation,
         AlertingMutation,
+        RetentionMutation,
     )
     subscriptions: tuple[type, ...] = (Subscription,)
 

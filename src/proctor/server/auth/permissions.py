@@ -135,6 +135,9 @@ FIELD_ACTIONS: dict[str, Action] = {
     "Mutation.acquireTaskRunSlots": Action.RUN_REPORT,
     "Mutation.deleteConcurrencyLimit": Action.LIMITS_WRITE,
     "Mutation.setConcurrencyLimit": Action.LIMITS_WRITE,
+    # Run-history retention (hardening issue): everyone sees it, team admins set it
+    "Query.retentionPolicy": Action.READ,
+    "Mutation.setRetentionPolicy": Action.TEAM_ADMIN,
 }
 
 

@@ -6,6 +6,7 @@ stopped together with the app by `background_services(db, settings)`.
     lazarus.py     Lazarus: re-queues in-flight runs whose process is gone
     zombies.py     ZombieKiller: retries or fails task runs whose process is gone
     audit_retention.py  AuditRetention: prunes old audit events
+    retention.py   RetentionService: prunes run history (runs, task runs, logs) by policy
     agent_monitor.py    AgentMonitor: agent health, agent.unhealthy / agent.healthy events
     automations.py AutomationMatcher: events -> notifications of matching automations
     notifier.py    Notifier: delivers notifications, retried with backoff
@@ -30,6 +31,7 @@ from proctor.server.background.automations import AutomationMatcher
 from proctor.server.background.base import BackgroundService
 from proctor.server.background.lazarus import Lazarus
 from proctor.server.background.notifier import Notifier
+from proctor.server.background.retention import RetentionService
 from proctor.server.background.scheduler import Scheduler
 from proctor.server.background.sla import SlaWatcher
 from proctor.server.background.zombies import ZombieKiller
@@ -45,6 +47,7 @@ SERVICES: tuple[type[BackgroundService], ...] = (
     Lazarus,
     ZombieKiller,
     AuditRetention,
+    RetentionService,
     AgentMonitor,
 )
 
@@ -89,6 +92,7 @@ __all__ = [
     "BackgroundService",
     "Lazarus",
     "Notifier",
+    "RetentionService",
     "Scheduler",
     "SlaWatcher",
     "ZombieKiller",

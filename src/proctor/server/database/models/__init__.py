@@ -14,6 +14,7 @@ from proctor.server.database.models.base import DEFAULT_TENANT_ID, Base
 from proctor.server.database.models.concurrency import ConcurrencyLimit, ConcurrencySlot
 from proctor.server.database.models.flows import Flow, FlowGroup, Project, Task
 from proctor.server.database.models.logs import Log
+from proctor.server.database.models.retention import RetentionPolicy
 from proctor.server.database.models.runs import FlowRun, FlowRunState, TaskRun, TaskRunState
 from proctor.server.database.models.secrets import Secret
 from proctor.server.database.models.tenancy import (
@@ -52,6 +53,7 @@ __all__ = [
     "Notification",
     "NotificationAttempt",
     "Project",
+    "RetentionPolicy",
     "Secret",
     "SlaBreach",
     "Task",

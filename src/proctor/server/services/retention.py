@@ -1,0 +1,315 @@
+"""Run-history retention: delete finished runs older than a team's policy (with their
+task runs, state history and logs) and trim each run's logs to the policy's size.
+
+How a pass stays harmless to a busy server and to a second replica doing the same:
+
+- Candidates are found by a read (ids only), then deleted by id in write transactions of
+  at most `batch` rows each (children first: log lines, task-run states, task runs,
+  flow-run states, then the runs), so no transaction holds SQLite's write lock or
+  PostgreSQL's row locks for long, and the flow runs' cascades have nothing left to do.
+- Every write transaction re-checks its runs (still finished, still older than the
+  cut-off, still not among their flow's newest) and, on PostgreSQL, locks them
+  `FOR UPDATE SKIP LOCKED`: a run restarted meanwhile is left alone, and two replicas
+  work on different runs instead of waiting for each other. Deleting by id is
+  idempotent, and each row is counted by the transaction that deleted it, so two
+  services never report a row twice.
+- A run in progress (any family but Success, Failed, Cancelled, Finished) is never a
+  candidate, and each flow's `keep_newest_runs` newest finished runs (by scheduled start
+  time) are kept whatever their age.
+
+Log trimming looks at finished runs only (a running run is still writing), each once:
+the caller passes a watermark (state time, id) and gets the next one back. Lines are
+removed oldest first until the run's messages fit in `log_max_bytes`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from proctor.server.database import Database
+from proctor.server.database.models import FlowRun, FlowRunState, Log, TaskRun, TaskRunState
+from proctor.server.orchestration.states import FINISHED_FAMILIES
+from proctor.server.services.retention_policy import Policy
+
+FINISHED = sorted(FINISHED_FAMILIES)
+#: Runs handled per group (their children are still deleted `batch` rows at a time).
+RUNS_PER_GROUP = 200
+
+Watermark = tuple[datetime, uuid.UUID]
+
+
+@dataclass(slots=True)
+class Removed:
+    """Rows deleted, by kind (`log_lines_trimmed`: lines of kept runs cut by size)."""
+
+    flow_runs: int = 0
+    task_runs: int = 0
+    task_run_states: int = 0
+    flow_run_states: int = 0
+    log_lines: int = 0
+    log_lines_trimmed: int = 0
+
+    def add(self, other: Removed) -> None:
+        for name in self.as_dict():
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_dict(self) -> dict[str, int]:
+        return {item.name: int(getattr(self, item.name)) for item in fields(self)}
+
+    @property
+    def total(self) -> int:
+        return sum(self.as_dict().values())
+
+
+@dataclass(slots=True)
+class _Deletion:
+    """What one transaction deleted."""
+
+    kind: str
+    count: int
+    runs_locked: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+
+def _rowcount(result: Any) -> int:
+    return int(cast(Any, result).rowcount or 0)
+
+
+def _message_bytes(db: Database) -> sa.ColumnElement[Any]:
+    """A log message's size in bytes (UTF-8), on either database."""
+    if db.dialect == "sqlite":
+        return sa.func.length(sa.cast(Log.message, sa.LargeBinary))
+    return sa.func.octet_length(Log.message)
+
+
+def _expired(tenant: uuid.UUID, cutoff: datetime, keep_newest: int) -> list[sa.ColumnElement[bool]]:
+    """Conditions on `FlowRun` for a run retention may delete."""
+    conditions: list[sa.ColumnElement[bool]] = [
+        FlowRun.tenant_id == tenant,
+        FlowRun.state_type.in_(FINISHED),
+        FlowRun.state_timestamp < cutoff,
+    ]
+    if keep_newest > 0:
+        newer = aliased(FlowRun)
+        # At least `keep_newest` finished runs of the same flow are newer than this one.
+        at_least_n_newer = (
+            sa.select(newer.id)
+            .where(
+                newer.flow_group_id == FlowRun.flow_group_id,
+                newer.state_type.in_(FINISHED),
+                sa.tuple_(newer.scheduled_start_time, newer.id)
+                > sa.tuple_(FlowRun.scheduled_start_time, FlowRun.id),
+            )
+            .limit(1)
+            .offset(keep_newest - 1)
+        )
+        conditions.append(sa.exists(at_least_n_newer))
+    return conditions
+
+
+async def _delete_one_step(
+    session: AsyncSession,
+    run_ids: Sequence[uuid.UUID],
+    recheck: list[sa.ColumnElement[bool]],
+    batch: int,
+) -> _Deletion:
+    """One transaction's work: lock the runs that still qualify, then delete up to `batch`
+    rows of the first kind of child they still have, or the runs themselves."""
+    locked = list(
+        (
+            await session.scalars(
+                sa.select(FlowRun.id)
+                .where(FlowRun.id.in_(run_ids), *recheck)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+    )
+    if not locked:
+        return _Deletion("none", 0)
+    their_task_runs = sa.select(TaskRun.id).where(TaskRun.flow_run_id.in_(locked))
+    steps: list[tuple[str, Any, Any]] = [
+        ("log_lines", Log, sa.select(Log.id).where(Log.flow_run_id.in_(locked))),
+        (
+            "task_run_states",
+            TaskRunState,
+            sa.select(TaskRunState.id).where(TaskRunState.task_run_id.in_(their_task_runs)),
+        ),
+        ("task_runs", TaskRun, their_task_runs),
+        (
+            "flow_run_states",
+            FlowRunState,
+            sa.select(FlowRunState.id).where(FlowRunState.flow_run_id.in_(locked)),
+        ),
+    ]
+    for kind, model, ids in steps:
+        doomed = ids.limit(batch).scalar_subquery()
+        result = await session.execute(sa.delete(model).where(model.id.in_(doomed)))
+        count = _rowcount(result)
+        if count:
+            return _Deletion(kind, count, len(locked))
+    result = await session.execute(sa.delete(FlowRun).where(FlowRun.id.in_(locked)))
+    return _Deletion("flow_runs", _rowcount(result), len(locked))
+
+
+async def _delete_runs(
+    db: Database, run_ids: Sequence[uuid.UUID], recheck: list[sa.ColumnElement[bool]], batch: int
+) -> Removed:
+    removed = Removed()
+    while True:
+        step = await db.run_in_transaction(
+            lambda session: _delete_one_step(session, run_ids, recheck, batch)
+        )
+        if step.kind == "none":
+            return removed
+        setattr(removed, step.kind, getattr(removed, step.kind) + step.count)
+        if step.kind == "flow_runs":
+            # The rest (if any) is locked by another replica, or was not ours to delete.
+            return removed
+
+
+async def prune_runs(
+    db: Database, tenant_id: uuid.UUID, policy: Policy, *, now: datetime, batch: int
+) -> Removed:
+    """Delete the team's finished runs older than `policy.days` (keeping each flow's
+    newest `policy.keep_newest_runs`), with everything that belongs to them."""
+    cutoff = now - timedelta(days=policy.days)
+    expired = _expired(tenant_id, cutoff, policy.keep_newest_runs)
+    removed = Removed()
+    while True:
+        async with db.session() as session:
+            run_ids = list(
+                (
+                    await session.scalars(
+                        sa.select(FlowRun.id)
+                        .where(*expired)
+                        .order_by(FlowRun.state_timestamp, FlowRun.id)
+                        .limit(min(batch, RUNS_PER_GROUP))
+                    )
+                ).all()
+            )
+        if not run_ids:
+            return removed
+        group = await _delete_runs(db, run_ids, expired, batch)
+        removed.add(group)
+        if group.flow_runs == 0:
+            # Nothing of this group could be finished here (another replica holds it):
+            # the next pass picks up what is left.
+            return removed
+
+
+async def _trim_boundary(
+    db: Database, run_id: uuid.UUID, limit: int
+) -> tuple[datetime, int] | None:
+    """The newest line of the run that must go so that the newer ones fit in `limit`
+    bytes (None: they all fit)."""
+    size = _message_bytes(db)
+    running = (
+        sa.select(
+            Log.timestamp.label("timestamp"),
+            Log.id.label("id"),
+            sa.func.sum(size)
+            .over(order_by=(Log.timestamp.desc(), Log.id.desc()))
+            .label("newer_bytes"),
+        )
+        .where(Log.flow_run_id == run_id)
+        .subquery()
+    )
+    statement = (
+        sa.select(running.c.timestamp, running.c.id)
+        .where(running.c.newer_bytes > limit)
+        .order_by(running.c.newer_bytes)
+        .limit(1)
+    )
+    async with db.session() as session:
+        row = (await session.execute(statement)).first()
+    return None if row is None else (row[0], int(row[1]))
+
+
+async def _trim_run(db: Database, run_id: uuid.UUID, limit: int, batch: int) -> int:
+    boundary = await _trim_boundary(db, run_id, limit)
+    if boundary is None:
+        return 0
+    timestamp, line_id = boundary
+    older = (
+        sa.select(Log.id)
+        .where(
+            Log.flow_run_id == run_id,
+            sa.tuple_(Log.timestamp, Log.id)
+            <= sa.tuple_(sa.literal(timestamp, Log.timestamp.type), sa.literal(line_id)),
+        )
+        .limit(batch)
+        .scalar_subquery()
+    )
+    trimmed = 0
+    while True:
+
+        async def work(session: AsyncSession) -> int:
+            return _rowcount(await session.execute(sa.delete(Log).where(Log.id.in_(older))))
+
+        count = await db.run_in_transaction(work)
+        trimmed += count
+        if count < batch:
+            return trimmed
+
+
+async def trim_logs(
+    db: Database,
+    tenant_id: uuid.UUID,
+    policy: Policy,
+    *,
+    after: Watermark | None,
+    batch: int,
+) -> tuple[int, Watermark | None]:
+    """Trim the logs of the team's runs that finished after `after` (all finished runs
+    when None) to `policy.log_max_bytes` each; returns the lines removed and the
+    watermark to pass next time."""
+    if policy.log_max_bytes <= 0:
+        return 0, after
+    trimmed = 0
+    size = _message_bytes(db)
+    while True:
+        page = (
+            sa.select(FlowRun.id, FlowRun.state_timestamp)
+            .where(FlowRun.tenant_id == tenant_id, FlowRun.state_type.in_(FINISHED))
+            .order_by(FlowRun.state_timestamp, FlowRun.id)
+            .limit(RUNS_PER_GROUP)
+        )
+        if after is not None:
+            page = page.where(
+                sa.tuple_(FlowRun.state_timestamp, FlowRun.id)
+                > sa.tuple_(
+                    sa.literal(after[0], FlowRun.state_timestamp.type),
+                    sa.literal(after[1], FlowRun.id.type),
+                )
+            )
+        async with db.session() as session:
+            runs = (await session.execute(page)).all()
+            if not runs:
+                return trimmed, after
+            oversized = list(
+                (
+                    await session.scalars(
+                        sa.select(Log.flow_run_id)
+                        .where(Log.flow_run_id.in_([run_id for run_id, _ in runs]))
+                        .group_by(Log.flow_run_id)
+                        .having(sa.func.sum(size) > policy.log_max_bytes)
+                    )
+                ).all()
+            )
+        for run_id in oversized:
+            trimmed += await _trim_run(db, run_id, policy.log_max_bytes, batch)
+        last_id, last_time = runs[-1]
+        after = (last_time, last_id)
+        if len(runs) < RUNS_PER_GROUP:
+            return trimmed, after
+
+
+__all__ = ["FINISHED", "Removed", "Watermark", "prune_runs", "trim_logs"]
