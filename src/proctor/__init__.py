@@ -47,7 +47,7 @@ __all__ = [  # `Client` is left out: a star import should not load the HTTP clie
 
 # The 1.x names: loaded on first use, so `import proctor` pays nothing for them.
 _LAZY = {
-    "Client": "proctor.client:Client",
+    "Client": "proctor.compat.client:Client",
     "DateTimeParameter": "proctor.compat.parameters:DateTimeParameter",
     "context": "proctor.compat.context:context",
     "mapped": "proctor.compat.utilities:mapped",

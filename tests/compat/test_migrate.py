@@ -180,16 +180,16 @@ def test_uses_of_apis_proctor_does_not_offer_are_listed_by_line() -> None:
     ]
 
 
-def test_the_1x_client_is_reported_before_migration_only() -> None:
-    source = "from prefect import Client\n\nClient().graphql('{ flow { id } }')\n"
-    before = migrate_source(source).unsupported
-    assert [(use.line, use.name) for use in before] == [
-        (1, "prefect.Client"),
-        (3, "prefect.Client"),
-    ]
-    # Once migrated, `Client` is Proctor's own client, which a flow file may use rightly.
-    after = "from proctor.client import Client\n\nClient()\n"
-    assert migrate_source(after).unsupported == []
+def test_the_1x_client_import_becomes_proctors_1x_client() -> None:
+    source = "from prefect.client import Client\n\nClient().get_flow_run_info('x')\n"
+    migrated = migrate_source(source)
+    # `proctor.client.Client` is Proctor's own client: the 1.x one is `proctor.Client`.
+    assert migrated.after == "from proctor import Client\n\nClient().get_flow_run_info('x')\n"
+    assert migrated.unsupported == []
+    assert migrate_source("from prefect.client import Client as C, Secret\n").after == (
+        "from proctor.client import Client as C, Secret\n"
+    )
+    assert migrate_source("from prefect import Client\n").unsupported == []
 
 
 def test_check_lists_what_it_would_do_and_writes_nothing(tmp_path: Path) -> None:

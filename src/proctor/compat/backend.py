@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from proctor.compat.errors import not_offered_function
+from proctor.compat.not_offered import function
 from proctor.core.errors import ProctorError, ResultError
 from proctor.core.states import STATE_TYPES, State
 
@@ -123,22 +123,15 @@ class FlowRunView:
         )
 
 
-_KV = "the hosted key-value store is not offered: keep such values in a Result or your own database"
-_ARTIFACTS = "artifacts are not offered: log the link or the markdown with the run logger"
-
-set_key_value = not_offered_function("prefect.backend.set_key_value", _KV)
-get_key_value = not_offered_function("prefect.backend.get_key_value", _KV)
-delete_key = not_offered_function("prefect.backend.delete_key", _KV)
-list_keys = not_offered_function("prefect.backend.list_keys", _KV)
-create_link_artifact = not_offered_function("prefect.backend.create_link_artifact", _ARTIFACTS)
-create_markdown_artifact = not_offered_function(
-    "prefect.backend.create_markdown_artifact", _ARTIFACTS
-)
-update_link_artifact = not_offered_function("prefect.backend.update_link_artifact", _ARTIFACTS)
-update_markdown_artifact = not_offered_function(
-    "prefect.backend.update_markdown_artifact", _ARTIFACTS
-)
-delete_artifact = not_offered_function("prefect.backend.delete_artifact", _ARTIFACTS)
+set_key_value = function("prefect.backend.set_key_value")
+get_key_value = function("prefect.backend.get_key_value")
+delete_key = function("prefect.backend.delete_key")
+list_keys = function("prefect.backend.list_keys")
+create_link_artifact = function("prefect.backend.create_link_artifact")
+create_markdown_artifact = function("prefect.backend.create_markdown_artifact")
+update_link_artifact = function("prefect.backend.update_link_artifact")
+update_markdown_artifact = function("prefect.backend.update_markdown_artifact")
+delete_artifact = function("prefect.backend.delete_artifact")
 
 
 __all__ = [

@@ -37,4 +37,25 @@ def not_offered_function(api: str, instead: str) -> Callable[..., NoReturn]:
     return stand_in
 
 
-__all__ = ["NotOfferedError", "not_offered", "not_offered_function", "raise_not_offered"]
+def not_offered_module(api: str, instead: str) -> Callable[[str], NoReturn]:
+    """A module `__getattr__` for a 1.x module Proctor does not offer at all: importing the
+    module works, and `from it import name` (or `module.name`) raises the clear error.
+
+    Dunder lookups stay plain AttributeErrors, so tools that inspect modules still work.
+    """
+
+    def __getattr__(name: str) -> NoReturn:
+        if name.startswith("__"):
+            raise AttributeError(f"module {api!r} has no attribute {name!r}")
+        raise not_offered(f"{api}.{name}", instead)
+
+    return __getattr__
+
+
+__all__ = [
+    "NotOfferedError",
+    "not_offered",
+    "not_offered_function",
+    "not_offered_module",
+    "raise_not_offered",
+]

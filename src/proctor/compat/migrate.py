@@ -152,6 +152,23 @@ def _renamed_module(node: cst.Attribute | cst.Name) -> cst.Attribute | cst.Name:
     return node
 
 
+def _only_the_1x_client(node: cst.ImportFrom) -> bool:
+    """`from prefect.client import Client [as C]`, and nothing else from that module."""
+    module = node.module
+    if not (
+        isinstance(module, cst.Attribute)
+        and isinstance(module.value, cst.Name)
+        and module.value.value == OLD
+        and module.attr.value == "client"
+    ):
+        return False
+    if isinstance(node.names, cst.ImportStar):
+        return False
+    return all(
+        isinstance(alias.name, cst.Name) and alias.name.value == "Client" for alias in node.names
+    )
+
+
 class _Renamer(cst.CSTTransformer):
     """Renames the module in imports and the names that `import prefect[...]` binds."""
 
@@ -165,6 +182,9 @@ class _Renamer(cst.CSTTransformer):
         module = updated_node.module
         if module is None or updated_node.relative:
             return updated_node
+        if _only_the_1x_client(updated_node):
+            # `proctor.client.Client` is Proctor's own client; the 1.x one is proctor's.
+            return updated_node.with_changes(module=cst.Name(NEW))
         return updated_node.with_changes(module=_renamed_module(module))
 
     def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:

@@ -1,14 +1,18 @@
 """The 1.x APIs Proctor does not offer, with what to use instead: data for `proctor migrate`.
 
 Most of these belonged to the hosted backend of the 1.x generation (its key-value store,
-artifacts, its GraphQL schema) or start runs on infrastructure Proctor has no launcher for.
+artifacts, its runners) or to its agents and notifiers, which Proctor replaces with its own.
+Deployment objects Proctor keeps as metadata (`Docker` storage, `ECSRun`, ...) are not
+listed: importing and attaching them works (see docs/coming-from-1x.md).
 `proctor migrate --check` reports every use of a name listed here, or of anything under it,
 by file and line, so a project learns before its first run what needs a change by hand.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NoReturn
 
 
 @dataclass(frozen=True)
@@ -31,15 +35,13 @@ _KV = (
     "(LocalResult/FSSpecResult) or your own database"
 )
 _ARTIFACTS = "artifacts are not offered: log the link or the markdown with the run logger"
-_METADATA_STORAGE = (
-    "kept as metadata only, an agent cannot load a flow from it: use Local, Git (GitHub, "
-    "GitLab, Bitbucket) or an fsspec location (S3, GCS, Azure with a key)"
-)
-_NO_LAUNCHER = (
-    "kept as metadata only, Proctor has no launcher for it: run an agent with the "
-    "local-process or Docker launcher (LocalRun, DockerRun)"
+_AGENTS = (
+    "1.x agents are not offered: start a Proctor agent with `proctor agent start --label L` "
+    "(its launchers run flows as local processes or Docker containers)"
 )
 
+# Every entry is really unavailable under its `proctor.` path: importing the name (or the
+# module) or calling it raises NotOfferedError with this text (tests/compat/test_not_offered.py).
 NOT_OFFERED: tuple[NotOffered, ...] = (
     NotOffered("prefect.backend.kv_store", _KV),
     NotOffered("prefect.backend.set_key_value", _KV),
@@ -55,34 +57,23 @@ NOT_OFFERED: tuple[NotOffered, ...] = (
     NotOffered("prefect.artifacts", _ARTIFACTS),
     NotOffered(
         "prefect.backend.FlowView",
-        "read flows from the Proctor server with proctor.client.Client",
+        "read flows from the Proctor server with proctor.client.Client (get_flow, "
+        "list_flows); runs are read with FlowRunView",
     ),
     NotOffered(
-        "prefect.Client",
-        "the 1.x Client spoke the hosted GraphQL schema: use proctor.client.Client "
-        "(Proctor's own schema and methods)",
-        after_migration=False,
-    ),
-    NotOffered(
-        "prefect.client.Client",
-        "the 1.x Client spoke the hosted GraphQL schema: use proctor.client.Client "
-        "(Proctor's own schema and methods)",
-        after_migration=False,
+        "prefect.backend.TenantView",
+        "tenants are Proctor teams: list them with `proctor teams list`",
     ),
     NotOffered(
         "prefect.engine.cloud",
         "the hosted runners are not offered: run with flow.run() locally, or register the "
         "flow and let a Proctor agent run it",
     ),
-    NotOffered("prefect.storage.Docker", _METADATA_STORAGE),
-    NotOffered("prefect.storage.Webhook", _METADATA_STORAGE),
-    NotOffered("prefect.storage.CodeCommit", _METADATA_STORAGE),
-    NotOffered("prefect.run_configs.ECSRun", _NO_LAUNCHER),
-    NotOffered("prefect.run_configs.VertexRun", _NO_LAUNCHER),
-    NotOffered(
-        "prefect.agent",
-        "1.x agents are not offered: start a Proctor agent with `proctor agent start`",
-    ),
+    NotOffered("prefect.agent.local", _AGENTS),
+    NotOffered("prefect.agent.docker", _AGENTS),
+    NotOffered("prefect.agent.kubernetes", _AGENTS),
+    NotOffered("prefect.agent.ecs", _AGENTS),
+    NotOffered("prefect.agent.vertex", _AGENTS),
     NotOffered(
         "prefect.utilities.notifications",
         "notifiers are not offered: use a server automation (webhook, Slack-style webhook, "
@@ -90,4 +81,28 @@ NOT_OFFERED: tuple[NotOffered, ...] = (
     ),
 )
 
-__all__ = ["NOT_OFFERED", "NotOffered"]
+
+def entry(name: str) -> NotOffered:
+    """The table's entry for the 1.x name `name` (`prefect.engine.cloud`)."""
+    for item in NOT_OFFERED:
+        if item.name == name:
+            return item
+    raise KeyError(name)
+
+
+def module_getattr(name: str) -> Callable[[str], NoReturn]:
+    """The `__getattr__` of the `proctor.` module standing in for the 1.x module `name`:
+    every name taken from it raises NotOfferedError with the table's advice."""
+    from proctor.compat.errors import not_offered_module
+
+    return not_offered_module(name, entry(name).instead)
+
+
+def function(name: str) -> Callable[..., NoReturn]:
+    """A stand-in for the 1.x function `name`: importing works, calling raises."""
+    from proctor.compat.errors import not_offered_function
+
+    return not_offered_function(name, entry(name).instead)
+
+
+__all__ = ["NOT_OFFERED", "NotOffered", "entry", "function", "module_getattr"]
