@@ -6,7 +6,7 @@ remove each row once. Runs are aged by moving their timestamps into the past."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -25,6 +25,7 @@ from proctor.server.background.retention import AUDIT_ACTION, RetentionService, 
 from proctor.server.database import DEFAULT_TENANT_ID, Database
 from proctor.server.database.models import AuditEvent, RetentionPolicy
 from proctor.server.errors import InvalidInput
+from proctor.server.services.retention import TRIM_GRACE
 from proctor.server.services.retention_policy import (
     Policy,
     PolicyOverride,
@@ -158,37 +159,57 @@ async def test_a_policy_out_of_range_is_refused_and_nothing_is_written(database:
         assert await session.scalar(sa.select(sa.func.count()).select_from(RetentionPolicy)) == 0
 
 
-async def test_logs_beyond_the_size_limit_are_trimmed_oldest_first(database: Database):
-    flow = await register(database, DEFAULT_TENANT_ID, "chatty")
-    # 40 lines of exactly 10 bytes ("line 00 xx" .. "line 39 xx"); "é" is 2 bytes in
-    # UTF-8, so the limit is counted in bytes, not characters.
-    chatty = await finished_run(database, DEFAULT_TENANT_ID, flow.id, log_lines=0)
-    lines = [f"line {i:02d} é" for i in range(40)]
-    assert {len(line.encode()) for line in lines} == {10}
-    for start in range(0, 40, 10):
+async def _chatty_run(db: Database, flow_id, lines: list[str]):
+    run = await finished_run(db, DEFAULT_TENANT_ID, flow_id, log_lines=0)
+    for start in range(0, len(lines), 10):
         await services.write_logs(
-            database,
+            db,
             DEFAULT_TENANT_ID,
             [
-                services.LogIn(chatty.id, line, timestamp=datetime(2030, 1, 1, 0, 0, i, tzinfo=UTC))
+                services.LogIn(run.id, line, timestamp=datetime(2030, 1, 1, 0, 0, i, tzinfo=UTC))
                 for i, line in enumerate(lines[start : start + 10], start)
             ],
         )
+    return run
+
+
+async def test_logs_beyond_the_size_limit_are_trimmed_oldest_first(database: Database):
+    flow = await register(database, DEFAULT_TENANT_ID, "chatty")
+    # 40 lines of exactly 10 bytes; "é" is 2 bytes in UTF-8, so the limit is counted in
+    # bytes, not characters.
+    lines = [f"line {i:02d} é" for i in range(40)]
+    assert {len(line.encode()) for line in lines} == {10}
+    chatty = await _chatty_run(database, flow.id, lines)
     quiet = await finished_run(database, DEFAULT_TENANT_ID, flow.id, log_lines=2)
     quiet_before = await log_messages(database, quiet.id)
+    default = Policy(days=30, log_max_bytes=125, keep_newest_runs=0)
 
     retention = service(database, log_max_bytes=125)
-    report = await retention.run_once()
+    # Runs that finished moments ago are not looked at yet (their finished state may
+    # still be on its way to the database in another transaction).
+    assert (await retention.run_once()).by_team == {}
+    later = datetime.now(UTC) + TRIM_GRACE + timedelta(seconds=1)
+    report = await retention.run_once(now=later)
 
     assert report.by_team[DEFAULT_TENANT_ID].log_lines_trimmed == 28
     assert await log_messages(database, chatty.id) == lines[28:]  # the newest 120 bytes
     assert await log_messages(database, quiet.id) == quiet_before
     # The runs themselves (young) are kept.
     assert (await rows_of(database, chatty.id))["task_run"] == 2
-    # Trimming is done once per run; another service (another replica, or after a
-    # restart) finds nothing over the limit.
-    assert (await retention.run_once()).by_team == {}
-    assert (await service(database, log_max_bytes=125).run_once()).by_team == {}
+    # Each run is looked at once: where trimming got to is in the database, so another
+    # service (another replica, or after a restart) starts from there.
+    assert (await service(database, log_max_bytes=125).run_once(now=later)).by_team == {}
+    # ... and that bookkeeping is no policy of the team's own.
+    policy = await get_team_policy(database, DEFAULT_TENANT_ID, default)
+    assert policy.team == PolicyOverride() and policy.updated is None
+    # A run that finishes afterwards is trimmed by the next pass.
+    newer = await _chatty_run(database, flow.id, lines)
+    report = await service(database, log_max_bytes=125).run_once(
+        now=later + TRIM_GRACE + timedelta(minutes=1)
+    )
+    assert report.by_team[DEFAULT_TENANT_ID].log_lines_trimmed == 28
+    assert await log_messages(database, newer.id) == lines[28:]
+    assert await log_messages(database, chatty.id) == lines[28:]
 
 
 async def test_two_services_at_once_remove_each_row_once(database: Database, database_url: str):

@@ -19,7 +19,7 @@ from typing import Any
 from proctor.server.background.base import BackgroundService
 from proctor.server.database import Database
 from proctor.server.services.audit import AuditRecord, write_audit_events
-from proctor.server.services.retention import Removed, Watermark, prune_runs, trim_logs
+from proctor.server.services.retention import Removed, prune_runs, trim_logs
 from proctor.server.services.retention_policy import Policy, policies_by_tenant
 from proctor.server.services.sqlite_space import reclaim_space
 
@@ -79,8 +79,6 @@ class RetentionService(BackgroundService):
         self.default = default
         self.batch_size = batch_size
         self.vacuum_free_pages = vacuum_free_pages
-        # Log trimming looks at each finished run once: where it got to, per team.
-        self._trimmed_up_to: dict[uuid.UUID, Watermark | None] = {}
 
     @classmethod
     def from_settings(cls, db: Database, settings: Any) -> RetentionService | None:
@@ -100,13 +98,7 @@ class RetentionService(BackgroundService):
         report = RetentionReport()
         for tenant, policy in (await policies_by_tenant(self.db, self.default)).items():
             removed = await prune_runs(self.db, tenant, policy, now=now, batch=self.batch_size)
-            trimmed, self._trimmed_up_to[tenant] = await trim_logs(
-                self.db,
-                tenant,
-                policy,
-                after=self._trimmed_up_to.get(tenant),
-                batch=self.batch_size,
-            )
+            trimmed = await trim_logs(self.db, tenant, policy, now=now, batch=self.batch_size)
             removed.log_lines_trimmed += trimmed
             if removed.total:
                 report.by_team[tenant] = removed

@@ -18,7 +18,8 @@ How a pass stays harmless to a busy server and to a second replica doing the sam
   time) are kept whatever their age.
 
 Log trimming looks at finished runs only (a running run is still writing), each once:
-the caller passes a watermark (state time, id) and gets the next one back. Lines are
+a watermark (state time, id) in the team's `retention_policy` row says how far it got,
+so neither a restart nor a second replica reads every run's logs again. Lines are
 removed oldest first until the run's messages fit in `log_max_bytes`.
 """
 
@@ -35,13 +36,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from proctor.server.database import Database
-from proctor.server.database.models import FlowRun, FlowRunState, Log, TaskRun, TaskRunState
+from proctor.server.database.models import (
+    FlowRun,
+    FlowRunState,
+    Log,
+    RetentionPolicy,
+    TaskRun,
+    TaskRunState,
+)
 from proctor.server.orchestration.states import FINISHED_FAMILIES
 from proctor.server.services.retention_policy import Policy
 
 FINISHED = sorted(FINISHED_FAMILIES)
 #: Runs handled per group (their children are still deleted `batch` rows at a time).
 RUNS_PER_GROUP = 200
+#: Log trimming looks at runs that finished at least this long ago (see `trim_logs`).
+TRIM_GRACE = timedelta(minutes=10)
 
 Watermark = tuple[datetime, uuid.UUID]
 
@@ -260,25 +270,53 @@ async def _trim_run(db: Database, run_id: uuid.UUID, limit: int, batch: int) -> 
             return trimmed
 
 
+async def _watermark(db: Database, tenant_id: uuid.UUID) -> Watermark | None:
+    async with db.session() as session:
+        row = await session.get(RetentionPolicy, tenant_id)
+    if row is None or row.logs_checked_until is None or row.logs_checked_until_id is None:
+        return None
+    return (row.logs_checked_until, row.logs_checked_until_id)
+
+
+async def _save_watermark(db: Database, tenant_id: uuid.UUID, mark: Watermark) -> None:
+    """Remember where trimming got to (creating the team's row, figures NULL, if needed).
+    Two replicas may write different marks; the lower one only makes a few runs be
+    checked again, which finds nothing to trim."""
+    values = {"logs_checked_until": mark[0], "logs_checked_until_id": mark[1]}
+    table = cast(sa.Table, RetentionPolicy.__table__)
+    statement = db.config.insert(table).values(tenant_id=tenant_id, **values)
+    statement = statement.on_conflict_do_update(index_elements=["tenant_id"], set_=values)
+
+    async def work(session: AsyncSession) -> None:
+        await session.execute(statement)
+
+    await db.run_in_transaction(work)
+
+
 async def trim_logs(
-    db: Database,
-    tenant_id: uuid.UUID,
-    policy: Policy,
-    *,
-    after: Watermark | None,
-    batch: int,
-) -> tuple[int, Watermark | None]:
-    """Trim the logs of the team's runs that finished after `after` (all finished runs
-    when None) to `policy.log_max_bytes` each; returns the lines removed and the
-    watermark to pass next time."""
+    db: Database, tenant_id: uuid.UUID, policy: Policy, *, now: datetime, batch: int
+) -> int:
+    """Trim the logs of the team's runs that finished since the last check (every
+    finished run the first time) to `policy.log_max_bytes` each; returns the lines
+    removed. Where it got to is kept in the team's `retention_policy` row.
+
+    Only runs that finished `TRIM_GRACE` before `now` are looked at: a run's finished
+    state carries the time its process set it, which may be a little older than the
+    moment the server committed it, and the watermark must not pass a run that is not
+    visible yet."""
     if policy.log_max_bytes <= 0:
-        return 0, after
+        return 0
+    after = await _watermark(db, tenant_id)
     trimmed = 0
     size = _message_bytes(db)
     while True:
         page = (
             sa.select(FlowRun.id, FlowRun.state_timestamp)
-            .where(FlowRun.tenant_id == tenant_id, FlowRun.state_type.in_(FINISHED))
+            .where(
+                FlowRun.tenant_id == tenant_id,
+                FlowRun.state_type.in_(FINISHED),
+                FlowRun.state_timestamp < now - TRIM_GRACE,
+            )
             .order_by(FlowRun.state_timestamp, FlowRun.id)
             .limit(RUNS_PER_GROUP)
         )
@@ -293,7 +331,7 @@ async def trim_logs(
         async with db.session() as session:
             runs = (await session.execute(page)).all()
             if not runs:
-                return trimmed, after
+                return trimmed
             oversized = list(
                 (
                     await session.scalars(
@@ -308,8 +346,9 @@ async def trim_logs(
             trimmed += await _trim_run(db, run_id, policy.log_max_bytes, batch)
         last_id, last_time = runs[-1]
         after = (last_time, last_id)
+        await _save_watermark(db, tenant_id, after)
         if len(runs) < RUNS_PER_GROUP:
-            return trimmed, after
+            return trimmed
 
 
-__all__ = ["FINISHED", "Removed", "Watermark", "prune_runs", "trim_logs"]
+__all__ = ["FINISHED", "TRIM_GRACE", "Removed", "Watermark", "prune_runs", "trim_logs"]

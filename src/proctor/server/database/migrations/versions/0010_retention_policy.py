@@ -1,7 +1,9 @@
 """Run-history retention: a team's own policy.
 
 - `retention_policy`: one row per team that overrides the server's default retention
-  (`PROCTOR_SERVER_RETENTION_*`); a NULL figure falls back to the default.
+  (`PROCTOR_SERVER_RETENTION_*`; a NULL figure falls back to the default), and where
+  log trimming got to (so each finished run's logs are checked once, across restarts
+  and replicas).
 
 Nothing else changes: the retention service deletes rows of the existing tables.
 
@@ -33,7 +35,9 @@ def upgrade() -> None:
         sa.Column("days", sa.Float(), nullable=True),
         sa.Column("log_max_bytes", sa.BigInteger(), nullable=True),
         sa.Column("keep_newest_runs", sa.Integer(), nullable=True),
-        sa.Column("updated", TIMESTAMP, nullable=False),
+        sa.Column("updated", TIMESTAMP, nullable=True),
+        sa.Column("logs_checked_until", TIMESTAMP, nullable=True),
+        sa.Column("logs_checked_until_id", sa.Uuid(), nullable=True),
         sa.CheckConstraint("days IS NULL OR days > 0", name=op.f("ck_retention_policy__days")),
         sa.CheckConstraint(
             "log_max_bytes IS NULL OR log_max_bytes >= 0",
