@@ -1,7 +1,12 @@
-import type { ReactNode } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { ApiError } from "../api/client";
 import type { QueryState } from "../api/hooks";
+import { onLiveStatus } from "../api/live";
 import { Link } from "../lib/router";
+
+const HEALTH_PATH = "/health";
+const PROBE_FIRST_MS = 1000;
+const PROBE_MAX_MS = 5000;
 
 export function NotFound({ what = "page" }: { what?: string }) {
   return (
@@ -17,16 +22,52 @@ export function NotFound({ what = "page" }: { what?: string }) {
   );
 }
 
+/**
+ * The server did not answer. The view recovers by itself once the server is back: it
+ * asks `/health` with a capped backoff, and retries as soon as the live link reconnects,
+ * so a page opened during a restart never waits for a click (the button stays for the
+ * impatient).
+ */
 export function Unreachable({ onRetry }: { onRetry: () => void }) {
+  const retry = useRef(onRetry);
+  retry.current = onRetry;
+  useEffect(() => {
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const probe = (delay: number) => {
+      timer = setTimeout(async () => {
+        let up = false;
+        try {
+          up = (await fetch(HEALTH_PATH, { cache: "no-store" })).ok;
+        } catch {
+          up = false;
+        }
+        if (stopped) return;
+        if (up) retry.current();
+        // Still mounted after a retry: the retry failed too; keep asking.
+        probe(up ? PROBE_FIRST_MS : Math.min(PROBE_MAX_MS, delay * 1.5));
+      }, delay);
+    };
+    probe(PROBE_FIRST_MS);
+    const off = onLiveStatus((status) => {
+      if (status === "live" && !stopped) retry.current();
+    });
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      off();
+    };
+  }, []);
   return (
     <div className="error-page" data-testid="unreachable">
       <div className="big">⌁</div>
       <h1>Can’t reach the Proctor server</h1>
       <p className="muted">
         The API at <code>/graphql</code> did not answer. Is the server running? Start it with
-        <code> proctor server start</code>, then retry.
+        <code> proctor server start</code>. This page comes back by itself once the server answers.
       </p>
-      <button type="button" className="btn btn-primary" onClick={onRetry}>Retry</button>
+      <p className="small faint" data-testid="auto-retry">Trying again by itself…</p>
+      <button type="button" className="btn btn-primary" onClick={onRetry}>Retry now</button>
     </div>
   );
 }
