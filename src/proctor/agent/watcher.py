@@ -79,8 +79,12 @@ class RunWatcher:
                 state = None
             if state in CANCEL_STATES and not self.cancelled:
                 self.cancelled = True
-                logger.warning("Cancellation requested: stopping flow run %s", self.flow_run_id)
                 self.on_cancel()
+                # Said once the engine was told: from this line on no task run starts.
+                logger.warning(
+                    "Cancellation requested: no new task run starts; stopping flow run %s",
+                    self.flow_run_id,
+                )
 
     def _heartbeat(self) -> str | None:
         runs = self.client.heartbeat_flow_runs([self.flow_run_id])

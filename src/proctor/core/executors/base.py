@@ -44,6 +44,13 @@ class Executor(ABC):
     def shutdown(self) -> None:  # noqa: B027 - an optional hook, not abstract
         """Release what `start` acquired; called once the flow run ends."""
 
+    def stop_starting(self) -> None:  # noqa: B027 - an optional hook, not abstract
+        """The flow run was cancelled: start none of the submitted task runs that have not
+        started yet (they end Cancelled with the run). Called from another thread, the
+        moment the cancellation is seen; task runs already running are not interrupted.
+        Executors that hand work to other processes stop what they still hold when the
+        flow runner shuts them down."""
+
     @abstractmethod
     def submit(self, units: list[TaskRunUnit]) -> None:
         """Begin running these task runs."""

@@ -4,7 +4,8 @@ The default, and the fastest for small tasks: no thread hand-off, no pickling. S
 task runs wait in a queue and run when the flow runner asks for completed ones, a slice
 of at most `SLICE_SECONDS` at a time: so the runner hands each finished task run to its
 observers (a server reporter, a progress display) as it finishes rather than when a whole
-mapped batch has, and checks for cancellation between slices.
+mapped batch has. A cancellation (`stop_starting`) is read before each task run starts,
+so none starts once it was seen, even in the middle of a slice.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from proctor.core.executors.base import Completed, Executor
 from proctor.core.runner.task_runner import run_task
 
 if TYPE_CHECKING:
+    from proctor.core.context import FlowRunContext
+    from proctor.core.executors.base import StartCallback
     from proctor.core.runner.unit import TaskRunUnit
 
 SLICE_SECONDS = 0.05
@@ -30,6 +33,14 @@ class LocalExecutor(Executor):
     def __init__(self) -> None:
         super().__init__()
         self._pending: deque[TaskRunUnit] = deque()
+        self._stopped = False
+
+    def start(self, flow_context: FlowRunContext, on_start: StartCallback | None) -> None:
+        super().start(flow_context, on_start)
+        self._stopped = False  # an executor may serve several runs, one after another
+
+    def stop_starting(self) -> None:
+        self._stopped = True  # read before each task run starts, in the runner's thread
 
     def submit(self, units: list[TaskRunUnit]) -> None:
         self._pending.extend(units)
@@ -42,7 +53,7 @@ class LocalExecutor(Executor):
         done: Completed = []
         clock = time.perf_counter
         deadline = clock() + SLICE_SECONDS
-        while pending:
+        while pending and not self._stopped:
             unit = pending.popleft()
             done.append((unit, run_task(unit, flow_context, on_start)))
             if clock() >= deadline:

@@ -32,9 +32,22 @@ class ThreadExecutor(Executor):
         self._pool: ThreadPoolExecutor | None = None
         self._finished: queue.SimpleQueue[tuple[TaskRunUnit, State]] = queue.SimpleQueue()
         self._in_flight = 0
+        self._stopped = False
+
+    def stop_starting(self) -> None:
+        self._stopped = True
+
+    def _run(self, unit: TaskRunUnit, flow_context: FlowRunContext) -> State:
+        """One task run on a pool thread, unless the run was cancelled while it queued."""
+        if self._stopped:
+            from proctor.core.states import Cancelled
+
+            return Cancelled("The flow run was cancelled before this task run started")
+        return run_task(unit, flow_context, self.on_start)
 
     def start(self, flow_context: FlowRunContext, on_start: StartCallback | None) -> None:
         super().start(flow_context, on_start)
+        self._stopped = False  # an executor may serve several runs, one after another
         self._pool = ThreadPoolExecutor(self.max_workers, thread_name_prefix="proctor-task")
 
     def shutdown(self) -> None:
@@ -47,7 +60,7 @@ class ThreadExecutor(Executor):
         pool, flow_context = self._pool, self.flow_context
         assert pool is not None and flow_context is not None, "start() must come first"
         for unit in units:
-            future = pool.submit(run_task, unit, flow_context, self.on_start)
+            future = pool.submit(self._run, unit, flow_context)
             future.add_done_callback(functools.partial(self._done, unit))
         self._in_flight += len(units)
 

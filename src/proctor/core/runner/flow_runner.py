@@ -108,8 +108,11 @@ class FlowRunner:
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
-        """Stop starting task runs; those not started end Cancelled."""
+        """Stop starting task runs at once; those not started end Cancelled."""
         self._cancel.set()
+        # The walk reads the event between batches; the executor holds task runs already
+        # handed to it, and must not start them either.
+        self.executor.stop_starting()
 
     def run(
         self,
