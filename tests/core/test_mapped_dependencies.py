@@ -138,3 +138,25 @@ def test_mapped_marks_the_arguments_a_plain_call_maps_over():
     with Flow("mapped-argument") as flow:
         scaled = scale(mapped([1, 2, 3]), [10])  # the list is passed whole
     assert flow.run().result[scaled].result == [[10], [10, 10], [10, 10, 10]]
+
+
+def test_a_local_run_asks_to_resume_paused_tasks_on_standard_input(monkeypatch, capsys):
+    import io
+
+    from proctor.states import Paused
+    from proctor.triggers import manual_only
+
+    approve = task(lambda x: x * 2, name="approve", trigger=manual_only)
+    with Flow("approval") as flow:
+        approved = approve(3)
+        after = ping(upstream_tasks=[approved])
+    monkeypatch.setattr("sys.stdin", io.StringIO("no\ny\n"))
+    state = flow.run()
+    assert state.is_successful()
+    assert state.result[approved].result == 6 and state.result[after].result == "ping"
+    asked = capsys.readouterr().out
+    assert asked.count("<Task: approve> is currently Paused; enter 'y' to resume:") == 2
+    # Nobody to ask (standard input at its end): the run comes back Paused.
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    paused = flow.run()
+    assert isinstance(paused, Paused) and isinstance(paused.result[approved], Paused)

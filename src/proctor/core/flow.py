@@ -21,7 +21,7 @@ from proctor.core.graph import Edge, GraphItems, Node, flatten, unmapped
 from proctor.core.graph import mapped as mapped_argument
 from proctor.core.parameter import NO_DEFAULT, Parameter
 from proctor.core.secrets import Secret
-from proctor.core.states import State
+from proctor.core.states import Paused, State
 from proctor.core.task import Task
 
 if TYPE_CHECKING:
@@ -617,7 +617,19 @@ class Flow:
                 )
             merged[key] = value
         runner = FlowRunner(self, executor=executor or self.executor, observers=observers)
-        return runner.run(merged, task_states=task_states, resume=resume, flow_run_id=flow_run_id)
+        state = runner.run(merged, task_states=task_states, resume=resume, flow_run_id=flow_run_id)
+        while isinstance(state, Paused) and isinstance(state.result, dict):
+            # Paused tasks wait for approval: ask at the terminal, as 1.x's flow.run() did.
+            from proctor.core.runner.approval import ask_to_resume, paused_tasks
+
+            approved = ask_to_resume(paused_tasks(state.result))
+            if approved is None:
+                break  # nobody to ask: the caller gets the Paused state
+            if approved:
+                state = runner.run(
+                    merged, task_states=state.result, resume=approved, flow_run_id=flow_run_id
+                )
+        return state
 
     def serialize(self) -> FlowSpec:
         """A JSON-serialisable description of the flow: what the server stores."""
@@ -705,11 +717,26 @@ class Flow:
                 client.set_schedule_active(registered.flow.id, False)
             return registered
 
-    def visualize(self, format: str = "mermaid", filename: str | None = None) -> str:
-        """The graph as Mermaid or DOT text; with `filename` ending .png, also a picture."""
+    def visualize(
+        self,
+        format: str | State | None = "mermaid",
+        filename: str | None = None,
+        *,
+        flow_state: State | None = None,
+        horizontal: bool = False,
+    ) -> str:
+        """The graph as Mermaid or DOT text; with `filename` ending .png, also a picture.
+
+        1.x's `visualize(flow_state=, filename=, format="png")` draws a picture with
+        graphviz, each task coloured by its state (see `proctor.core.visualize`).
+        """
         from proctor.core.visualize import visualize_flow
 
-        return visualize_flow(self, format=format, filename=filename)
+        if isinstance(format, State):  # 1.x's first positional argument is the flow state
+            flow_state, format = format, None
+        return visualize_flow(
+            self, format=format, filename=filename, flow_state=flow_state, horizontal=horizontal
+        )
 
     def __repr__(self) -> str:
         return f"<Flow {self.name!r}: {len(self.nodes)} tasks>"
