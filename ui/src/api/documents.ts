@@ -23,11 +23,12 @@ query Dashboard($since: DateTime!, $bucket: Int!, $now: DateTime!) {
     totalCount nodes { ${FLOW_RUN_FIELDS} }
   }
   upcoming: flowRuns(states: ["Scheduled", "Pending"], first: 10, orderBy: SCHEDULED_START_TIME_ASC) {
-    totalCount nodes { ${FLOW_RUN_FIELDS} }
+    totalCount nodes { ${FLOW_RUN_FIELDS} agentMatch { covered missingLabels suggestion } }
   }
   late: flowRuns(states: ["Scheduled", "Pending"], scheduledBefore: $now, first: 1) { totalCount }
-  failures: flowRuns(states: ["Failed"], first: 8, orderBy: STATE_TIMESTAMP_DESC) {
-    nodes { ${FLOW_RUN_FIELDS} }
+  failures: recentFailures(first: 8) {
+    flowRun { id name flowName state } failedAt state message attempt restarted
+    failureSummary { text total causes { taskSlug mapIndex taskRunName exceptionType message } }
   }
   agents { id name labels version lastHeartbeat created runsInFlight health }
   flows(first: 1) { totalCount }

@@ -21,9 +21,11 @@ const LABEL = 260;
 
 /**
  * `runs` are the task runs known so far; until they are all loaded (`complete`), rows come
- * from the server's per-task `summary` and `runs` only fill expanded groups.
+ * from the server's per-task `summary` and `runs` only fill expanded groups. `since`, for a
+ * restarted run, is when its current attempt began: the chart spans that attempt, and task
+ * runs that finished before it (reused from an earlier attempt) say so instead of a bar.
  */
-export function Gantt({ runId, runs, order, now, version, summary, complete = true }: { runId: string; runs: Map<string, TaskRun>; order: string[]; now: number; version: number; summary?: TaskSummaryEntry[]; complete?: boolean }) {
+export function Gantt({ runId, runs, order, now, version, summary, complete = true, since }: { runId: string; runs: Map<string, TaskRun>; order: string[]; now: number; version: number; summary?: TaskSummaryEntry[]; complete?: boolean; since?: number }) {
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const [ref, width] = useWidth<HTMLDivElement>(900);
   const scroller = useRef<HTMLDivElement>(null);
@@ -32,7 +34,8 @@ export function Gantt({ runId, runs, order, now, version, summary, complete = tr
     () => (!complete && summary ? buildSummaryRows(summary, { order, expanded, now, children: runs.values() }) : buildRows(runs.values(), { order, expanded, now })),
     [runs, version, order, expanded, now, complete, summary],
   );
-  const domain = domainOf(rows, { start: now - 60_000, end: now });
+  const reused = (row: (typeof rows)[number]) => since != null && row.end != null && !row.open && row.end < since;
+  const domain = domainOf(since != null ? rows.filter((row) => !reused(row)) : rows, { start: since ?? now - 60_000, end: now });
   const trackWidth = Math.max(50, width - LABEL - 18);
   const axis = ticks(domain, Math.max(2, Math.floor(trackWidth / 90)));
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW, overscan: 12, initialRect: { width: 900, height: 520 } });
@@ -80,7 +83,8 @@ export function Gantt({ runId, runs, order, now, version, summary, complete = tr
                   {row.childCount > 0 && <span className="count">×{row.childCount.toLocaleString()}</span>}
                 </div>
                 <div className="track" style={gridStyle}>
-                  {geometry && (
+                  {reused(row) && <span className="small faint" data-testid="gantt-reused" style={{ paddingLeft: 6 }}>reused from an earlier attempt</span>}
+                  {geometry && !reused(row) && (
                     <div className={`bar${row.open ? " open" : ""}`} style={{ left: geometry.left, width: geometry.width }}
                       title={`${row.label}: ${row.state}, ${duration}${row.childCount ? ` (${row.segments.map((s) => `${s.count} ${s.family}`).join(", ")})` : ""}`}>
                       {row.segments.map((s) => (

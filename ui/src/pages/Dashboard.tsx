@@ -1,6 +1,7 @@
 import { useEffect, useMemo, type CSSProperties } from "react";
 import { DASHBOARD, RUN_FEED } from "../api/documents";
 import { useNow, useQuery, useThrottled } from "../api/hooks";
+import type { AgentMatch, RecentFailure } from "../api/insightDocuments";
 import { subscribe } from "../api/live";
 import type { Agent, Connection, FlowRun, RunCount } from "../api/types";
 import { EmptyState } from "../components/Empty";
@@ -20,9 +21,9 @@ import { flowRunUrl } from "../routes";
 interface DashboardData {
   runCounts: RunCount[];
   active: Connection<FlowRun>;
-  upcoming: Connection<FlowRun>;
+  upcoming: Connection<FlowRun & { agentMatch: Pick<AgentMatch, "covered" | "missingLabels" | "suggestion"> | null }>;
   late: { totalCount: number | null };
-  failures: Connection<FlowRun>;
+  failures: RecentFailure[];
   agents: Agent[];
   flows: { totalCount: number | null };
 }
@@ -123,6 +124,11 @@ function DashboardBody({ data, since, now }: { data: DashboardData; since: numbe
                     <div className="grow">
                       <Link to={flowRunUrl(run.id)} className="title">{run.flowName}</Link>
                       <div className="small faint mono">{run.name}</div>
+                      {run.agentMatch && !run.agentMatch.covered && (
+                        <div className="small warn-text" data-testid="no-agent" title={run.agentMatch.suggestion ?? undefined}>
+                          No agent can take it: missing {run.agentMatch.missingLabels.join(", ")}. Start <code>{run.agentMatch.suggestion}</code>
+                        </div>
+                      )}
                     </div>
                     <span className={`small nowrap ${lateBy > LATE_AFTER_MS ? "danger-text" : "muted"}`}>
                       {lateBy > LATE_AFTER_MS ? `late by ${formatDuration(lateBy)}` : formatRelative(run.scheduledStartTime, now)}
@@ -134,22 +140,27 @@ function DashboardBody({ data, since, now }: { data: DashboardData; since: numbe
           )}
         </Card>
         <Card title="Recent failures" flush testId="failures">
-          {data.failures.nodes.length === 0 ? (
-            <EmptyState title="No failures">Failed runs show up here with their error message.</EmptyState>
+          {data.failures.length === 0 ? (
+            <EmptyState title="No failures">Failed runs show up here with the task run that caused the failure.</EmptyState>
           ) : (
             <ul className="list">
-              {data.failures.nodes.map((run) => (
-                <li key={run.id} style={{ alignItems: "flex-start" }}>
-                  <span style={{ color: "var(--danger)", marginTop: 2 }}><IconAlert size={16} /></span>
-                  <div className="grow">
-                    <div className="row" style={{ justifyContent: "space-between" }}>
-                      <Link to={flowRunUrl(run.id)} className="title">{run.flowName} <span className="faint mono small">{run.name}</span></Link>
-                      <span className="small muted">{formatRelative(run.stateTimestamp, now)}</span>
+              {data.failures.map(({ flowRun: run, failedAt, message, attempt, restarted, failureSummary }) => {
+                // The cause (enrich[137]: ValueError ...), not the task that only followed it.
+                const cause = failureSummary.text ?? message;
+                return (
+                  <li key={`${run.id}:${failedAt}`} style={{ alignItems: "flex-start" }} data-testid="failure">
+                    <span style={{ color: "var(--danger)", marginTop: 2 }}><IconAlert size={16} /></span>
+                    <div className="grow">
+                      <div className="row" style={{ justifyContent: "space-between" }}>
+                        <Link to={flowRunUrl(run.id)} className="title">{run.flowName} <span className="faint mono small">{run.name}</span></Link>
+                        <span className="small muted">{formatRelative(failedAt, now)}</span>
+                      </div>
+                      {cause && <div className="failure-msg" title={cause}>{cause}</div>}
+                      {restarted && <div className="small faint" data-testid="failure-restarted">attempt {attempt} · restarted since, now {run.state}</div>}
                     </div>
-                    {run.stateMessage && <div className="failure-msg" title={run.stateMessage}>{run.stateMessage}</div>}
-                  </div>
-                </li>
-              ))}
+                  </li>
+                );
+              })}
             </ul>
           )}
         </Card>

@@ -1,6 +1,6 @@
 import { useMemo, useState, type CSSProperties } from "react";
 import { request } from "../api/client";
-import { CANCEL_FLOW_RUN, DELETE_FLOW_RUN, RESTART_FLOW_RUN, SET_FLOW_RUN_STATES } from "../api/documents";
+import { CANCEL_FLOW_RUN, DELETE_FLOW_RUN, SET_FLOW_RUN_STATES } from "../api/documents";
 import { useNow } from "../api/hooks";
 import { useCan } from "../api/session";
 import type { FlowRun, StateRecord, TaskRun, TaskSummaryEntry } from "../api/types";
@@ -11,6 +11,7 @@ import { Gantt } from "../components/Gantt";
 import { IconPlay, IconRestart, IconStop, IconTrash } from "../components/icons";
 import { LogView } from "../components/LogView";
 import { Card, PageHead, Tabs } from "../components/Page";
+import { RestartConfirm, RunInsightPanel, currentAttemptStart, useRunInsight } from "../components/RunInsight";
 import { Schematic } from "../components/Schematic";
 import { StateBadge, StateDot } from "../components/State";
 import { TaskRunTable } from "../components/TaskRunTable";
@@ -33,6 +34,7 @@ export default function FlowRunPage({ params }: { params: Record<string, string>
   const now = useNow(1000);
   const flow = live.graph;
   const order = useMemo(() => (flow ? topologicalOrder(flow.tasks, flow.edges) : []), [flow]);
+  const insight = useRunInsight({ id, version: live.run?.version ?? -1 });
 
   if (live.deleted) {
     return (
@@ -55,6 +57,7 @@ export default function FlowRunPage({ params }: { params: Record<string, string>
         actions={<RunActions run={run} onChanged={() => void live.refetch()} />}
       />
       <RunFacts run={run} now={now} />
+      <RunInsightPanel run={run} insight={insight} now={now} />
       <Tabs active={tab} hrefFor={(t) => flowRunUrl(id, t === "overview" ? undefined : t)}
         tabs={[
           { id: "overview", label: "Overview" },
@@ -80,7 +83,7 @@ export default function FlowRunPage({ params }: { params: Record<string, string>
                   : "Task runs appear here as the run reports them."}
               </EmptyState>
             ) : (
-              <Gantt runId={id} runs={live.taskRuns} summary={live.summary} complete={!live.loadingTasks && !live.summaryIsFresher} order={order} now={isFinished(run.state) ? (Date.parse(run.endTime ?? run.stateTimestamp) || now) : now} version={live.taskVersion} />
+              <Gantt runId={id} runs={live.taskRuns} summary={live.summary} complete={!live.loadingTasks && !live.summaryIsFresher} order={order} now={isFinished(run.state) ? (Date.parse(run.endTime ?? run.stateTimestamp) || now) : now} version={live.taskVersion} since={currentAttemptStart(insight)} />
             )}
           </Card>
         </div>
@@ -172,7 +175,7 @@ function RunFacts({ run, now }: { run: FlowRun; now: number }) {
 
 function RunActions({ run, onChanged }: { run: FlowRun; onChanged: () => void }) {
   const can = useCan();
-  const [confirm, setConfirm] = useState<"cancel" | "delete" | null>(null);
+  const [confirm, setConfirm] = useState<"cancel" | "delete" | "restart" | null>(null);
   const family = familyOf(run.state);
   const act = async (label: string, fn: () => Promise<unknown>) => {
     try {
@@ -202,7 +205,7 @@ function RunActions({ run, onChanged }: { run: FlowRun; onChanged: () => void })
         <button type="button" className="btn btn-danger" onClick={() => setConfirm("cancel")} data-testid="cancel-run"><IconStop size={14} /> Cancel</button>
       )}
       {isFinished(run.state) && (
-        <button type="button" className="btn" onClick={() => void act("Run restarted", () => request(RESTART_FLOW_RUN, { id: run.id }))} data-testid="restart-run">
+        <button type="button" className="btn" onClick={() => setConfirm("restart")} data-testid="restart-run">
           <IconRestart size={15} /> Restart
         </button>
       )}
@@ -213,6 +216,7 @@ function RunActions({ run, onChanged }: { run: FlowRun; onChanged: () => void })
           A running run stops at its next checkpoint; a run that has not started is cancelled at once.
         </Confirm>
       )}
+      {confirm === "restart" && <RestartConfirm run={run} onCancel={() => setConfirm(null)} onDone={() => { setConfirm(null); onChanged(); }} />}
       {confirm === "delete" && (
         <Confirm title="Delete this run?" confirmLabel="Delete" danger onCancel={() => setConfirm(null)}
           onConfirm={async () => {
