@@ -6,7 +6,10 @@ Inputs keep `type` fields (trigger type, action type, states, SLA kinds) as stri
 that the services validate them and a mistake is an `INVALID_INPUT` naming the field,
 like every other invalid value. Reading automations never shows their signing secret:
 only the mutation that sets it (`createAutomation`, `updateAutomation` with a new or
-rotated secret) returns it, in `signingSecret`.
+rotated secret) returns it, in `signingSecret`. The credentials inside actions (webhook
+and Slack URLs, webhook header values) are returned in clear only to the roles that may
+edit automations (`alerts:write`), since they need them to edit; other roles see them
+masked (`Authorization: ****`, `https://hooks.slack.com/****`).
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from strawberry.scalars import JSON
 from proctor.server.api.loaders import ctx, paging
 from proctor.server.api.pagination import Connection, connection_from_page
 from proctor.server.api.secrets import keyring
+from proctor.server.auth.permissions import Action, allowed
 from proctor.server.services.alerting import automations, notifications, records, slas
 from proctor.server.services.alerting.delivery import DeliveryConfig
+from proctor.server.services.keyring import Keyring
 
 
 def _id(value: Any) -> strawberry.ID | None:
@@ -70,8 +75,14 @@ class AutomationAction:
     type: str = strawberry.field(
         description="webhook, slack, email, start_flow_run, cancel_flow_run or pause_schedule."
     )
-    url: str | None
-    headers: JSON | None
+    url: str | None = strawberry.field(
+        description="webhook, slack: where it posts. Clear for roles that may edit "
+        "automations; others see it with user info, path and query masked."
+    )
+    headers: JSON | None = strawberry.field(
+        description="webhook: extra headers. Values are clear for roles that may edit "
+        "automations and `****` for others."
+    )
     message: str | None
     to: list[str]
     subject: str | None
@@ -321,6 +332,15 @@ def _document(value: Any) -> dict[str, Any]:
     }
 
 
+def _editor_keyring(info: strawberry.Info) -> Keyring | None:
+    """The keyring to open actions with when the caller may edit automations (they see
+    the credentials they are editing); None, so masked, for every other role."""
+    principal = ctx(info).principal
+    if principal is None or not allowed(principal.role, Action.ALERTS_WRITE):
+        return None
+    return keyring(info)
+
+
 def _config(info: strawberry.Info) -> DeliveryConfig:
     connection = ctx(info).connection
     settings = getattr(getattr(getattr(connection, "app", None), "state", None), "settings", None)
@@ -341,14 +361,18 @@ class AlertingQuery:
         self, info: strawberry.Info, enabled: bool | None = None
     ) -> list[Automation]:
         context = ctx(info)
-        found = await automations.list_automations(context.db, context.tenant_id, enabled=enabled)
+        found = await automations.list_automations(
+            context.db, context.tenant_id, enabled=enabled, keyring=_editor_keyring(info)
+        )
         return [Automation.from_record(record) for record in found]
 
     @strawberry.field(description="One automation.")
     async def automation(self, info: strawberry.Info, id: strawberry.ID) -> Automation:
         context = ctx(info)
         return Automation.from_record(
-            await automations.get_automation(context.db, context.tenant_id, id)
+            await automations.get_automation(
+                context.db, context.tenant_id, id, keyring=_editor_keyring(info)
+            )
         )
 
     @strawberry.field(
@@ -456,7 +480,9 @@ class AlertingMutation:
     ) -> Automation:
         context = ctx(info)
         return Automation.from_record(
-            await automations.set_automation_enabled(context.db, context.tenant_id, id, enabled)
+            await automations.set_automation_enabled(
+                context.db, context.tenant_id, id, enabled, keyring=_editor_keyring(info)
+            )
         )
 
     @strawberry.mutation(

@@ -219,25 +219,33 @@ async def reseal_secrets(db: Database, keyring: Keyring, *, batch: int = RESEAL_
 
 
 async def key_ids_in_use(db: Database) -> set[str | None]:
-    """The keys some row still needs: team secrets' and automation signing secrets'."""
+    """The keys some row still needs: team secrets', automation signing secrets' and
+    automation actions' (webhook URLs and headers)."""
+    from proctor.server.services.alerting.action_secrets import action_key_ids
     from proctor.server.services.alerting.signing import automation_key_ids
 
     async with db.session() as session:
         used = set(await session.scalars(sa.select(Secret.key_id).distinct()))
-    return used | await automation_key_ids(db)
+    return used | await automation_key_ids(db) | await action_key_ids(db)
 
 
 async def reseal_all(db: Database, keyring: Keyring) -> int:
-    """Re-seal team secrets and automation signing secrets with the current key."""
+    """Re-seal team secrets, automation signing secrets and automation actions'
+    credentials with the current key."""
+    from proctor.server.services.alerting.action_secrets import reseal_action_secrets
     from proctor.server.services.alerting.signing import reseal_automation_secrets
 
-    return await reseal_secrets(db, keyring) + await reseal_automation_secrets(db, keyring)
+    return (
+        await reseal_secrets(db, keyring)
+        + await reseal_automation_secrets(db, keyring)
+        + await reseal_action_secrets(db, keyring)
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class Rotation:
     new_key_id: str
-    resealed: int  # team secrets and automation signing secrets
+    resealed: int  # team secrets, automation signing secrets and action credentials
     retired: list[str]  # key ids dropped from the key file (none for keys from settings)
     from_file: bool
 

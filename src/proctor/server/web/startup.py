@@ -101,11 +101,14 @@ async def start_secrets_and_audit(settings: Any, db: Database, stack: AsyncExitS
     from proctor.server.services.keyring import load_keyring
 
     ring = load_keyring(settings)
-    # Automation signing secrets written before migration 0007 are still clear (a
-    # migration has no keyring): seal them now.
+    # Automation signing secrets written before migration 0007, and webhook URLs and
+    # headers written before 0009, are still clear (a migration has no keyring): seal
+    # them now.
+    from proctor.server.services.alerting.action_secrets import seal_clear_actions
     from proctor.server.services.alerting.signing import seal_clear_secrets
 
     await seal_clear_secrets(db, ring)
+    await seal_clear_actions(db, ring)
     stack.push_async_callback(close_writer, db)
 
 

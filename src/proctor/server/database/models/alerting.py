@@ -38,6 +38,13 @@ class Automation(IdMixin, TenantMixin, TimestampsMixin, Base):
     bound to the tenant and the automation id) and `secret_key_id`, the key that sealed it.
     `secret` only holds a clear secret written before revision 0007, until the server
     seals it at start-up (`services.alerting.signing`); it is NULL otherwise.
+
+    Webhook and Slack URLs and webhook header values are credentials too (a Slack URL
+    *is* the key; headers carry `Authorization`). `actions` stores them masked, and their
+    clear values are sealed together in `action_secrets_sealed` (key in
+    `action_secrets_key_id`): see `services.alerting.action_secrets`. A row written before
+    revision 0009 has NULL there and clear values in `actions` until the server seals it
+    at start-up.
     """
 
     __tablename__ = "automation"
@@ -51,6 +58,8 @@ class Automation(IdMixin, TenantMixin, TimestampsMixin, Base):
     secret: Mapped[str | None] = mapped_column(sa.String(100))
     secret_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary())
     secret_key_id: Mapped[str | None] = mapped_column(sa.String(100))
+    action_secrets_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary())
+    action_secrets_key_id: Mapped[str | None] = mapped_column(sa.String(100))
 
 
 class Notification(IdMixin, TenantMixin, TimestampsMixin, Base):

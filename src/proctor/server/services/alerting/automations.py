@@ -5,6 +5,10 @@ project by name or id, flows by flow-group id or the id of any of their versions
 the tenant, and publishes `automation.changed` so every replica's matcher reloads it.
 A reference to something the tenant does not have is `InvalidInput`, like any other
 mistake in the document; an automation of another tenant is `NotFound`.
+
+The credentials in actions (webhook and Slack URLs, webhook header values) are sealed on
+every write (`action_secrets`); what is returned holds them in clear only when asked
+with a keyring (`reveal`: the answer to an editor, or the notifier), masked otherwise.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from proctor.server.database.ids import new_id
 from proctor.server.database.models import Automation, Flow, FlowGroup, Project
 from proctor.server.errors import InvalidInput, NotFound, ProctorServerError
 from proctor.server.events import Event
-from proctor.server.services.alerting import records, signing, specs
+from proctor.server.services.alerting import action_secrets, records, signing, specs
 from proctor.server.services.keyring import Keyring
 from proctor.server.services.parameters import validate_parameters
 from proctor.server.services.validation import as_uuid, name_arg
@@ -34,15 +38,23 @@ def new_secret() -> str:
     return secrets_module.token_urlsafe(32)
 
 
-def _record(row: Automation, secret: str | None = None) -> records.Automation:
-    """The automation as returned; `secret` only in the answer that set it."""
+def _record(
+    row: Automation, secret: str | None = None, *, keyring: Keyring | None = None
+) -> records.Automation:
+    """The automation as returned; `secret` only in the answer that set it. Its actions
+    are opened with `keyring` when one is given, else masked."""
+    actions = (
+        action_secrets.open_actions(keyring, row)
+        if keyring is not None
+        else action_secrets.mask_actions(row.actions)
+    )
     return records.Automation(
         id=row.id,
         tenant_id=row.tenant_id,
         name=row.name,
         description=row.description,
         trigger=dict(row.trigger),
-        actions=[dict(action) for action in row.actions],
+        actions=actions,
         enabled=row.enabled,
         secret=secret,
         created=row.created,
@@ -215,14 +227,14 @@ async def create_automation(
             name=clean_name,
             description=clean_description,
             trigger=stored_trigger,
-            actions=stored_actions,
             enabled=bool(enabled),
+            **action_secrets.seal_actions(ring, tenant, automation_id, stored_actions),
             **signing.seal_secret(ring, tenant, automation_id, clean_secret),
         )
         session.add(row)
         await session.flush()
         _changed(session, tenant, row.id)
-        return _record(row, clean_secret)
+        return _record(row, clean_secret, keyring=ring)
 
 
 async def _find(
@@ -263,6 +275,7 @@ async def update_automation(
     clean_description = _description(description)
     if secret is not None and rotate_secret:
         raise InvalidInput("Give a new secret or ask for a rotation, not both")
+    ring = keyring or signing.current_keyring()
     async with db.transaction() as session:
         row = await _find(session, tenant, target, lock=True)
         stored_trigger = (
@@ -273,11 +286,14 @@ async def update_automation(
         stored_actions = await normalize_actions(
             session,
             tenant,
-            list(row.actions) if actions is None else actions,
+            action_secrets.open_actions(ring, row) if actions is None else actions,
             stored_trigger["type"],
         )
         row.trigger = stored_trigger
-        row.actions = stored_actions
+        for column, value in action_secrets.seal_actions(
+            ring, tenant, row.id, stored_actions
+        ).items():
+            setattr(row, column, value)
         if clean_name is not None:
             row.name = clean_name
         if description is not None:
@@ -287,19 +303,24 @@ async def update_automation(
         new_secret_value = None
         if secret is not None or rotate_secret:
             new_secret_value = _secret(secret)
-            ring = keyring or signing.current_keyring()
             for column, value in signing.seal_secret(
                 ring, tenant, row.id, new_secret_value
             ).items():
                 setattr(row, column, value)
         await session.flush()
         _changed(session, tenant, row.id)
-        return _record(row, new_secret_value)
+        return _record(row, new_secret_value, keyring=ring)
 
 
 async def set_automation_enabled(
-    db: Database, tenant_id: uuid.UUID | str, automation_id: uuid.UUID | str, enabled: bool
+    db: Database,
+    tenant_id: uuid.UUID | str,
+    automation_id: uuid.UUID | str,
+    enabled: bool,
+    *,
+    keyring: Keyring | None = None,
 ) -> records.Automation:
+    """Turn it on or off; its actions are returned opened with `keyring` (else masked)."""
     tenant = as_uuid(tenant_id, "tenant_id")
     target = as_uuid(automation_id, "automation_id")
     async with db.transaction() as session:
@@ -308,7 +329,7 @@ async def set_automation_enabled(
             row.enabled = bool(enabled)
             await session.flush()
             _changed(session, tenant, row.id)
-        return _record(row)
+        return _record(row, keyring=keyring)
 
 
 async def delete_automation(
@@ -342,25 +363,35 @@ async def delete_automation(
 
 
 async def get_automation(
-    db: Database, tenant_id: uuid.UUID | str, automation_id: uuid.UUID | str
+    db: Database,
+    tenant_id: uuid.UUID | str,
+    automation_id: uuid.UUID | str,
+    *,
+    keyring: Keyring | None = None,
 ) -> records.Automation:
+    """One automation, its actions opened with `keyring` (masked without one)."""
     tenant = as_uuid(tenant_id, "tenant_id")
     target = as_uuid(automation_id, "automation_id")
     async with db.session() as session:
-        return _record(await _find(session, tenant, target))
+        return _record(await _find(session, tenant, target), keyring=keyring)
 
 
 async def list_automations(
-    db: Database, tenant_id: uuid.UUID | str, *, enabled: bool | None = None
+    db: Database,
+    tenant_id: uuid.UUID | str,
+    *,
+    enabled: bool | None = None,
+    keyring: Keyring | None = None,
 ) -> list[records.Automation]:
-    """The tenant's automations by name (`enabled` narrows to enabled or disabled ones)."""
+    """The tenant's automations by name (`enabled` narrows to enabled or disabled ones),
+    their actions opened with `keyring` (masked without one)."""
     tenant = as_uuid(tenant_id, "tenant_id")
     statement = sa.select(Automation).where(Automation.tenant_id == tenant)
     if enabled is not None:
         statement = statement.where(Automation.enabled.is_(bool(enabled)))
     async with db.session() as session:
         rows = (await session.scalars(statement.order_by(Automation.name, Automation.id))).all()
-    return [_record(row) for row in rows]
+    return [_record(row, keyring=keyring) for row in rows]
 
 
 __all__ = [

@@ -34,7 +34,7 @@ from proctor.server.database import Database
 from proctor.server.database.ids import new_id
 from proctor.server.database.models import Automation, Notification, NotificationAttempt
 from proctor.server.errors import InvalidInput, NotFound
-from proctor.server.services.alerting import records, signing
+from proctor.server.services.alerting import action_secrets, records, signing
 from proctor.server.services.alerting.context import sample_context
 from proctor.server.services.alerting.delivery import Delivery, DeliveryConfig, Outcome, deliver
 from proctor.server.services.alerting.matching import Candidate, Match, notification_rows
@@ -138,6 +138,8 @@ async def claim_due(
             assert automation is not None
             try:
                 secret = signing.open_row(ring, automation)
+                # The stored action has its URL and headers masked: the clear ones.
+                action = action_secrets.open_actions(ring, automation)[row.action_index]
             except KeyringError as error:  # its key is gone: retrying will not bring it back
                 dropped.append((row.id, error.message))
                 continue
@@ -336,7 +338,8 @@ async def send_test(
     logged as skipped: a test must not start, cancel or pause anything."""
     from proctor.server.services.alerting.automations import get_automation
 
-    automation = await get_automation(db, tenant_id, automation_id)
+    ring = signing.current_keyring(config.settings)
+    automation = await get_automation(db, tenant_id, automation_id, keyring=ring)
     secret = await _signing_secret(db, automation, config)
     candidate = Candidate(
         automation.id, automation.tenant_id, automation.name, None, automation.actions
