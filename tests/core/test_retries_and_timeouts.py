@@ -184,3 +184,33 @@ def test_a_timed_out_state_holds_the_timeout_error_by_its_1x_name_too():
     result = f.run().result[hung].result
     assert isinstance(result, TaskTimeoutSignal) and isinstance(result, TimeoutExpired)
     assert type(result).__name__ == "TaskTimeoutSignal"
+
+
+def test_handlers_see_the_failure_before_the_retry_and_may_cancel_it():
+    from proctor.states import Failed, Success
+
+    seen = []
+    attempts = []
+
+    def record(task, old, new):
+        seen.append((type(old).__name__, type(new).__name__))
+        if isinstance(new, Failed) and len(attempts) == 2:
+            return Success("second failure forgiven", result="forgiven")
+        return new
+
+    @task(retries=3, state_handlers=[record])
+    def flaky():
+        attempts.append(1)
+        raise RuntimeError("no")
+
+    with Flow("handler-order") as f:
+        node = flaky()
+    state = f.run().result[node]
+    assert state.result == "forgiven" and len(attempts) == 2
+    assert seen == [
+        ("Pending", "Running"),
+        ("Running", "Failed"),
+        ("Failed", "Retrying"),
+        ("Retrying", "Running"),
+        ("Running", "Failed"),
+    ]

@@ -200,9 +200,13 @@ class Scheduled(Pending):
 
 
 class Retrying(Scheduled):
-    """A failed attempt that will run again at `start_time`; `run_count` attempts so far."""
+    """A failed attempt that will run again at `start_time`; `run_count` attempts so far.
 
-    __slots__ = ("run_count",)
+    `failure` is the state of the attempt that failed (`Failed`, `TimedOut`), when the
+    engine made this state from one: state handlers see `Running -> Failed` and then
+    `Failed -> Retrying`, as in 1.x."""
+
+    __slots__ = ("failure", "run_count")
 
     def __init__(
         self,
@@ -212,9 +216,11 @@ class Retrying(Scheduled):
         start_time: float | None = None,
         run_count: int = 1,
         created: float | None = None,
+        failure: State | None = None,
     ) -> None:
         super().__init__(message, result, start_time=start_time, created=created)
         self.run_count = run_count
+        self.failure = failure
 
     def to_dict(self) -> dict[str, Any]:
         data = super().to_dict()

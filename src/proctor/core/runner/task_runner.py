@@ -275,6 +275,7 @@ def retry_or_fail(task: Task, unit: TaskRunUnit, failure: State) -> State:
         failure.result,
         start_time=time.time() + delay,
         run_count=unit.run_count,
+        failure=failure,
     )
 
 
@@ -282,7 +283,15 @@ def _finish(task: Task, unit: TaskRunUnit, state: State, old: State | None = Non
     """Hooks for the run's last state; `old` is the Running state it leaves (None when it
     never started: then the state it was waiting in)."""
     if task.state_handlers:
-        state = _handle(task, old or unit.previous_state or Pending(), state)
+        leaving = old or unit.previous_state or Pending()
+        failure = state.failure if type(state) is Retrying else None
+        if failure is not None:
+            # As 1.x: the handlers see the failure first, then the retry; a handler that
+            # turns the failure into something else means there is nothing to retry.
+            failed = _handle(task, leaving, failure)
+            state = _handle(task, failed, state) if isinstance(failed, Failed) else failed
+        else:
+            state = _handle(task, leaving, state)
     if task.on_failure is not None and isinstance(state, Failed):
         task.on_failure(task, state)
     elif task.on_success is not None and isinstance(state, Success):
