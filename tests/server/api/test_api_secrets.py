@@ -7,6 +7,7 @@ import json
 import uuid
 
 import pytest
+import sqlalchemy as sa
 from tests.server.api.graphql_results import error_codes
 
 from proctor.client import AsyncClient, GraphQLError, NotFound
@@ -15,6 +16,7 @@ from proctor.server.api.context import ApiContext
 from proctor.server.api.limits import ApiLimits
 from proctor.server.auth.principal import Principal
 from proctor.server.database import DEFAULT_TENANT_ID, Database
+from proctor.server.database.models import FlowRun
 
 VALUE = "api-visible-NEVER-0a1b2c3d"
 
@@ -85,10 +87,17 @@ async def test_what_each_role_may_do_with_secrets(
     await api.set_secret("TOKEN", VALUE)
     who = principal(role)
     listed = await as_role(database, who, "{ secrets { name createdBy updatedBy } }")
-    value = await as_role(
-        database, who, "query ($r: ID!) { secretValue(name: \"TOKEN\", flowRunId: $r) }",
-        {"r": live_run},
-    )  # fmt: skip
+    read_value = 'query ($r: ID!) { secretValue(name: "TOKEN", flowRunId: $r) }'
+    if role == "agent":  # an agent's key reads the secrets of the runs it claimed only
+        unclaimed = await as_role(database, who, read_value, {"r": live_run})
+        assert error_codes(unclaimed) == ["FORBIDDEN"], unclaimed
+        async with database.transaction() as session:
+            await session.execute(
+                sa.update(FlowRun)
+                .where(FlowRun.id == uuid.UUID(live_run))
+                .values(agent_key_id=who.api_key_id)
+            )
+    value = await as_role(database, who, read_value, {"r": live_run})
     write = await as_role(
         database, who, 'mutation { setSecret(name: "NEW", value: "v-1234") { name } }'
     )

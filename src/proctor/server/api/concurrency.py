@@ -20,6 +20,7 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
+from proctor.server.api import run_scope
 from proctor.server.api.errors import ApiError
 from proctor.server.api.limits import check_batch_size
 from proctor.server.api.loaders import ctx
@@ -163,9 +164,9 @@ class ConcurrencyMutation:
     ) -> TaskRunSlots:
         context = ctx(info)
         check_batch_size(requests, context.limits)
-        answer = await concurrency.acquire_task_run_slots(
-            context.db, context.tenant_id, _requests(requests)
-        )
+        parsed = _requests(requests)
+        await run_scope.runs(info, (item.get("flow_run_id") for item in parsed), "report")
+        answer = await concurrency.acquire_task_run_slots(context.db, context.tenant_id, parsed)
         return TaskRunSlots(
             results=[
                 SlotGrant(

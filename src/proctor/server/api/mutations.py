@@ -14,7 +14,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.scalars import JSON
 
-from proctor.server.api import batches
+from proctor.server.api import batches, run_scope
 from proctor.server.api.inputs import CreateFlowRunInput, RegisterFlowInput
 from proctor.server.api.limits import check_batch_size
 from proctor.server.api.loaders import ctx
@@ -111,9 +111,9 @@ class Mutation:
     ) -> list[TransitionResult]:
         context = ctx(info)
         check_batch_size(changes, context.limits)
-        results = await set_flow_run_states(
-            context.db, context.tenant_id, batches.flow_run_changes(changes)
-        )
+        parsed = batches.flow_run_changes(changes)
+        await run_scope.changes(info, parsed)
+        results = await set_flow_run_states(context.db, context.tenant_id, parsed)
         return [TransitionResult.from_record(result) for result in results]
 
     @strawberry.mutation(
@@ -125,9 +125,9 @@ class Mutation:
     ) -> list[TransitionResult]:
         context = ctx(info)
         check_batch_size(changes, context.limits)
-        results = await task_runs_service.set_task_run_states(
-            context.db, context.tenant_id, batches.task_run_changes(changes)
-        )
+        parsed = batches.task_run_changes(changes)
+        await run_scope.changes(info, parsed)
+        results = await task_runs_service.set_task_run_states(context.db, context.tenant_id, parsed)
         return [TransitionResult.from_record(result) for result in results]
 
     @strawberry.mutation(
@@ -139,6 +139,7 @@ class Mutation:
     ) -> list[TaskRun]:
         context = ctx(info)
         check_batch_size(task_runs, context.limits)
+        await run_scope.run(info, flow_run_id, "reopen")
         records = await task_runs_service.create_task_runs(
             context.db, context.tenant_id, flow_run_id, batches.task_run_keys(task_runs)
         )
@@ -148,9 +149,9 @@ class Mutation:
     async def write_logs(self, info: strawberry.Info, logs: list[JSON]) -> WriteLogsResult:
         context = ctx(info)
         check_batch_size(logs, context.limits)
-        count = await logs_service.write_logs(
-            context.db, context.tenant_id, batches.log_lines(logs)
-        )
+        lines = batches.log_lines(logs)
+        await run_scope.runs(info, (line.flow_run_id for line in lines), "logs")
+        count = await logs_service.write_logs(context.db, context.tenant_id, lines)
         return WriteLogsResult(count=count)
 
     @strawberry.mutation(
@@ -163,6 +164,7 @@ class Mutation:
     ) -> list[FlowRun]:
         context = ctx(info)
         check_batch_size(flow_run_ids, context.limits)
+        await run_scope.runs(info, flow_run_ids, "report")
         found = await flow_runs.heartbeat_flow_runs(context.db, context.tenant_id, flow_run_ids)
         return [FlowRun.from_record(record) for record in found]
 
@@ -214,6 +216,7 @@ class Mutation:
             wait_seconds=wait_seconds,
             max_wait=context.limits.max_claim_wait,
             stopping=context.stopping,
+            claimed_with=context.principal.api_key_id if context.principal else None,
         )
         return [FlowRun.from_record(record) for record in records]
 

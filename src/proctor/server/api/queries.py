@@ -14,6 +14,7 @@ from typing import Annotated
 
 import strawberry
 
+from proctor.server.api import run_scope
 from proctor.server.api.loaders import ctx, flow_detail, paging
 from proctor.server.api.loaders import task_runs as load_task_runs
 from proctor.server.api.pagination import Connection, connection_from_page
@@ -102,6 +103,7 @@ class Query:
 
     @strawberry.field(description="One flow version, with its tasks and edges.")
     async def flow(self, info: strawberry.Info, id: strawberry.ID) -> Flow:
+        await run_scope.flow(info, id)
         return Flow.from_record(await flow_detail(info, id))
 
     @strawberry.field(
@@ -140,6 +142,7 @@ class Query:
     @strawberry.field(description="One flow run (ask for `states` to get its history).")
     async def flow_run(self, info: strawberry.Info, id: strawberry.ID) -> FlowRun:
         context = ctx(info)
+        await run_scope.run(info, id)
         return FlowRun.from_record(await flow_runs.get_flow_run(context.db, context.tenant_id, id))
 
     @strawberry.field(
@@ -148,6 +151,7 @@ class Query:
     )
     async def flow_run_context(self, info: strawberry.Info, id: strawberry.ID) -> FlowRunContext:
         context = ctx(info)
+        await run_scope.run(info, id)
         record = await run_context.get_flow_run_context(context.db, context.tenant_id, id)
         return FlowRunContext.from_record(record)
 
@@ -163,6 +167,7 @@ class Query:
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[TaskRun]:
+        await run_scope.run(info, flow_run_id)
         page = await load_task_runs(
             info,
             flow_run_id,
@@ -188,6 +193,10 @@ class Query:
         map_index: int | None = None,
     ) -> TaskRun:
         context = ctx(info)
+        if flow_run_id is not None:
+            await run_scope.run(info, flow_run_id)
+        if id is not None:
+            await run_scope.task_runs(info, [id])
         record = await task_run_views.find_task_run(
             context.db,
             context.tenant_id,

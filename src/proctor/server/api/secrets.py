@@ -15,6 +15,7 @@ from typing import Any
 
 import strawberry
 
+from proctor.server.api import run_scope
 from proctor.server.api.audit import actor_label
 from proctor.server.api.loaders import ctx
 from proctor.server.services import secrets as service
@@ -72,6 +73,7 @@ class SecretsQuery:
         self, info: strawberry.Info, name: str, flow_run_id: strawberry.ID
     ) -> str:
         context = ctx(info)
+        await run_scope.run(info, flow_run_id)
         return await service.secret_value(
             context.db, keyring(info), context.tenant_id, name, flow_run_id
         )

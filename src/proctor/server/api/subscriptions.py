@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 import strawberry
 
+from proctor.server.api import run_scope
 from proctor.server.api.loaders import ctx
 from proctor.server.api.types import FlowRun, LogLine, TaskRun
 from proctor.server.events import Event, flow_run_topic, tenant_topic
@@ -120,6 +121,7 @@ class Subscription:
         ] = True,
     ) -> AsyncGenerator[FlowRunUpdate, None]:
         context = ctx(info)
+        await run_scope.run(info, id)
         run_id = str(as_uuid(id, "id"))
         with context.events.subscribe(flow_run_topic(run_id)) as events:
             run = await flow_runs.get_flow_run(context.db, context.tenant_id, run_id)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import strawberry
 from strawberry.scalars import JSON
 
-from proctor.server.api import agent_monitoring, loaders, run_insight
+from proctor.server.api import agent_monitoring, loaders, run_insight, run_scope
 from proctor.server.api.pagination import Connection, PageInfo, connection_from_page
 from proctor.server.services import schedules
 from proctor.server.services.task_run_views import ROW_FIELDS
@@ -184,6 +184,7 @@ class Flow:
 
     @strawberry.field(description="Every version of this flow, newest first.")
     async def versions(self, info: strawberry.Info) -> list[Flow]:
+        run_scope.refuse(info, "list a flow's versions (it reads the flow of its run)")
         return [Flow.from_record(r) for r in await loaders.flow_versions(info, self)]
 
     @strawberry.field(
@@ -571,6 +572,7 @@ class Agent:
 
     @strawberry.field(description="The flow runs it claimed most recently (at most 100).")
     async def recent_runs(self, info: strawberry.Info, first: int = 10) -> list[FlowRun]:
+        run_scope.refuse(info, "list an agent's runs (it reads the runs it claimed by id)")
         found = await agent_monitoring.recent_runs(info, self.id, first)
         return [FlowRun.from_record(run) for run in found]
 

@@ -128,11 +128,14 @@ async def claim_due_runs(
     labels: list[str] | None = None,
     limit: int = 10,
     now: datetime | str | None = None,
+    claimed_with: uuid.UUID | None = None,
 ) -> list[records.FlowRun]:
     """Claim up to `limit` due runs (Scheduled, start time reached, every run label among
     the agent's `labels`, defaulting to the registered ones, flow version not archived),
-    oldest first; they become Submitted by this agent. Also counts as the agent's
-    heartbeat. Returns at once; `claims.claim_flow_runs` is the long-polling variant."""
+    oldest first; they become Submitted by this agent, and remember `claimed_with` (the
+    API key of the request, None without one: it scopes the agent role). Also counts as
+    the agent's heartbeat. Returns at once; `claims.claim_flow_runs` is the long-polling
+    variant."""
     tenant = as_uuid(tenant_id, "tenant_id")
     agent_uuid = as_uuid(agent_id, "agent_id")
     if not isinstance(limit, int) or isinstance(limit, bool) or not 0 < limit <= 1000:
@@ -173,6 +176,13 @@ async def claim_due_runs(
             [FlowChange(run_id, submitted, None, agent_uuid, False) for run_id in due],
         )
         claimed = [r.id for r in results if r.accepted and r.id is not None]
+        if claimed:  # a new claim replaces the last one's key (None included)
+            await session.execute(
+                sa.update(FlowRun)
+                .where(FlowRun.id.in_(claimed))
+                .values(agent_key_id=claimed_with)
+                .execution_options(synchronize_session=False)
+            )
         if takes:
             await take_flow_run_slots(session, tenant, claimed, takes)
         found = await session.execute(

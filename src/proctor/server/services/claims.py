@@ -125,23 +125,29 @@ async def claim_flow_runs(
     wait_seconds: float = 0.0,
     max_wait: float = 30.0,
     stopping: asyncio.Event | None = None,
+    claimed_with: uuid.UUID | None = None,
 ) -> list[records.FlowRun]:
     """Claim up to `limit` due runs for the agent; when none is due, wait up to
     `wait_seconds` (capped at `max_wait`) for one and claim it. An empty list means
-    nothing became due in time (or the server is shutting down: `stopping` is set)."""
+    nothing became due in time (or the server is shutting down: `stopping` is set).
+    `claimed_with`: the API key of the request, remembered on each run claimed."""
     tenant = as_uuid(tenant_id, "tenant_id")
     agent = as_uuid(agent_id, "agent_id")
     wait = _wait_arg(wait_seconds, max_wait)
     covered = string_list(labels, "labels") if labels is not None else None
     if wait == 0:
-        return await claim_due_runs(db, tenant, agent, labels=covered, limit=limit)
+        return await claim_due_runs(
+            db, tenant, agent, labels=covered, limit=limit, claimed_with=claimed_with
+        )
     if covered is None:
         covered = await _agent_labels(db, tenant, agent)
     deadline = time.monotonic() + wait
     limited = await has_label_limits(db, tenant, covered)
     with db.events.subscribe(tenant_topic(tenant), maxsize=64) as subscription:
         while True:
-            claimed = await claim_due_runs(db, tenant, agent, labels=covered, limit=limit)
+            claimed = await claim_due_runs(
+                db, tenant, agent, labels=covered, limit=limit, claimed_with=claimed_with
+            )
             remaining = deadline - time.monotonic()
             if claimed or remaining <= 0 or (stopping is not None and stopping.is_set()):
                 return claimed

@@ -78,6 +78,10 @@ class FlowRun(IdMixin, TenantMixin, TimestampsMixin, StateColumnsMixin, Base):
         sa.Uuid(), sa.ForeignKey("agent.id", ondelete="SET NULL")
     )
     heartbeat: Mapped[datetime | None] = mapped_column(Timestamp())
+    # The API key whose request claimed the run last (None: not claimed, or claimed
+    # without a key). It scopes the `agent` role to the runs it claimed. No foreign key:
+    # keys are revoked, not deleted, and a dangling id only ever means "another key".
+    agent_key_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid())
     schedule_key: Mapped[str | None] = mapped_column(sa.String(100))
     lazarus_count: Mapped[int] = mapped_column(nullable=False, default=0, server_default="0")
 
