@@ -93,7 +93,7 @@ FIELD_ACTIONS: dict[str, Action] = {
     "Mutation.setScheduleActive": Action.FLOWS_WRITE,
     "Mutation.setTaskRunStates": Action.RUN_REPORT,
     "Mutation.writeLogs": Action.RUN_REPORT,
-    "Subscription.flowRun": Action.RUN_READ,
+    "Subscription.flowRun": Action.READ,  # the UI's live view; run processes poll flowRun
     "Subscription.logs": Action.READ,
     "Subscription.runFeed": Action.READ,
     # Teams, users, API keys (teams issue)
