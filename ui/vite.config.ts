@@ -15,6 +15,14 @@ export default defineConfig({
     emptyOutDir: true,
     target: "es2022",
     chunkSizeWarningLimit: 600,
+    rollupOptions: {
+      // The app, and the GraphiQL page the server answers `GET /graphql` with
+      // (ui_dist/src/graphiql/index.html: under src/, which the build's stamp watches).
+      input: {
+        main: fileURLToPath(new URL("./index.html", import.meta.url)),
+        graphiql: fileURLToPath(new URL("./src/graphiql/index.html", import.meta.url)),
+      },
+    },
   },
   server: {
     proxy: {

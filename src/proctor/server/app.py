@@ -89,6 +89,7 @@ def create_app(
     def build_graphql() -> Any:
         from proctor.server.api import build_schema
         from proctor.server.api.http import ProctorGraphQL
+        from proctor.server.web.ui import graphiql_page
 
         if background:
             import proctor.server.background  # noqa: F401  (imported here, off the loop)
@@ -99,6 +100,7 @@ def create_app(
             max_request_seconds=lambda scope: _limits_of(scope, limits).max_request_seconds,
             allowed_origins=allowed_origins,
             on_connect=on_connect,
+            ide_page=lambda: graphiql_page(ui_dir),
         )
 
     # Built in a thread once the database is ready (see `web.deferred`): /health answers

@@ -13,7 +13,8 @@ broken, produces a 500:
   `REQUEST_TIMEOUT`, so one slow or hostile request cannot hold the server's resources;
 - the context of every operation (HTTP and websocket) is an `ApiContext`.
 
-GraphiQL is served on GET from a browser (`Accept: text/html`); websockets speak
+GraphiQL is served on GET from a browser (`Accept: text/html`): the page built with the
+UI (`ide_page`), whose scripts come from this server; websockets speak
 graphql-transport-ws (and the legacy graphql-ws) on the same path.
 """
 
@@ -97,6 +98,7 @@ class ProctorGraphQL(GraphQL[ApiContext, None]):
         max_request_seconds: Callable[[Scope], float] = lambda _scope: 60.0,
         allowed_origins: tuple[str, ...] = (),
         on_connect: Callable[[ApiContext], Awaitable[None]] | None = None,
+        ide_page: Callable[[], str] | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -110,6 +112,15 @@ class ProctorGraphQL(GraphQL[ApiContext, None]):
         self._max_body_bytes = max_body_bytes
         self._max_request_seconds = max_request_seconds
         self._on_connect = on_connect
+        self._ide_page = ide_page
+
+    @property
+    def graphql_ide_html(self) -> str:
+        """The GraphiQL page: the one built with the UI (served from this server, no CDN)
+        when the app gives one, else strawberry's."""
+        if self._ide_page is not None:
+            return self._ide_page()
+        return super().graphql_ide_html
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

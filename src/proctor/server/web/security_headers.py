@@ -10,10 +10,11 @@ it must not leak to another site through a Referer), plus a Content-Security-Pol
   the inline scripts and styles the built page itself holds (the theme script that runs
   before the first paint), read from the file on disk;
 - the GraphiQL page (`GET /graphql` answered with HTML) gets `page_policy(html,
-  external=True)`: its inline script by hash and exactly the CDN files it loads (script
-  and stylesheet URLs), on that page only. Its HTML is the GraphQL library's static
-  template, never built from request input, so hashing what it holds trusts nothing a
-  client sent.
+  external=True)`: its inline scripts by hash and exactly the https files it loads, on
+  that page only. The page Proctor serves is built with the UI and loads only this
+  server's files (so the policy is `'self'`); a strawberry CDN template would get its
+  exact CDN files. Its HTML is a static file, never built from request input, so hashing
+  what it holds trusts nothing a client sent.
 """
 
 from __future__ import annotations

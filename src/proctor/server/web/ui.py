@@ -51,6 +51,34 @@ _PLACEHOLDER = """<!doctype html>
 """
 
 
+# The GraphiQL page is built with the UI (ui/src/graphiql/), so it loads only this
+# server's files; its place in the build mirrors its place in the sources.
+GRAPHIQL_PAGE = Path("src") / "graphiql" / "index.html"
+
+_GRAPHIQL_NOT_BUILT = """<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Proctor GraphQL API</title></head>
+<body>
+<h1>Proctor GraphQL API</h1>
+<p>This endpoint answers GraphQL over POST (and queries over GET, and subscriptions over
+websockets). The GraphiQL page to explore it is part of the web UI, which is not built in
+this installation: run <code>make ui-build</code> (it needs Node.js and npm) and restart
+the server.</p>
+</body>
+</html>
+"""
+
+
+def graphiql_page(directory: Path | None = None) -> str:
+    """The GraphiQL page of the UI build in `directory`, or a page saying how to build it
+    (never one that loads scripts from elsewhere)."""
+    file = (directory or DEFAULT_UI_DIR) / GRAPHIQL_PAGE
+    try:
+        return file.read_text(encoding="utf-8")
+    except OSError:
+        return _GRAPHIQL_NOT_BUILT
+
+
 class UIApp:
     """ASGI app for everything that is not an API route."""
 
@@ -106,4 +134,4 @@ def _has_suffix(path: str) -> bool:
     return bool(os.path.splitext(path.rsplit("/", 1)[-1])[1])
 
 
-__all__ = ["DEFAULT_UI_DIR", "UIApp"]
+__all__ = ["DEFAULT_UI_DIR", "GRAPHIQL_PAGE", "UIApp", "graphiql_page"]
