@@ -72,9 +72,15 @@ def test_run_says_which_labels_no_healthy_agent_has(
         )
         assert "`proctor agent start --label gpu --label ux`" in err
         same_answer_without_the_server_field(server, run)
+        shown = proctor("runs", "show", run["id"], home=server_home, api_url=server.url)
+        assert shown.returncode == 0, shown.stderr
+        [line] = [line for line in shown.stdout.splitlines() if line.startswith("agents ")]
+        assert "the closest, ux-box, lacks gpu" in line
 
         run, err = run_later(flow_ref, ["ux"], server, server_home)
         assert "This run waits" not in err, err
+        shown = proctor("runs", "show", run["id"], home=server_home, api_url=server.url)
+        assert "This run waits" not in shown.stdout
         same_answer_without_the_server_field(server, run)
     finally:
         agent.stop()

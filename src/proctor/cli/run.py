@@ -89,6 +89,7 @@ def run(
         typer.Option(
             "--label",
             "-l",
+            metavar="LABEL",
             help="Run labels (repeatable), instead of the flow's: which agents may run it.",
             show_default=False,
         ),

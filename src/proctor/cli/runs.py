@@ -45,7 +45,9 @@ def list_runs(
     project: Annotated[str | None, typer.Option("--project", help="Only this project.")] = None,
     state: Annotated[
         list[str] | None,
-        typer.Option("--state", help="Only runs in this state (repeatable), e.g. Failed."),
+        typer.Option(
+            "--state", metavar="STATE", help="Only runs in this state (repeatable), e.g. Failed."
+        ),
     ] = None,
     first: Annotated[int, typer.Option("--first", "-n", min=1, help="How many.")] = 50,
     after: Annotated[str | None, typer.Option("--after", help="Page cursor.")] = None,
@@ -110,7 +112,11 @@ def show(
     ] = None,
     state: Annotated[
         list[str] | None,
-        typer.Option("--state", help="Only task runs in this state (repeatable), e.g. Failed."),
+        typer.Option(
+            "--state",
+            metavar="STATE",
+            help="Only task runs in this state (repeatable), e.g. Failed.",
+        ),
     ] = None,
     limit: Annotated[
         int, typer.Option("--limit", min=1, help="How many task runs, failed ones first.")
@@ -123,6 +129,7 @@ def show(
     ones first; it says how many are not shown and how to see them)."""
     from dataclasses import asdict
 
+    from proctor.cli.agent_cover import agent_cover
     from proctor.cli.failure_cause import failure_causes
     from proctor.cli.output import UserError, fail
     from proctor.cli.summary import task_label
@@ -139,6 +146,9 @@ def show(
             client, flow_run_id, task=task, states=state, limit=None if show_all else limit
         )
         failure = failure_causes(client, flow_run_id) if run.state == "Failed" else None
+        waiting = run.state in ("Scheduled", "Pending")
+        cover = agent_cover(client, flow_run_id, run.labels) if waiting else None
+    waits = cover.warning(run.labels) if cover is not None else None
     if json_output:
         print_json(
             {
@@ -160,6 +170,7 @@ def show(
             ("state", styled_state(run.state)),
             ("message", run.state_message),
             *([("failed at", failure.text)] if failure is not None and failure.text else []),
+            *([("agents", waits)] if waits else []),
             ("version", run.version),
             ("parameters", run.parameters or "-"),
             ("labels", ", ".join(run.labels) or "-"),
