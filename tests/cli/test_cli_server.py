@@ -175,10 +175,6 @@ def test_flows_show_and_runs_ls_take_names(
         shown = cli(
             "flows", "show", ref, "--json", home=server_home, api_url=server.url, columns=200
         )
-        if ref == "enrichment" and shown.returncode == 2:
-            # another test module's flow of the same name: the error must say how to choose
-            assert "/enrichment" in shown.stderr
-            continue
         assert shown.returncode == 0, shown.stderr
         assert json.loads(shown.stdout)["id"] == big_run["flow"]
     runs = cli(
@@ -195,6 +191,40 @@ def test_flows_show_and_runs_ls_take_names(
     assert big_run["run"] in {run["id"] for run in json.loads(runs.stdout)["items"]}
     missing = cli("flows", "show", "no-such-flow", home=server_home, api_url=server.url)
     assert missing.returncode == 2 and "no registered flow named 'no-such-flow'" in missing.stderr
+
+
+def test_a_name_two_projects_use_is_refused_with_the_choices(
+    server: ServerProcess, server_home: Path
+):
+    with Flow("twin") as flow:
+        store([1.0])
+    projects = sorted(f"twin-{uuid.uuid4().hex[:6]}" for _ in range(2))
+    with Client(server.url) as client:
+        ids = [
+            client.register_flow(project, dict(flow.serialize()), create_project=True).flow.id
+            for project in projects
+        ]
+    both = cli("flows", "show", "twin", home=server_home, api_url=server.url)
+    assert both.returncode == 2
+    assert f"say which ({projects[0]}/twin, {projects[1]}/twin)" in both.stderr
+    assert "Traceback" not in both.stderr
+    for project, flow_id in zip(projects, ids, strict=True):
+        one = cli(
+            "flows", "show", f"{project}/twin", "--json", home=server_home, api_url=server.url
+        )
+        assert one.returncode == 0, one.stderr
+        assert json.loads(one.stdout)["id"] == flow_id
+        by_option = cli(
+            "runs",
+            "ls",
+            "--flow",
+            "twin",
+            "--project",
+            project,
+            home=server_home,
+            api_url=server.url,
+        )
+        assert by_option.returncode == 0, by_option.stderr
 
 
 # -- 15. tables, help, values --------------------------------------------------------------
