@@ -41,10 +41,11 @@ PATHS: dict[str, list[str]] = {
     "proctor.engine.flow_runner": ["FlowRunner"],
     "proctor.engine.task_runner": ["TaskRunner"],
     "proctor.executors": ["DaskExecutor", "LocalDaskExecutor", "LocalExecutor"],
-    "proctor.schedules": ["CronSchedule", "IntervalSchedule", "Schedule"],
+    "proctor.schedules": ["CronSchedule", "IntervalSchedule", "RRuleSchedule", "Schedule"],
     "proctor.schedules.clocks": ["Clock", "CronClock", "DatesClock", "IntervalClock", "RRuleClock"],
     "proctor.schedules.filters": [
-        "at_time", "between_dates", "between_datetimes", "between_times", "is_month_end",
+        "at_time", "between_dates", "between_datetimes", "between_times", "is_day_of_week",
+        "is_month_end",
         "is_month_start", "is_weekday", "is_weekend", "on_date", "on_datetime",
     ],
     "proctor.schedules.adjustments": ["add", "next_weekday"],

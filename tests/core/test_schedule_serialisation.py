@@ -204,3 +204,20 @@ def test_from_dict_accepts_minimal_payloads() -> None:
     assert dates.next(5, after=datetime(2023, 1, 1, tzinfo=UTC)) == [
         datetime(2024, 1, 1, tzinfo=UTC)
     ]
+
+
+def test_is_day_of_week_round_trips_and_checks_its_day():
+    from datetime import UTC, datetime
+
+    import pytest
+
+    from proctor.core.errors import ScheduleError
+    from proctor.core.schedules.filters import filter_from_dict, is_day_of_week
+
+    thursday = is_day_of_week(3)
+    assert thursday.to_dict() == {"type": "is_day_of_week", "day": 3}
+    again = filter_from_dict(thursday.to_dict())
+    assert again == thursday
+    assert again(datetime(2026, 2, 5, tzinfo=UTC)) and not again(datetime(2026, 2, 6, tzinfo=UTC))
+    with pytest.raises(ScheduleError, match="0 \\(Monday\\) to 6"):
+        is_day_of_week(7)

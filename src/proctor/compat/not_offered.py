@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import Any, NoReturn
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,44 @@ NOT_OFFERED: tuple[NotOffered, ...] = (
     NotOffered("prefect.agent.ecs", _AGENTS),
     NotOffered("prefect.agent.vertex", _AGENTS),
     NotOffered(
+        "prefect.engine.serializers.DateTimeSerializer",
+        "serializers other than JSON, pickle and text are not offered: use JSONSerializer "
+        "with ISO text (datetime.isoformat()) or PickleSerializer",
+    ),
+    NotOffered(
+        "prefect.engine.serializers.CompressedSerializer",
+        "serializers other than JSON, pickle and text are not offered: use "
+        "PickleSerializer, and compress large values in the task if you need to",
+    ),
+    NotOffered(
+        "prefect.engine.serializers.PandasSerializer",
+        "serializers other than JSON, pickle and text are not offered: use "
+        "PickleSerializer for data frames, or write files from the task",
+    ),
+    NotOffered(
+        "prefect.engine.state.Resume",
+        "a paused task is approved with flow.run(task_states=state.result, resume=[task]) "
+        "locally (flow.run() also asks at the terminal), or from the UI or CLI on a server",
+    ),
+    NotOffered(
+        "prefect.engine.state.ValidationFailed",
+        "result validators are not offered: check the value in the task and raise FAIL",
+    ),
+    NotOffered(
+        "prefect.engine.signals.VALIDATIONFAIL",
+        "result validators are not offered: check the value in the task and raise FAIL",
+    ),
+    NotOffered(
+        "prefect.engine.state.ClientFailed",
+        "the hosted backend's client-failure state is not offered: a task run the server "
+        "cannot record fails its flow run with a Failed state naming the error",
+    ),
+    NotOffered(
+        "prefect.utilities.tasks.pause_task",
+        "give the task trigger=manual_only instead: it waits for approval, then runs once "
+        "(flow.run() asks at the terminal; on a server, the UI or CLI approves it)",
+    ),
+    NotOffered(
         "prefect.utilities.notifications",
         "notifiers are not offered: use a server automation (webhook, Slack-style webhook, "
         "email) or a state handler of your own",
@@ -98,6 +136,26 @@ def module_getattr(name: str) -> Callable[[str], NoReturn]:
     return not_offered_module(name, entry(name).instead)
 
 
+def names_getattr(
+    module: str, fallback: Callable[[str], Any] | None = None
+) -> Callable[[str], Any]:
+    """A `__getattr__` for the `proctor.` twin of the 1.x module `module`: a name the table
+    lists under it raises NotOfferedError; others go to `fallback` (or AttributeError)."""
+
+    def __getattr__(name: str) -> Any:
+        listed = f"{module}.{name}"
+        for item in NOT_OFFERED:
+            if item.name == listed:
+                from proctor.compat.errors import not_offered
+
+                raise not_offered(listed, item.instead)
+        if fallback is not None:
+            return fallback(name)
+        raise AttributeError(f"module {module!r} (1.x path) has no attribute {name!r}")
+
+    return __getattr__
+
+
 def function(name: str) -> Callable[..., NoReturn]:
     """A stand-in for the 1.x function `name`: importing works, calling raises."""
     from proctor.compat.errors import not_offered_function
@@ -105,4 +163,4 @@ def function(name: str) -> Callable[..., NoReturn]:
     return not_offered_function(name, entry(name).instead)
 
 
-__all__ = ["NOT_OFFERED", "NotOffered", "entry", "function", "module_getattr"]
+__all__ = ["NOT_OFFERED", "NotOffered", "entry", "function", "module_getattr", "names_getattr"]

@@ -43,4 +43,13 @@ def IntervalSchedule(*args: Any, **kwargs: Any) -> Schedule:
     return _schedule.IntervalSchedule(*args, **kwargs)
 
 
-__all__ = ["CronSchedule", "IntervalSchedule"]
+def RRuleSchedule(
+    rrule_obj: Any, start_date: datetime | None = None, end_date: datetime | None = None
+) -> Schedule:
+    """1.x `RRuleSchedule(rrule, start_date, end_date)`: a Schedule with one RRuleClock."""
+    from proctor.core.schedules.clocks import RRuleClock
+
+    return Schedule(clocks=[RRuleClock(rrule_obj, start_date=start_date, end_date=end_date)])
+
+
+__all__ = ["CronSchedule", "IntervalSchedule", "RRuleSchedule"]

@@ -106,4 +106,10 @@ def is_node(value: Any) -> bool:
     return isinstance(value, Node)
 
 
-__all__ = ["as_task", "defaults_from_attrs", "mapped", "run_context_values", "tags"]
+__all__ = [
+    "as_task",
+    "defaults_from_attrs",
+    "mapped",
+    "run_context_values",
+    "tags",
+]

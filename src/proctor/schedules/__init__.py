@@ -12,5 +12,7 @@ from proctor.core.schedules import *  # noqa: F403
 # After the star import, which would bring the engine's stricter spellings back.
 CronSchedule = _compat.CronSchedule
 IntervalSchedule = _compat.IntervalSchedule
+RRuleSchedule = _compat.RRuleSchedule  # 1.x only: Proctor writes Schedule(clocks=[RRuleClock])
 
 __all__ = list(_source.__all__)
+__all__.append("RRuleSchedule")

@@ -27,6 +27,7 @@ __all__ = [
     "BetweenDatetimes",
     "BetweenTimes",
     "Filter",
+    "IsDayOfWeek",
     "IsMonthEnd",
     "IsMonthStart",
     "IsWeekday",
@@ -38,6 +39,7 @@ __all__ = [
     "between_datetimes",
     "between_times",
     "filter_from_dict",
+    "is_day_of_week",
     "is_month_end",
     "is_month_start",
     "is_weekday",
@@ -384,6 +386,36 @@ def on_datetime(dt: datetime) -> Filter:
     return OnDatetime(dt)
 
 
+@dataclass(frozen=True)
+class IsDayOfWeek(Filter):
+    """The local day of the week is `day` (Monday 0 ... Sunday 6, as `datetime.weekday()`)."""
+
+    day: int
+    type_name: ClassVar[str] = "is_day_of_week"
+
+    def __post_init__(self) -> None:
+        if _check_int(self.day, "is_day_of_week day") not in range(7):
+            raise ScheduleError(
+                f"is_day_of_week day must be 0 (Monday) to 6 (Sunday), got {self.day!r}."
+            )
+
+    def __call__(self, dt: datetime) -> bool:
+        return dt.weekday() == self.day
+
+    def _params(self) -> dict[str, Any]:
+        return {"day": self.day}
+
+    @classmethod
+    def _from_payload(cls, data: Mapping[str, Any], what: str) -> Filter:
+        check_keys(data, what, required=["day"])
+        return cls(data["day"])
+
+
+def is_day_of_week(day: int) -> Filter:
+    """Keep times on one day of the week (Monday 0 ... Sunday 6, as 1.x compared it)."""
+    return IsDayOfWeek(day)
+
+
 _REGISTRY: dict[str, type[Filter]] = {
     cls.type_name: cls
     for cls in (
@@ -397,6 +429,7 @@ _REGISTRY: dict[str, type[Filter]] = {
         BetweenDatetimes,
         OnDate,
         OnDatetime,
+        IsDayOfWeek,
     )
 }
 
