@@ -55,13 +55,26 @@ def every_task_run(client: Client, run_id: str) -> list[TaskRun]:
         after = page.end_cursor
 
 
-@pytest.mark.parametrize("flow_name", ["local_map", "thread_map"])
+@pytest.mark.parametrize("flow_name", ["local_map", "thread_map", "process_map"])
 def test_no_task_run_starts_after_the_cancellation_was_seen(
-    server: ServerProcess, server_home: Path, agent_label: tuple[str, str], flow_name: str
+    server: ServerProcess,
+    server_home: Path,
+    agent_label: tuple[str, str],
+    flow_name: str,
+    tmp_path: Path,
 ):
     project, _ = agent_label
+    trace = tmp_path / "starts.txt"
     started = proctor(
-        "run", flow_name, "--project", project, "--json", home=server_home, api_url=server.url
+        "run",
+        flow_name,
+        "--project",
+        project,
+        "--param",
+        f"trace={trace}",
+        "--json",
+        home=server_home,
+        api_url=server.url,
     )
     assert started.returncode == 0, started.stderr
     run_id = json.loads(started.stdout)["id"]
@@ -83,10 +96,14 @@ def test_no_task_run_starts_after_the_cancellation_was_seen(
         ]
         assert len(seen) == 1, [entry.message for entry in seen]
         task_runs = [run for run in every_task_run(client, run_id) if run.map_index >= 0]
+    # what the tasks wrote as they started, and what the run reported
+    witnessed = [line.split() for line in trace.read_text().splitlines()]
+    seen_at = seen[0].timestamp.timestamp()
+    assert [int(index) for index, at in witnessed if float(at) > seen_at] == []
     ran = [run for run in task_runs if run.start_time is not None]
     late = [(run.map_index, run.start_time) for run in ran if run.start_time > seen[0].timestamp]
     assert late == [], f"task runs started after the cancellation was seen at {seen[0].timestamp}"
     assert len(ran) >= 20
     # the map was stopped, not run to its end: the rest ended Cancelled without starting
-    assert len(ran) < 2000
+    assert len(ran) < 2000 and len(witnessed) < 2000
     assert {run.state for run in task_runs if run.start_time is None} <= {"Cancelled"}

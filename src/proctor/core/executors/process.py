@@ -39,9 +39,11 @@ import cloudpickle
 
 from proctor.core.executors.base import Completed, Executor
 from proctor.core.runner.task_runner import retry_or_fail, run_task
-from proctor.core.states import Failed, State
+from proctor.core.states import Cancelled, Failed, State
 
 if TYPE_CHECKING:
+    from multiprocessing.synchronize import Event as EventType
+
     from proctor.core.context import FlowRunContext
     from proctor.core.executors.base import StartCallback
     from proctor.core.runner.unit import TaskRunUnit
@@ -156,6 +158,11 @@ def run_chunk(payload: bytes) -> bytes:
         return _dumps(f"The worker could not load the task runs: {exc!r}")
     outcomes: list[tuple[float, State]] = []
     for unit in units:
+        if _stop is not None and _stop.is_set():
+            # The flow run was cancelled: the rest of the chunk does not start (a start
+            # time of 0 tells the flow's process it never ran).
+            outcomes.append((0.0, Cancelled("The flow run was cancelled before it started")))
+            continue
         try:
             state = run_task(unit, flow_context)
         except (Exception, SystemExit) as exc:
@@ -227,13 +234,20 @@ def decode_results(units: list[TaskRunUnit], data: bytes) -> Completed:
     return completed
 
 
-def _init_worker(environ: dict[str, str] | None) -> None:
+# Set in a worker by `_init_worker`: the flow run's cancellation, shared with its process.
+_stop: EventType | None = None
+
+
+def _init_worker(environ: dict[str, str] | None, stop: EventType | None = None) -> None:
     """Runs once in each new worker process.
 
     A forkserver child inherits the environment of the fork server, i.e. of this process
     when the server started (possibly long ago); give it the environment as of this flow
     run, as `spawn` and `fork` would. Then set up logging as the flow's process does.
+    `stop` is set when the flow run is cancelled: task runs not started yet stay unstarted.
     """
+    global _stop
+    _stop = stop
     if environ is not None:
         os.environ.clear()
         os.environ.update(environ)
@@ -283,6 +297,7 @@ class ProcessExecutor(Executor):
         self._hint = ""
         self._finished: queue.SimpleQueue[_Collect] = queue.SimpleQueue()
         self._in_flight = 0
+        self._stop: EventType | None = None
 
     def start(self, flow_context: FlowRunContext, on_start: StartCallback | None) -> None:
         super().start(flow_context, on_start)
@@ -296,6 +311,7 @@ class ProcessExecutor(Executor):
         # A fresh queue per run: callbacks of a previous run's pool must not leak in.
         self._finished = queue.SimpleQueue()
         self._in_flight = 0
+        self._stop = multiprocessing.get_context(self._method).Event()
         self._pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
@@ -303,8 +319,14 @@ class ProcessExecutor(Executor):
             max_workers=self._workers,
             mp_context=multiprocessing.get_context(self._method),
             initializer=_init_worker,
-            initargs=(self._environ,),
+            initargs=(self._environ, self._stop),
         )
+
+    def stop_starting(self) -> None:
+        # Read by the workers before each task run of their chunks; queued chunks then
+        # end at once, each task run Cancelled.
+        if self._stop is not None:
+            self._stop.set()
 
     def shutdown(self) -> None:
         pool, self._pool = self._pool, None
