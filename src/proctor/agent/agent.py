@@ -294,7 +294,21 @@ class Agent:
             for entry in list(self.in_flight.values()):
                 entry.process.kill()
             self._reap()
+        self._say_stopped()
         logger.info("Agent %r stopped after starting %d run(s)", self.name, self.started_runs)
+
+    def _say_stopped(self) -> None:
+        """Tell the server this was a clean stop: the agent shows as stopped, not as
+        unhealthy (and raises no alert). Best effort: a server that is down learns it from
+        the missing heartbeats instead."""
+        from proctor.client.agent_lifecycle import stop_agent
+
+        if self.agent_id is None:
+            return
+        try:
+            self.client.execute(stop_agent(self.agent_id))
+        except ProctorClientError as error:
+            logger.warning("Could not tell the server the agent stopped: %s", error)
 
 
 __all__ = ["Agent", "InFlight"]

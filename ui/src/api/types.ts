@@ -139,8 +139,8 @@ export interface Agent {
   lastHeartbeat: string | null;
   created: string;
   runsInFlight: number;
-  /** HEALTHY, LATE or UNHEALTHY, judged by the server. */
-  health?: "HEALTHY" | "LATE" | "UNHEALTHY" | null;
+  /** HEALTHY, LATE or UNHEALTHY, judged by the server; STOPPED after a clean stop. */
+  health?: "HEALTHY" | "LATE" | "UNHEALTHY" | "STOPPED" | null;
   recentRuns?: Pick<FlowRun, "id" | "name" | "flowName" | "state" | "scheduledStartTime" | "startTime" | "endTime">[];
 }
 

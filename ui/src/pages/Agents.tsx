@@ -1,12 +1,16 @@
-import type { CSSProperties } from "react";
+import { useState, type CSSProperties } from "react";
+import { DELETE_AGENT } from "../api/agentDocuments";
+import { request } from "../api/client";
 import { AGENTS } from "../api/documents";
 import { useNow, useQuery } from "../api/hooks";
+import { useCan } from "../api/session";
 import type { Agent } from "../api/types";
+import { Confirm, toast } from "../components/Feedback";
 import { EmptyState } from "../components/Empty";
 import { Loaded } from "../components/ErrorView";
 import { IconAgents } from "../components/icons";
 import { Card, PageHead } from "../components/Page";
-import { HEALTH_FAMILY, healthOf } from "../lib/agents";
+import { HEALTH_FAMILY, healthOf, isStale } from "../lib/agents";
 import { Link } from "../lib/router";
 import { stateColorVar } from "../lib/states";
 import { formatDateTime, formatRelative } from "../lib/time";
@@ -16,6 +20,19 @@ export default function Agents() {
   // Heartbeats announce no event: re-read every 15 s (never faster than 10 s).
   const query = useQuery<{ agents: Agent[] }>(AGENTS, {}, { refreshMs: 15_000 });
   const now = useNow(5000);
+  const can = useCan();
+  const [removing, setRemoving] = useState<Agent | null>(null);
+  const remove = async (agent: Agent) => {
+    try {
+      await request(DELETE_AGENT, { id: agent.id });
+      toast(`Agent ${agent.name} removed`);
+      await query.refetch();
+    } catch (error) {
+      toast(error instanceof Error ? error.message : String(error), true);
+    } finally {
+      setRemoving(null);
+    }
+  };
   return (
     <>
       <PageHead title="Agents" subtitle="Processes on your machines that pick up flow runs and report back." />
@@ -29,7 +46,7 @@ export default function Agents() {
               </EmptyState>
             ) : (
               <table className="table" data-testid="agents-table">
-                <thead><tr><th>Agent</th><th>Health</th><th>Labels</th><th>Last heartbeat</th><th className="num">Runs in flight</th><th>Recent runs</th><th>Version</th></tr></thead>
+                <thead><tr><th>Agent</th><th>Health</th><th>Labels</th><th>Last heartbeat</th><th className="num">Runs in flight</th><th>Recent runs</th><th>Version</th><th><span className="sr-only">Actions</span></th></tr></thead>
                 <tbody>
                   {agents.map((agent) => {
                     const health = healthOf(agent, now);
@@ -55,6 +72,11 @@ export default function Agents() {
                           {recent[0] && <div className="small faint" style={{ marginTop: 4 }}>last: {recent[0].flowName}, {recent[0].state}</div>}
                         </td>
                         <td className="muted mono small">{agent.version ?? "—"}</td>
+                        <td>
+                          {can.runFlows && isStale(health) && (
+                            <button type="button" className="btn btn-sm btn-ghost btn-danger" onClick={() => setRemoving(agent)} data-testid="remove-agent">Remove</button>
+                          )}
+                        </td>
                       </tr>
                     );
                   })}
@@ -64,9 +86,16 @@ export default function Agents() {
           </Card>
         )}
       </Loaded>
+      {removing && (
+        <Confirm title={`Remove agent ${removing.name}?`} confirmLabel="Remove" danger onCancel={() => setRemoving(null)} onConfirm={() => void remove(removing)}>
+          It leaves this list; the runs it ran stay. If it starts again it registers again. The CLI does the same:
+          <code> proctor agents rm {removing.name}</code>.
+        </Confirm>
+      )}
       <p className="small faint" style={{ marginTop: 12 }}>
         Judged by the server from the agents’ heartbeat interval: healthy (heartbeats on time), late (a few missed),
-        unhealthy (silent for longer, or never); an agent turning unhealthy can trigger an automation.
+        unhealthy (silent for longer, or never), stopped (it stopped cleanly). An agent turning unhealthy can trigger an
+        automation; a stopped or unhealthy agent can be removed.
       </p>
     </>
   );

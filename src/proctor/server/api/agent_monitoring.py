@@ -7,7 +7,7 @@ request) and the recent-runs read stay out of the plain data types.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import strawberry
 
@@ -25,18 +25,25 @@ AgentHealth = strawberry.enum(
     Health,
     name="AgentHealth",
     description="HEALTHY: heartbeat within 2 intervals; LATE: within 6; UNHEALTHY: longer "
-    "ago (PROCTOR_SERVER_SERVICES_AGENT_MONITOR_*).",
+    "ago (PROCTOR_SERVER_SERVICES_AGENT_MONITOR_*); STOPPED: it stopped cleanly and has "
+    "not come back.",
 )
 
 
-def health_of(info: strawberry.Info, last_heartbeat: datetime | None) -> Health:
+def thresholds_of(info: strawberry.Info) -> Thresholds:
     context = ctx(info)
     thresholds = context.extra.get("agent_thresholds")
     if thresholds is None:
         thresholds = context.extra["agent_thresholds"] = Thresholds.from_settings(
             server_settings(info)
         )
-    return judge(last_heartbeat, datetime.now(UTC), thresholds)
+    return cast(Thresholds, thresholds)
+
+
+def health_of(
+    info: strawberry.Info, last_heartbeat: datetime | None, stopped_at: datetime | None = None
+) -> Health:
+    return judge(last_heartbeat, datetime.now(UTC), thresholds_of(info), stopped_at=stopped_at)
 
 
 async def recent_runs(info: strawberry.Info, agent_id: Any, first: int) -> list[records.FlowRun]:
@@ -53,4 +60,4 @@ async def recent_runs(info: strawberry.Info, agent_id: Any, first: int) -> list[
     return list(page.items)
 
 
-__all__ = ["AgentHealth", "health_of", "recent_runs"]
+__all__ = ["AgentHealth", "health_of", "recent_runs", "thresholds_of"]

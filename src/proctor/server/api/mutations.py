@@ -11,6 +11,8 @@ the rules refuse is not an error of the whole batch: its `TransitionResult` says
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import strawberry
 from strawberry.scalars import JSON
 
@@ -191,6 +193,25 @@ class Mutation:
         return Agent.from_record(
             await agents.heartbeat_agent(context.db, context.tenant_id, agent_id)
         )
+
+    @strawberry.mutation(
+        description="The agent stopped cleanly: it shows as STOPPED (not UNHEALTHY, no "
+        "alert) until it registers or heartbeats again."
+    )
+    async def stop_agent(self, info: strawberry.Info, agent_id: strawberry.ID) -> Agent:
+        context = ctx(info)
+        return Agent.from_record(await agents.stop_agent(context.db, context.tenant_id, agent_id))
+
+    @strawberry.mutation(
+        description="Remove a stale agent (stopped, or unhealthy: silent for longer than "
+        "the UNHEALTHY threshold); a running agent is refused. Its runs stay. Returns its name."
+    )
+    async def delete_agent(self, info: strawberry.Info, id: strawberry.ID) -> str:
+        from proctor.server.api.agent_monitoring import thresholds_of
+
+        context = ctx(info)
+        alive_after = datetime.now(UTC) - timedelta(seconds=thresholds_of(info).unhealthy_seconds)
+        return await agents.delete_agent(context.db, context.tenant_id, id, alive_after=alive_after)
 
     @strawberry.mutation(
         description="Claim up to `limit` due runs (Scheduled, start time reached, labels a "

@@ -565,10 +565,16 @@ class Agent:
     last_heartbeat: datetime | None
     created: datetime
     runs_in_flight: int
+    stopped_at: datetime | None = strawberry.field(
+        description="When it stopped cleanly (null: it did not, or it came back since)."
+    )
 
-    @strawberry.field(description="HEALTHY, LATE or UNHEALTHY, from the last heartbeat.")
+    @strawberry.field(
+        description="HEALTHY, LATE or UNHEALTHY from the last heartbeat; STOPPED after a "
+        "clean stop."
+    )
     def health(self, info: strawberry.Info) -> agent_monitoring.AgentHealth:  # type: ignore[valid-type]
-        return agent_monitoring.health_of(info, self.last_heartbeat)
+        return agent_monitoring.health_of(info, self.last_heartbeat, self.stopped_at)
 
     @strawberry.field(description="The flow runs it claimed most recently (at most 100).")
     async def recent_runs(self, info: strawberry.Info, first: int = 10) -> list[FlowRun]:
@@ -586,6 +592,7 @@ class Agent:
             last_heartbeat=record.last_heartbeat,
             created=record.created,
             runs_in_flight=record.runs_in_flight,
+            stopped_at=record.stopped_at,
         )
 
 

@@ -83,6 +83,7 @@ FIELD_ACTIONS: dict[str, Action] = {
     "Mutation.createFlowRun": Action.RUNS_WRITE,
     "Mutation.createProject": Action.FLOWS_WRITE,
     "Mutation.createTaskRuns": Action.RUN_REPORT,
+    "Mutation.deleteAgent": Action.RUNS_WRITE,
     "Mutation.deleteFlowRun": Action.RUNS_WRITE,
     "Mutation.deleteProject": Action.FLOWS_WRITE,
     "Mutation.heartbeatFlowRuns": Action.RUN_REPORT,
@@ -92,6 +93,7 @@ FIELD_ACTIONS: dict[str, Action] = {
     "Mutation.setFlowRunStates": Action.RUN_REPORT,
     "Mutation.setScheduleActive": Action.FLOWS_WRITE,
     "Mutation.setTaskRunStates": Action.RUN_REPORT,
+    "Mutation.stopAgent": Action.AGENT,
     "Mutation.writeLogs": Action.RUN_REPORT,
     "Subscription.flowRun": Action.READ,  # the UI's live view; run processes poll flowRun
     "Subscription.logs": Action.READ,

@@ -5,6 +5,7 @@ An agent heartbeats every `heartbeat_seconds` (its claims count too). It is
     HEALTHY     last heartbeat less than `late_after_beats` intervals ago (default 2)
     LATE        less than `unhealthy_after_beats` intervals ago (default 6)
     UNHEALTHY   longer ago, or never
+    STOPPED     it said it stopped cleanly (`stop_agent`), and has not heartbeat since
 
 The API judges live (`judge`). The agent monitor (`monitor_agents`, run by the background
 service) stores each agent's health and publishes `agent.unhealthy` when an agent becomes
@@ -29,12 +30,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from proctor.server.database import Database, record_event
 from proctor.server.database.models import Agent
 from proctor.server.events import Event
+from proctor.server.services.rows import stopped_at
 
 
 class Health(Enum):
     HEALTHY = "HEALTHY"
     LATE = "LATE"
     UNHEALTHY = "UNHEALTHY"
+    STOPPED = "STOPPED"
 
 
 UNHEALTHY_EVENT = "agent.unhealthy"
@@ -57,7 +60,16 @@ class Thresholds:
         return cls(late, max(late, beat * monitor.unhealthy_after_beats))
 
 
-def judge(last_heartbeat: datetime | None, now: datetime, thresholds: Thresholds) -> Health:
+def judge(
+    last_heartbeat: datetime | None,
+    now: datetime,
+    thresholds: Thresholds,
+    *,
+    stopped_at: datetime | None = None,
+) -> Health:
+    """The agent's health now; `stopped_at` (see `rows.stopped_at`) makes it STOPPED."""
+    if stopped_at is not None:
+        return Health.STOPPED
     if last_heartbeat is None:
         return Health.UNHEALTHY
     if last_heartbeat.tzinfo is None:
@@ -87,11 +99,20 @@ async def monitor_agents(
         report = MonitorReport()
         rows = (
             await session.execute(
-                sa.select(Agent.id, Agent.tenant_id, Agent.name, Agent.last_heartbeat, Agent.health)
+                sa.select(
+                    Agent.id,
+                    Agent.tenant_id,
+                    Agent.name,
+                    Agent.last_heartbeat,
+                    Agent.health,
+                    Agent.health_changed,
+                )
             )
         ).all()
-        for agent_id, tenant_id, name, last_heartbeat, stored in rows:
-            health = judge(last_heartbeat, moment, thresholds).value
+        for agent_id, tenant_id, name, last_heartbeat, stored, changed in rows:
+            # A cleanly stopped agent stays STOPPED (no alert) until it heartbeats again.
+            stopped = stopped_at(stored, changed, last_heartbeat)
+            health = judge(last_heartbeat, moment, thresholds, stopped_at=stopped).value
             if health == stored:
                 continue
             if await _change(session, agent_id, stored, health, moment):
@@ -109,9 +130,9 @@ async def monitor_agents(
 
 
 def _event_kind(stored: str | None, health: str) -> str | None:
-    if health == Health.UNHEALTHY.value:
+    if health == Health.UNHEALTHY.value and stored != Health.STOPPED.value:
         return UNHEALTHY_EVENT
-    if stored == Health.UNHEALTHY.value:
+    if stored == Health.UNHEALTHY.value and health != Health.STOPPED.value:
         return HEALTHY_EVENT
     return None
 

@@ -93,6 +93,69 @@ async def heartbeat_agent(
         return rows.agent(agent)
 
 
+async def stop_agent(
+    db: Database, tenant_id: uuid.UUID | str, agent_id: uuid.UUID | str
+) -> records.Agent:
+    """The agent stopped cleanly: it is STOPPED (not unhealthy, no alert) until it
+    registers or heartbeats again."""
+    tenant = as_uuid(tenant_id, "tenant_id")
+    agent_uuid = as_uuid(agent_id, "agent_id")
+    async with db.transaction() as session:
+        agent = await _agent(session, tenant, agent_uuid)
+        now = datetime.now(UTC)
+        # The stop comes after the last heartbeat: `rows.stopped_at` compares the two.
+        if agent.last_heartbeat is not None:
+            beat = agent.last_heartbeat
+            now = max(now, beat if beat.tzinfo else beat.replace(tzinfo=UTC))
+        agent.health = "STOPPED"
+        agent.health_changed = now
+        await session.flush()
+        record_event(session, Event("agent.stopped", str(tenant), data={"agent_id": str(agent.id)}))
+        return rows.agent(agent)
+
+
+async def delete_agent(
+    db: Database,
+    tenant_id: uuid.UUID | str,
+    agent_id: uuid.UUID | str,
+    *,
+    alive_after: datetime,
+) -> str:
+    """Remove a stale agent (stopped, or silent since before `alive_after`); returns its
+    name. A live agent is refused: it would register again at its next heartbeat. Its
+    runs stay, without their agent."""
+    tenant = as_uuid(tenant_id, "tenant_id")
+    agent_uuid = as_uuid(agent_id, "agent_id")
+    async with db.transaction() as session:
+        agent = await _agent(session, tenant, agent_uuid)
+        stopped = rows.stopped_at(agent.health, agent.health_changed, agent.last_heartbeat)
+        beat = agent.last_heartbeat
+        if stopped is None and beat is not None:
+            beat = beat if beat.tzinfo else beat.replace(tzinfo=UTC)
+            if beat >= alive_after:
+                raise InvalidInput(
+                    f"Agent {agent.name!r} is running (last heartbeat {beat.isoformat()}): "
+                    "stop it first (Ctrl-C or SIGTERM), then remove it",
+                    details={"agent_id": str(agent.id), "name": agent.name},
+                )
+        name = agent.name
+        await session.delete(agent)
+        record_event(
+            session,
+            Event("agent.removed", str(tenant), data={"agent_id": str(agent_uuid), "name": name}),
+        )
+        return name
+
+
+async def _agent(session: AsyncSession, tenant: uuid.UUID, agent_id: uuid.UUID) -> Agent:
+    agent = await session.scalar(
+        sa.select(Agent).where(Agent.tenant_id == tenant, Agent.id == agent_id)
+    )
+    if agent is None:
+        raise NotFound(f"No agent {agent_id}", details={"agent_id": str(agent_id)})
+    return agent
+
+
 async def list_agents(db: Database, tenant_id: uuid.UUID | str) -> list[records.Agent]:
     """Agents with their last heartbeat and how many runs they have in flight."""
     tenant = as_uuid(tenant_id, "tenant_id")

@@ -202,6 +202,8 @@ class Agent:
     last_heartbeat: datetime | None
     created: datetime
     runs_in_flight: int = 0
+    # When the agent said it stopped cleanly (None: it did not, or it came back since).
+    stopped_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from proctor.server.database import models
@@ -172,7 +173,24 @@ def agent(row: models.Agent, runs_in_flight: int = 0) -> records.Agent:
         last_heartbeat=row.last_heartbeat,
         created=row.created,
         runs_in_flight=runs_in_flight,
+        stopped_at=stopped_at(row.health, row.health_changed, row.last_heartbeat),
     )
+
+
+def stopped_at(
+    health: str | None, changed: datetime | None, last_heartbeat: datetime | None
+) -> datetime | None:
+    """When the agent stopped cleanly, if it is still stopped: a heartbeat (a restart)
+    after the stop ends it."""
+    if health != "STOPPED" or changed is None:
+        return None
+    if last_heartbeat is not None and _aware(last_heartbeat) > _aware(changed):
+        return None
+    return changed
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 __all__ = [

@@ -1,0 +1,88 @@
+"""The agent health lifecycle with real agents: a clean stop shows as "stopped" (not
+"unhealthy") in the UI and the CLI alike, a stopped agent is removed from the UI, another
+with `proctor agents rm`, and a running agent cannot be removed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+from tests.agent.processes import AgentProcess, proctor, proctor_json, start_server, wait_until
+from uiharness import new_page, shot
+
+from proctor.testing import ServerProcess
+
+SEEN = 60_000  # ms: the agents page re-reads every 15 s; a loaded machine
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path
+
+
+@pytest.fixture
+def live_server(ui_ready: None, home: Path) -> Iterator[ServerProcess]:
+    process = start_server(home)
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: ServerProcess) -> Iterator[Any]:
+    context, page, errors = new_page(browser, live_server.url)
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+def health_by_cli(home: Path, server: ServerProcess) -> dict[str, str | None]:
+    listed = proctor_json("agents", "ls", home=home, api_url=server.url)
+    return {agent["name"]: agent["health"] for agent in listed}
+
+
+def test_a_clean_stop_shows_stopped_and_stale_agents_can_be_removed(
+    page: Any, home: Path, live_server: ServerProcess, artifacts: Path
+) -> None:
+    url = live_server.url
+    first = AgentProcess(home, url, "ui-first-agent")
+    second = AgentProcess(home, url, "ui-second-agent")
+    running = AgentProcess(home, url, "ui-running-agent")
+    try:
+        wait_until(lambda: len(health_by_cli(home, live_server)) == 3, 60, "three agents")
+        page.goto("/agents")
+        table = page.get_by_test_id("agents-table")
+        row = table.locator("tr", has_text="ui-first-agent")
+        expect(row.locator(".badge")).to_have_text("healthy", timeout=SEEN)
+        expect(row.get_by_test_id("remove-agent")).to_have_count(0)
+
+        assert first.stop() == 0 and second.stop() == 0  # SIGTERM: a clean stop
+        # The same word in the CLI (server-judged) and on the page, at once and later.
+        assert health_by_cli(home, live_server)["ui-first-agent"] == "STOPPED"
+        table_cli = proctor("agents", "ls", home=home, api_url=url)
+        assert "stopped" in table_cli.stdout and "alive" not in table_cli.stdout
+        expect(row.locator(".badge")).to_have_text("stopped", timeout=SEEN)
+        shot(page, artifacts, "agents-stopped")
+
+        # Removed from the UI, after a confirmation.
+        row.get_by_test_id("remove-agent").click()
+        page.get_by_role("dialog").get_by_role("button", name="Remove", exact=True).click()
+        expect(row).to_have_count(0)
+        assert "ui-first-agent" not in health_by_cli(home, live_server)
+
+        # Removed with the CLI, by name; a running agent is refused with the reason.
+        removed = proctor("agents", "rm", "ui-second-agent", home=home, api_url=url)
+        assert removed.returncode == 0, removed.stderr
+        assert "agent ui-second-agent removed" in removed.stdout
+        refused = proctor("agents", "rm", "ui-running-agent", home=home, api_url=url)
+        assert refused.returncode != 0
+        assert "is running" in refused.stderr and "Traceback" not in refused.stderr
+        missing = proctor("agents", "rm", "no-such-agent", home=home, api_url=url)
+        assert missing.returncode == 2 and "no agent" in missing.stderr
+        assert set(health_by_cli(home, live_server)) == {"ui-running-agent"}
+        expect(table.locator("tr", has_text="ui-second-agent")).to_have_count(0, timeout=SEEN)
+    finally:
+        for agent in (first, second, running):
+            agent.stop()
