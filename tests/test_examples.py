@@ -19,6 +19,7 @@ def run_example(name: str, cwd: Path, *args: str) -> subprocess.CompletedProcess
         [sys.executable, str(EXAMPLES / name), *args],
         cwd=cwd,
         env=env,
+        stdin=subprocess.DEVNULL,  # no terminal: flow.run() must not ask to approve a pause
         capture_output=True,
         text=True,
         timeout=120,

@@ -160,3 +160,42 @@ def test_a_local_run_asks_to_resume_paused_tasks_on_standard_input(monkeypatch, 
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     paused = flow.run()
     assert isinstance(paused, Paused) and isinstance(paused.result[approved], Paused)
+
+
+def test_nobody_to_ask_on_a_pipe_or_with_observers_returns_the_paused_state(tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "paused.py"
+    script.write_text(
+        "from proctor import Flow, task\n"
+        "from proctor.triggers import manual_only\n"
+        "@task(trigger=manual_only)\n"
+        "def approve():\n"
+        "    return 1\n"
+        "with Flow('pipe') as flow:\n"
+        "    approve()\n"
+        "print(type(flow.run()).__name__)\n"
+    )
+    # An open pipe that never gets an answer: a 1.x run would block reading it.
+    process = subprocess.Popen(
+        [sys.executable, str(script)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert out.strip() == "Paused", err
+    assert "currently Paused" not in out
+
+    from proctor.core.observers import RunObserver
+    from proctor.states import Paused
+    from proctor.triggers import manual_only
+
+    with Flow("observed") as flow:
+        task(lambda: 1, name="approve", trigger=manual_only)()
+    assert isinstance(flow.run(observers=[RunObserver()]), Paused)

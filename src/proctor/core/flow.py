@@ -618,10 +618,12 @@ class Flow:
             merged[key] = value
         runner = FlowRunner(self, executor=executor or self.executor, observers=observers)
         state = runner.run(merged, task_states=task_states, resume=resume, flow_run_id=flow_run_id)
-        while isinstance(state, Paused) and isinstance(state.result, dict):
+        while isinstance(state, Paused) and isinstance(state.result, dict) and not observers:
             # Paused tasks wait for approval: ask at the terminal, as 1.x's flow.run() did.
-            from proctor.core.runner.approval import ask_to_resume, paused_tasks
+            from proctor.core.runner.approval import ask_to_resume, paused_tasks, someone_can_answer
 
+            if not someone_can_answer():
+                break
             approved = ask_to_resume(paused_tasks(state.result))
             if approved is None:
                 break  # nobody to ask: the caller gets the Paused state
