@@ -12,6 +12,16 @@ UI_SOURCES := $(shell find $(UI_DIR)/src $(UI_DIR)/public -type f 2>/dev/null) \
 
 .PHONY: ui-build ui-test ui-dev ui-clean
 
+# The UI needs Node.js and npm. Without npm, a goal that builds the UI stops before
+# anything runs, with one line saying what to install (instead of make's "Error 127").
+UI_GOALS := run test ui-build ui-test ui-dev
+UI_NEEDS_NPM := $(if $(MAKECMDGOALS),$(filter $(UI_GOALS),$(MAKECMDGOALS)),default)
+ifneq ($(UI_NEEDS_NPM),)
+ifeq ($(shell command -v npm 2>/dev/null),)
+$(error The web UI needs Node.js (20.19+ or 22.12+) and npm, and npm is not on PATH: install them (e.g. apt-get install nodejs npm, or from nodejs.org) and run make again)
+endif
+endif
+
 $(UI_NODE_STAMP): $(UI_DIR)/package.json $(UI_DIR)/package-lock.json
 	cd $(UI_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@

@@ -4,24 +4,67 @@ The URL is printed only once uvicorn has bound its socket *and* the app's start-
 (database connection and migrations, then the GraphQL endpoint and the background
 services, which finish while the socket already answers /health) is done, so "printed"
 means "ready": tests and scripts wait for that line instead of polling. With port 0, the
-line has the real port.
+line has the real port. The same URL goes to `PROCTOR_HOME/server.json` for clients on
+this machine (`proctor.settings.local_server`), removed again when the server stops.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
+import logging
+import socket
 import sys
 import webbrowser
 from typing import Any
 
+logger = logging.getLogger("proctor.server")
+
 READY_PREFIX = "Proctor server ready at "
 
 
-def _bound_url(server: object, host: str) -> str:
+def _bound_port(server: object) -> int:
     sockets = [sock for s in getattr(server, "servers", []) for sock in s.sockets]
-    port = sockets[0].getsockname()[1] if sockets else 0
+    return int(sockets[0].getsockname()[1]) if sockets else 0
+
+
+def _bound_url(server: object, host: str) -> str:
     shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}"
+    return f"http://{shown}:{_bound_port(server)}"
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """Whether binding `host:port` fails because something listens there already (the
+    check uvicorn would fail on, made first so that the error can say what to do)."""
+    if port == 0:
+        return False
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            return error.errno == errno.EADDRINUSE
+    return False
+
+
+def _record(home: Any, host: str, port: int) -> None:
+    """Tell clients on this machine where this server is (never fatal)."""
+    from proctor.settings.local_server import local_url, record_local_server
+
+    try:
+        record_local_server(home, local_url(host, port))
+    except OSError as error:
+        logger.warning("could not record the server's URL in %s: %s", home, error)
+
+
+def _forget(home: Any) -> None:
+    from proctor.settings.local_server import forget_local_server
+
+    try:
+        forget_local_server(home)
+    except OSError as error:
+        logger.warning("could not remove the server's URL from %s: %s", home, error)
 
 
 def _freeze_long_lived_objects() -> None:
@@ -92,6 +135,7 @@ def serve(*, open_browser: bool, log_level: str = "warning") -> int:
             return
         _freeze_long_lived_objects()
         url = _bound_url(server, settings.server.host)
+        _record(settings.home, settings.server.host, _bound_port(server))
         print(f"{READY_PREFIX}{url} (GraphQL: {url}/graphql)", flush=True)
         if open_browser:
             webbrowser.open(url)
@@ -99,6 +143,9 @@ def serve(*, open_browser: bool, log_level: str = "warning") -> int:
         # at once, so agents' long-polls answer now instead of holding the exit up.
         while not server.should_exit:
             await asyncio.sleep(0.05)
+        # Forgotten here, not after `serve` returns: uvicorn re-raises the SIGTERM it
+        # caught once it is done, which ends the process before anything after it runs.
+        _forget(settings.home)
         app.state.begin_shutdown()
 
     async def main() -> bool:
@@ -121,4 +168,4 @@ def serve(*, open_browser: bool, log_level: str = "warning") -> int:
     return 0
 
 
-__all__ = ["READY_PREFIX", "serve"]
+__all__ = ["READY_PREFIX", "port_in_use", "serve"]

@@ -18,6 +18,8 @@ import typer
 
 from proctor.cli.output import EXIT_USER_ERROR, fail, print_error
 
+EXIT_SERVER_FAILED = 1  # as when the server cannot start for any other reason
+
 server_app = typer.Typer(
     name="server", help="Run the Proctor server and manage its database.", no_args_is_help=True
 )
@@ -77,7 +79,7 @@ def start(
         PROCTOR_SERVER_DATABASE_URL=database_url,
         PROCTOR_SERVER_AUTH_ENABLED="true" if auth else None,
     )
-    from proctor.cli.serve import serve
+    from proctor.cli.serve import port_in_use, serve
     from proctor.server.auth.binding import bind_refusal
     from proctor.settings import get_settings
 
@@ -85,6 +87,14 @@ def start(
     refusal = bind_refusal(configured.host, configured.auth.enabled)
     if refusal is not None:
         fail(refusal, EXIT_USER_ERROR)
+    if port_in_use(configured.host, configured.port):
+        other = configured.port + 1 if configured.port < 65535 else configured.port - 1
+        fail(
+            f"Port {configured.port} on {configured.host} is already in use (another "
+            f"Proctor server?). Choose another port: proctor server start --port {other}, "
+            f"or PROCTOR_SERVER_PORT={other} make run (the CLI on this machine follows).",
+            EXIT_SERVER_FAILED,
+        )
 
     try:
         code = serve(open_browser=not no_open and sys.stdout.isatty(), log_level=log_level)

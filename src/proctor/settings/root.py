@@ -10,6 +10,7 @@ from proctor.settings.agent import AgentSettings
 from proctor.settings.api import APISettings
 from proctor.settings.base import SettingsGroup, group_config
 from proctor.settings.flow_run import FlowRunSettings
+from proctor.settings.local_server import local_server_url
 from proctor.settings.server import ServerSettings
 
 
@@ -42,6 +43,14 @@ class Settings(SettingsGroup):
         database = self.server.database
         if database.url is None:
             database.url = f"sqlite+aiosqlite:///{self.home / 'proctor.db'}"
+        # The API URL defaults to the server running on this machine with this home, if
+        # one recorded its URL (`local_server`). Still a default, not a value the user
+        # set: a `proctor login` profile's URL takes precedence over it.
+        if "url" not in self.api.model_fields_set:
+            running = local_server_url(self.home)
+            if running is not None:
+                self.api.url = running
+                self.api.__pydantic_fields_set__.discard("url")
         return self
 
     @property
