@@ -5,6 +5,8 @@
     python benchmarks/server.py queries [--database-url URL] [--runs 100000] [--task-runs 1000000]
     python benchmarks/server.py idle
     python benchmarks/server.py startup [--database-url URL] [--starts 7] [--new-database]
+    python benchmarks/server.py retention [--database-url URL] [--runs 10000]
+                                [--task-runs 1000000] [--log-lines 10000000] [--write-seconds 30]
 
 Each starts a real `proctor server start` process (SQLite in a temporary folder unless
 `--database-url` names e.g. a PostgreSQL database) and prints JSON lines:
@@ -17,7 +19,10 @@ Each starts a real `proctor server start` process (SQLite in a temporary folder 
   (median, min and max over several starts on an already migrated database, which is
   what a restart finds), and to its first GraphQL answer; with `--new-database`, every
   start is on a new, empty database (a first start: SQLite files, or PostgreSQL
-  databases created next to the one `--database-url` names, dropped afterwards).
+  databases created next to the one `--database-url` names, dropped afterwards);
+- retention: a retention pass over a bulk-seeded history while a flow run writes: write
+  latency with and without the pass, rows removed, database size before/after the pass
+  and after a second fill (see `retention_load.py`).
 """
 
 from __future__ import annotations
@@ -407,9 +412,15 @@ def run_startup(args: argparse.Namespace, home: Path) -> None:
     )
 
 
+def run_retention(args: argparse.Namespace, home: Path) -> None:
+    from retention_load import run_retention as run  # beside this script
+
+    run(args, home)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("benchmark", choices=["writes", "queries", "idle", "startup"])
+    parser.add_argument("benchmark", choices=["writes", "queries", "idle", "startup", "retention"])
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--task-runs", type=int, default=None)
     parser.add_argument("--runs", type=int, default=100_000)
@@ -422,7 +433,15 @@ def main() -> None:
     parser.add_argument(
         "--clients", type=int, default=1, help="writes: flow runs reporting at the same time"
     )
+    parser.add_argument(
+        "--log-lines", type=int, default=10_000_000, help="retention: log lines seeded"
+    )
+    parser.add_argument(
+        "--write-seconds", type=float, default=30.0, help="retention: seconds of writes timed"
+    )
     args = parser.parse_args()
+    if args.benchmark == "retention" and "--runs" not in sys.argv:
+        args.runs = 10_000
     if args.task_runs is None:
         args.task_runs = 20_000 if args.benchmark == "writes" else 1_000_000
     with tempfile.TemporaryDirectory(prefix="proctor-bench-") as folder:
@@ -432,6 +451,7 @@ def main() -> None:
             "queries": run_queries,
             "idle": run_idle,
             "startup": run_startup,
+            "retention": run_retention,
         }
         benchmarks[args.benchmark](args, home)
 

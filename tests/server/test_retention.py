@@ -25,7 +25,7 @@ from proctor.server.background.retention import AUDIT_ACTION, RetentionService, 
 from proctor.server.database import DEFAULT_TENANT_ID, Database
 from proctor.server.database.models import AuditEvent, RetentionPolicy
 from proctor.server.errors import InvalidInput
-from proctor.server.services.retention import TRIM_GRACE
+from proctor.server.services.retention import TRIM_GRACE, Pace, prune_runs
 from proctor.server.services.retention_policy import (
     Policy,
     PolicyOverride,
@@ -261,3 +261,28 @@ async def test_a_pass_that_removed_something_is_audited_and_counted(database: Da
     totals = retention_totals(database).removed.as_dict()
     assert totals["flow_runs"] - totals_before["flow_runs"] == 1
     assert totals["log_lines"] - totals_before["log_lines"] == 4
+
+
+async def test_a_paced_pass_pauses_after_every_write_transaction(database: Database):
+    """Each delete transaction is followed by a pause `pause_ratio` times as long as the
+    transaction held the database (the pause itself is recorded, not slept)."""
+    flow = await register(database, DEFAULT_TENANT_ID, "etl")
+    run = await finished_run(database, DEFAULT_TENANT_ID, flow.id, log_lines=6)
+    await age(database, run.id, days=40)
+    pauses: list[float] = []
+
+    async def record(seconds: float) -> None:
+        pauses.append(seconds)
+
+    removed = await prune_runs(
+        database,
+        DEFAULT_TENANT_ID,
+        Policy(days=30, log_max_bytes=0, keep_newest_runs=0),
+        now=datetime.now(UTC),
+        pace=Pace(batch=4, pause_ratio=3.0, sleep=record),
+    )
+    # 6 lines in 2 transactions, 4 task-run states, 2 task runs, 4 flow-run states in
+    # 1 each, then the run: one pause after each of the 6 transactions.
+    assert (removed.log_lines, removed.task_run_states, removed.task_runs) == (6, 4, 2)
+    assert (removed.flow_run_states, removed.flow_runs) == (4, 1)
+    assert len(pauses) == 6 and all(pause > 0 for pause in pauses)

@@ -10,6 +10,8 @@ figures (`days`, `log_max_bytes`, `keep_newest_runs`) in the database (GraphQL
     keep_newest_runs   each flow's newest finished runs kept whatever their age
     loop_seconds       seconds between passes
     batch_size         rows per delete transaction (short transactions, no long locks)
+    pause_ratio        after each transaction, pause this many times as long as it took,
+                       so that a running flow's writes keep their latency
     vacuum_free_pages  SQLite without auto_vacuum (files made before it was turned on):
                        a full VACUUM when this many pages are free (0: never)
 """
@@ -43,7 +45,14 @@ class RetentionSettings(SettingsGroup):
     )
     loop_seconds: float = Field(default=600.0, gt=0, description="Seconds between passes.")
     batch_size: int = Field(
-        default=1000, ge=1, le=100_000, description="Rows deleted per transaction."
+        default=500, ge=1, le=100_000, description="Rows deleted per transaction."
+    )
+    pause_ratio: float = Field(
+        default=3.0,
+        ge=0,
+        le=1000,
+        description="After each delete transaction, pause this many times as long as it "
+        "took (3: the pass holds the write lock at most a quarter of the time).",
     )
     vacuum_free_pages: int = Field(
         default=25_000,

@@ -19,7 +19,7 @@ from typing import Any
 from proctor.server.background.base import BackgroundService
 from proctor.server.database import Database
 from proctor.server.services.audit import AuditRecord, write_audit_events
-from proctor.server.services.retention import Removed, prune_runs, trim_logs
+from proctor.server.services.retention import Pace, Removed, prune_runs, trim_logs
 from proctor.server.services.retention_policy import Policy, policies_by_tenant
 from proctor.server.services.sqlite_space import reclaim_space
 
@@ -74,10 +74,11 @@ class RetentionService(BackgroundService):
         default: Policy,
         batch_size: int,
         vacuum_free_pages: int,
+        pause_ratio: float = 0.0,
     ) -> None:
         super().__init__(db, loop_seconds=loop_seconds)
         self.default = default
-        self.batch_size = batch_size
+        self.pace = Pace(batch=batch_size, pause_ratio=pause_ratio)
         self.vacuum_free_pages = vacuum_free_pages
 
     @classmethod
@@ -91,19 +92,22 @@ class RetentionService(BackgroundService):
             default=Policy.from_settings(settings),
             batch_size=configured.batch_size,
             vacuum_free_pages=configured.vacuum_free_pages,
+            pause_ratio=configured.pause_ratio,
         )
 
     async def run_once(self, now: datetime | None = None) -> RetentionReport:
         now = now or datetime.now(UTC)
         report = RetentionReport()
         for tenant, policy in (await policies_by_tenant(self.db, self.default)).items():
-            removed = await prune_runs(self.db, tenant, policy, now=now, batch=self.batch_size)
-            trimmed = await trim_logs(self.db, tenant, policy, now=now, batch=self.batch_size)
+            removed = await prune_runs(self.db, tenant, policy, now=now, pace=self.pace)
+            trimmed = await trim_logs(self.db, tenant, policy, now=now, pace=self.pace)
             removed.log_lines_trimmed += trimmed
             if removed.total:
                 report.by_team[tenant] = removed
                 await self._audit(tenant, policy, removed, now)
-        space = await reclaim_space(self.db, vacuum_free_pages=self.vacuum_free_pages)
+        space = await reclaim_space(
+            self.db, vacuum_free_pages=self.vacuum_free_pages, pause_ratio=self.pace.pause_ratio
+        )
         if space is not None:
             report.pages_released = space.pages_released
         totals = retention_totals(self.db)

@@ -8,7 +8,7 @@ How a pass stays harmless to a busy server and to a second replica doing the sam
   flow-run states, then the runs), so no transaction holds SQLite's write lock or
   PostgreSQL's row locks for long, and the flow runs' cascades have nothing left to do.
 - Every write transaction re-checks its runs (still finished, still older than the
-  cut-off, still not among their flow's newest) and, on PostgreSQL, locks them
+  cut-off: a restart may have made one unfinished) and, on PostgreSQL, locks them
   `FOR UPDATE SKIP LOCKED`: a run restarted meanwhile is left alone, and two replicas
   work on different runs instead of waiting for each other. Deleting by id is
   idempotent, and each row is counted by the transaction that deleted it, so two
@@ -25,11 +25,13 @@ removed oldest first until the run's messages fit in `log_max_bytes`.
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -54,6 +56,7 @@ RUNS_PER_GROUP = 200
 TRIM_GRACE = timedelta(minutes=10)
 
 Watermark = tuple[datetime, uuid.UUID]
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -79,6 +82,36 @@ class Removed:
         return sum(self.as_dict().values())
 
 
+@dataclass(frozen=True, slots=True)
+class Pace:
+    """How hard a pass pushes: `batch` rows per write transaction, and after each one a
+    pause of `pause_ratio` times as long as it took, so that the pass holds SQLite's
+    write lock (or PostgreSQL's I/O) at most 1 / (1 + pause_ratio) of the time and a
+    running flow's writes keep their usual latency. 0: no pauses (tests)."""
+
+    batch: int
+    pause_ratio: float = 0.0
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+    async def transaction(self, db: Database, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        held = 0.0
+
+        async def timed(session: AsyncSession) -> T:
+            # Timed from the moment the transaction holds the lock: time spent waiting
+            # for the server's own writes must not lengthen the pause.
+            nonlocal held
+            started = time.monotonic()
+            try:
+                return await work(session)
+            finally:
+                held = time.monotonic() - started
+
+        result = await db.run_in_transaction(timed)
+        if self.pause_ratio > 0:
+            await self.sleep(held * self.pause_ratio)
+        return result
+
+
 @dataclass(slots=True)
 class _Deletion:
     """What one transaction deleted."""
@@ -100,29 +133,36 @@ def _message_bytes(db: Database) -> sa.ColumnElement[Any]:
     return sa.func.octet_length(Log.message)
 
 
-def _expired(tenant: uuid.UUID, cutoff: datetime, keep_newest: int) -> list[sa.ColumnElement[bool]]:
-    """Conditions on `FlowRun` for a run retention may delete."""
-    conditions: list[sa.ColumnElement[bool]] = [
+def _expired(tenant: uuid.UUID, cutoff: datetime) -> list[sa.ColumnElement[bool]]:
+    """Conditions on `FlowRun` for a finished run older than `cutoff` (cheap: checked
+    again in every delete transaction)."""
+    return [
         FlowRun.tenant_id == tenant,
         FlowRun.state_type.in_(FINISHED),
         FlowRun.state_timestamp < cutoff,
     ]
-    if keep_newest > 0:
-        newer = aliased(FlowRun)
-        # At least `keep_newest` finished runs of the same flow are newer than this one.
-        at_least_n_newer = (
-            sa.select(newer.id)
-            .where(
-                newer.flow_group_id == FlowRun.flow_group_id,
-                newer.state_type.in_(FINISHED),
-                sa.tuple_(newer.scheduled_start_time, newer.id)
-                > sa.tuple_(FlowRun.scheduled_start_time, FlowRun.id),
-            )
-            .limit(1)
-            .offset(keep_newest - 1)
+
+
+def _not_among_newest(keep_newest: int) -> list[sa.ColumnElement[bool]]:
+    """`FlowRun` has at least `keep_newest` newer finished runs of its flow. Read newest
+    first along the (flow_group_id, scheduled_start_time) index, so each check reads
+    about `keep_newest` rows however long the flow's history is."""
+    if keep_newest <= 0:
+        return []
+    newer = aliased(FlowRun)
+    at_least_n_newer = (
+        sa.select(newer.id)
+        .where(
+            newer.flow_group_id == FlowRun.flow_group_id,
+            newer.state_type.in_(FINISHED),
+            sa.tuple_(newer.scheduled_start_time, newer.id)
+            > sa.tuple_(FlowRun.scheduled_start_time, FlowRun.id),
         )
-        conditions.append(sa.exists(at_least_n_newer))
-    return conditions
+        .order_by(newer.scheduled_start_time.desc())
+        .limit(1)
+        .offset(keep_newest - 1)
+    )
+    return [sa.exists(at_least_n_newer)]
 
 
 async def _delete_one_step(
@@ -170,12 +210,12 @@ async def _delete_one_step(
 
 
 async def _delete_runs(
-    db: Database, run_ids: Sequence[uuid.UUID], recheck: list[sa.ColumnElement[bool]], batch: int
+    db: Database, run_ids: Sequence[uuid.UUID], recheck: list[sa.ColumnElement[bool]], pace: Pace
 ) -> Removed:
     removed = Removed()
     while True:
-        step = await db.run_in_transaction(
-            lambda session: _delete_one_step(session, run_ids, recheck, batch)
+        step = await pace.transaction(
+            db, lambda session: _delete_one_step(session, run_ids, recheck, pace.batch)
         )
         if step.kind == "none":
             return removed
@@ -186,12 +226,15 @@ async def _delete_runs(
 
 
 async def prune_runs(
-    db: Database, tenant_id: uuid.UUID, policy: Policy, *, now: datetime, batch: int
+    db: Database, tenant_id: uuid.UUID, policy: Policy, *, now: datetime, pace: Pace
 ) -> Removed:
     """Delete the team's finished runs older than `policy.days` (keeping each flow's
     newest `policy.keep_newest_runs`), with everything that belongs to them."""
     cutoff = now - timedelta(days=policy.days)
-    expired = _expired(tenant_id, cutoff, policy.keep_newest_runs)
+    expired = _expired(tenant_id, cutoff)
+    # The newest-N rule is applied when candidates are chosen; the delete transactions
+    # re-check only what can change meanwhile (a restart makes a run unfinished).
+    candidates = [*expired, *_not_among_newest(policy.keep_newest_runs)]
     removed = Removed()
     while True:
         async with db.session() as session:
@@ -199,15 +242,15 @@ async def prune_runs(
                 (
                     await session.scalars(
                         sa.select(FlowRun.id)
-                        .where(*expired)
+                        .where(*candidates)
                         .order_by(FlowRun.state_timestamp, FlowRun.id)
-                        .limit(min(batch, RUNS_PER_GROUP))
+                        .limit(min(pace.batch, RUNS_PER_GROUP))
                     )
                 ).all()
             )
         if not run_ids:
             return removed
-        group = await _delete_runs(db, run_ids, expired, batch)
+        group = await _delete_runs(db, run_ids, expired, pace)
         removed.add(group)
         if group.flow_runs == 0:
             # Nothing of this group could be finished here (another replica holds it):
@@ -243,7 +286,7 @@ async def _trim_boundary(
     return None if row is None else (row[0], int(row[1]))
 
 
-async def _trim_run(db: Database, run_id: uuid.UUID, limit: int, batch: int) -> int:
+async def _trim_run(db: Database, run_id: uuid.UUID, limit: int, pace: Pace) -> int:
     boundary = await _trim_boundary(db, run_id, limit)
     if boundary is None:
         return 0
@@ -255,7 +298,7 @@ async def _trim_run(db: Database, run_id: uuid.UUID, limit: int, batch: int) -> 
             sa.tuple_(Log.timestamp, Log.id)
             <= sa.tuple_(sa.literal(timestamp, Log.timestamp.type), sa.literal(line_id)),
         )
-        .limit(batch)
+        .limit(pace.batch)
         .scalar_subquery()
     )
     trimmed = 0
@@ -264,9 +307,9 @@ async def _trim_run(db: Database, run_id: uuid.UUID, limit: int, batch: int) -> 
         async def work(session: AsyncSession) -> int:
             return _rowcount(await session.execute(sa.delete(Log).where(Log.id.in_(older))))
 
-        count = await db.run_in_transaction(work)
+        count = await pace.transaction(db, work)
         trimmed += count
-        if count < batch:
+        if count < pace.batch:
             return trimmed
 
 
@@ -294,7 +337,7 @@ async def _save_watermark(db: Database, tenant_id: uuid.UUID, mark: Watermark) -
 
 
 async def trim_logs(
-    db: Database, tenant_id: uuid.UUID, policy: Policy, *, now: datetime, batch: int
+    db: Database, tenant_id: uuid.UUID, policy: Policy, *, now: datetime, pace: Pace
 ) -> int:
     """Trim the logs of the team's runs that finished since the last check (every
     finished run the first time) to `policy.log_max_bytes` each; returns the lines
@@ -343,7 +386,7 @@ async def trim_logs(
                 ).all()
             )
         for run_id in oversized:
-            trimmed += await _trim_run(db, run_id, policy.log_max_bytes, batch)
+            trimmed += await _trim_run(db, run_id, policy.log_max_bytes, pace)
         last_id, last_time = runs[-1]
         after = (last_time, last_id)
         await _save_watermark(db, tenant_id, after)
@@ -351,4 +394,4 @@ async def trim_logs(
             return trimmed
 
 
-__all__ = ["FINISHED", "TRIM_GRACE", "Removed", "Watermark", "prune_runs", "trim_logs"]
+__all__ = ["FINISHED", "TRIM_GRACE", "Pace", "Removed", "Watermark", "prune_runs", "trim_logs"]

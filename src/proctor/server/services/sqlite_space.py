@@ -12,6 +12,8 @@ pages are free (0: never), and the file is in incremental mode from then on.
 
 from __future__ import annotations
 
+import asyncio
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,8 +21,8 @@ from proctor.server.database import Database
 
 AUTO_VACUUM_NONE = 0
 AUTO_VACUUM_INCREMENTAL = 2
-#: Pages released per transaction (16 MB of 4 KiB pages).
-STEP_PAGES = 4096
+#: Pages released per transaction (1 MB of 4 KiB pages: a few milliseconds of lock).
+STEP_PAGES = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +41,10 @@ async def _scalar(driver: Any, sql: str) -> int:
 
 
 async def reclaim_space(
-    db: Database, *, vacuum_free_pages: int, step: int = STEP_PAGES
+    db: Database, *, vacuum_free_pages: int, step: int = STEP_PAGES, pause_ratio: float = 0.0
 ) -> SpaceReport | None:
-    """Release free pages of a SQLite file (None on PostgreSQL, whose autovacuum does it)."""
+    """Release free pages of a SQLite file (None on PostgreSQL, whose autovacuum does it),
+    `step` pages per transaction, pausing `pause_ratio` times as long as each took."""
     if db.dialect != "sqlite":
         return None
     async with db.engine.connect() as connection:
@@ -56,10 +59,13 @@ async def reclaim_space(
             if mode == AUTO_VACUUM_INCREMENTAL:
                 remaining = free
                 while remaining > 0:
+                    started = time.monotonic()
                     # executescript steps the pragma to completion (one page per step).
                     await driver.executescript(
                         f"BEGIN IMMEDIATE; PRAGMA incremental_vacuum({int(step)}); COMMIT;"
                     )
+                    if pause_ratio > 0:
+                        await asyncio.sleep((time.monotonic() - started) * pause_ratio)
                     now_free = await _scalar(driver, "PRAGMA freelist_count")
                     if now_free >= remaining:
                         break  # another writer keeps freeing/using pages: next pass
@@ -73,9 +79,10 @@ async def reclaim_space(
                 await driver.execute("ROLLBACK")
             raise
         if released:
-            # Fold the WAL back into the file and cut it to zero, or it keeps the size
-            # the deletes gave it.
-            await driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            # Copy what the WAL holds into the file so that the WAL is reused from its
+            # start. PASSIVE: never waits for (or blocks) the server's other connections;
+            # the WAL file itself keeps its size until SQLite resets it.
+            await driver.execute("PRAGMA wal_checkpoint(PASSIVE)")
     return SpaceReport(mode, free, released, full)
 
 
