@@ -66,4 +66,10 @@ def test_a_run_no_agent_covers_says_what_is_missing(home, server, client, agents
         "the waiting run to be taken and finish",
     )
     assert done["agentMatch"] is None  # no longer waiting: nothing to say
+
+    # An agent that stopped cleanly takes nothing: the later run is uncovered again at
+    # once, without waiting for its heartbeat to go stale.
+    agents[-1].stop()
+    uncovered = match(client, later.id)["agentMatch"]
+    assert uncovered["covered"] is False and uncovered["missingLabels"] == ["gpu"]
     client.delete_flow_run(later.id)

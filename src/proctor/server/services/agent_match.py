@@ -1,8 +1,8 @@
 """Can any agent take this run? Said out loud instead of a run waiting in silence.
 
 An agent claims a run when every label of the run is among its own labels. A run that is
-waiting (Scheduled or Pending) is *covered* when some healthy agent (heartbeat on time)
-has all its labels. When none has, the answer names the labels missing from the agent
+waiting (Scheduled or Pending) is *covered* when some healthy agent (heartbeat on time,
+not stopped) has all its labels. When none has, the answer names the labels missing from the agent
 that comes closest (or all the run's labels when no healthy agent exists) and the command
 that starts an agent able to take it.
 """
@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from proctor.server.database import Database
 from proctor.server.database.models import Agent
 from proctor.server.services.agent_health import Health, Thresholds, judge
+from proctor.server.services.rows import stopped_at
 
 WAITING_FAMILIES = frozenset({"Scheduled", "Pending"})
 
@@ -75,14 +76,16 @@ async def healthy_agents(
     moment = now or datetime.now(UTC)
     async with db.session() as session:
         found = await session.execute(
-            sa.select(Agent.name, Agent.labels, Agent.last_heartbeat).where(
-                Agent.tenant_id == tenant
-            )
+            sa.select(
+                Agent.name, Agent.labels, Agent.last_heartbeat, Agent.health, Agent.health_changed
+            ).where(Agent.tenant_id == tenant)
         )
         return [
             HealthyAgent(name, tuple(labels or ()))
-            for name, labels, beat in found.all()
-            if judge(beat, moment, thresholds) is Health.HEALTHY
+            for name, labels, beat, health, changed in found.all()
+            # A cleanly stopped agent takes nothing, however recent its last heartbeat.
+            if judge(beat, moment, thresholds, stopped_at=stopped_at(health, changed, beat))
+            is Health.HEALTHY
         ]
 
 
