@@ -1,6 +1,6 @@
 """Mutation testing of the code that decides access, with mutmut (not part of CI).
 
-    .venv/bin/python benchmarks/mutation.py [--workdir DIR] [--children 2]
+    .venv/bin/python benchmarks/mutation.py [--workdir DIR] [--children 2] [--only PATH ...]
 
 mutmut's settings are `[tool.mutmut]` in pyproject.toml (the modules, the focused tests).
 This script runs it in a copy of the tree, so the working tree is never touched and no
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -27,15 +28,22 @@ STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests"
 TIMEOUTS = {-24, 24, 36, 152, 255}
 
 
-def prepare(workdir: Path) -> None:
-    """A fresh copy of the tree in `workdir` (mutmut writes its `mutants/` there)."""
+def prepare(workdir: Path, only: list[str]) -> None:
+    """A fresh copy of the tree in `workdir` (mutmut writes its `mutants/` there); `only`
+    narrows `only_mutate` to some of its modules in that copy."""
     if workdir.exists():
         shutil.rmtree(workdir)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     workdir.mkdir(parents=True)
     shutil.copytree(ROOT / "src", workdir / "src", ignore=ignore)
     shutil.copytree(ROOT / "tests", workdir / "tests", ignore=ignore)
-    shutil.copy(ROOT / "pyproject.toml", workdir / "pyproject.toml")
+    settings = (ROOT / "pyproject.toml").read_text()
+    if only:
+        chosen = "".join(f'    "{path}",\n' for path in only)
+        settings = re.sub(
+            r"only_mutate = \[\n.*?\]", f"only_mutate = [\n{chosen}]", settings, flags=re.S
+        )
+    (workdir / "pyproject.toml").write_text(settings)
 
 
 def status_of(code: int | None) -> str:
@@ -71,12 +79,13 @@ def main() -> int:
         "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "proctor-mutation"
     )
     parser.add_argument("--children", type=int, default=2)
+    parser.add_argument("--only", nargs="*", default=[], help="mutate only these modules")
     parser.add_argument(
         "--report-only", action="store_true", help="print the scores of the last run"
     )
     args = parser.parse_args()
     if not args.report_only:
-        prepare(args.workdir)
+        prepare(args.workdir, args.only)
         # The console script, not `python -m mutmut`: run as __main__, mutmut's module would
         # be imported a second time by the mutants' trampolines and fail.
         executable = Path(sys.executable).parent / "mutmut"

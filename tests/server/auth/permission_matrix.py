@@ -67,6 +67,9 @@ MATRIX: dict[str, str] = {
     "Mutation.registerAgent":       "YYY-Y-",
     "Mutation.agentHeartbeat":      "YYY-Y-",
     "Mutation.claimFlowRuns":       "YYY-Y-",
+    "Mutation.stopAgent":           "YYY-Y-",
+    # Removing a stale agent from the Agents page
+    "Mutation.deleteAgent":         "YYY---",
     # Secrets: names to everyone, values to the processes of active runs, changes to admins
     "Query.secrets":                "YYYY--",
     "Query.secretValue":            "YYY-Y-",

@@ -155,6 +155,7 @@ async def test_a_new_session_starts_in_the_first_team_by_name(database: Database
     assert made.info.tenant_id == alpha and made.info.user_id == user
     found = await find_session(database, made.token)
     assert found is not None and found.id == made.info.id and found.tenant_id == alpha
+    assert found.user_id == user and found.expires == made.info.expires
     async with database.session() as session:
         row = await session.get(AuthSession, made.info.id)
         assert row is not None and row.token_hash == digest(made.token)
@@ -232,6 +233,8 @@ async def test_a_session_switches_only_to_a_team_of_its_user(database: Database)
     assert found is not None and found.tenant_id == second
     with pytest.raises(NotFound, match="No such team"):
         await switch_team(database, made.info.id, user, str(stranger_team))
+    with pytest.raises(InvalidInput, match="teamId must be a UUID"):
+        await switch_team(database, made.info.id, user, "the second one")
     await end_session(database, made.token)
     with pytest.raises(InvalidInput, match="session has ended"):
         await switch_team(database, made.info.id, user, str(first))
