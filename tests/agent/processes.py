@@ -95,7 +95,9 @@ class AgentProcess:
         labels: Iterable[str] = (),
         max_runs: int = 4,
         env: Mapping[str, str] | None = None,
+        settings: Mapping[str, str] | None = None,
     ) -> None:
+        """`env` goes to the runs (`--env`); `settings` to the agent process itself."""
         self.name = name
         self.log = home / f"agent-{name}.log"
         command = [sys.executable, "-m", "proctor", "agent", "start", "--name", name]
@@ -107,7 +109,7 @@ class AgentProcess:
         with self.log.open("ab") as output:
             self.process = subprocess.Popen(
                 command,
-                env=base_env(home, api_url),
+                env={**base_env(home, api_url), **(settings or {})},
                 stdin=subprocess.DEVNULL,
                 stdout=output,
                 stderr=subprocess.STDOUT,
