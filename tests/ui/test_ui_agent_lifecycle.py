@@ -65,6 +65,12 @@ def test_a_clean_stop_shows_stopped_and_stale_agents_can_be_removed(
         assert "stopped" in table_cli.stdout and "alive" not in table_cli.stdout
         expect(row.locator(".badge")).to_have_text("stopped", timeout=SEEN)
         shot(page, artifacts, "agents-stopped")
+        # The dashboard does not count stopped agents as failing ones.
+        page.goto("/")
+        card = page.get_by_test_id("agents-healthy")
+        expect(card.locator(".value")).to_have_text("1/1")
+        expect(card.locator(".foot")).to_have_text("all reporting on time · 2 stopped")
+        page.goto("/agents")
 
         # Removed from the UI, after a confirmation.
         row.get_by_test_id("remove-agent").click()

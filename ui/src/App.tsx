@@ -152,15 +152,27 @@ const SECTIONS: Record<string, string> = { runs: "flows", "": "dashboard" };
 
 function Sidebar({ identity, section }: { identity: Identity; section: string }) {
   const can = capabilitiesOf(identity.role);
+  // On a narrow screen the sidebar is a top bar whose menu opens on demand (see app.css);
+  // it folds again once a page is chosen.
+  const [open, setOpen] = useState(false);
+  const { pathname } = useLocation();
+  useEffect(() => setOpen(false), [pathname]);
   const link = (to: string, label: string, icon: ReactNode, name = to.slice(1)) => (
     <NavLink to={to} label={label} icon={icon} active={section === name} />
   );
   return (
-    <aside className="sidebar">
+    <aside className={`sidebar${open ? " open" : ""}`} data-testid="sidebar">
       <Link to="/" className="brand" aria-label="Proctor home">
         <img src="/favicon.svg" width={26} height={26} alt="" />
         Proctor
       </Link>
+      <button type="button" className="btn btn-sm menu-toggle" aria-expanded={open} aria-controls="main-menu" aria-label={open ? "Close the menu" : "Open the menu"}
+        onClick={() => setOpen(!open)} data-testid="menu-toggle">
+        <svg width={18} height={18} viewBox="0 0 20 20" fill="none" stroke="currentColor" strokeWidth={1.8} strokeLinecap="round" aria-hidden="true">
+          {open ? <path d="M5 5l10 10M15 5L5 15" /> : <path d="M3 5.5h14M3 10h14M3 14.5h14" />}
+        </svg>
+      </button>
+      <div className="sidebar-menu" id="main-menu">
       <TeamSwitcher identity={identity} />
       <nav aria-label="Main">
         {link("/", "Dashboard", <IconDashboard />, "dashboard")}
@@ -184,6 +196,7 @@ function Sidebar({ identity, section }: { identity: Identity; section: string })
         <UserBox identity={identity} />
         <LiveIndicator />
         <ThemeSwitch />
+      </div>
       </div>
     </aside>
   );

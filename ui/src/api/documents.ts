@@ -16,8 +16,8 @@ const FLOW_SUMMARY_FIELDS = `
   scheduleActive archived created`;
 
 export const DASHBOARD = `
-query Dashboard($since: DateTime!, $bucket: Int!, $now: DateTime!) {
-  runCounts(since: $since, bucketSeconds: $bucket) { bucketStart state count }
+query Dashboard($since: DateTime!, $bucket: Int!, $now: DateTime!, $until: DateTime!) {
+  runCounts(since: $since, bucketSeconds: $bucket, until: $until) { bucketStart state count }
   active: flowRuns(states: ["Submitted", "Running", "Cancelling", "Paused"], first: 20,
                    orderBy: STATE_TIMESTAMP_DESC) {
     totalCount nodes { ${FLOW_RUN_FIELDS} }
@@ -53,14 +53,15 @@ query Flows($search: String, $project: String, $first: Int!, $after: String) {
   }
 }`;
 
-/** One request for the last runs of each flow on a page (aliases f0, f1, ...). */
+/** One request for the last runs of each flow on a page (aliases f0, f1, ...): runs
+ * scheduled before `$asOf` only, so future scheduled runs never hide real outcomes. */
 export function lastRunsQuery(groupIds: string[], perFlow: number): string {
   const parts = groupIds.map(
     (id, i) =>
-      `f${i}: flowRuns(flowGroupId: ${JSON.stringify(id)}, first: ${perFlow}, orderBy: SCHEDULED_START_TIME_DESC) {
+      `f${i}: flowRuns(flowGroupId: ${JSON.stringify(id)}, first: ${perFlow}, scheduledBefore: $asOf, orderBy: SCHEDULED_START_TIME_DESC) {
         nodes { id name state stateType scheduledStartTime startTime endTime } }`,
   );
-  return `query LastRuns { ${parts.join("\n")} }`;
+  return `query LastRuns($asOf: DateTime!) { ${parts.join("\n")} }`;
 }
 
 export const SET_SCHEDULE_ACTIVE = `

@@ -39,9 +39,9 @@ export const DELETE_SECRET = `mutation DeleteSecret($name: String!) { deleteSecr
 
 export const AUDIT_EVENTS = `
 query AuditEvents($actor: String, $action: String, $objectType: String, $objectId: String,
-                  $since: DateTime, $until: DateTime, $first: Int!, $after: String) {
+                  $since: DateTime, $until: DateTime, $machine: Boolean, $first: Int!, $after: String) {
   auditEvents(actor: $actor, action: $action, objectType: $objectType, objectId: $objectId,
-              since: $since, until: $until, first: $first, after: $after) {
+              since: $since, until: $until, machine: $machine, first: $first, after: $after) {
     totalCount pageInfo { endCursor hasNextPage }
     nodes { id occurred action actor actorKind actorUserId actorApiKeyId objectType objectId success details }
   }

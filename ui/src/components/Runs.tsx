@@ -21,13 +21,15 @@ export function RunDots({ runs, limit = 10 }: { runs: Pick<FlowRun, "id" | "name
   );
 }
 
-export function RunsTable({ runs, now, showFlow = true }: { runs: FlowRun[]; now: number; showFlow?: boolean }) {
+/** `versions` (flow id -> version number): a Version column, for a flow with several. */
+export function RunsTable({ runs, now, showFlow = true, versions }: { runs: FlowRun[]; now: number; showFlow?: boolean; versions?: Map<string, number> }) {
   return (
     <table className="table" data-testid="runs-table">
       <thead>
         <tr>
           <th>Run</th>
           {showFlow && <th>Flow</th>}
+          {versions && <th>Version</th>}
           <th>State</th>
           <th>Scheduled</th>
           <th>Started</th>
@@ -39,6 +41,7 @@ export function RunsTable({ runs, now, showFlow = true }: { runs: FlowRun[]; now
           <tr key={run.id}>
             <td><Link to={flowRunUrl(run.id)} className="mono">{run.name}</Link></td>
             {showFlow && <td>{run.flowName}</td>}
+            {versions && <td className="muted" data-testid="run-version">{versions.has(run.flowId) ? `v${versions.get(run.flowId)}` : "—"}</td>}
             <td><StateBadge state={run.state} title={run.stateMessage ?? undefined} /></td>
             <td className="muted nowrap" title={formatDateTime(run.scheduledStartTime)}>{formatRelative(run.scheduledStartTime, now)}</td>
             <td className="muted nowrap">{run.startTime ? formatDateTime(run.startTime) : "—"}</td>

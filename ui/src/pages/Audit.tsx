@@ -36,6 +36,8 @@ export default function Audit() {
   const [objectId, setObjectId] = useSearchParam("object");
   const [since, setSince] = useSearchParam("since");
   const [until, setUntil] = useSearchParam("until");
+  // Machine traffic (heartbeats, claims, task states, log lines) is hidden unless asked for.
+  const [traffic, setTraffic] = useSearchParam("traffic");
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const members = useQuery<{ members: Member[] }>(MEMBERS);
   const keys = useQuery<{ apiKeys: ApiKey[] }>(API_KEYS);
@@ -49,7 +51,8 @@ export default function Audit() {
     since: toIso(since),
     until: toIso(until),
   };
-  const query = useQuery<{ auditEvents: Connection<AuditEvent> }>(AUDIT_EVENTS, { ...filters, first: PAGE_SIZE, after: cursors[cursors.length - 1] });
+  const machine = traffic === "machine" ? true : traffic === "all" ? null : false;
+  const query = useQuery<{ auditEvents: Connection<AuditEvent> }>(AUDIT_EVENTS, { ...filters, machine, first: PAGE_SIZE, after: cursors[cursors.length - 1] });
   // A new filter starts from the first page.
   const filtered = (set: (v: string | null) => void) => (value: string | null) => {
     setCursors([null]);
@@ -70,6 +73,13 @@ export default function Audit() {
               <option value="local">local (no login)</option>
               <option value="session">any browser session</option>
               <option value="api_key">any API key</option>
+            </select>
+          </label>
+          <label className="field"><span className="small muted">Traffic</span>
+            <select className="select" aria-label="Traffic" value={traffic ?? ""} onChange={(e) => filtered(setTraffic)(e.target.value || null)} data-testid="audit-traffic">
+              <option value="">People and tools</option>
+              <option value="machine">Machine traffic only</option>
+              <option value="all">Everything</option>
             </select>
           </label>
           <label className="field"><span className="small muted">Action</span>
@@ -102,6 +112,7 @@ export default function Audit() {
             {auditEvents.nodes.length === 0 ? (
               <EmptyState icon={<IconList />} title={anyFilter ? "Nothing matches these filters" : "Nothing recorded yet"}>
                 {anyFilter ? "Widen the time range or clear a filter." : "Every mutation (runs started, secrets set, members invited…) appears here as it happens."}
+                {!traffic && " Machine traffic (heartbeats, task states, log lines) is hidden: pick Traffic → Everything to see it."}
               </EmptyState>
             ) : (
               <>

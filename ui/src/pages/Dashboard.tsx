@@ -38,7 +38,8 @@ export default function Dashboard() {
   const hour = Math.floor(now / BUCKET_MS) * BUCKET_MS;
   const since = hour - (HOURS - 1) * BUCKET_MS;
   const variables = useMemo(
-    () => ({ since: new Date(since).toISOString(), bucket: BUCKET_MS / 1000, now: new Date(Math.floor((now - LATE_AFTER_MS) / 10_000) * 10_000).toISOString() }),
+    // `until`: runs scheduled in the future are not "runs of the last 24 h".
+    () => ({ since: new Date(since).toISOString(), bucket: BUCKET_MS / 1000, now: new Date(Math.floor((now - LATE_AFTER_MS) / 10_000) * 10_000).toISOString(), until: new Date(Math.ceil(now / 10_000) * 10_000).toISOString() }),
     [since, now],
   );
   const query = useQuery<DashboardData>(DASHBOARD, variables, { refreshMs: 30_000 });
@@ -70,6 +71,12 @@ function DashboardBody({ data, since, now }: { data: DashboardData; since: numbe
   const rate = successRate(buckets);
   const failed = buckets.reduce((n, b) => n + (b.counts.Failed ?? 0), 0);
   const healthy = data.agents.filter((a) => healthOf(a, now) === "healthy").length;
+  // A cleanly stopped agent is not a problem: it does not count against the others.
+  const stopped = data.agents.filter((a) => healthOf(a, now) === "stopped").length;
+  const expected = data.agents.length - stopped;
+  const agentsFoot = !data.agents.length
+    ? "no agent yet"
+    : [healthy < expected ? `${expected - healthy} not reporting` : expected ? "all reporting on time" : "", stopped ? `${stopped} stopped` : ""].filter(Boolean).join(" · ");
   const noFlows = (data.flows.totalCount ?? 0) === 0;
   const late = data.late.totalCount ?? 0;
 
@@ -87,7 +94,7 @@ function DashboardBody({ data, since, now }: { data: DashboardData; since: numbe
         <Stat label="Runs, last 24 h" value={total.toLocaleString()} foot={`${failed} failed`} />
         <Stat label="Success rate" value={rate == null ? "—" : `${Math.round(rate * 1000) / 10}%`} foot="of finished runs, 24 h" testId="success-rate" />
         <Stat label="In progress" value={String(data.active.totalCount ?? data.active.nodes.length)} foot={late ? `${late} late to start` : "none late"} warn={late > 0} />
-        <Stat label="Agents healthy" value={`${healthy}/${data.agents.length}`} foot={data.agents.length ? "heartbeats on time" : "no agent yet"} warn={data.agents.length > 0 && healthy < data.agents.length} />
+        <Stat label="Agents healthy" value={`${healthy}/${expected}`} foot={agentsFoot} warn={healthy < expected} testId="agents-healthy" />
       </div>
       <Card title="Runs over time" hint="last 24 hours, by state">
         <RunsChart buckets={buckets} bucketMs={BUCKET_MS} />

@@ -5,6 +5,7 @@ import { useNow, useQuery, useThrottled } from "../api/hooks";
 import { subscribe } from "../api/live";
 import { useCan } from "../api/session";
 import type { Connection, Flow, FlowRun } from "../api/types";
+import { AgentReadiness } from "../components/AgentReadiness";
 import { EmptyState } from "../components/Empty";
 import { Loaded } from "../components/ErrorView";
 import { toast } from "../components/Feedback";
@@ -172,7 +173,7 @@ function FlowRuns({ flow }: { flow: Flow }) {
             <EmptyState title={state ? `No ${state} runs` : "No runs yet"}>Runs of every version of this flow are listed here.</EmptyState>
           ) : (
             <>
-              <RunsTable runs={flowRuns.nodes} now={now} showFlow={false} />
+              <RunsTable runs={flowRuns.nodes} now={now} showFlow={false} versions={flow.versions.length > 1 ? new Map(flow.versions.map((v) => [v.id, v.version])) : undefined} />
               {(cursors.length > 1 || flowRuns.pageInfo.hasNextPage) && (
                 <div className="toolbar" style={{ justifyContent: "flex-end", borderTop: "1px solid var(--border)" }}>
                   <button type="button" className="btn btn-sm" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>Previous</button>
@@ -208,8 +209,7 @@ function RunTab({ flow }: { flow: Flow }) {
           <li>An agent whose labels cover the run’s labels claims it and starts it on its machine.</li>
           <li>This page follows it live: states, the Gantt timeline and the logs.</li>
         </ol>
-        <p className="small muted" style={{ marginBottom: 4 }}>No agent yet? Start one:</p>
-        <code className="small">proctor agent start</code>
+        <AgentReadiness labels={flow.labels} />
       </Card>
     </div>
   );

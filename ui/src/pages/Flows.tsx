@@ -38,8 +38,10 @@ export default function Flows() {
   const vars = useMemo(() => ({ search: q || null, project: project || null, first: PAGE, after: cursors[cursors.length - 1] }), [q, project, cursors]);
   const flows = useQuery<{ flows: Connection<FlowSummary> }>(FLOWS, vars);
   const groupIds = flows.data?.flows.nodes.map((f) => f.flowGroupId) ?? [];
-  const lastRuns = useQuery<LastRuns>(groupIds.length ? lastRunsQuery(groupIds, 10) : "", {}, { skip: groupIds.length === 0 });
-  const refetchRuns = useThrottled(() => void lastRuns.refetch(), 2000);
+  // Past runs only: read as of now, and as of the moment of each burst of run events.
+  const [asOf, setAsOf] = useState(() => new Date().toISOString());
+  const lastRuns = useQuery<LastRuns>(groupIds.length ? lastRunsQuery(groupIds, 10) : "", { asOf }, { skip: groupIds.length === 0 });
+  const refetchRuns = useThrottled(() => setAsOf(new Date().toISOString()), 2000);
   useEffect(() => subscribe(RUN_FEED, {}, { next: refetchRuns }), [refetchRuns]);
 
   const can = useCan();

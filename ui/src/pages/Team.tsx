@@ -58,6 +58,7 @@ function MembersTab() {
   const role = useRole();
   const session = useSession();
   const me = session.status === "signed-in" ? session.identity.user?.id : undefined;
+  const local = session.status === "signed-in" && !session.identity.authEnabled;
   const members = useQuery<{ members: Member[] }>(MEMBERS);
   const invitations = useQuery<{ invitations: Invitation[] }>(INVITATIONS, {}, { skip: !can.manageTeam });
   const [removing, setRemoving] = useState<Member | null>(null);
@@ -85,7 +86,8 @@ function MembersTab() {
 
   return (
     <div className="stack">
-      {can.manageTeam && <InviteForm roles={roles} onInvited={() => void invitations.refetch()} />}
+      {/* Local mode has no logins: an invitation could never be accepted. */}
+      {can.manageTeam && !local && <InviteForm roles={roles} onInvited={() => void invitations.refetch()} />}
       <Card title="Members" flush testId="members">
         <Loaded query={members}>
           {({ members: list }) =>
@@ -101,7 +103,7 @@ function MembersTab() {
                     const manageable = canManageMember(role, m.role) && m.userId !== me;
                     return (
                       <tr key={m.userId} data-testid={`member-${m.email}`}>
-                        <td><div style={{ fontWeight: 600 }}>{m.name || m.email}</div>{m.name && <div className="small faint">{m.email}</div>}</td>
+                        <td className="nowrap"><div style={{ fontWeight: 600 }}>{m.name || m.email}</div>{m.name && <div className="small faint">{m.email}</div>}</td>
                         <td>
                           {manageable ? (
                             <RoleSelect label={`Role of ${m.email}`} value={m.role} roles={roles.includes(m.role as Role) ? roles : [m.role as Role, ...roles]} onChange={(r) => void setRole(m, r)} />
@@ -135,7 +137,7 @@ function MembersTab() {
                   <thead><tr><th>Email</th><th>Role</th><th>Expires</th></tr></thead>
                   <tbody>
                     {list.map((i) => (
-                      <tr key={i.id}><td>{i.email}</td><td><span className="tag">{roleLabel(i.role)}</span></td><td className="muted small">{formatRelative(i.expires)}</td></tr>
+                      <tr key={i.id}><td className="nowrap">{i.email}</td><td><span className="tag">{roleLabel(i.role)}</span></td><td className="muted small">{formatRelative(i.expires)}</td></tr>
                     ))}
                   </tbody>
                 </table>

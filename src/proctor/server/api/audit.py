@@ -342,7 +342,8 @@ def _id(value: uuid.UUID | None) -> strawberry.ID | None:
 class AuditQuery:
     @strawberry.field(
         description="The team's audit log, newest first. `actor`: local, session, api_key, "
-        "user:<id>, api_key:<id> or an id; `since` <= occurred < `until`."
+        "user:<id>, api_key:<id> or an id; `since` <= occurred < `until`; `machine`: true "
+        "for only, false for no machine traffic (heartbeats, claims, task states, logs)."
     )
     async def audit_events(
         self,
@@ -353,6 +354,7 @@ class AuditQuery:
         object_id: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        machine: bool | None = None,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[AuditEvent]:
@@ -367,6 +369,7 @@ class AuditQuery:
             object_id=object_id,
             since=since,
             until=until,
+            machine=machine,
             **paging(first, after, info),
         )
         return connection_from_page(page, AuditEvent.from_record)

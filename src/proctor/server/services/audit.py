@@ -84,6 +84,23 @@ def _actor_filter(actor: str) -> sa.ColumnElement[bool]:
     return sa.or_(AuditEvent.actor_user_id == found, AuditEvent.actor_api_key_id == found)
 
 
+#: What agents and run processes send all the time (heartbeats, claims, task states, log
+#: lines): kept out of the audit log's default view. A run's own state changes
+#: (`setFlowRunStates`) are few and also made by people, so they stay in it.
+MACHINE_ACTIONS = frozenset(
+    {
+        "agentHeartbeat",
+        "claimFlowRuns",
+        "createTaskRuns",
+        "heartbeatFlowRuns",
+        "registerAgent",
+        "setTaskRunStates",
+        "stopAgent",
+        "writeLogs",
+    }
+)
+
+
 async def list_audit_events(
     db: Database,
     tenant_id: uuid.UUID | str,
@@ -94,12 +111,14 @@ async def list_audit_events(
     object_id: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
+    machine: bool | None = None,
     first: int = 100,
     after: str | None = None,
     count: bool = True,
 ) -> records.Page[AuditRecord]:
     """The team's audit events, newest first, filtered (every filter is an equality
-    except `since` <= occurred < `until`)."""
+    except `since` <= occurred < `until`; `machine`: only (True) or no (False) machine
+    traffic, the `MACHINE_ACTIONS` agents and run processes send all the time)."""
     tenant = as_uuid(tenant_id, "tenant_id")
     size = page_size(first)
     statement = sa.select(AuditEvent).where(AuditEvent.tenant_id == tenant)
@@ -115,6 +134,9 @@ async def list_audit_events(
         statement = statement.where(AuditEvent.occurred >= since)
     if until is not None:
         statement = statement.where(AuditEvent.occurred < until)
+    if machine is not None:
+        is_machine = AuditEvent.action.in_(sorted(MACHINE_ACTIONS))
+        statement = statement.where(is_machine if machine else ~is_machine)
     async with db.session() as session:
         page = await fetch_page(
             session,
