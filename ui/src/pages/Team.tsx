@@ -1,4 +1,5 @@
-/** Team settings: members and invitations, API keys, service accounts (`?tab=`). */
+/** Team settings: members and invitations, API keys, service accounts, run-history
+ * retention (`?tab=`). */
 import { useState, type FormEvent } from "react";
 import { request } from "../api/client";
 import { useQuery } from "../api/hooks";
@@ -13,12 +14,13 @@ import { Confirm, toast } from "../components/Feedback";
 import { IconKey, IconPlus, IconUsers } from "../components/icons";
 import { errorText, OneTimeValue } from "../components/OneTime";
 import { Card, PageHead, Tabs } from "../components/Page";
+import { RetentionSettings } from "../components/RetentionSettings";
 import { canManageMember, grantableRoles, roleLabel, SERVICE_ROLES, type Role } from "../lib/roles";
 import { useSearchParam } from "../lib/router";
 import { formatDateTime, formatRelative } from "../lib/time";
 import { teamUrl } from "../routes";
 
-const TABS = ["members", "keys", "service-accounts"] as const;
+const TABS = ["members", "keys", "service-accounts", "retention"] as const;
 type Tab = (typeof TABS)[number];
 
 export default function Team() {
@@ -37,10 +39,11 @@ export default function Team() {
         </div>
       )}
       <Tabs active={tab} hrefFor={(t) => teamUrl(t === "members" ? undefined : t)}
-        tabs={[{ id: "members", label: "Members" }, { id: "keys", label: "API keys" }, { id: "service-accounts", label: "Service accounts" }]} />
+        tabs={[{ id: "members", label: "Members" }, { id: "keys", label: "API keys" }, { id: "service-accounts", label: "Service accounts" }, { id: "retention", label: "Run history" }]} />
       {tab === "members" && <MembersTab />}
       {tab === "keys" && <KeysTab service={false} />}
       {tab === "service-accounts" && <KeysTab service />}
+      {tab === "retention" && <RetentionSettings />}
     </>
   );
 }
