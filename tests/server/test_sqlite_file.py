@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
+from proctor.server.database import Database
 from proctor.testing import ServerProcess
 
 pytestmark = pytest.mark.slow
@@ -151,3 +152,24 @@ def test_the_lock_of_a_killed_server_does_not_block_a_restart(server: ServerProc
     assert (server.home / "proctor.db.lock").exists()
     server.start(timeout=60)
     assert project_names(server.url) == ["kept"]
+
+
+async def test_a_new_connection_never_makes_a_new_file_at_the_path(tmp_path: Path):
+    """After the file is deleted, a connection the pool opens fails instead of creating an
+    empty database there (which later requests would read, and a restart would keep)."""
+    import sqlalchemy as sa
+
+    path = tmp_path / "gone.db"
+    db = Database(sqlite_url(path), listen=False)
+    await db.connect()
+    held = [await db.engine.connect()]  # the pool's warm connection stays busy
+    try:
+        await held[0].execute(sa.text("SELECT 1"))
+        path.unlink()
+        with pytest.raises(sa.exc.OperationalError, match="unable to open database file"):
+            held.append(await db.engine.connect())  # a new connection
+        assert not path.exists()
+    finally:
+        for connection in held:
+            await connection.close()
+        await db.dispose()

@@ -20,6 +20,7 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -69,6 +70,19 @@ class SqliteConfiguration(DialectConfiguration):
 
     def install_listeners(self, engine: AsyncEngine) -> None:
         busy_ms = int(self.options.timeout * 1000)
+        path = self.file_path()
+
+        @event.listens_for(engine.sync_engine, "do_connect")
+        def _open_existing_only(
+            _dialect: Any, _record: Any, cargs: list[Any], cparams: dict[str, Any]
+        ) -> None:
+            # `prepare` made the file; a connection must never make another one. Were the
+            # file deleted under a running server, a new pooled connection would create
+            # an empty database at the path and answer from it (`sqlite_file`): opened
+            # read-write but not create, it fails instead.
+            if path is not None and cargs:
+                cargs[0] = f"file:{quote(str(path))}?mode=rw"
+                cparams["uri"] = True
 
         @event.listens_for(engine.sync_engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -78,7 +92,11 @@ class SqliteConfiguration(DialectConfiguration):
             cursor.execute(f"PRAGMA busy_timeout = {busy_ms}")
             # Before WAL and before any table: only then does a new file take it (an
             # existing one ignores it). Lets retention shrink the file (`sqlite_space`).
-            cursor.execute("PRAGMA auto_vacuum = INCREMENTAL")
+            # Only on an empty file: on an existing one the pragma waits for the write
+            # lock, so a connection opened during a write transaction would stall.
+            cursor.execute("PRAGMA page_count")
+            if cursor.fetchone()[0] == 0:
+                cursor.execute("PRAGMA auto_vacuum = INCREMENTAL")
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
             cursor.execute("PRAGMA foreign_keys = ON")
