@@ -350,8 +350,26 @@ def _server(url: str, home: Path, retention: bool) -> tuple[ServerProcess, str]:
         "PROCTOR_SERVER_RETENTION_ENABLED": "true" if retention else "false",
         "PROCTOR_SERVER_RETENTION_LOOP_SECONDS": "86400",
     }
-    server = ServerProcess(url, home, env=env)
+    server = _DrainedServer(url, home, env=env)
     return server, server.start(timeout=120)
+
+
+class _DrainedServer(ServerProcess):
+    """Reads the server's output all along, so the server never blocks writing it."""
+
+    def start(self, timeout: float = 60.0) -> str:
+        url = super().start(timeout)
+        assert self.process is not None and self.process.stdout is not None
+        stream = self.process.stdout
+
+        def drain() -> None:
+            with stream:
+                for line in stream:
+                    self.output.append(line)
+                    del self.output[:-1000]
+
+        threading.Thread(target=drain, daemon=True).start()
+        return url
 
 
 async def _flow_ids(url: str) -> dict[str, str]:
