@@ -21,6 +21,7 @@ from starlette.requests import HTTPConnection
 from tests.server.auth.helpers import PASSWORD, join, new_team, new_user
 
 from proctor.server.auth import api_keys
+from proctor.server.auth.binding import bind_refusal, is_loopback
 from proctor.server.auth.grants import key_role, may_grant, outranks
 from proctor.server.auth.resolve import Authenticator, CsrfRefused, bearer, same_origin
 from proctor.server.auth.sessions import (
@@ -88,6 +89,25 @@ def test_same_origin_compares_the_host_only(origin: str | None, same: bool):
     assert same_origin(connection(headers=headers)) is same
 
 
+def test_without_a_host_header_no_origin_is_ours():
+    scope: dict[str, Any] = {
+        "type": "http",
+        "method": "POST",
+        "headers": [(b"origin", b"http://a")],
+    }
+    assert same_origin(HTTPConnection(scope)) is False
+
+
+async def test_another_scheme_than_bearer_is_refused_with_how_to_send_a_key(
+    sqlite_database: Database,
+):
+    resolved = await authenticator(sqlite_database).resolve(
+        connection(headers={"Authorization": "Basic dXNlcjpwYXNz"})
+    )
+    assert resolved.principal is None
+    assert resolved.problem == "Send the API key as `Authorization: Bearer <key>`."
+
+
 def authenticator(db: Database) -> Authenticator:
     return Authenticator(db, Settings().server.auth)
 
@@ -109,16 +129,23 @@ def test_a_post_needs_the_sessions_own_csrf_token_from_our_own_pages(sqlite_data
         {CSRF_HEADER: right, "Origin": "http://evil.example"},
     ]
     for headers in refused:
-        with pytest.raises(CsrfRefused, match="X-CSRF-Token header"):
+        with pytest.raises(CsrfRefused) as caught:
             check(connection(headers=headers), "cookie")
+        assert str(caught.value) == (
+            "CSRF check failed: a request with the session cookie must send the X-CSRF-Token "
+            "header (its value is in GET /auth/me) from this server's pages."
+        )
 
 
 def test_a_websocket_with_the_cookie_must_come_from_our_pages(sqlite_database: Database):
     check = authenticator(sqlite_database).check_csrf
     check(connection("websocket", headers={"Origin": f"https://{HOST}"}), "cookie")
     check(connection("websocket"), "cookie")
-    with pytest.raises(CsrfRefused, match="websocket using the session cookie"):
+    with pytest.raises(CsrfRefused) as caught:
         check(connection("websocket", headers={"Origin": "https://evil.example"}), "cookie")
+    assert str(caught.value) == (
+        "A websocket using the session cookie must come from this server's pages."
+    )
 
 
 # -- tokens ----------------------------------------------------------------------------
@@ -129,6 +156,16 @@ def test_tokens_are_stored_as_sha256_and_csrf_is_an_hmac_of_the_session_token():
     expected = hmac.new(b"session", b"proctor-csrf", hashlib.sha256).hexdigest()
     assert derived("session", "proctor-csrf") == expected == csrf_token("session")
     assert derived("session", "other") != expected and derived("other", "proctor-csrf") != expected
+
+
+def test_tokens_with_lone_surrogates_are_hashed_and_compared_not_refused():
+    # A cookie or header can carry any code point; encoding must not fail on one.
+    odd = "token-\ud800"
+    raw = odd.encode("utf-8", "surrogatepass")
+    assert digest(odd) == hashlib.sha256(raw).hexdigest()
+    assert derived(odd, "p") == hmac.new(raw, b"p", hashlib.sha256).hexdigest()
+    assert same(odd, odd) and not same(odd, "token-")
+    assert not same("token-", odd)
 
 
 def test_same_compares_whole_secrets():
@@ -160,6 +197,7 @@ async def test_a_new_session_starts_in_the_first_team_by_name(database: Database
         row = await session.get(AuthSession, made.info.id)
         assert row is not None and row.token_hash == digest(made.token)
         assert row.expires - row.created == timedelta(seconds=3600)
+        assert found.expires == row.expires
     assert zulu != alpha
 
 
@@ -226,18 +264,22 @@ async def test_logging_out_ends_the_session_once(database: Database):
 
 async def test_a_session_switches_only_to_a_team_of_its_user(database: Database):
     user, (first, second) = await _person_in(database, "a-first", "b-second")
-    stranger_team = await new_team(database, "c-strangers")
+    stranger, (stranger_team,) = await _person_in(database, "c-strangers")
     made = await start_session(database, user, 3600)
     assert await switch_team(database, made.info.id, user, str(second)) == second
     found = await find_session(database, made.token)
     assert found is not None and found.tenant_id == second
-    with pytest.raises(NotFound, match="No such team"):
+    with pytest.raises(NotFound) as caught:
         await switch_team(database, made.info.id, user, str(stranger_team))
+    assert caught.value.message == "No such team."
+    assert caught.value.details == {"team_id": str(stranger_team)}
+    assert stranger != user
     with pytest.raises(InvalidInput, match="teamId must be a UUID"):
         await switch_team(database, made.info.id, user, "the second one")
     await end_session(database, made.token)
-    with pytest.raises(InvalidInput, match="session has ended"):
+    with pytest.raises(InvalidInput) as ended:
         await switch_team(database, made.info.id, user, str(first))
+    assert ended.value.message == "This session has ended: log in again."
 
 
 # -- which team and role a session acts as -----------------------------------------------
@@ -273,6 +315,7 @@ async def test_a_session_of_nobody_in_any_team_or_ended_is_refused(database: Dat
     alone = await authenticator(database).resolve_session(made.token)
     assert alone.principal is None
     assert alone.problem == "You are not a member of any team."
+    assert alone.session_token == made.token
     ended = await authenticator(database).resolve_session("not a session")
     assert ended.principal is None
     assert ended.problem == "Your session has ended: log in again."
@@ -296,6 +339,7 @@ async def test_the_attempt_over_the_limit_is_refused_and_given_back(database: Da
     assert not (await throttle.reserve(limit)).refused
     third = await throttle.reserve(limit)
     assert third.refused and third.retry_after is not None and 1 <= third.retry_after <= 300
+    assert set(third.windows) == {"account:a@example.com"}
     assert await failures(database, "account:a@example.com") == 2
 
 
@@ -382,6 +426,7 @@ def test_roles_rank_owner_admin_member_read_only():
             assert outranks(stronger, weaker) and not outranks(weaker, stronger)
         assert not outranks(stronger, stronger)
     assert outranks("read_only", "agent") and not outranks("agent", "read_only")
+    assert not outranks("agent", "agent") and not outranks("agent", "nobody")
 
 
 # -- what /auth/me says ----------------------------------------------------------------------
@@ -417,3 +462,45 @@ async def test_auth_me_describes_a_session_and_a_key(http: httpx.AsyncClient, da
     assert by_key["kind"] == "api_key" and by_key["role"] == "read_only"
     assert by_key["currentTeam"] == beta_json and by_key["teams"] == [beta_json]
     assert by_key["apiKey"] == {"id": str(made.info.id), "name": "laptop", "serviceAccount": False}
+
+
+# -- "first team" means first by name, whatever the ids -------------------------------------
+
+
+async def test_first_team_is_by_name_not_by_id(database: Database):
+    # Ids in the opposite order of the names, so an order by id picks the other team.
+    named = {"zulu": uuid.UUID(int=1), "alpha": uuid.UUID(int=2**128 - 1)}
+    async with database.transaction() as session:
+        for name, team_id in named.items():
+            session.add(
+                Tenant(id=team_id, name=name, slug=f"{name}-{team_id.hex[:6]}", settings={})
+            )
+    user = await new_user(database, named["zulu"], "member")
+    await join(database, named["alpha"], user.id, "admin")
+    made = await start_session(database, user.id, 3600)
+    assert made.info.tenant_id == named["alpha"]
+    gone = await new_team(database, "mike")
+    await join(database, gone, user.id, "read_only")
+    await switch_team(database, made.info.id, user.id, str(gone))
+    async with database.transaction() as session:
+        await session.execute(sa.delete(Membership).where(Membership.tenant_id == gone))
+    resolved = await authenticator(database).resolve_session(made.token)
+    assert resolved.principal is not None
+    assert (resolved.principal.tenant_id, resolved.principal.role) == (named["alpha"], "admin")
+
+
+# -- listening beyond loopback --------------------------------------------------------------
+
+
+def test_only_loopback_names_and_addresses_count_as_loopback():
+    assert is_loopback("[::1]") and is_loopback(" LOCALHOST ")
+    assert not is_loopback("localhostX") and not is_loopback("[localhost]x")
+
+
+def test_the_refusal_to_listen_without_auth_says_how_to_turn_it_on():
+    assert bind_refusal("0.0.0.0", False) == (
+        "refusing to listen on 0.0.0.0 without authentication: anyone who can reach it "
+        "could run code on your agents. Start with --auth (or set "
+        "PROCTOR_SERVER_AUTH_ENABLED=true) and create the first user with "
+        "`proctor server create-admin --email you@example.com`; or listen on 127.0.0.1."
+    )
