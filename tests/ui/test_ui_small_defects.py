@@ -146,6 +146,9 @@ def test_the_audit_log_hides_machine_traffic_by_default(
 
 def test_team_settings_in_local_mode(page: Any, artifacts: Path) -> None:
     page.goto("/team")
+    # At desktop width the sidebar is a column: no menu button.
+    expect(page.get_by_test_id("menu-toggle")).to_be_hidden()
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
     expect(page.get_by_test_id("local-mode")).to_be_visible()
     # No invitation in local mode: nobody could ever log in to accept it.
     expect(page.get_by_label("Email to invite")).to_have_count(0)
