@@ -81,6 +81,7 @@ def test_no_header_is_no_key_and_another_scheme_is_an_empty_one():
         (f"ftp://{HOST}", False),
         (HOST, False),  # no scheme at all
         (f"http://{HOST}.evil.example", False),
+        (f"http://{HOST}X", False),  # only a trailing slash is forgiven
         ("null", False),
     ],
 )
