@@ -334,9 +334,11 @@ async def make_alerting(db: Database, team: uuid.UUID, ids: Ids) -> None:
 
 
 async def alerting_unchanged(db: Database, team: uuid.UUID, ids: Ids) -> None:
-    from proctor.server.services.alerting import automations, notifications, slas
+    from proctor.server.services.alerting import automations, notifications, signing, slas
 
-    automation = await automations.get_automation(db, team, ids["automation"])
+    automation = await automations.get_automation(
+        db, team, ids["automation"], keyring=signing.current_keyring()
+    )
     assert (automation.name, automation.enabled) == ("a-secret-automation", True)
     assert automation.updated.isoformat() == ids["automation_updated"]
     assert automation.actions[0]["url"] == ids["hook_url"]
