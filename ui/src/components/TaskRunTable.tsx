@@ -4,7 +4,7 @@ import { useMemo, useRef, useState } from "react";
 import type { TaskRun } from "../api/types";
 import { Link, useSearchParam } from "../lib/router";
 import { familyOf, FAMILIES } from "../lib/states";
-import { sortTaskRuns } from "../lib/taskRuns";
+import { matchesTaskRunSearch, sortTaskRuns, taskRunName } from "../lib/taskRuns";
 import { formatDateTime, formatDuration, runDuration } from "../lib/time";
 import { taskRunUrl } from "../routes";
 import { IconSearch } from "./icons";
@@ -23,10 +23,9 @@ export function TaskRunTable({ runId, runs, order, version, now }: { runId: stri
     for (const r of all) c.set(familyOf(r.state), (c.get(familyOf(r.state)) ?? 0) + 1);
     return c;
   }, [all]);
-  const needle = text.trim().toLowerCase();
   const rows = useMemo(
-    () => all.filter((r) => (!state || familyOf(r.state) === state) && (!needle || r.taskSlug.toLowerCase().includes(needle) || (r.stateMessage ?? "").toLowerCase().includes(needle))),
-    [all, state, needle],
+    () => all.filter((r) => (!state || familyOf(r.state) === state) && matchesTaskRunSearch(r, text)),
+    [all, state, text],
   );
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scroller.current, estimateSize: () => 40, overscan: 10, initialRect: { width: 900, height: 560 } });
   return (
@@ -35,7 +34,7 @@ export function TaskRunTable({ runId, runs, order, version, now }: { runId: stri
         <label className="search">
           <IconSearch size={16} />
           <span className="sr-only">Filter task runs</span>
-          <input className="input" type="search" placeholder="Filter by task or message…" value={text} onChange={(e) => setText(e.target.value)} />
+          <input className="input" type="search" placeholder="Filter by task (enrich[137]) or message…" value={text} onChange={(e) => setText(e.target.value)} />
         </label>
         <select className="select" aria-label="Filter by state" value={state ?? ""} onChange={(e) => setState(e.target.value || null)} data-testid="task-state-filter">
           <option value="">All states ({all.length.toLocaleString()})</option>
@@ -56,7 +55,7 @@ export function TaskRunTable({ runId, runs, order, version, now }: { runId: stri
               const r = rows[item.index];
               return (
                 <div key={r.id} className="vrow" data-testid="task-run-row" style={{ gridTemplateColumns: COLUMNS, position: "absolute", top: 0, left: 0, right: 0, transform: `translateY(${item.start}px)` }}>
-                  <Link to={taskRunUrl(runId, r.taskSlug, r.mapIndex)} className="mono ellipsis">{r.taskSlug}{r.mapIndex >= 0 ? `[${r.mapIndex}]` : ""}</Link>
+                  <Link to={taskRunUrl(runId, r.taskSlug, r.mapIndex)} className="mono ellipsis">{taskRunName(r)}</Link>
                   <span><StateBadge state={r.state} /></span>
                   <span className="small muted nowrap">{r.startTime ? formatDateTime(r.startTime) : "—"}</span>
                   <span className="small" style={{ textAlign: "right" }}>{formatDuration(runDuration(r.startTime, r.endTime, now))}</span>

@@ -5,7 +5,7 @@ import { fillBuckets, niceMax, successRate } from "./charts";
 import { layoutGraph, topologicalOrder } from "./graph";
 import { filterLogs, formatLogFile, logSource, splitMatches } from "./logs";
 import { describeSchedule } from "./schedule";
-import { decodeRows, mergeTaskRuns, sortTaskRuns, summarizeBySlug, summaryBySlug, summaryTotal } from "./taskRuns";
+import { decodeRows, matchesTaskRunSearch, mergeTaskRuns, sortTaskRuns, summarizeBySlug, summaryBySlug, summaryTotal, taskRunName } from "./taskRuns";
 import { formatDuration, formatRelative, runDuration } from "./time";
 
 describe("time", () => {
@@ -213,5 +213,24 @@ describe("logs", () => {
     expect(logSource(lines[0])).toBe("flow");
     expect(formatLogFile(lines.slice(2, 3))).toBe("2026-01-01T00:00:00Z ERROR    extract[2]: boom\n");
     expect(formatLogFile([])).toBe("");
+  });
+});
+
+describe("task run search", () => {
+  const run = (taskSlug: string, mapIndex: number, stateMessage: string | null = null): TaskRun => ({
+    id: `${taskSlug}-${mapIndex}`, taskSlug, mapIndex, state: "Failed", stateType: "FAILED", stateMessage,
+    stateTimestamp: "2026-01-01T00:00:00Z", version: 1, runCount: 1, startTime: null, endTime: null,
+  });
+  const runs = [run("enrich", -1), run("enrich", 13), run("enrich", 137, "ValueError: no id"), run("enrich", 1370), run("load", -1)];
+  const found = (search: string) => runs.filter((r) => matchesTaskRunSearch(r, search)).map(taskRunName);
+
+  it("finds one mapped child by its name with the index", () => {
+    expect(found("enrich[137]")).toEqual(["enrich[137]"]);
+    expect(found("  ENRICH[13] ")).toEqual(["enrich[13]"]);
+  });
+  it("finds a task with all its children by slug, and runs by message", () => {
+    expect(found("enrich")).toEqual(["enrich", "enrich[13]", "enrich[137]", "enrich[1370]"]);
+    expect(found("valueerror")).toEqual(["enrich[137]"]);
+    expect(found("")).toHaveLength(runs.length);
   });
 });

@@ -102,3 +102,18 @@ export function summaryBySlug(summary: TaskSummaryEntry[]): Map<string, TaskSumm
 export function summaryTotal(summary: TaskSummaryEntry[]): number {
   return summary.reduce((n, entry) => n + (entry.parent ? 1 : 0) + (entry.children?.count ?? 0), 0);
 }
+
+/** The name a task run goes by on every page: its slug, with `[index]` for a mapped child. */
+export function taskRunName(run: Pick<TaskRun, "taskSlug" | "mapIndex">): string {
+  return run.mapIndex >= 0 ? `${run.taskSlug}[${run.mapIndex}]` : run.taskSlug;
+}
+
+/**
+ * Whether a task run matches a search: its name as shown (so `enrich[137]` finds that one
+ * child, and `enrich` every child) or its state message, case-insensitive.
+ */
+export function matchesTaskRunSearch(run: TaskRun, search: string): boolean {
+  const needle = search.trim().toLowerCase();
+  if (!needle) return true;
+  return taskRunName(run).toLowerCase().includes(needle) || (run.stateMessage ?? "").toLowerCase().includes(needle);
+}
