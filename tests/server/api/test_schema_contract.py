@@ -1,0 +1,214 @@
+"""The API contract: the committed SDL is the live schema, changes to it break nothing that
+is not listed as intended, and every document Proctor's own clients send is valid against
+it.
+
+The documents are collected by importing the sending modules (the client's operation
+builders, called with sample arguments; module-level document strings of the client, the
+agent and the CLI; the agent's batched report mutation) and by reading the UI's
+`ui/src/api/*.ts` document constants, so a new document is checked without being listed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import inspect
+import pkgutil
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import graphql
+import pytest
+from graphql import GraphQLSchema
+
+import proctor.agent
+import proctor.cli
+import proctor.client
+from proctor.agent import wire
+from proctor.client._wire import Operation
+from proctor.server.api import build_schema
+from proctor.server.api.export_schema import REGENERATE, SCHEMA_PATH, schema_sdl
+
+UI_API = Path(__file__).resolve().parents[3] / "ui" / "src" / "api"
+
+# Breaking changes made on purpose: (the change as graphql-core describes it, why it is
+# acceptable). Agents and clients of the previous version must keep working, so an entry
+# here needs a reason such as "nothing released ever sent it".
+INTENDED_BREAKS: list[tuple[str, str]] = []
+
+
+@pytest.fixture(scope="module")
+def live_schema() -> GraphQLSchema:
+    return build_schema()._schema
+
+
+def committed_sdl() -> str:
+    assert SCHEMA_PATH.exists(), f"{SCHEMA_PATH} is missing: run `{REGENERATE}`"
+    return SCHEMA_PATH.read_text(encoding="utf-8")
+
+
+def unlisted_breaks(old: GraphQLSchema, new: GraphQLSchema) -> list[str]:
+    intended = {description for description, _reason in INTENDED_BREAKS}
+    return [
+        f"{change.type.name}: {change.description}"
+        for change in graphql.find_breaking_changes(old, new)
+        if change.description not in intended
+    ]
+
+
+# -- the SDL file -----------------------------------------------------------------------------
+
+
+def test_committed_sdl_is_the_live_schema() -> None:
+    committed, live = committed_sdl(), schema_sdl()
+    if committed != live:
+        diff = difflib.unified_diff(
+            committed.splitlines(), live.splitlines(), "committed", "live", lineterm="", n=1
+        )
+        excerpt = "\n".join(list(diff)[:40])
+        pytest.fail(
+            f"{SCHEMA_PATH.name} differs from the server's schema; regenerate it with"
+            f" `{REGENERATE}` and review the diff:\n{excerpt}"
+        )
+
+
+def test_live_schema_breaks_nothing_the_committed_sdl_promises(live_schema: GraphQLSchema) -> None:
+    breaks = unlisted_breaks(graphql.build_schema(committed_sdl()), live_schema)
+    assert not breaks, (
+        "breaking changes against the committed schema (clients of the previous version"
+        " would fail); undo them, or list them in INTENDED_BREAKS with a reason:\n"
+        + "\n".join(breaks)
+    )
+
+
+def test_intended_breaks_each_give_a_reason() -> None:
+    assert all(description and reason.strip() for description, reason in INTENDED_BREAKS)
+
+
+def test_a_removed_field_or_narrowed_argument_counts_as_breaking() -> None:
+    """The check above is not vacuous: the kinds of change the issue names are caught."""
+    old = graphql.build_schema(committed_sdl())
+    removed = committed_sdl().replace("  autoScheduled: Boolean!\n", "", 1)
+    narrowed = re.sub(
+        r"flowRun\(id: ID!\)", "flowRun(id: ID!, required: String!)", committed_sdl(), count=1
+    )
+    assert removed != committed_sdl() and narrowed != committed_sdl()
+    [removal] = unlisted_breaks(old, graphql.build_schema(removed))
+    assert removal.startswith("FIELD_REMOVED:") and "FlowRun.autoScheduled" in removal
+    [narrowing] = unlisted_breaks(old, graphql.build_schema(narrowed))
+    assert narrowing.startswith("REQUIRED_ARG_ADDED:") and "Query.flowRun" in narrowing
+
+
+# -- documents the Python client, agent and CLI send ----------------------------------------
+
+
+def _modules(package: ModuleType) -> Iterator[ModuleType]:
+    yield package
+    for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        yield importlib.import_module(info.name)
+
+
+def _sample(parameter: inspect.Parameter) -> Any:
+    """A value of the parameter's (string) annotation: documents do not depend on values."""
+    if parameter.default is not inspect.Parameter.empty:
+        return parameter.default
+    annotation = str(parameter.annotation)
+    if "None" in annotation:
+        return None
+    samples: list[tuple[str, Any]] = [
+        ("Iterable", []),
+        ("Sequence", []),
+        ("list", []),
+        ("dict", {}),
+        ("bool", True),
+        ("float", 1.0),
+        ("int", 1),
+        ("str", "sample"),
+    ]
+    for name, value in samples:
+        if annotation.startswith(name):
+            return value
+    raise AssertionError(f"no sample value for {parameter}: extend _sample")
+
+
+def _call_builder(builder: Callable[..., Any]) -> Operation[Any]:
+    signature = inspect.signature(builder)
+    positional = []
+    keywords = {}
+    for parameter in signature.parameters.values():
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY:
+            keywords[parameter.name] = _sample(parameter)
+        else:
+            positional.append(_sample(parameter))
+    operation = builder(*positional, **keywords)
+    assert isinstance(operation, Operation)
+    return operation
+
+
+def _is_operation_text(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    head = value.lstrip()
+    return head.startswith("{") or re.match(r"(query|mutation|subscription)\b", head) is not None
+
+
+def python_documents() -> dict[str, str]:
+    """Every document the Python side sends, by where it comes from."""
+    documents: dict[str, str] = {}
+    for package in (proctor.client, proctor.agent, proctor.cli):
+        for module in _modules(package):
+            for name, value in vars(module).items():
+                where = f"{module.__name__}.{name}"
+                if _is_operation_text(value):
+                    documents[where] = value
+                elif (
+                    inspect.isfunction(value)
+                    and value.__module__ == module.__name__
+                    and str(inspect.signature(value).return_annotation).startswith("Operation[")
+                ):
+                    documents[f"{where}()"] = _call_builder(value).document
+    every_part = {kind: [{}] for kind in ("tasks", "slots", "logs", "flows")}
+    documents["proctor.agent.wire.report_mutation()"] = wire.report_mutation(every_part)[0]
+    return documents
+
+
+def _errors(schema: GraphQLSchema, document: str) -> list[str]:
+    try:
+        parsed = graphql.parse(document)
+    except graphql.GraphQLError as error:
+        return [f"syntax: {error.message}"]
+    return [error.message for error in graphql.validate(schema, parsed)]
+
+
+PYTHON_DOCUMENTS = python_documents()
+
+
+def test_python_documents_are_collected() -> None:
+    """Guards the collection itself: the known senders are all found."""
+    names = set(PYTHON_DOCUMENTS)
+    for expected in (
+        "proctor.client._operations.set_task_run_states()",
+        "proctor.client._operations.claim_flow_runs()",
+        "proctor.client.agent_lifecycle.stop_agent()",
+        "proctor.agent.wire.SET_FLOW_RUN_STATES",
+        "proctor.agent.watcher.STATE_QUERY",
+        "proctor.agent.wire.report_mutation()",
+        "proctor.cli.auth.ME",
+    ):
+        assert expected in names
+
+
+@pytest.mark.parametrize("where", sorted(PYTHON_DOCUMENTS))
+def test_python_document_is_valid(live_schema: GraphQLSchema, where: str) -> None:
+    errors = _errors(live_schema, PYTHON_DOCUMENTS[where])
+    assert not errors, f"{where} sends a document the schema rejects: {errors}"
+
+
+def test_a_document_asking_for_a_missing_field_is_rejected(live_schema: GraphQLSchema) -> None:
+    document = PYTHON_DOCUMENTS["proctor.agent.watcher.STATE_QUERY"]
+    assert not _errors(live_schema, document)
+    broken = document.replace("state }", "state noSuchField }")
+    assert _errors(live_schema, broken) == ["Cannot query field 'noSuchField' on type 'FlowRun'."]
