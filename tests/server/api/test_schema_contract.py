@@ -212,3 +212,89 @@ def test_a_document_asking_for_a_missing_field_is_rejected(live_schema: GraphQLS
     assert not _errors(live_schema, document)
     broken = document.replace("state }", "state noSuchField }")
     assert _errors(live_schema, broken) == ["Cannot query field 'noSuchField' on type 'FlowRun'."]
+
+
+# -- documents the UI sends -----------------------------------------------------------------
+
+# The UI writes each document as a string constant (`const NAME = `...``, pieces shared
+# through `${FIELDS}` constants). A document built at run time instead is listed here, by
+# its opening, and left out: nothing but the browser can build it.
+UI_DYNAMIC_DOCUMENTS = {"query LastRuns($asOf: DateTime!) {": "documents.ts lastRunsQuery()"}
+
+# `const NAME = `...`` or a plain `const NAME = "..."` piece.
+_UI_CONSTANT = re.compile(
+    r"\bconst\s+([A-Za-z_$][\w$]*)\s*(?::\s*string\s*)?=\s*"
+    r"(?:`([^`]*)`|\"([^\"\\\n]*)\")"
+)
+_UI_OPENING = re.compile(r"`(\s*(?:query|mutation|subscription)\s*[\w({][^\n`]*)")
+_UI_PIECE = re.compile(r"\$\{\s*([A-Za-z_$][\w$]*)\s*\}")
+
+
+def _ui_sources() -> list[Path]:
+    return sorted(
+        path
+        for path in (UI_API.parent).rglob("*.ts*")
+        if path.suffix in (".ts", ".tsx") and ".test." not in path.name
+    )
+
+
+def ui_documents() -> tuple[dict[str, str], list[str]]:
+    """The UI's documents by `file:NAME`, and the openings of any literal not extracted."""
+    constants: dict[Path, dict[str, str]] = {}
+    by_name: dict[str, list[str]] = {}
+    missed: list[str] = []
+    for path in _ui_sources():
+        text = path.read_text(encoding="utf-8")
+        found = {
+            match.group(1): match.group(2) if match.group(2) is not None else match.group(3)
+            for match in _UI_CONSTANT.finditer(text)
+        }
+        constants[path] = found
+        for name, value in found.items():
+            by_name.setdefault(name, []).append(value)
+        starts = {match.start(2) for match in _UI_CONSTANT.finditer(text)}
+        for match in _UI_OPENING.finditer(text):
+            opening = match.group(1).strip()
+            dynamic = any(opening.startswith(known) for known in UI_DYNAMIC_DOCUMENTS)
+            if match.start(1) not in starts and not dynamic:
+                missed.append(f"{path.name}: {opening}")
+
+    def resolve(path: Path, text: str, depth: int = 0) -> str:
+        def piece(match: re.Match[str]) -> str:
+            name = match.group(1)
+            candidates = (
+                [constants[path][name]] if name in constants[path] else by_name.get(name, [])
+            )
+            if len(candidates) != 1 or depth > 5:
+                return match.group(0)  # left in place: validation then reports it
+            return resolve(path, candidates[0], depth + 1)
+
+        return _UI_PIECE.sub(piece, text)
+
+    documents = {
+        f"{path.relative_to(UI_API.parent)}:{name}": resolve(path, value)
+        for path, found in constants.items()
+        for name, value in found.items()
+        if _is_operation_text(value)
+    }
+    return documents, missed
+
+
+UI_DOCUMENTS, UI_MISSED = ui_documents() if UI_API.is_dir() else ({}, [])
+
+
+def test_every_ui_document_literal_is_extracted() -> None:
+    """A document written any other way than as a constant would escape the check below."""
+    if not UI_API.is_dir():
+        pytest.skip("no UI sources in this tree")
+    assert not UI_MISSED, f"UI documents not extracted (make them constants): {UI_MISSED}"
+    assert "api/documents.ts:DASHBOARD" in UI_DOCUMENTS
+    assert "api/documents.ts:RUN_FEED" in UI_DOCUMENTS
+
+
+@pytest.mark.parametrize("where", sorted(UI_DOCUMENTS))
+def test_ui_document_is_valid(live_schema: GraphQLSchema, where: str) -> None:
+    document = UI_DOCUMENTS[where]
+    assert "${" not in document, f"{where}: a piece could not be resolved: {document}"
+    errors = _errors(live_schema, document)
+    assert not errors, f"the UI's {where} is a document the schema rejects: {errors}"
