@@ -30,7 +30,7 @@ import proctor.client
 from proctor.agent import wire
 from proctor.client._wire import Operation
 from proctor.server.api import build_schema
-from proctor.server.api.export_schema import REGENERATE, SCHEMA_PATH, schema_sdl
+from proctor.server.api.export_schema import REGENERATE, SCHEMA_PATH, main, schema_sdl
 
 UI_API = Path(__file__).resolve().parents[3] / "ui" / "src" / "api"
 
@@ -73,6 +73,15 @@ def test_committed_sdl_is_the_live_schema() -> None:
             f"{SCHEMA_PATH.name} differs from the server's schema; regenerate it with"
             f" `{REGENERATE}` and review the diff:\n{excerpt}"
         )
+
+
+def test_export_check_agrees_with_the_committed_file(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--check` (what CI or a hook can run) passes on the committed file and writes nothing."""
+    before = SCHEMA_PATH.stat().st_mtime_ns
+    assert main(["--check"]) == 0
+    assert SCHEMA_PATH.stat().st_mtime_ns == before
+    assert main(["--stdout"]) == 0
+    assert capsys.readouterr().out == committed_sdl()
 
 
 def test_live_schema_breaks_nothing_the_committed_sdl_promises(live_schema: GraphQLSchema) -> None:
