@@ -83,6 +83,7 @@ class HealthProbe:
         self.timeout = timeout
         self.statuses: list[object] = []
         self.latencies: list[float] = []
+        self.failures: list[str] = []  # bodies of answers other than 200, for the report
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop)
 
@@ -101,7 +102,10 @@ class HealthProbe:
             while not self._stop.wait(self.interval):
                 began = time.perf_counter()
                 try:
-                    status: object = http.get("/health").status_code
+                    response = http.get("/health")
+                    status: object = response.status_code
+                    if response.status_code != 200:
+                        self.failures.append(response.text)
                 except httpx.HTTPError as error:
                     status = type(error).__name__
                 self.latencies.append(time.perf_counter() - began)
