@@ -254,6 +254,66 @@ def test_cache_holds_across_processes_with_a_result_store(tmp_path):
     assert log.read_text().count("ran") == 1
 
 
+VALIDATED_FLOW_FILE = """
+import sys
+from proctor import Flow, Parameter, task
+from proctor.cache_validators import all_inputs, partial_parameters_only
+from proctor.results import LocalResult
+
+store, log, which, x, region, day = sys.argv[1:7]
+validator = {"all_inputs": all_inputs, "region": partial_parameters_only(["region"])}[which]
+
+@task(cache_for=3600, cache_validator=validator, result=LocalResult(dir=store))
+def expensive(x, region, day):
+    with open(log, "a") as calls:
+        calls.write("ran\\n")
+    return f"{x}-{region}-{day}"
+
+with Flow("cross-process-validated") as flow:
+    node = expensive(int(x), Parameter("region"), Parameter("day"))
+
+state = flow.run(parameters={"region": region, "day": day})
+print(state.result[node].result, state.result[node].reused)
+"""
+
+
+@pytest.mark.parametrize(
+    ("validator", "runs", "expected"),
+    [
+        (
+            "all_inputs",
+            [("1", "eu", "mon"), ("1", "eu", "mon"), ("2", "eu", "mon")],
+            [["1-eu-mon", "False"], ["1-eu-mon", "True"], ["2-eu-mon", "False"]],
+        ),
+        (
+            "region",
+            [("1", "eu", "mon"), ("1", "eu", "tue"), ("1", "us", "tue")],
+            [["1-eu-mon", "False"], ["1-eu-mon", "True"], ["1-us-tue", "False"]],
+        ),
+    ],
+    ids=["all_inputs", "partial_parameters_only"],
+)
+def test_validators_see_the_saved_inputs_and_parameters_in_another_process(
+    tmp_path, validator, runs, expected
+):
+    # Each run is a fresh process, so the validator can only compare with what the first
+    # process saved in the result store: a record that lost its fingerprints is never reused.
+    script = tmp_path / "validated_flow.py"
+    script.write_text(textwrap.dedent(VALIDATED_FLOW_FILE))
+    store, log = tmp_path / "store", tmp_path / "calls.log"
+    outputs = [
+        subprocess.run(
+            [sys.executable, str(script), str(store), str(log), validator, *run],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+        for run in runs
+    ]
+    assert outputs == expected
+    assert log.read_text().count("ran") == 2
+
+
 def test_memory_cache_can_be_cleared():
     compute, calls = counting_task(cache_for=60)
     with Flow("clear") as f:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import random
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from proctor import Flow, exponential_backoff, signals, task
 from proctor.core.observers import RunObserver
+from proctor.core.runner.task_runner import retry_or_fail
+from proctor.core.runner.unit import TaskRunUnit
 from proctor.executors import ThreadExecutor
 from proctor.states import Failed, Retrying, TimedOut
 from proctor.triggers import all_finished
@@ -80,6 +84,76 @@ def test_exponential_backoff_and_jitter_set_the_retry_times():
     assert [count for count, _, _ in recorder.retries] == [1, 2, 3]
     for delay, expected in zip(delays, [0.05, 0.1, 0.15], strict=True):
         assert expected - 0.01 <= delay <= expected + 0.02 + 0.01
+
+
+def test_jitter_adds_a_random_share_of_retry_jitter_to_the_delay(monkeypatch):
+    # random.uniform is replaced by its upper bound, so a run without jitter (or with the
+    # bounds swapped) cannot pass; the clock is read before and after to bound start_time.
+    asked = []
+
+    def upper_bound(low, high):
+        asked.append((low, high))
+        return high
+
+    monkeypatch.setattr(random, "uniform", upper_bound)
+
+    @task(retries=2, retry_delay=timedelta(seconds=10), retry_jitter=3)
+    def unlucky():
+        raise OSError("no")
+
+    for run_count, base in ((1, 10), (2, 10)):
+        unit = TaskRunUnit(0, unlucky, "unlucky", {}, [], run_count=run_count)
+        before = time.time()
+        state = retry_or_fail(unlucky, unit, Failed("no"))
+        after = time.time()
+        assert isinstance(state, Retrying)
+        assert before + base + 3 <= state.start_time <= after + base + 3
+        assert state.run_count == run_count
+        assert state.message == f"Retry {run_count} of 2 after: no"
+    assert asked == [(0, 3), (0, 3)]
+    last = TaskRunUnit(0, unlucky, "unlucky", {}, [], run_count=3)
+    failure = Failed("no")
+    assert retry_or_fail(unlucky, last, failure) is failure
+
+
+def test_no_jitter_means_no_random_delay(monkeypatch):
+    monkeypatch.setattr(random, "uniform", lambda low, high: pytest.fail("jitter drawn"))
+
+    @task(retries=1, retry_delay=lambda attempt: 7 * attempt)
+    def unlucky():
+        raise OSError("no")
+
+    unit = TaskRunUnit(0, unlucky, "unlucky", {}, [], run_count=1)
+    before = time.time()
+    state = retry_or_fail(unlucky, unit, Failed("no"))
+    assert before + 7 <= state.start_time <= time.time() + 7
+
+
+def test_retry_signal_start_time_is_honoured():
+    # RETRY(start_time=...) reschedules at that time, given as epoch seconds or a datetime.
+    wanted: list[float] = []
+    seen = RetryTimes()
+    attempts: list[float] = []
+
+    @task
+    def polls():
+        attempts.append(time.time())
+        if len(attempts) == 1:
+            wanted.append(time.time() + 0.3)
+            raise signals.RETRY("not ready", start_time=wanted[-1])
+        if len(attempts) == 2:
+            when = datetime.now(UTC) + timedelta(seconds=0.3)
+            wanted.append(when.timestamp())
+            raise signals.RETRY("still not ready", start_time=when)
+        return "ready"
+
+    with Flow("poll-at") as f:
+        node = polls()
+    assert f.run(observers=[seen]).result[node].result == "ready"
+    assert [start for _, start, _ in seen.retries] == pytest.approx(wanted, abs=1e-6)
+    # Each attempt after a retry starts no earlier than the time the signal asked for.
+    assert attempts[1] >= wanted[0]
+    assert attempts[2] >= wanted[1]
 
 
 def test_retry_waits_do_not_block_other_tasks():
