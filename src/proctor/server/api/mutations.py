@@ -31,10 +31,13 @@ from proctor.server.api.types import (
     TransitionResult,
     WriteLogsResult,
 )
+from proctor.server.auth import agent_identity
 from proctor.server.services import agents, claims, flow_runs, flows, projects, restarts
 from proctor.server.services import logs as logs_service
 from proctor.server.services import task_runs as task_runs_service
 from proctor.server.services.flow_run_states import set_flow_run_states
+from proctor.server.services.run_configs import env_override
+from proctor.server.services.validation import as_uuid
 
 
 @strawberry.type
@@ -101,6 +104,7 @@ class Mutation:
             labels=input.labels,
             idempotency_key=input.idempotency_key,
             name=input.name,
+            run_config_override=env_override(input.env),
         )
         return FlowRun.from_record(record)
 
@@ -182,14 +186,27 @@ class Mutation:
         version: str | None = None,
     ) -> Agent:
         context = ctx(info)
+        await agent_identity.check_may_register(
+            context.db,
+            context.principal,
+            as_uuid(context.tenant_id, "tenant_id"),
+            name,
+            alive_after=_agent_alive_after(info),
+        )
         record = await agents.register_agent(
-            context.db, context.tenant_id, name, labels=labels, version=version
+            context.db,
+            context.tenant_id,
+            name,
+            labels=labels,
+            version=version,
+            registered_with=context.principal.api_key_id if context.principal else None,
         )
         return Agent.from_record(record)
 
     @strawberry.mutation(description="An agent is alive.")
     async def agent_heartbeat(self, info: strawberry.Info, agent_id: strawberry.ID) -> Agent:
         context = ctx(info)
+        await _check_speaks_for(info, agent_id)
         return Agent.from_record(
             await agents.heartbeat_agent(context.db, context.tenant_id, agent_id)
         )
@@ -200,6 +217,7 @@ class Mutation:
     )
     async def stop_agent(self, info: strawberry.Info, agent_id: strawberry.ID) -> Agent:
         context = ctx(info)
+        await _check_speaks_for(info, agent_id)
         return Agent.from_record(await agents.stop_agent(context.db, context.tenant_id, agent_id))
 
     @strawberry.mutation(
@@ -228,6 +246,7 @@ class Mutation:
         wait_seconds: float = 0.0,
     ) -> list[FlowRun]:
         context = ctx(info)
+        await _check_speaks_for(info, agent_id)
         records = await claims.claim_flow_runs(
             context.db,
             context.tenant_id,
@@ -265,6 +284,25 @@ class Mutation:
     async def delete_flow_run(self, info: strawberry.Info, id: strawberry.ID) -> bool:
         context = ctx(info)
         return await flow_runs.delete_flow_run(context.db, context.tenant_id, id)
+
+
+
+
+async def _check_speaks_for(info: strawberry.Info, agent_id: strawberry.ID) -> None:
+    context = ctx(info)
+    await agent_identity.check_speaks_for(
+        context.db,
+        context.principal,
+        as_uuid(context.tenant_id, "tenant_id"),
+        as_uuid(agent_id, "agent_id"),
+    )
+
+
+def _agent_alive_after(info: strawberry.Info) -> datetime:
+    """Agents silent since before this are no longer alive (the UNHEALTHY threshold)."""
+    from proctor.server.api.agent_monitoring import thresholds_of
+
+    return datetime.now(UTC) - timedelta(seconds=thresholds_of(info).unhealthy_seconds)
 
 
 __all__ = ["Mutation"]

@@ -38,9 +38,11 @@ async def register_agent(
     *,
     labels: list[str] | None = None,
     version: str | None = None,
+    registered_with: uuid.UUID | None = None,
 ) -> records.Agent:
     """Register an agent, or update the one with this name (an agent restarting keeps
-    its id)."""
+    its id). `registered_with`: the API key of the request; the agent belongs to it
+    from now on (`proctor.server.auth.agent_identity`)."""
     tenant = as_uuid(tenant_id, "tenant_id")
     name = name_arg(name, "name")
     agent_labels = string_list(labels, "labels")
@@ -54,6 +56,7 @@ async def register_agent(
             labels=agent_labels,
             version=version,
             last_heartbeat=now,
+            api_key_id=registered_with,
             created=now,
             updated=now,
         )
@@ -62,6 +65,7 @@ async def register_agent(
             set_={
                 "labels": agent_labels,
                 "version": version,
+                "api_key_id": registered_with,
                 "last_heartbeat": now,
                 "updated": now,
             },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -23,6 +24,10 @@ class Agent(IdMixin, TenantMixin, TimestampsMixin, Base):
     # judged yet). Changed only by a conditional UPDATE, so replicas publish once.
     health: Mapped[str | None] = mapped_column(sa.String(20))
     health_changed: Mapped[datetime | None] = mapped_column(Timestamp())
+    # The key that registered the agent last: an agent's key speaks only for its own
+    # agents (`proctor.server.auth.agent_identity`). No foreign key, like
+    # `flow_run.agent_key_id`: deleting a key must not rewrite agents.
+    api_key_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid())
 
 
 __all__ = ["Agent"]
