@@ -4,6 +4,7 @@ and the thresholds they act on. Defaults are in seconds and sized for a small de
 
     heartbeat_seconds     how often run processes and agents are expected to heartbeat
     scheduler             materialises upcoming runs of active schedules
+    backfill              makes the runs of backfills, a few at a time (+ their cap)
     lazarus               re-queues in-flight runs whose process is gone
     zombie                fails or retries task runs whose flow run's process is gone
     audit_retention       prunes audit events older than `days`
@@ -33,6 +34,20 @@ class SchedulerSettings(SettingsGroup):
     max_runs: int = Field(default=10, ge=1, description="Future runs kept per flow.")
     horizon_seconds: float = Field(
         default=3600.0, gt=0, description="How far ahead runs are created."
+    )
+
+
+class BackfillSettings(SettingsGroup):
+    """Backfills: how often the backfiller tops running backfills up to their concurrency
+    limit (it also wakes whenever a run changes state), and the most scheduled times one
+    backfill may cover (a larger range is refused with a clear message)."""
+
+    model_config = group_config("server", "services", "backfill")
+
+    enabled: bool = True
+    loop_seconds: float = Field(default=2.0, gt=0, description="Seconds between passes.")
+    max_runs: int = Field(
+        default=10_000, ge=1, description="Most scheduled times (runs) in one backfill."
     )
 
 
@@ -152,6 +167,7 @@ class ServicesSettings(SettingsGroup):
         "warning at start-up when they do not.",
     )
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
+    backfill: BackfillSettings = Field(default_factory=BackfillSettings)
     lazarus: LazarusSettings = Field(default_factory=LazarusSettings)
     zombie: ZombieKillerSettings = Field(default_factory=ZombieKillerSettings)
     audit_retention: AuditRetentionSettings = Field(default_factory=AuditRetentionSettings)
@@ -163,6 +179,7 @@ class ServicesSettings(SettingsGroup):
 __all__ = [
     "AgentMonitorSettings",
     "AuditRetentionSettings",
+    "BackfillSettings",
     "LazarusSettings",
     "NotifierSettings",
     "SchedulerSettings",

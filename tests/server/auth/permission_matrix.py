@@ -39,15 +39,22 @@ MATRIX: dict[str, str] = {
     "Query.agents":                 "YYYY--",
     "Query.runCounts":              "YYYY--",
     "Query.recentFailures":         "YYYY--",
+    "Query.activity":               "YYYY--",
+    "Query.deletionPreview":        "YYYY--",
+    "Query.artifacts":              "YYYY--",  # docs/artifacts.md: people read them
     # What a run needs to execute (the agent's run processes read these)
     "Query.flow":                   "YYYYY-",
     "Query.flowRun":                "YYYYY-",
     "Query.flowRunContext":         "YYYYY-",
+    "Query.flowRunConfigs":         "YYYYY-",  # the agent picks its launcher
     "Query.taskRun":                "YYYYY-",
     "Query.taskRuns":               "YYYYY-",
     # Flows and projects
     "Mutation.createProject":       "YYY---",
     "Mutation.deleteProject":       "YYY---",
+    "Mutation.deleteFlow":          "YYY---",
+    "Mutation.archiveFlowGroup":    "YYY---",
+    "Mutation.unarchiveFlowGroup":  "YYY---",
     "Mutation.registerFlow":        "YYY---",
     "Mutation.archiveFlow":         "YYY---",
     "Mutation.setScheduleActive":   "YYY---",
@@ -56,11 +63,21 @@ MATRIX: dict[str, str] = {
     "Mutation.cancelFlowRun":       "YYY---",
     "Mutation.restartFlowRun":      "YYY---",
     "Mutation.deleteFlowRun":       "YYY---",
+    # Steering by hand (docs/security.md: who changes runs): mark, restart from tasks
+    "Mutation.markFlowRun":         "YYY---",
+    "Mutation.markTaskRun":         "YYY---",
+    "Mutation.restartFlowRunFrom":  "YYY---",
+    "Query.compareFlowRuns":        "YYYY--",  # reading runs: every person
+    # The same on a selection of runs (changing runs: people who may change them)
+    "Mutation.cancelFlowRuns":      "YYY---",
+    "Mutation.restartFlowRuns":     "YYY---",
+    "Mutation.deleteFlowRuns":      "YYY---",
     # Running flows: report states, task runs, logs, heartbeats, slots
     "Mutation.setFlowRunStates":    "YYY-Y-",
     "Mutation.setTaskRunStates":    "YYY-Y-",
     "Mutation.createTaskRuns":      "YYY-Y-",
     "Mutation.writeLogs":           "YYY-Y-",
+    "Mutation.writeArtifacts":      "YYY-Y-",  # sent with the run's reports, like logs
     "Mutation.heartbeatFlowRuns":   "YYY-Y-",
     "Mutation.acquireTaskRunSlots": "YYY-Y-",
     # Agents: register, heartbeat, claim runs
@@ -109,11 +126,27 @@ MATRIX: dict[str, str] = {
     "Mutation.removeMember":        "YY----",
     "Mutation.createServiceAccount": "YY----",
     "Mutation.acceptInvitation":    "YYYYYY",
+    # Schedules and backfills (docs/schedules.md): people read them; owners, admins and
+    # members edit a flow's schedule and start or cancel backfills, as they turn the
+    # schedule on and off and create runs
+    "Query.flowSchedule":           "YYYY--",
+    "Query.schedulePreview":        "YYYY--",
+    "Query.backfill":               "YYYY--",
+    "Query.backfills":              "YYYY--",
+    "Query.backfillPreview":        "YYYY--",
+    "Mutation.addScheduleClock":    "YYY---",
+    "Mutation.updateScheduleClock": "YYY---",
+    "Mutation.removeScheduleClock": "YYY---",
+    "Mutation.setFlowSchedule":     "YYY---",
+    "Mutation.resetFlowSchedule":   "YYY---",
+    "Mutation.createBackfill":      "YYY---",
+    "Mutation.cancelBackfill":      "YYY---",
     # Run-history retention: everyone sees the policy, owners and admins change it
     "Query.retentionPolicy":        "YYYY--",
     "Mutation.setRetentionPolicy":  "YY----",
     # Live views
     "Subscription.runFeed":         "YYYY--",
+    "Subscription.activity":        "YYYY--",
     "Subscription.logs":            "YYYY--",
     "Subscription.flowRun":         "YYYY--",
 }

@@ -32,17 +32,25 @@ def build_schema(limits: ApiLimits | None = None) -> ProctorSchema:
     """The schema with Proctor's error handling and limits."""
     from strawberry.tools import merge_types
 
+    from proctor.server.api.activity import ActivityQuery, ActivitySubscription
     from proctor.server.api.alerting import AlertingMutation, AlertingQuery
+    from proctor.server.api.artifacts import ArtifactsMutation, ArtifactsQuery
     from proctor.server.api.audit import AuditLog, AuditQuery
+    from proctor.server.api.backfills import BackfillMutation, BackfillQuery
     from proctor.server.api.authorization import Authorization
     from proctor.server.api.concurrency import ConcurrencyMutation, ConcurrencyQuery
     from proctor.server.api.errors import ProctorSchema
+    from proctor.server.api.housekeeping import HousekeepingMutation, HousekeepingQuery
     from proctor.server.api.inputs import BATCH_ITEM_TYPES
     from proctor.server.api.limits import QueryLimits
     from proctor.server.api.mutations import Mutation
     from proctor.server.api.queries import Query
     from proctor.server.api.retention import RetentionMutation, RetentionQuery
+    from proctor.server.api.schedules import ScheduleMutation, ScheduleQuery
+    from proctor.server.api.run_bulk import RunBulkMutation
+    from proctor.server.api.run_configs import RunConfigQuery
     from proctor.server.api.secrets import SecretsMutation, SecretsQuery
+    from proctor.server.api.steering import SteeringMutation, SteeringQuery
     from proctor.server.api.subscriptions import Subscription
     from proctor.server.api.teams import TeamsMutation, TeamsQuery
 
@@ -55,6 +63,13 @@ def build_schema(limits: ApiLimits | None = None) -> ProctorSchema:
         ConcurrencyQuery,
         AlertingQuery,
         RetentionQuery,
+        ScheduleQuery,
+        BackfillQuery,
+        RunConfigQuery,
+        ActivityQuery,
+        HousekeepingQuery,
+        ArtifactsQuery,
+        SteeringQuery,
     )
     mutations: tuple[type, ...] = (
         Mutation,
@@ -63,8 +78,14 @@ def build_schema(limits: ApiLimits | None = None) -> ProctorSchema:
         ConcurrencyMutation,
         AlertingMutation,
         RetentionMutation,
+        ScheduleMutation,
+        BackfillMutation,
+        HousekeepingMutation,
+        ArtifactsMutation,
+        RunBulkMutation,
+        SteeringMutation,
     )
-    subscriptions: tuple[type, ...] = (Subscription,)
+    subscriptions: tuple[type, ...] = (Subscription, ActivitySubscription)
 
     configured = limits or ApiLimits()
     return ProctorSchema(

@@ -68,12 +68,15 @@ FIELD_ACTIONS: dict[str, Action] = {
     "Query.flow": Action.RUN_READ,
     "Query.flowRun": Action.RUN_READ,
     "Query.flowRunContext": Action.RUN_READ,
+    "Query.flowRunConfigs": Action.RUN_READ,
     "Query.flowRuns": Action.READ,
     "Query.flows": Action.READ,
     "Query.logs": Action.READ,
     "Query.projects": Action.READ,
     "Query.runCounts": Action.READ,
     "Query.recentFailures": Action.READ,
+    "Query.deletionPreview": Action.READ,
+    "Query.activity": Action.READ,  # the activity feed: run states, agents, alerts sent
     "Query.taskRun": Action.RUN_READ,
     "Query.taskRuns": Action.RUN_READ,
     "Mutation.agentHeartbeat": Action.AGENT,
@@ -86,6 +89,9 @@ FIELD_ACTIONS: dict[str, Action] = {
     "Mutation.deleteAgent": Action.RUNS_WRITE,
     "Mutation.deleteFlowRun": Action.RUNS_WRITE,
     "Mutation.deleteProject": Action.FLOWS_WRITE,
+    "Mutation.deleteFlow": Action.FLOWS_WRITE,
+    "Mutation.archiveFlowGroup": Action.FLOWS_WRITE,
+    "Mutation.unarchiveFlowGroup": Action.FLOWS_WRITE,
     "Mutation.heartbeatFlowRuns": Action.RUN_REPORT,
     "Mutation.registerAgent": Action.AGENT,
     "Mutation.registerFlow": Action.FLOWS_WRITE,
@@ -95,9 +101,13 @@ FIELD_ACTIONS: dict[str, Action] = {
     "Mutation.setTaskRunStates": Action.RUN_REPORT,
     "Mutation.stopAgent": Action.AGENT,
     "Mutation.writeLogs": Action.RUN_REPORT,
+    # Artifacts (issue 16): anyone in the team reads them; runs (and writers) publish them
+    "Query.artifacts": Action.READ,
+    "Mutation.writeArtifacts": Action.RUN_REPORT,
     "Subscription.flowRun": Action.READ,  # the UI's live view; run processes poll flowRun
     "Subscription.logs": Action.READ,
     "Subscription.runFeed": Action.READ,
+    "Subscription.activity": Action.READ,
     # Teams, users, API keys (teams issue)
     "Query.apiKeys": Action.SELF,
     "Query.invitations": Action.TEAM_ADMIN,
@@ -137,9 +147,32 @@ FIELD_ACTIONS: dict[str, Action] = {
     "Mutation.acquireTaskRunSlots": Action.RUN_REPORT,
     "Mutation.deleteConcurrencyLimit": Action.LIMITS_WRITE,
     "Mutation.setConcurrencyLimit": Action.LIMITS_WRITE,
+    # Schedules edited in the UI/API/CLI and backfills (issue 16): like the schedule
+    # switch and creating runs
+    "Query.backfill": Action.READ,
+    "Query.backfillPreview": Action.READ,
+    "Query.backfills": Action.READ,
+    "Query.flowSchedule": Action.READ,
+    "Query.schedulePreview": Action.READ,
+    "Mutation.addScheduleClock": Action.FLOWS_WRITE,
+    "Mutation.cancelBackfill": Action.RUNS_WRITE,
+    "Mutation.createBackfill": Action.RUNS_WRITE,
+    "Mutation.removeScheduleClock": Action.FLOWS_WRITE,
+    "Mutation.resetFlowSchedule": Action.FLOWS_WRITE,
+    "Mutation.setFlowSchedule": Action.FLOWS_WRITE,
+    "Mutation.updateScheduleClock": Action.FLOWS_WRITE,
     # Run-history retention (hardening issue): everyone sees it, team admins set it
     "Query.retentionPolicy": Action.READ,
     "Mutation.setRetentionPolicy": Action.TEAM_ADMIN,
+    # Steering runs by hand (issue 16): like cancel and restart
+    "Query.compareFlowRuns": Action.READ,
+    "Mutation.markFlowRun": Action.RUNS_WRITE,
+    "Mutation.markTaskRun": Action.RUNS_WRITE,
+    "Mutation.restartFlowRunFrom": Action.RUNS_WRITE,
+    # Bulk actions on runs (runs issue): the single-run mutations' action, per run
+    "Mutation.cancelFlowRuns": Action.RUNS_WRITE,
+    "Mutation.deleteFlowRuns": Action.RUNS_WRITE,
+    "Mutation.restartFlowRuns": Action.RUNS_WRITE,
 }
 
 

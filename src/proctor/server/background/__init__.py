@@ -3,6 +3,7 @@ stopped together with the app by `background_services(db, settings)`.
 
     base.py        BackgroundService: a periodic pass with start/stop, woken by events
     scheduler.py   Scheduler: upcoming runs of active schedules
+    backfiller.py  Backfiller: runs of backfills, at most their concurrency limit at once
     lazarus.py     Lazarus: re-queues in-flight runs whose process is gone
     zombies.py     ZombieKiller: retries or fails task runs whose process is gone
     audit_retention.py  AuditRetention: prunes old audit events
@@ -28,6 +29,7 @@ from typing import Any
 from proctor.server.background.agent_monitor import AgentMonitor
 from proctor.server.background.audit_retention import AuditRetention
 from proctor.server.background.automations import AutomationMatcher
+from proctor.server.background.backfiller import Backfiller
 from proctor.server.background.base import BackgroundService
 from proctor.server.background.lazarus import Lazarus
 from proctor.server.background.notifier import Notifier
@@ -44,6 +46,7 @@ SERVICES: tuple[type[BackgroundService], ...] = (
     Notifier,
     SlaWatcher,
     Scheduler,
+    Backfiller,
     Lazarus,
     ZombieKiller,
     AuditRetention,
@@ -89,6 +92,7 @@ __all__ = [
     "AgentMonitor",
     "AuditRetention",
     "AutomationMatcher",
+    "Backfiller",
     "BackgroundService",
     "Lazarus",
     "Notifier",

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from proctor.server.database import Database, record_event
 from proctor.server.database.ids import new_id
-from proctor.server.database.models import Flow, FlowGroup, Project, Task
+from proctor.server.database.models import Flow, FlowGroup, Project, ScheduleOverride, Task
 from proctor.server.errors import Conflict, InvalidInput, NotFound
 from proctor.server.events import Event
 from proctor.server.services import records, rows
@@ -200,7 +200,9 @@ async def _register(
     )
     session.add(flow)
     previous_schedule = group.schedule
-    group.schedule = document["schedule"]
+    # An override made in the UI/API/CLI outlives new versions (schedule_edits).
+    if await session.get(ScheduleOverride, group.id) is None:
+        group.schedule = document["schedule"]
     group.labels = document["labels"]
     if group.schedule is None:
         group.schedule_active = False

@@ -1,7 +1,9 @@
 """The server's tables. Importing this package registers all of them on `Base.metadata`
 (what Alembic compares against)."""
 
+from proctor.server.database.models.activity import Activity
 from proctor.server.database.models.agents import Agent
+from proctor.server.database.models.artifacts import Artifact
 from proctor.server.database.models.alerting import (
     Automation,
     FlowSla,
@@ -16,6 +18,7 @@ from proctor.server.database.models.flows import Flow, FlowGroup, Project, Task
 from proctor.server.database.models.logs import Log
 from proctor.server.database.models.retention import RetentionPolicy
 from proctor.server.database.models.runs import FlowRun, FlowRunState, TaskRun, TaskRunState
+from proctor.server.database.models.schedule_edits import Backfill, ScheduleOverride
 from proctor.server.database.models.secrets import Secret
 from proctor.server.database.models.tenancy import (
     ROLES,
@@ -33,11 +36,14 @@ metadata = Base.metadata
 __all__ = [
     "DEFAULT_TENANT_ID",
     "ROLES",
+    "Activity",
     "Agent",
     "ApiKey",
+    "Artifact",
     "AuditEvent",
     "AuthSession",
     "Automation",
+    "Backfill",
     "Base",
     "ConcurrencyLimit",
     "ConcurrencySlot",
@@ -54,6 +60,7 @@ __all__ = [
     "NotificationAttempt",
     "Project",
     "RetentionPolicy",
+    "ScheduleOverride",
     "Secret",
     "SlaBreach",
     "Task",

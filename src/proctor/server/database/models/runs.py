@@ -47,6 +47,9 @@ class FlowRun(IdMixin, TenantMixin, TimestampsMixin, StateColumnsMixin, Base):
         sa.Index(None, "tenant_id", "state_type", "scheduled_start_time"),
         sa.Index(None, "tenant_id", "scheduled_start_time"),
         sa.Index(None, "tenant_id", "start_time"),
+        # The Runs page sorted by end or by name (migration 0014).
+        sa.Index(None, "tenant_id", "end_time"),
+        sa.Index(None, "tenant_id", "name"),
         sa.Index(None, "agent_id"),
         # The scheduler's idempotency key: one run per scheduled time of a flow group,
         # whatever the version and however many server replicas insert it (NULLs, i.e.
@@ -68,6 +71,8 @@ class FlowRun(IdMixin, TenantMixin, TimestampsMixin, StateColumnsMixin, Base):
     result_location: Mapped[str | None] = mapped_column(sa.Text())
     parameters: Mapped[dict[str, Any]] = mapped_column(nullable=False, default=dict)
     context: Mapped[dict[str, Any]] = mapped_column(nullable=False, default=dict)
+    # What the run overrides of its flow's run config (`{"env": {...}}`; migration 0015).
+    run_config_override: Mapped[dict[str, Any] | None] = mapped_column()
     labels: Mapped[list[str]] = mapped_column(nullable=False, default=list)
     scheduled_start_time: Mapped[datetime] = mapped_column(
         Timestamp(), nullable=False, default=utcnow
@@ -84,11 +89,18 @@ class FlowRun(IdMixin, TenantMixin, TimestampsMixin, StateColumnsMixin, Base):
     agent_key_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid())
     schedule_key: Mapped[str | None] = mapped_column(sa.String(100))
     lazarus_count: Mapped[int] = mapped_column(nullable=False, default=0, server_default="0")
+    # The backfill that made the run (no foreign key: the backfill and its runs go together
+    # with their flow group, and a dangling id only ever means "a backfill now gone").
+    backfill_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid(), index=True)
 
 
 class FlowRunState(IdMixin, TenantColumnMixin, Base):
     __tablename__ = "flow_run_state"
-    __table_args__ = (sa.Index(None, "flow_run_id", "timestamp"),)
+    __table_args__ = (
+        sa.Index(None, "flow_run_id", "timestamp"),
+        # The dashboard's recent failures walk a team's Failed states newest first.
+        sa.Index(None, "tenant_id", "state_type", "timestamp"),
+    )
 
     flow_run_id: Mapped[uuid.UUID] = mapped_column(
         sa.Uuid(), sa.ForeignKey("flow_run.id", ondelete="CASCADE"), nullable=False
