@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -275,3 +277,56 @@ def test_a_dying_worker_fails_its_task_runs_and_the_run_goes_on(tmp_path: Path) 
         recovered = exit_once(str(tmp_path / "died-once"))
     state = flow_once.run(executor=executor)  # the executor is reusable across runs
     assert state.result[recovered].result == "second attempt"
+
+
+WORKER_LOGS_SCRIPT = """
+import os
+from proctor import Flow, Secret, get_run_logger, task
+from proctor.core.executors import ProcessExecutor
+
+@task
+def say(x):
+    get_run_logger().info("said %d", x)
+    return x
+
+@task
+def leak():
+    get_run_logger().warning("worker read %s", Secret("WORKER_ONLY").get())
+
+if __name__ == "__main__":
+    import logging
+    logging.basicConfig(format="FLOW %(message)s", level=logging.INFO)  # this process only
+    with Flow("worker-logs") as flow:
+        say.map(list(range(8)))
+        leak()
+    assert flow.run(executor=ProcessExecutor(max_workers=2)).is_successful()
+    # Read in a worker only; the flow's process was told, so it masks it now too.
+    from proctor.core.masking import mask_secrets
+    print(mask_secrets(os.environ["PROCTOR_SECRETS_WORKER_ONLY"]))
+"""
+
+
+@pytest.mark.slow
+def test_worker_log_lines_are_printed_once_by_the_flow_process(tmp_path: Path) -> None:
+    script = tmp_path / "worker_logs.py"
+    script.write_text(WORKER_LOGS_SCRIPT)
+    secret = "only-the-workers-read-this"
+    env = {key: text for key, text in os.environ.items() if not key.startswith("PROCTOR_")}
+    env.update(PROCTOR_SECRETS_WORKER_ONLY=secret, PROCTOR_LOGGING_LEVEL="INFO")
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    # The workers share this stderr but print nothing of their own: each line once, by
+    # the flow's process, through the logging it configured.
+    for x in range(8):
+        assert [line for line in lines if line.endswith(f"said {x}")] == [f"FLOW said {x}"]
+    assert [line for line in lines if "worker read" in line] == ["FLOW worker read ****"]
+    assert secret not in done.stderr
+    assert done.stdout.strip() == "****"

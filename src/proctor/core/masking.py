@@ -13,9 +13,12 @@ unreadable and hide nothing.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
+from collections.abc import Iterator
+from contextvars import ContextVar
 
 MASK = "****"
 MIN_MASKED_LENGTH = 3
@@ -23,6 +26,9 @@ MIN_MASKED_LENGTH = 3
 _lock = threading.Lock()
 _values: frozenset[str] = frozenset()
 _pattern: re.Pattern[str] | None = None
+# Where a worker collects the values its chunk's task runs read, to send them back to the
+# flow's process (`collecting_secret_values`); None elsewhere.
+_collected: ContextVar[set[str] | None] = ContextVar("proctor_secret_values", default=None)
 
 
 def _forms(value: str) -> set[str]:
@@ -34,6 +40,9 @@ def _forms(value: str) -> set[str]:
 def register_secret_value(value: str) -> None:
     """Mask `value` (and its escaped forms) in everything this process ships from now on."""
     global _values, _pattern
+    collected = _collected.get()
+    if collected is not None:
+        collected.add(value)  # even if known here: the flow's process may not know it
     forms = _forms(value)
     if forms <= _values:
         return
@@ -56,6 +65,17 @@ def mask_secrets(text: str) -> str:
     return pattern.sub(MASK, text)
 
 
+@contextlib.contextmanager
+def collecting_secret_values(into: set[str]) -> Iterator[set[str]]:
+    """Also add to `into` every value registered in this context (this thread, and the
+    threads that copy its context) until the block ends."""
+    token = _collected.set(into)
+    try:
+        yield into
+    finally:
+        _collected.reset(token)
+
+
 def has_secret_values() -> bool:
     return bool(_values)
 
@@ -71,6 +91,7 @@ def forget_secret_values() -> None:
 __all__ = [
     "MASK",
     "MIN_MASKED_LENGTH",
+    "collecting_secret_values",
     "forget_secret_values",
     "has_secret_values",
     "mask_secrets",

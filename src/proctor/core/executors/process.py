@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import logging
 import multiprocessing
 import os
 import queue
@@ -37,6 +38,7 @@ from typing import TYPE_CHECKING
 
 import cloudpickle
 
+from proctor.core.executors import worker_logs
 from proctor.core.executors.base import Completed, Executor
 from proctor.core.runner.task_runner import retry_or_fail, run_task
 from proctor.core.states import Cancelled, Failed, State
@@ -113,13 +115,20 @@ def fail_or_retry(units: list[TaskRunUnit], message: str, exc: BaseException) ->
     ]
 
 
+def _log_settings() -> tuple[int, int]:
+    """What a worker needs to send this process its log lines: the level of the
+    `proctor` logger here, and this process's id (see `worker_logs.collecting`)."""
+    return logging.getLogger("proctor").getEffectiveLevel(), os.getpid()
+
+
 def encode_chunk(
     units: list[TaskRunUnit], flow_context: FlowRunContext
 ) -> tuple[bytes | None, list[TaskRunUnit], Completed]:
     """Pickle a chunk for a worker: `(payload, units sent, Failed pairs for units that
     cannot be pickled)`. One bad input fails only its own task run, not its neighbours."""
+    logs = _log_settings()
     try:
-        return _dumps((units, flow_context)), units, []
+        return _dumps((units, flow_context, logs)), units, []
     except Exception:
         pass  # find out which task runs cannot be sent
     try:
@@ -142,20 +151,36 @@ def encode_chunk(
             sendable.append(unit)
     if not sendable:
         return None, [], refused
-    return _dumps((sendable, flow_context)), sendable, refused
+    return _dumps((sendable, flow_context, logs)), sendable, refused
 
 
 def run_chunk(payload: bytes) -> bytes:
     """Worker side: run each task run of a pickled chunk, return the pickled outcomes.
 
-    Returns `[(started_at, state), ...]` in the chunk's order (the flow's process keeps
-    its own unit objects, so units need not travel back), or a `str` explaining why the
-    chunk could not be loaded. Never raises for a task's doing: every outcome is a state.
+    Returns `([(started_at, state), ...], log records, secret values read)`, outcomes in
+    the chunk's order (the flow's process keeps its own unit objects, so units need not
+    travel back; see `worker_logs` for the rest), or a `str` explaining why the chunk
+    could not be loaded. Never raises for a task's doing: every outcome is a state.
     """
     try:
-        units, flow_context = cloudpickle.loads(payload)
+        units, flow_context, (log_level, origin_pid) = cloudpickle.loads(payload)
     except Exception as exc:
         return _dumps(f"The worker could not load the task runs: {exc!r}")
+    with worker_logs.collecting(log_level, origin_pid) as collected:
+        outcomes = _run_units(units, flow_context)
+    records, secrets = (collected.records, collected.secrets) if collected else ([], set())
+    try:
+        return _dumps((outcomes, records, secrets))
+    except Exception:
+        pass  # some value cannot be pickled: replace only those states
+    safe = [
+        (started_at, _sendable_state(unit, state))
+        for unit, (started_at, state) in zip(units, outcomes, strict=True)
+    ]
+    return _dumps((safe, records, secrets))
+
+
+def _run_units(units: list[TaskRunUnit], flow_context: FlowRunContext) -> list[tuple[float, State]]:
     outcomes: list[tuple[float, State]] = []
     for unit in units:
         if _stop is not None and _stop.is_set():
@@ -174,15 +199,7 @@ def run_chunk(payload: bytes) -> bytes:
             # arguments); check now, while only this task run is affected.
             state = _sendable_state(unit, state, roundtrip=True)
         outcomes.append((unit.started_at, state))
-    try:
-        return _dumps(outcomes)
-    except Exception:
-        pass  # some value cannot be pickled: replace only those states
-    safe = [
-        (started_at, _sendable_state(unit, state))
-        for unit, (started_at, state) in zip(units, outcomes, strict=True)
-    ]
-    return _dumps(safe)
+    return outcomes
 
 
 def _sendable_state(unit: TaskRunUnit, state: State, *, roundtrip: bool = False) -> State:
@@ -216,17 +233,21 @@ def _picklable_error(exc: BaseException) -> BaseException:
 
 
 def decode_results(units: list[TaskRunUnit], data: bytes) -> Completed:
-    """Flow side: pair `run_chunk`'s outcomes with the units that were sent."""
+    """Flow side: pair `run_chunk`'s outcomes with the units that were sent, after
+    handing the chunk's log lines to this process's loggers."""
     try:
-        outcomes = cloudpickle.loads(data)
+        loaded = cloudpickle.loads(data)
     except Exception as exc:
         return fail_all(
             units,
             f"the results of its chunk came back but cannot be unpickled here: {exc!r}",
             _picklable_error(exc),
         )
-    if isinstance(outcomes, str):
-        return fail_all(units, outcomes)
+    if isinstance(loaded, str):
+        return fail_all(units, loaded)
+    outcomes, records, secrets = loaded
+    # Secrets first: the lines, and the states the runner reports next, get masked.
+    worker_logs.replay(records, secrets)
     completed: Completed = []
     for unit, (started_at, state) in zip(units, outcomes, strict=True):
         unit.started_at = started_at
@@ -243,7 +264,8 @@ def _init_worker(environ: dict[str, str] | None, stop: EventType | None = None) 
 
     A forkserver child inherits the environment of the fork server, i.e. of this process
     when the server started (possibly long ago); give it the environment as of this flow
-    run, as `spawn` and `fork` would. Then set up logging as the flow's process does.
+    run, as `spawn` and `fork` would. Then set up logging: the lines of task runs go back
+    to the flow's process with their chunk (`worker_logs`), others to stderr.
     `stop` is set when the flow run is cancelled: task runs not started yet stay unstarted.
     """
     global _stop
@@ -251,9 +273,7 @@ def _init_worker(environ: dict[str, str] | None, stop: EventType | None = None) 
     if environ is not None:
         os.environ.clear()
         os.environ.update(environ)
-    from proctor.core.logs import configure_default_logging
-
-    configure_default_logging()
+    worker_logs.install(exclusive=True)
 
 
 def _available_cpus() -> int:
