@@ -1,13 +1,13 @@
-"""1.x path `prefect.run_configs`: run configs kept as metadata with the flow."""
+"""Run configs: where and how an agent starts a registered flow's runs
+(`proctor.core.run_configs`); `ECSRun` and `VertexRun` are the 1.x ones kept as metadata."""
 
-from proctor.compat.run_configs import (
+from proctor.compat.run_configs import ECSRun, VertexRun
+from proctor.core.run_configs import (
     DockerRun,
-    ECSRun,
     KubernetesRun,
     LocalRun,
     RunConfig,
     UniversalRun,
-    VertexRun,
 )
 
 __all__ = [

@@ -26,12 +26,18 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from proctor.agent.backoff import Backoff, is_transient
 from proctor.agent.execute import REPORTED_EXIT_CODES
-from proctor.agent.launchers.base import LaunchedRun, Launcher
+from proctor.agent.launchers.base import (
+    LaunchedRun,
+    Launcher,
+    LaunchError,
+    LauncherUnavailable,
+)
 from proctor.client import LogRecord, ProctorClientError
+from proctor.core.run_configs import run_config_env
 from proctor.core.states import Failed, Scheduled
 
 if TYPE_CHECKING:
@@ -82,6 +88,8 @@ class Agent:
         self.stopped_by = "stop()"
         self.in_flight: dict[str, InFlight] = {}
         self.started_runs = 0
+        # What keeps the launcher from starting runs (its daemon is down), else None.
+        self.problem: str | None = None
         self._stop = threading.Event()
         self._lock = threading.Lock()  # guards in_flight: the reaper thread ends entries
         self._slot_freed = threading.Event()
@@ -110,7 +118,10 @@ class Agent:
         self._register()
         if self._stop.is_set():
             return
+        assert self.agent_id is not None
+        self.launcher.identify(self.agent_id, self.name)
         self.launcher.prepare()
+        self._adopt()
         for target, name in ((self._heartbeats, "heartbeat"), (self._reaper, "reaper")):
             threading.Thread(target=target, name=f"proctor-agent-{name}", daemon=True).start()
         logger.info(
@@ -127,6 +138,9 @@ class Agent:
                 self._slot_freed.wait(1.0)
                 self._slot_freed.clear()
                 continue
+            if not self._launcher_ready():
+                backoff.wait()  # claim nothing it could not start
+                continue
             try:
                 runs = self._claim(free)
             except ProctorClientError as error:
@@ -136,12 +150,21 @@ class Agent:
                 backoff.wait()
                 continue
             backoff.reset()
-            for run in runs:
-                if self._stop.is_set():
-                    self._hand_back(run, "the agent is stopping")
-                else:
-                    self._launch(run)
+            self._launch_all(runs)
         self._shutdown()
+
+    def _launcher_ready(self) -> bool:
+        """Whether the launcher can start runs now; its problem is logged once and
+        reported with the heartbeats until it clears."""
+        problem = self.launcher.problem()
+        if problem != self.problem:
+            if problem is None:
+                logger.info("The launcher can start runs again")
+            else:
+                logger.error("Cannot start runs: %s; claiming none until it clears", problem)
+            self.problem = problem
+            self._report_health()
+        return problem is None
 
     # -- the server side -------------------------------------------------------------------------
 
@@ -172,13 +195,23 @@ class Agent:
         failing = False
         while not self._stop.wait(self.heartbeat_seconds):
             try:
-                assert self.agent_id is not None
-                self.client.agent_heartbeat(self.agent_id)
+                self._beat()
                 failing = False
             except ProctorClientError as error:
                 if not failing:
                     logger.warning("Agent heartbeat failed: %s", error)
                 failing = True
+
+    def _beat(self) -> None:
+        assert self.agent_id is not None
+        self.client.agent_heartbeat(self.agent_id)
+
+    def _report_health(self) -> None:
+        """Tell the server at once that the launcher's problem appeared or cleared."""
+        try:
+            self._beat()
+        except ProctorClientError as error:
+            logger.debug("Could not report the agent's health: %s", error)
 
     def _hand_back(self, run: FlowRun, why: str) -> None:
         self._set_state(run, Scheduled(f"Handed back by agent {self.name}: {why}"))
@@ -195,16 +228,49 @@ class Agent:
 
     # -- processes -------------------------------------------------------------------------------
 
-    def _launch(self, run: FlowRun) -> None:
+    def _launch_all(self, runs: list[FlowRun]) -> None:
+        """Start the claimed runs, each with its run config (one request for all)."""
+        if not runs:
+            return
+        try:
+            found = self.client.flow_run_configs([run.id for run in runs])
+        except ProctorClientError as error:
+            logger.warning("Cannot read the run configs (%s); handing the runs back", error)
+            for run in runs:
+                self._hand_back(run, f"its run config could not be read: {error}")
+            return
+        configs = {item.flow_run_id: item.run_config for item in found}
+        for run in runs:
+            if self._stop.is_set():
+                self._hand_back(run, "the agent is stopping")
+            else:
+                self._launch(run, configs.get(run.id, {}))
+
+    def _launch(self, run: FlowRun, run_config: dict[str, Any] | None = None) -> None:
+        refusal = self.launcher.refusal(run_config)
+        if refusal is not None:
+            logger.error("Run %s: %s", run.id, refusal)
+            self._set_state(run, Failed(f"Agent {self.name} cannot start this run: {refusal}"))
+            return
         env = {
             **self.env,
+            **run_config_env(run_config),  # the flow's (and the run's) own wins
             "PROCTOR_API_URL": self.client.config.api_url,
             "PROCTOR_AGENT_ID": self.agent_id or "",
         }
         if self.client.config.api_key:  # the run reports with the agent's own key
             env["PROCTOR_API_KEY"] = self.client.config.api_key
         try:
-            process = self.launcher.launch(run.id, env)
+            process = self.launcher.launch(run.id, env, run_config)
+        except LauncherUnavailable as error:
+            self.problem = str(error)
+            self._hand_back(run, str(error))
+            self._report_health()
+            return
+        except LaunchError as error:
+            logger.error("Could not start run %s: %s", run.id, error)
+            self._set_state(run, Failed(f"Agent {self.name} could not start the run: {error}"))
+            return
         except OSError as error:
             logger.error("Could not start a process for run %s: %s", run.id, error)
             self._set_state(run, Failed(f"Agent {self.name} could not start its process: {error}"))
@@ -213,12 +279,28 @@ class Agent:
             self.in_flight[run.id] = InFlight(run, process)
         self.started_runs += 1
         logger.info(
-            "Started run %s (%s of flow %s) in process %s",
+            "Started run %s (%s of flow %s) in %s",
             run.name,
             run.id,
             run.flow_name or run.flow_id,
-            process.pid,
+            process.describe(),
         )
+
+    def _adopt(self) -> None:
+        """Keep watching the runs a crash of this agent left running (containers)."""
+        for process in self.launcher.adopt():
+            try:
+                run = self.client.get_flow_run(process.flow_run_id)
+            except ProctorClientError as error:
+                logger.warning(
+                    "Run %s of an adopted %s: %s", process.flow_run_id, process.describe(), error
+                )
+                process.kill()
+                process.cleanup(1)
+                continue
+            with self._lock:
+                self.in_flight[run.id] = InFlight(run, process)
+            logger.info("Watching run %s again (%s)", run.id, process.describe())
 
     def _reaper(self) -> None:
         """Notice ended run processes promptly, whatever the main loop is waiting for."""
@@ -247,6 +329,9 @@ class Agent:
             seconds = time.monotonic() - entry.started
             if code in REPORTED_EXIT_CODES:  # the process reported the outcome itself
                 logger.info("Run %s ended (exit code %d) after %.1f s", run_id, code, seconds)
+            elif (failure := entry.process.start_failure()) is not None:
+                logger.error("Run %s: %s", run_id, failure)
+                self._set_state(entry.run, Failed(f"Agent {self.name}: {failure}"))
             else:
                 self._note_crash(entry, code)
             entry.process.cleanup(code)
@@ -255,7 +340,7 @@ class Agent:
         how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
         where = getattr(entry.process, "log", None)
         message = (
-            f"The run process (pid {entry.process.pid}) ended with {how} without reporting "
+            f"The {entry.process.describe()} ended with {how} without reporting "
             "how the run ended; the server fails or retries the run once its heartbeats "
             "stop." + (f" Its output is in {where} on agent {self.name}." if where else "")
         )

@@ -29,9 +29,13 @@ from proctor.agent.execute import execute_flow_run, shared_ssl_context
 shared_ssl_context()
 
 
-def main(flow_run_id: str, env: dict[str, str], log_path: str | None) -> None:
+def main(
+    flow_run_id: str, env: dict[str, str], log_path: str | None, folder: str | None = None
+) -> None:
     os.setsid()  # a Ctrl-C meant for the agent must not reach its runs
     os.environ.update(env)
+    if folder is not None:  # LocalRun(working_dir=...)
+        os.chdir(folder)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
     os.close(null)

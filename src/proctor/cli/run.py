@@ -94,6 +94,17 @@ def run(
             show_default=False,
         ),
     ] = None,
+    env: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--env",
+            "-e",
+            metavar="NAME=VALUE",
+            help="An environment variable for this run (repeatable), over the flow's run "
+            "config env.",
+            show_default=False,
+        ),
+    ] = None,
     start: Annotated[
         str | None,
         typer.Option(
@@ -112,9 +123,11 @@ def run(
 ) -> None:
     """Create a run of a registered flow; an agent with the flow's labels runs it."""
     flow_name = _one_flow(flow_name, name, flow_id)
+    from proctor.cli.agent import parse_env
     from proctor.cli.params import read_params_file
     from proctor.cli.when import parse_start
 
+    run_env = parse_env(env) if env else None
     try:
         from_file = read_params_file(params_file) if params_file is not None else {}
         start_time = parse_start(start) if start is not None else None
@@ -132,6 +145,7 @@ def run(
             name=run_name,
             labels=label,
             scheduled_start_time=start_time,
+            env=run_env,
         )
         _warn_if_no_agent_can_take(client, created)
         if not watch:

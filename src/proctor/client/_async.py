@@ -19,6 +19,7 @@ from proctor.client._models import (
     Flow,
     FlowGroup,
     FlowRun,
+    FlowRunConfig,
     FlowRunContext,
     FlowRunStateChange,
     LogEntry,
@@ -184,7 +185,9 @@ class AsyncClient:
         labels: Sequence[str] | None = None,
         idempotency_key: str | None = None,
         name: str | None = None,
+        env: dict[str, str] | None = None,
     ) -> FlowRun:
+        """`env`: environment variables laid over the flow's run config for this run."""
         return await self.execute(
             ops.create_flow_run(
                 flow_id=flow_id,
@@ -195,6 +198,7 @@ class AsyncClient:
                 labels=labels,
                 idempotency_key=idempotency_key,
                 name=name,
+                env=env,
             )
         )
 
@@ -323,6 +327,11 @@ class AsyncClient:
 
     async def agent_heartbeat(self, agent_id: str) -> Agent:
         return await self.execute(ops.agent_heartbeat(agent_id))
+
+    async def flow_run_configs(self, flow_run_ids: Sequence[str]) -> list[FlowRunConfig]:
+        """The run configs agents start these runs with (the flow's, with the run's
+        own `env` over it); unknown ids are left out."""
+        return await self.execute(ops.flow_run_configs(flow_run_ids))
 
     async def claim_flow_runs(
         self, agent_id: str, labels: Sequence[str], limit: int = 1, wait_seconds: float = 0

@@ -56,6 +56,7 @@ class Flow(_Result):
     fingerprint: str | None = None
     parameter_schema: dict[str, Any] = Field(default_factory=dict)
     storage: dict[str, Any] | None = None
+    run_config: dict[str, Any] = Field(default_factory=dict)
     schedule: dict[str, Any] | None = None
     schedule_active: bool = False
     created: datetime | None = None
@@ -109,6 +110,15 @@ class FlowRun(_Result):
     agent_id: str | None = None
     heartbeat: datetime | None = None
     auto_scheduled: bool = False
+
+
+class FlowRunConfig(_Result):
+    """The run config an agent starts a run with: the flow's, with the run's own `env`
+    over it (`override`: that part alone, None when the run overrode nothing)."""
+
+    flow_run_id: str
+    run_config: dict[str, Any] = Field(default_factory=dict)
+    override: dict[str, Any] | None = None
 
 
 class TaskRun(_Result):
@@ -368,6 +378,7 @@ __all__ = [
     "Flow",
     "FlowGroup",
     "FlowRun",
+    "FlowRunConfig",
     "FlowRunContext",
     "FlowRunStateChange",
     "FlowTask",

@@ -19,6 +19,7 @@ from proctor.client._models import (
     Flow,
     FlowGroup,
     FlowRun,
+    FlowRunConfig,
     FlowRunContext,
     FlowRunStateChange,
     LogEntry,
@@ -40,7 +41,7 @@ M = TypeVar("M", bound=BaseModel)
 PROJECT = "fragment ProjectFields on Project { id name description created }"
 FLOW = """fragment FlowFields on Flow {
   id name version flowGroupId projectId projectName description archived labels
-  fingerprint parameterSchema storage schedule scheduleActive created
+  fingerprint parameterSchema storage runConfig schedule scheduleActive created
   tasks { slug name type mapped tags retries trigger isParameter isReference }
 }"""
 FLOW_RUN = """fragment FlowRunFields on FlowRun {
@@ -224,22 +225,24 @@ def create_flow_run(
     labels: Sequence[str] | None,
     idempotency_key: str | None,
     name: str | None,
+    env: dict[str, str] | None = None,
 ) -> Operation[FlowRun]:
+    run_input: dict[str, Any] = {
+        "flowId": flow_id,
+        "project": project,
+        "flowName": flow_name,
+        "parameters": parameters,
+        "scheduledStartTime": _iso(scheduled_start_time),
+        "labels": list(labels) if labels is not None else None,
+        "idempotencyKey": idempotency_key,
+        "name": name,
+    }
+    if env is not None:  # sent only when given: older servers do not know the field
+        run_input["env"] = dict(env)
     return Operation(
         "mutation ($input: CreateFlowRunInput!) { createFlowRun(input: $input)"
         " { ...FlowRunFields } }\n" + FLOW_RUN,
-        {
-            "input": {
-                "flowId": flow_id,
-                "project": project,
-                "flowName": flow_name,
-                "parameters": parameters,
-                "scheduledStartTime": _iso(scheduled_start_time),
-                "labels": list(labels) if labels is not None else None,
-                "idempotencyKey": idempotency_key,
-                "name": name,
-            }
-        },
+        {"input": run_input},
         _one("createFlowRun", FlowRun),
         # Without a key a repeat would create a second run: only retried when keyed.
         idempotent=idempotency_key is not None,
@@ -478,6 +481,14 @@ def agent_heartbeat(agent_id: str) -> Operation[Agent]:
         {"id": agent_id},
         _one("agentHeartbeat", Agent),
         idempotent=True,
+    )
+
+
+def flow_run_configs(flow_run_ids: Sequence[str]) -> Operation[list[FlowRunConfig]]:
+    return Operation(
+        "query ($ids: [ID!]!) { flowRunConfigs(ids: $ids) { flowRunId runConfig override } }",
+        {"ids": list(flow_run_ids)},
+        _many("flowRunConfigs", FlowRunConfig),
     )
 
 

@@ -19,6 +19,7 @@ from proctor.client._models import (
     Flow,
     FlowGroup,
     FlowRun,
+    FlowRunConfig,
     FlowRunContext,
     FlowRunStateChange,
     LogEntry,
@@ -185,7 +186,9 @@ class Client:
         labels: Sequence[str] | None = None,
         idempotency_key: str | None = None,
         name: str | None = None,
+        env: dict[str, str] | None = None,
     ) -> FlowRun:
+        """`env`: environment variables laid over the flow's run config for this run."""
         return self.execute(
             ops.create_flow_run(
                 flow_id=flow_id,
@@ -196,6 +199,7 @@ class Client:
                 labels=labels,
                 idempotency_key=idempotency_key,
                 name=name,
+                env=env,
             )
         )
 
@@ -316,6 +320,11 @@ class Client:
 
     def agent_heartbeat(self, agent_id: str) -> Agent:
         return self.execute(ops.agent_heartbeat(agent_id))
+
+    def flow_run_configs(self, flow_run_ids: Sequence[str]) -> list[FlowRunConfig]:
+        """The run configs agents start these runs with (the flow's, with the run's
+        own `env` over it); unknown ids are left out."""
+        return self.execute(ops.flow_run_configs(flow_run_ids))
 
     def claim_flow_runs(
         self, agent_id: str, labels: Sequence[str], limit: int = 1, wait_seconds: float = 0

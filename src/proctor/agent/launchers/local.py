@@ -23,7 +23,7 @@ import sys
 from collections.abc import Mapping
 from multiprocessing.context import ForkServerContext
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, ClassVar
 
 from proctor.agent.launchers.base import LaunchedRun, Launcher, run_command
 
@@ -66,8 +66,12 @@ class LocalLauncher(Launcher):
     """Start run processes here, with this Python.
 
     `log_dir`: where run output goes (default `$PROCTOR_HOME/agent/runs`);
-    `show_output=True` sends it to the agent's own stdout/stderr instead.
+    `show_output=True` sends it to the agent's own stdout/stderr instead. Serves
+    `LocalRun` (its `working_dir` is the run's current directory) and `UniversalRun`.
     """
+
+    serves: ClassVar[frozenset[str]] = frozenset({"local", "universal"})
+    kind: ClassVar[str] = "local"
 
     def __init__(
         self, log_dir: Path | None = None, *, show_output: bool = False, preload: bool = True
@@ -109,31 +113,47 @@ class LocalLauncher(Launcher):
             self._context = context
         return self._context
 
-    def launch(self, flow_run_id: str, env: Mapping[str, str]) -> LocalRun:
+    def launch(
+        self,
+        flow_run_id: str,
+        env: Mapping[str, str],
+        run_config: Mapping[str, Any] | None = None,
+    ) -> LocalRun:
         log = self._log_file(flow_run_id)
-        if self.preload:
-            return LocalRun(flow_run_id, self._fork(flow_run_id, env, log), log)
-        return LocalRun(flow_run_id, self._spawn(flow_run_id, env, log), log)
+        folder = (run_config or {}).get("working_dir") or None
+        if folder is not None and not Path(folder).is_dir():
+            from proctor.agent.launchers.base import LaunchError
 
-    def _fork(self, flow_run_id: str, env: Mapping[str, str], log: Path | None) -> Any:
+            raise LaunchError(
+                f"LocalRun(working_dir={folder!r}) is not a folder on the agent's machine: "
+                "create it there, or change the flow's run config and register it again."
+            )
+        if self.preload:
+            return LocalRun(flow_run_id, self._fork(flow_run_id, env, log, folder), log)
+        return LocalRun(flow_run_id, self._spawn(flow_run_id, env, log, folder), log)
+
+    def _fork(
+        self, flow_run_id: str, env: Mapping[str, str], log: Path | None, folder: str | None
+    ) -> Any:
         from proctor.agent.child import main
 
         process = self._fork_context().Process(
             target=main,
-            args=(flow_run_id, dict(env), None if log is None else str(log)),
+            args=(flow_run_id, dict(env), None if log is None else str(log), folder),
             name=f"proctor-run-{flow_run_id}",
         )
         process.start()
         return process
 
     def _spawn(
-        self, flow_run_id: str, env: Mapping[str, str], log: Path | None
+        self, flow_run_id: str, env: Mapping[str, str], log: Path | None, folder: str | None
     ) -> subprocess.Popen[bytes]:
         output: IO[bytes] | None = None if log is None else log.open("ab")
         try:
             return subprocess.Popen(
                 run_command(flow_run_id, sys.executable),
                 env={**os.environ, **env},
+                cwd=folder,
                 stdin=subprocess.DEVNULL,
                 stdout=output,
                 stderr=subprocess.STDOUT if output is not None else None,

@@ -101,6 +101,12 @@ class CreateFlowRunInput:
         default=None, description="A repeat with the same key returns the same run."
     )
     name: str | None = None
+    env: JSON | None = strawberry.field(
+        default=None,
+        description="Environment variables laid over the flow's run config for this run "
+        "(NAME: value). Stored with the run and readable by the team: use secrets for "
+        "credentials.",
+    )
 
 
 BATCH_ITEM_TYPES = [FlowRunStateInput, TaskRunStateInput, TaskRunInput, LogInput, StateInput]

@@ -126,12 +126,14 @@ async def create_flow_run(
     name: str | None = None,
     auto_scheduled: bool = False,
     context: dict[str, Any] | None = None,
+    run_config_override: dict[str, Any] | None = None,
 ) -> records.FlowRun:
     """Create a run of a flow version (by id, or the newest active version of
     project/flow_name), in state Scheduled at `scheduled_start_time` (default: now).
 
     Parameters are checked against the version's JSON schema (`InvalidInput` names each
-    bad parameter) and stored with defaults filled in. Labels default to the flow's. With
+    bad parameter) and stored with defaults filled in. Labels default to the flow's;
+    `run_config_override` (from `services.run_configs.env_override`) is kept for agents. With
     an `idempotency_key` already used for this flow, the existing run is returned.
     """
     tenant = as_uuid(tenant_id, "tenant_id")
@@ -175,6 +177,7 @@ async def create_flow_run(
                 run_count=0,
                 parameters=effective,
                 context=context or {},
+                run_config_override=run_config_override,
                 labels=run_labels if run_labels is not None else list(flow.labels or []),
                 scheduled_start_time=start,
                 idempotency_key=idempotency_key,

@@ -1,0 +1,69 @@
+"""Fixtures of the Docker tests: a daemon of their own for the session, one server per
+module, Docker agents started per test.
+
+They skip only where no daemon can run at all (no dockerd, not root); in CI (`CI` set)
+that is an error instead, since `.ci/run` installs Docker.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tests.agent.processes import start_server
+from tests.docker.daemon import DockerDaemon, build_run_image, why_no_daemon
+from tests.docker.processes import DockerAgentProcess
+
+from proctor.client import Client
+from proctor.testing import ServerProcess
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def docker_daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DockerDaemon]:
+    reason = why_no_daemon()
+    if reason is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the Docker tests, but {reason}")
+        pytest.skip(f"no Docker daemon can run here: {reason}")
+    # A short path: the daemon's socket path must fit in a unix socket address.
+    root = Path(tmp_path_factory.mktemp("dockerd"))
+    daemon = DockerDaemon(root)
+    daemon.start()
+    try:
+        build_run_image(daemon, root)
+        yield daemon
+    finally:
+        daemon.stop()
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("docker-home")
+
+
+@pytest.fixture(scope="module")
+def server(home: Path) -> Iterator[ServerProcess]:
+    process = start_server(home)
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def client(server: ServerProcess) -> Iterator[Client]:
+    with Client(server.url) as api:
+        yield api
+
+
+@pytest.fixture
+def docker_agents(
+    home: Path, server: ServerProcess, docker_daemon: DockerDaemon
+) -> Iterator[list[DockerAgentProcess]]:
+    """Docker agents started by the test (`docker_agents.append(...)`), stopped after it."""
+    started: list[DockerAgentProcess] = []
+    yield started
+    for agent in started:
+        agent.stop()
