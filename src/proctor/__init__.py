@@ -15,6 +15,7 @@ state = etl.run(day="2026-11-24")
 from typing import Any
 
 from proctor import signals
+from proctor._client_hook import install as _install_client_hook
 from proctor._version import __version__
 from proctor.core.branching import case, merge
 from proctor.core.flow import Flow, flow
@@ -23,6 +24,9 @@ from proctor.core.logs import get_run_logger
 from proctor.core.parameter import Parameter
 from proctor.core.secrets import Secret
 from proctor.core.task import Task, exponential_backoff, task
+
+# flow.register() goes through the client, which the engine itself may not import.
+_install_client_hook()
 
 __all__ = [  # `Client` is left out: a star import should not load the HTTP client
     "DateTimeParameter",

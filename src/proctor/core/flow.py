@@ -20,12 +20,12 @@ from proctor.core.errors import FlowDefinitionError, ParameterError
 from proctor.core.graph import Edge, GraphItems, Node, flatten, unmapped
 from proctor.core.graph import mapped as mapped_argument
 from proctor.core.parameter import NO_DEFAULT, Parameter
+from proctor.core.registration import Registration, RegistrationRequest, register_flow
 from proctor.core.secrets import Secret
 from proctor.core.states import Paused, State
 from proctor.core.task import Task
 
 if TYPE_CHECKING:
-    from proctor.client import RegisterResult
     from proctor.core.executors.base import Executor
     from proctor.core.observers import RunObserver
     from proctor.core.results import Result
@@ -660,7 +660,7 @@ class Flow:
         idempotency_key: str | None = None,
         set_schedule_active: bool = True,
         **ignored: Any,
-    ) -> RegisterResult:
+    ) -> Registration:
         """Send this flow's description and where its code lives to the Proctor server.
 
         Only metadata travels: `serialize()` and the storage reference, never code.
@@ -702,22 +702,19 @@ class Flow:
         spec["storage"] = reference
         run_config_labels = self.run_config.get("labels") if self.run_config else None
         wanted = sorted(set(self.labels) | set(labels or ()) | set(run_config_labels or ()))
-        # The one upward call of the engine: registering talks to the server, so the client
-        # is imported here, when asked, and `import proctor` never loads it.
-        from proctor.client import Client
-
-        with Client(api_url) as client:
-            registered = client.register_flow(
-                project,
-                spec,
+        # Sending is the client's job: it is reached through the hook it installs.
+        return register_flow(
+            RegistrationRequest(
+                project=project,
+                spec=spec,
                 storage=reference,
                 labels=wanted,
                 archive_previous=archive_previous,
                 create_project=create_project,
+                api_url=api_url,
+                schedule_active=set_schedule_active or self.schedule is None,
             )
-            if not set_schedule_active and self.schedule is not None:
-                client.set_schedule_active(registered.flow.id, False)
-            return registered
+        )
 
     def visualize(
         self,
