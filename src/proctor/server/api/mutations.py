@@ -50,10 +50,15 @@ class Mutation:
         record = await projects.create_project(context.db, context.tenant_id, name, description)
         return Project.from_record(record)
 
-    @strawberry.mutation(description="Delete a project with its flows and runs; false if absent.")
-    async def delete_project(self, info: strawberry.Info, id: strawberry.ID) -> bool:
+    @strawberry.mutation(
+        description="Delete a project with its flows and runs; false if absent. CONFLICT "
+        "while runs are in progress unless `force` (see `deletionPreview` for the counts)."
+    )
+    async def delete_project(
+        self, info: strawberry.Info, id: strawberry.ID, force: bool = False
+    ) -> bool:
         context = ctx(info)
-        return await projects.delete_project(context.db, context.tenant_id, id)
+        return await projects.delete_project(context.db, context.tenant_id, id, force=force)
 
     @strawberry.mutation(description="Register a FlowSpec; an identical one is 'unchanged'.")
     async def register_flow(
@@ -284,8 +289,6 @@ class Mutation:
     async def delete_flow_run(self, info: strawberry.Info, id: strawberry.ID) -> bool:
         context = ctx(info)
         return await flow_runs.delete_flow_run(context.db, context.tenant_id, id)
-
-
 
 
 async def _check_speaks_for(info: strawberry.Info, agent_id: strawberry.ID) -> None:

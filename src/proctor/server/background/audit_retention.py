@@ -1,4 +1,5 @@
-"""Audit retention: deletes audit events older than `days`, every `loop_seconds`."""
+"""Audit retention: deletes audit events and activity-feed rows older than `days`, every
+`loop_seconds` (the feed is kept as long as the audit log)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from proctor.server.background.base import BackgroundService
 from proctor.server.database import Database
+from proctor.server.services.activity import prune_activity
 from proctor.server.services.audit import prune_audit_events
 
 logger = logging.getLogger("proctor.server.background")
@@ -30,6 +32,9 @@ class AuditRetention(BackgroundService):
     async def run_once(self, now: datetime | None = None) -> int:
         cutoff = (now or datetime.now(UTC)) - timedelta(days=self.days)
         deleted = await prune_audit_events(self.db, older_than=cutoff)
+        feed = await prune_activity(self.db, older_than=cutoff)
+        if feed:
+            logger.info("activity retention: %d row(s) older than %g days deleted", feed, self.days)
         if deleted:
             logger.info(
                 "audit retention: %d event(s) older than %g days deleted", deleted, self.days

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from proctor.server.database import migrate
+from proctor.server.database.activity_log import write_activity
 from proctor.server.database.dialects import (
     WRITE_OPTION,
     DialectConfiguration,
@@ -235,6 +236,8 @@ class Database:
             yield session
             # Stamped before NOTIFY so this replica recognises (and skips) its own echo.
             events[:] = [self.events.stamp(event) for event in events]
+            if events:
+                await write_activity(session, events)
             await self.config.before_commit(session, events)
             await session.commit()
         except sa_exc.OperationalError as exc:

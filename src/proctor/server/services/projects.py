@@ -9,10 +9,11 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from proctor.server.database import Database, record_event
-from proctor.server.database.models import FlowGroup, Project
+from proctor.server.database.models import Flow, FlowGroup, FlowRun, Project
 from proctor.server.errors import Conflict
 from proctor.server.events import Event
 from proctor.server.services import records, rows
+from proctor.server.services.housekeeping import IN_PROGRESS
 from proctor.server.services.lookups import find_project
 from proctor.server.services.tenants import require_tenant
 from proctor.server.services.validation import as_uuid, name_arg
@@ -37,7 +38,11 @@ async def create_project(
             await session.flush()
             record_event(
                 session,
-                Event("project.created", str(tenant), data={"project_id": str(project.id)}),
+                Event(
+                    "project.created",
+                    str(tenant),
+                    data={"project_id": str(project.id), "name": name},
+                ),
             )
             result = rows.project(project)
     except sa_exc.IntegrityError:  # a concurrent create won the race (PostgreSQL)
@@ -69,19 +74,45 @@ async def get_project(
 
 
 async def delete_project(
-    db: Database, tenant_id: uuid.UUID | str, project_id: uuid.UUID | str
+    db: Database, tenant_id: uuid.UUID | str, project_id: uuid.UUID | str, *, force: bool = False
 ) -> bool:
-    """Delete a project with its flows and their runs; False if there was none."""
+    """Delete a project with its flows and their runs; False if there was none.
+    CONFLICT while some of its runs are in progress, unless `force` (see
+    `services.housekeeping`)."""
     tenant = as_uuid(tenant_id, "tenant_id")
     project = as_uuid(project_id, "project_id")
     async with db.transaction() as session:
+        in_progress = await session.scalar(
+            sa.select(sa.func.count())
+            .select_from(FlowRun)
+            .join(Flow, Flow.id == FlowRun.flow_id)
+            .where(
+                Flow.tenant_id == tenant,
+                Flow.project_id == project,
+                FlowRun.state_type.in_(IN_PROGRESS),
+            )
+        )
+        if in_progress and not force:
+            raise Conflict(
+                f"{in_progress} run(s) of this project are in progress; wait for them, "
+                "cancel them, or force the deletion",
+                details={"field": "force", "runs_in_progress": int(in_progress)},
+            )
+        name = await session.scalar(
+            sa.select(Project.name).where(Project.tenant_id == tenant, Project.id == project)
+        )
         result: Any = await session.execute(
             sa.delete(Project).where(Project.tenant_id == tenant, Project.id == project)
         )
         deleted = bool(result.rowcount)
         if deleted:
             record_event(
-                session, Event("project.deleted", str(tenant), data={"project_id": str(project)})
+                session,
+                Event(
+                    "project.deleted",
+                    str(tenant),
+                    data={"project_id": str(project), "name": name or ""},
+                ),
             )
     return deleted
 

@@ -25,15 +25,16 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from proctor.server.database import Database
+from proctor.server.database import Database, record_event
 from proctor.server.database.ids import new_id
 from proctor.server.database.models import Automation, Notification, NotificationAttempt
 from proctor.server.errors import InvalidInput, NotFound
+from proctor.server.events import Event
 from proctor.server.services.alerting import action_secrets, records, signing
 from proctor.server.services.alerting.context import sample_context
 from proctor.server.services.alerting.delivery import Delivery, DeliveryConfig, Outcome, deliver
@@ -233,7 +234,7 @@ async def record_outcome(
         )
         # Only while our claim holds: if it expired and another replica took over, that
         # replica owns the status now (our attempt is still in the log).
-        await session.execute(
+        result = await session.execute(
             sa.update(Notification)
             .where(
                 Notification.id == claim.notification_id, Notification.claim_token == claim.token
@@ -248,9 +249,27 @@ async def record_outcome(
                 updated=finished,
             )
         )
+        if status != "pending" and cast(Any, result).rowcount:
+            # The activity feed's "alert sent" (or given up); a retry is not news.
+            record_event(session, _outcome_event(claim, status))
         return status
 
     return await db.run_in_transaction(work)
+
+
+def _outcome_event(claim: Claim, status: str) -> Event:
+    delivery = claim.delivery
+    run_id = delivery.context.get("flow_run_id")
+    return Event(
+        f"notification.{status}",
+        str(delivery.tenant_id),
+        flow_run_id=str(run_id) if isinstance(run_id, str) and run_id else None,
+        data={
+            "notification_id": str(claim.notification_id),
+            "automation": delivery.automation_name,
+            "action_type": str(delivery.action.get("type", "")),
+        },
+    )
 
 
 async def _attempt(db: Database, delivery: Delivery, config: DeliveryConfig) -> Outcome:
