@@ -27,6 +27,7 @@ from proctor.cli import (
     run,
     run_local,
     runs,
+    schedules,
     secrets,
     server,
 )
@@ -38,6 +39,7 @@ COMMANDS = (
     projects,
     register,
     flows,
+    schedules,
     run,
     runs,
     agent,
