@@ -76,7 +76,7 @@ _OBJECT_ARGUMENTS = (
 _VERB = re.compile(
     r"^(create|delete|set|register|archive|cancel|restart|claim|heartbeat|write|update|"
     r"revoke|invite|accept|remove|add|rotate|change|switch|resume|approve|pause|test|"
-    r"trigger|enable|disable|reset|rename|upsert|clear|leave|join|transfer|grant)(?=[A-Z])"
+    r"trigger|enable|disable|reset|rename|upsert|clear|leave|join|transfer|grant|mark)(?=[A-Z])"
 )
 
 

@@ -168,8 +168,9 @@ async def flow_run_agent_match(info: strawberry.Info, run: Any) -> AgentMatch | 
 class RerunGroup:
     task_slug: str
     reason: str = strawberry.field(
-        description="failed (did not succeed), downstream (after one that did not), or "
-        "not_persisted (succeeded, but its result was not persisted to be read back)."
+        description="chosen (a task restarted from), failed (did not succeed), downstream "
+        "(after one that did not, or after a chosen one), or not_persisted (succeeded, "
+        "but its result was not persisted to be read back)."
     )
     count: int
     map_indexes: list[int] = strawberry.field(description="The first mapped children.")
@@ -184,9 +185,13 @@ class RestartPreview:
     reused_count: int
 
 
-async def flow_run_restart_preview(info: strawberry.Info, flow_run_id: Any) -> RestartPreview:
+async def flow_run_restart_preview(
+    info: strawberry.Info, flow_run_id: Any, from_tasks: list[str] | None = None
+) -> RestartPreview:
     context = ctx(info)
-    found = await restart_preview.restart_preview(context.db, context.tenant_id, str(flow_run_id))
+    found = await restart_preview.restart_preview(
+        context.db, context.tenant_id, str(flow_run_id), from_tasks=from_tasks or []
+    )
     return RestartPreview(
         restartable=found.restartable,
         state=found.state,

@@ -430,9 +430,14 @@ class FlowRun:
     async def agent_match(self, info: strawberry.Info) -> run_insight.AgentMatch | None:
         return await run_insight.flow_run_agent_match(info, self)
 
-    @strawberry.field(description="What a restart of this run would run again.")
-    async def restart_preview(self, info: strawberry.Info) -> run_insight.RestartPreview:
-        return await run_insight.flow_run_restart_preview(info, self.id)
+    @strawberry.field(
+        description="What a restart of this run would run again; `fromTasks`: a restart "
+        "from these tasks (`restartFlowRunFrom`)."
+    )
+    async def restart_preview(
+        self, info: strawberry.Info, from_tasks: list[str] | None = None
+    ) -> run_insight.RestartPreview:
+        return await run_insight.flow_run_restart_preview(info, self.id, from_tasks or [])
 
     @strawberry.field(description="Task runs of this flow run, mapped children included.")
     async def task_runs(

@@ -1,5 +1,6 @@
 """Restarting a finished flow run: re-run what failed and everything downstream of it,
-reuse what succeeded.
+reuse what succeeded; or restart from chosen tasks: they and everything downstream of
+them run again too.
 
 `plan_restart` decides which task runs go back to Pending, from the task runs' states and
 the flow version's stored edges (a pure function, tested alone); `restart_flow_run`
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,7 +22,7 @@ import sqlalchemy as sa
 
 from proctor.server.database import Database
 from proctor.server.database.models import Flow, FlowRun, TaskRun
-from proctor.server.errors import TransitionRejected
+from proctor.server.errors import InvalidInput, TransitionRejected
 from proctor.server.orchestration import ProposedState
 from proctor.server.orchestration.states import FINISHED_STATES
 from proctor.server.services import records, rows
@@ -49,7 +50,9 @@ def downstream_of(slugs: Iterable[str], edges: Iterable[Mapping[str, Any]]) -> s
 
 
 def plan_restart(
-    task_runs: Iterable[tuple[str, int, str]], edges: Iterable[Mapping[str, Any]]
+    task_runs: Iterable[tuple[str, int, str]],
+    edges: Iterable[Mapping[str, Any]],
+    from_tasks: Iterable[str] = (),
 ) -> set[Key]:
     """The task runs `(slug, map_index)` a restart sets back to Pending.
 
@@ -58,23 +61,47 @@ def plan_restart(
     change); and the parent (map_index -1) of a mapped task with a reset child, whose
     state summarises its children. Successful children of a mapped task whose other
     children failed are kept: only the failed ones run again.
+
+    `from_tasks` (a restart from chosen tasks): every task run of those tasks and of
+    every task downstream of them is reset too, whatever its state.
     """
     runs = list(task_runs)
     failed = {(slug, index) for slug, index, family in runs if family != "Success"}
-    downstream = downstream_of({slug for slug, _ in failed}, edges)
+    chosen = set(from_tasks)
+    downstream = downstream_of({slug for slug, _ in failed} | chosen, edges) | chosen
     reset = failed | {(slug, index) for slug, index, _ in runs if slug in downstream}
     existing = {(slug, index) for slug, index, _ in runs}
     parents = {(slug, -1) for slug, index in reset if index >= 0}
     return reset | (parents & existing)
 
 
+def check_task_slugs(from_tasks: Iterable[str], spec: Mapping[str, Any] | None) -> list[str]:
+    """The chosen slugs, each a task of the flow version (`InvalidInput` names the
+    unknown ones and the tasks there are)."""
+    chosen = sorted(set(from_tasks))
+    known = {node.get("slug") for node in (spec or {}).get("tasks", []) if isinstance(node, dict)}
+    unknown = [slug for slug in chosen if slug not in known]
+    if unknown:
+        listed = ", ".join(sorted(str(slug) for slug in known if slug)[:30])
+        raise InvalidInput(
+            f"No task {', '.join(unknown)} in this flow version; its tasks: {listed}",
+            details={"field": "fromTasks", "unknown": unknown},
+        )
+    return chosen
+
+
 async def restart_flow_run(
-    db: Database, tenant_id: uuid.UUID | str, flow_run_id: uuid.UUID | str
+    db: Database,
+    tenant_id: uuid.UUID | str,
+    flow_run_id: uuid.UUID | str,
+    *,
+    from_tasks: Sequence[str] = (),
 ) -> records.FlowRun:
     """Restart a finished run (`TransitionRejected` otherwise): task runs chosen by
     `plan_restart` go back to Pending with a fresh run count (their retries start over),
     successful ones keep their state and result location, and the flow run becomes
-    Scheduled now, unclaimed, with its Lazarus count reset."""
+    Scheduled now, unclaimed, with its Lazarus count reset. `from_tasks`: restart from
+    these tasks (they and everything downstream of them run again)."""
     tenant = as_uuid(tenant_id, "tenant_id")
     run_id = as_uuid(flow_run_id, "flow_run_id")
     now = datetime.now(UTC)
@@ -86,6 +113,7 @@ async def restart_flow_run(
                 details={"state": run.state},
             )
         spec = await session.scalar(sa.select(Flow.spec).where(Flow.id == run.flow_id))
+        chosen = check_task_slugs(from_tasks, spec)
         found = await session.execute(
             sa.select(TaskRun.task_slug, TaskRun.map_index, TaskRun.state_type).where(
                 TaskRun.flow_run_id == run_id
@@ -94,8 +122,10 @@ async def restart_flow_run(
         reset = plan_restart(
             [(slug, index, family) for slug, index, family in found.all()],
             (spec or {}).get("edges", []),
+            chosen,
         )
-        state = ProposedState("Scheduled", "Restarted.", timestamp=now, start_time=now)
+        said = f"Restarted from {', '.join(chosen)}." if chosen else "Restarted."
+        state = ProposedState("Scheduled", said, timestamp=now, start_time=now)
         await transition_flow_runs(
             session, db.config, tenant, [FlowChange(run_id, state, None, None, True)]
         )
@@ -106,7 +136,7 @@ async def restart_flow_run(
             .execution_options(synchronize_session=False)
         )
         if reset:
-            pending = ProposedState("Pending", "Restarted.", timestamp=now, run_count=0)
+            pending = ProposedState("Pending", said, timestamp=now, run_count=0)
             await transition_task_runs(
                 session,
                 db.config,
@@ -117,4 +147,4 @@ async def restart_flow_run(
         return rows.flow_run(run, flow_name)
 
 
-__all__ = ["downstream_of", "plan_restart", "restart_flow_run"]
+__all__ = ["check_task_slugs", "downstream_of", "plan_restart", "restart_flow_run"]

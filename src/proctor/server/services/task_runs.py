@@ -45,6 +45,7 @@ from proctor.server.errors import InvalidInput, NotFound
 from proctor.server.events import Event
 from proctor.server.orchestration import (
     TASK_RUN_POLICY,
+    Policy,
     ProposedState,
     RunSnapshot,
     Transition,
@@ -438,9 +439,11 @@ async def transition_task_runs(
     *,
     touch_heartbeat: bool = True,
     read: BatchRead | None = None,
+    policy: Policy = TASK_RUN_POLICY,
 ) -> list[records.TransitionResult]:
     """Evaluate and write task-run `changes` inside the caller's transaction (`read`:
-    the batch's `read_batch`, when the caller has made it already).
+    the batch's `read_batch`, when the caller has made it already; `policy`: another
+    rule list, e.g. for states set by hand).
 
     Changes reported by a run's process are a sign of life of its flow run (its
     heartbeat is refreshed); the server's own changes (the zombie killer) pass
@@ -459,7 +462,7 @@ async def transition_task_runs(
     written: dict[uuid.UUID, tuple[RunSnapshot, ProposedState]] = {}
     accepted: dict[uuid.UUID, int] = defaultdict(int)
     changed_any = False
-    evaluate = TASK_RUN_POLICY.evaluate
+    evaluate = policy.evaluate
     pipeline = WritePipeline()
     try:
         if parents and touch_heartbeat:
