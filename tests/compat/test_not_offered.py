@@ -17,8 +17,6 @@ from proctor.compat.not_offered import NOT_OFFERED, NotOffered
 # For a table entry that is a whole module, a name 1.x code takes from it (1.4.1's own).
 TAKEN_FROM_MODULE = {
     "prefect.backend.kv_store": "set_key_value",
-    "prefect.backend.artifacts": "create_link_artifact",
-    "prefect.artifacts": "create_markdown",
     "prefect.engine.cloud": "CloudFlowRunner",
     "prefect.agent.local": "LocalAgent",
     "prefect.agent.docker": "DockerAgent",
@@ -87,6 +85,14 @@ OFFERED: dict[str, Any] = {
     "prefect.backend.FlowRunView": lambda cls: cls.from_flow_run_id,
     "prefect.backend.TaskRunView": lambda cls: cls.get_result,
     "prefect.Client": lambda cls: (cls.create_flow_run, cls.get_flow_run_info),
+    # Artifacts are Proctor's own now: outside a task run they are made and not kept.
+    "prefect.artifacts.create_markdown": lambda fn: fn("# made"),
+    "prefect.artifacts.create_link": lambda fn: fn("https://example.com"),
+    "prefect.artifacts.update_markdown": lambda fn: fn.__name__,
+    "prefect.backend.create_markdown_artifact": lambda fn: fn("# made"),
+    "prefect.backend.create_link_artifact": lambda fn: fn("https://example.com"),
+    "prefect.backend.delete_artifact": lambda fn: fn.__name__,
+    "prefect.backend.artifacts.update_link_artifact": lambda fn: fn.__name__,
 }  # fmt: skip
 
 

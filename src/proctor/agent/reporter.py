@@ -81,6 +81,9 @@ class Reporter(RunObserver):
         self._tasks: deque[TaskRunChange] = deque()
         self._logs: deque[tuple[logging.LogRecord, str]] = deque()
         self._flows: deque[State] = deque()
+        # Artifacts the task runs published (`writeArtifacts` items), sent after the
+        # task states of the same request so their task runs exist.
+        self._artifacts: deque[dict[str, Any]] = deque()
         # Concurrency-slot requests (`request_slots`) and who hears the answers.
         self._slots: deque[dict[str, Any]] = deque()
         self.on_slots: SlotListener | None = None
@@ -94,6 +97,7 @@ class Reporter(RunObserver):
         self.sent_task_changes = 0
         self.sent_logs = 0
         self.sent_flow_states = 0
+        self.sent_artifacts = 0
         self.refused: list[TransitionResult] = []
         self.flow_results: list[TransitionResult] = []
         self.skipped = 0
@@ -138,7 +142,13 @@ class Reporter(RunObserver):
     @property
     def pending(self) -> int:
         """Items buffered and not yet handed to a request."""
-        return len(self._tasks) + len(self._logs) + len(self._flows) + len(self._slots)
+        return (
+            len(self._tasks)
+            + len(self._logs)
+            + len(self._flows)
+            + len(self._slots)
+            + len(self._artifacts)
+        )
 
     def flush(self, timeout: float = 30.0) -> bool:
         """Ask for a flush now and wait until the buffers are empty (or `timeout`)."""
@@ -153,6 +163,10 @@ class Reporter(RunObserver):
 
     def task_run_state(self, context: FlowRunContext, change: TaskRunChange) -> None:
         self._tasks.append(change)
+        artifacts = change.state.artifacts
+        if artifacts:
+            run_id = self.flow_run_id
+            self._artifacts.extend(wire.artifact_item(run_id, artifact) for artifact in artifacts)
         if len(self._tasks) + len(self._logs) > self.max_pending:
             self._wait_for_room()
 
@@ -233,9 +247,13 @@ class Reporter(RunObserver):
         flow_states = len(self._flows)
         slot_requests = len(self._slots)
         tasks, logs, flows, slots = self._tasks, self._logs, self._flows, self._slots
+        artifacts = self._artifacts
         while True:
             task_batch = [tasks.popleft() for _ in range(min(len(tasks), self.batch_size))]
             log_batch = [logs.popleft() for _ in range(min(len(logs), self.batch_size))]
+            # Artifacts are large next to states: a tenth of a batch at a time.
+            size = max(1, self.batch_size // 10)
+            artifact_batch = [artifacts.popleft() for _ in range(min(len(artifacts), size))]
             flow_batch: list[State] = []
             if flow_states and not tasks:
                 flow_batch = [flows.popleft() for _ in range(flow_states)]
@@ -244,7 +262,7 @@ class Reporter(RunObserver):
             if slot_requests and not tasks:  # like flow states: after the task states
                 slot_batch = [slots.popleft() for _ in range(min(slot_requests, len(slots)))]
                 slot_requests = 0
-            if not (task_batch or log_batch or flow_batch or slot_batch):
+            if not (task_batch or log_batch or flow_batch or slot_batch or artifact_batch):
                 return
             self._notify_room()
             run_id = self.flow_run_id
@@ -252,9 +270,16 @@ class Reporter(RunObserver):
                 "tasks": [wire.task_run_change(run_id, change) for change in task_batch],
                 "slots": slot_batch,
                 "logs": [wire.log_line(run_id, *line) for line in log_batch],
+                "artifacts": artifact_batch,
                 "flows": [wire.flow_run_change(run_id, state) for state in flow_batch],
             }
-            self._in_flight = len(task_batch) + len(log_batch) + len(flow_batch) + len(slot_batch)
+            self._in_flight = (
+                len(task_batch)
+                + len(log_batch)
+                + len(flow_batch)
+                + len(slot_batch)
+                + len(artifact_batch)
+            )
             self._deliver({kind: items for kind, items in parts.items() if items})
             self._in_flight = 0
 
@@ -290,6 +315,7 @@ class Reporter(RunObserver):
         self.sent_task_changes += len(parts.get("tasks", ()))
         self.sent_logs += len(parts.get("logs", ()))
         self.sent_flow_states += len(parts.get("flows", ()))
+        self.sent_artifacts += len(parts.get("artifacts", ()))
         refused = wire.rejected(wire.transition_results(data, "tasks"))
         if refused:
             # Expected after a restart or a cancellation (a finished run refuses changes),

@@ -20,6 +20,7 @@ from proctor.core.masking import has_secret_values, mask_secrets
 from proctor.core.observers import TaskRunChange
 
 if TYPE_CHECKING:
+    from proctor.core.artifacts import Artifact
     from proctor.core.states import State
 
 TRANSITION = "id accepted state version code reason"
@@ -35,6 +36,8 @@ _REPORT_FIELDS = {
     "slots": "slots: acquireTaskRunSlots(requests: $slots) {"
     " results { granted taskRunId code reason } limitedTags }",
     "logs": "logs: writeLogs(logs: $logs) { count }",
+    # After the task states: the task runs the artifacts belong to exist by then.
+    "artifacts": "artifacts: writeArtifacts(artifacts: $artifacts) { count }",
     "flows": f"flows: setFlowRunStates(changes: $flows) {{ {TRANSITION} }}",
 }
 
@@ -111,6 +114,13 @@ def log_line(flow_run_id: str, record: logging.LogRecord, message: str) -> dict[
     return item
 
 
+def artifact_item(flow_run_id: str, artifact: Artifact) -> dict[str, Any]:
+    """One `writeArtifacts` item (already masked by the engine when it was made)."""
+    item = artifact.to_dict()
+    item["flowRunId"] = flow_run_id
+    return item
+
+
 def transition_results(data: dict[str, Any], field: str) -> list[TransitionResult]:
     """The results of one state-change field of an answer (none if it was not asked)."""
     return [TransitionResult.model_validate(item) for item in data.get(field) or ()]
@@ -123,6 +133,7 @@ def rejected(results: Iterable[TransitionResult]) -> list[TransitionResult]:
 __all__ = [
     "SET_FLOW_RUN_STATES",
     "Reopening",
+    "artifact_item",
     "flow_run_change",
     "log_line",
     "rejected",

@@ -1,6 +1,6 @@
-"""1.x path `prefect.backend`: `FlowRunView`/`TaskRunView` read a Proctor server; the
-hosted-only key-value store and artifacts raise `NotOfferedError` when called, and
-`FlowView`/`TenantView` when imported."""
+"""1.x path `prefect.backend`: `FlowRunView`/`TaskRunView` read a Proctor server, the
+artifact functions publish Proctor artifacts; the hosted-only key-value store raises
+`NotOfferedError` when called, and `FlowView`/`TenantView` when imported."""
 
 from typing import Any
 

@@ -1,7 +1,17 @@
-"""1.x path `prefect.backend.artifacts`: not offered by Proctor;
-taking any name from it raises `NotOfferedError` saying what to use instead
-(see `proctor.compat.not_offered`)."""
+"""1.x path `prefect.backend.artifacts`: Proctor's artifacts (`proctor.artifacts`)."""
 
-from proctor.compat.not_offered import module_getattr
+from proctor.core.artifacts import (
+    create_link_artifact,
+    create_markdown_artifact,
+    delete_artifact,
+    update_link_artifact,
+    update_markdown_artifact,
+)
 
-__getattr__ = module_getattr("prefect.backend.artifacts")
+__all__ = [
+    "create_link_artifact",
+    "create_markdown_artifact",
+    "delete_artifact",
+    "update_link_artifact",
+    "update_markdown_artifact",
+]

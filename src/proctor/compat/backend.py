@@ -1,7 +1,8 @@
 """1.x `prefect.backend`: read-only views of runs on the server, and the hosted-only parts.
 
 `FlowRunView` and `TaskRunView` read a Proctor server through `proctor.client`; the
-key-value store and artifacts belonged to the hosted backend and raise `NotOfferedError`.
+artifact functions are Proctor's own (`proctor.artifacts`); the key-value store belonged
+to the hosted backend and raises `NotOfferedError`.
 """
 
 from __future__ import annotations
@@ -10,6 +11,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from proctor.compat.not_offered import function
+from proctor.core.artifacts import (
+    create_link_artifact,
+    create_markdown_artifact,
+    delete_artifact,
+    update_link_artifact,
+    update_markdown_artifact,
+)
 from proctor.core.errors import ProctorError, ResultError
 from proctor.core.states import STATE_TYPES, State
 
@@ -127,11 +135,6 @@ set_key_value = function("prefect.backend.set_key_value")
 get_key_value = function("prefect.backend.get_key_value")
 delete_key = function("prefect.backend.delete_key")
 list_keys = function("prefect.backend.list_keys")
-create_link_artifact = function("prefect.backend.create_link_artifact")
-create_markdown_artifact = function("prefect.backend.create_markdown_artifact")
-update_link_artifact = function("prefect.backend.update_link_artifact")
-update_markdown_artifact = function("prefect.backend.update_markdown_artifact")
-delete_artifact = function("prefect.backend.delete_artifact")
 
 
 __all__ = [

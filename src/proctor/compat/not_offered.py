@@ -1,7 +1,7 @@
 """The 1.x APIs Proctor does not offer, with what to use instead: data for `proctor migrate`.
 
 Most of these belonged to the hosted backend of the 1.x generation (its key-value store,
-artifacts, its runners) or to its agents and notifiers, which Proctor replaces with its own.
+its runners) or to its agents and notifiers, which Proctor replaces with its own.
 Deployment objects Proctor keeps as metadata (`Docker` storage, `ECSRun`, ...) are not
 listed: importing and attaching them works (see docs/coming-from-1x.md).
 `proctor migrate --check` reports every use of a name listed here, or of anything under it,
@@ -34,7 +34,6 @@ _KV = (
     "the hosted key-value store is not offered: keep such values in a Result "
     "(LocalResult/FSSpecResult) or your own database"
 )
-_ARTIFACTS = "artifacts are not offered: log the link or the markdown with the run logger"
 _AGENTS = (
     "1.x agents are not offered: start a Proctor agent with `proctor agent start --label L` "
     "(its launchers run flows as local processes or Docker containers)"
@@ -48,13 +47,6 @@ NOT_OFFERED: tuple[NotOffered, ...] = (
     NotOffered("prefect.backend.get_key_value", _KV),
     NotOffered("prefect.backend.delete_key", _KV),
     NotOffered("prefect.backend.list_keys", _KV),
-    NotOffered("prefect.backend.artifacts", _ARTIFACTS),
-    NotOffered("prefect.backend.create_link_artifact", _ARTIFACTS),
-    NotOffered("prefect.backend.create_markdown_artifact", _ARTIFACTS),
-    NotOffered("prefect.backend.update_link_artifact", _ARTIFACTS),
-    NotOffered("prefect.backend.update_markdown_artifact", _ARTIFACTS),
-    NotOffered("prefect.backend.delete_artifact", _ARTIFACTS),
-    NotOffered("prefect.artifacts", _ARTIFACTS),
     NotOffered(
         "prefect.backend.FlowView",
         "read flows from the Proctor server with proctor.client.Client (get_flow, "

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from proctor.core.artifacts import Artifact
     from proctor.core.flow import Flow
 
 building_flow: ContextVar[Flow | None] = ContextVar("proctor_building_flow", default=None)
@@ -73,6 +74,7 @@ class TaskRunContext:
     """Facts about the task run in progress."""
 
     __slots__ = (
+        "artifacts",
         "flow_run",
         "loop_count",
         "loop_result",
@@ -103,6 +105,8 @@ class TaskRunContext:
         self.loop_count = 1
         self.loop_result: Any = None
         self.task_run_name: str | None = None
+        # What the run published (`proctor.core.artifacts`); None until the first one.
+        self.artifacts: list[Artifact] | None = None
 
     def template_values(self) -> dict[str, Any]:
         """The names usable in result locations, targets and cache keys."""

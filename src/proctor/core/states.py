@@ -29,7 +29,11 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from proctor.core.artifacts import Artifact
+    from proctor.core.results.info import ResultInfo
 
 _NO_RESULT: Any = object()
 
@@ -51,7 +55,9 @@ class StateResult:
 class State:
     """Base of every state: a message, a timestamp, a result and its persisted location."""
 
-    __slots__ = ("_value", "created", "message", "result_location")
+    # What a task run's attempt published and where its result went (few states have
+    # them); read through the properties, which also cope with states pickled without.
+    __slots__ = ("_artifacts", "_result_info", "_value", "created", "message", "result_location")
 
     def __init__(
         self,
@@ -65,6 +71,8 @@ class State:
         self._value = result
         self.result_location = result_location
         self.created = time.time() if created is None else created
+        self._artifacts: tuple[Artifact, ...] = ()
+        self._result_info: ResultInfo | None = None
 
     @property
     def result(self) -> Any:
@@ -86,6 +94,30 @@ class State:
             self._value, self.result_location = value.value, value.location
         else:
             self._value = value
+
+    @property
+    def artifacts(self) -> tuple[Artifact, ...]:
+        """The artifacts the task run published in the attempt that ended in this state."""
+        try:
+            return self._artifacts
+        except AttributeError:
+            return ()
+
+    @artifacts.setter
+    def artifacts(self, value: tuple[Artifact, ...]) -> None:
+        self._artifacts = value
+
+    @property
+    def result_info(self) -> ResultInfo | None:
+        """Where and how the result was persisted (size, serializer), when it was."""
+        try:
+            return self._result_info
+        except AttributeError:
+            return None
+
+    @result_info.setter
+    def result_info(self, value: ResultInfo | None) -> None:
+        self._result_info = value
 
     @property
     def cached_inputs(self) -> dict[str, Any]:
@@ -158,6 +190,9 @@ class State:
             "timestamp": self.timestamp.isoformat(),
             "result_location": self.result_location,
         }
+        info = self.result_info
+        if info is not None:
+            data["result_info"] = info.to_dict()
         return data
 
     def __repr__(self) -> str:

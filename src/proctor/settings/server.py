@@ -27,6 +27,9 @@ class ServerSettings(SettingsGroup):
     secrets: SecretsSettings = Field(default_factory=SecretsSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    # Folders whose JSON and text results the task-run page may preview (none by default:
+    # results live on the users' infrastructure, and the server reads none of them).
+    result_preview_dirs: list[str] = Field(default_factory=list)
 
 
 __all__ = ["ServerSettings"]

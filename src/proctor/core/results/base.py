@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import IO, Any, ClassVar, Self
 
 from proctor.core.errors import ResultError
+from proctor.core.results.info import ResultInfo
 from proctor.core.results.serializers import PickleSerializer, Serializer, serializer_from_name
 
 __all__ = ["DEFAULT_LOCATION", "Result", "proctor_home", "result_from_dict"]
@@ -227,6 +228,15 @@ class Result(ABC):
             raise ResultError(f"A result location must be a non-empty str, got {location!r}.")
         self._write(location, value)
         return location
+
+    def describe(self, location: str) -> ResultInfo:
+        """What a person may know of the result at `location` without reading it: its
+        full location, size (when cheap to learn) and format. Never raises."""
+        return ResultInfo(location, self._size(location), self.serializer.name, type(self).__name__)
+
+    def _size(self, location: str) -> int | None:
+        """The stored size in bytes, or None where asking costs a remote call."""
+        return None
 
     def read(self, location: str) -> Any:
         """Return the value stored at `location`."""

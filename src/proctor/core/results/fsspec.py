@@ -9,11 +9,13 @@ import contextlib
 import io
 import json
 import os
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Self
 
 from proctor.core.errors import ResultError
 from proctor.core.results.base import Location, Result, _check_fields, _common_from_dict
 from proctor.core.results.base import check_relative as _check_relative
+from proctor.core.results.info import ResultInfo
 from proctor.core.results.serializers import Serializer
 
 if TYPE_CHECKING:
@@ -94,6 +96,24 @@ class FSSpecResult(Result):
                 "storage_options."
             ) from exc
         return fs, path
+
+    def describe(self, location: str) -> ResultInfo:
+        info = super().describe(location)
+        try:
+            return replace(info, location=self.url_for(location))
+        except ResultError:
+            return info
+
+    def _size(self, location: str) -> int | None:
+        # Only where asking is local: a remote store's size costs a request per result.
+        if self.url.partition("://")[0] not in ("file", "memory", "local"):
+            return None
+        try:
+            fs, path = self._filesystem(location)
+            size = fs.size(path)
+        except Exception:  # a description never fails the task run
+            return None
+        return size if isinstance(size, int) else None
 
     def _write(self, location: str, value: Any) -> None:
         buffer = io.BytesIO()

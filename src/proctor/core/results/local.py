@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Self
 
@@ -16,6 +17,7 @@ from proctor.core.results.base import (
     check_relative,
     proctor_home,
 )
+from proctor.core.results.info import ResultInfo
 from proctor.core.results.serializers import Serializer
 
 __all__ = ["LocalResult"]
@@ -64,6 +66,19 @@ class LocalResult(Result):
         if os.path.isabs(location):
             return Path(location)
         return self.base_dir / check_relative(location)
+
+    def describe(self, location: str) -> ResultInfo:
+        info = super().describe(location)
+        try:
+            return replace(info, location=str(self.path_for(location)))
+        except ResultError:
+            return info
+
+    def _size(self, location: str) -> int | None:
+        try:
+            return self.path_for(location).stat().st_size
+        except (OSError, ResultError):
+            return None
 
     def _write(self, location: str, value: Any) -> None:
         path = self.path_for(location)

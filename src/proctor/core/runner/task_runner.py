@@ -68,6 +68,23 @@ def run_task(
     context = TaskRunContext(
         flow_context, task.name, unit.slug, unit.map_index, unit.run_count, task.tags
     )
+    state = _attempt(task, unit, context, flow_context, on_start)
+    if context.artifacts:
+        # What the attempt published travels with its state, from any kind of worker.
+        from proctor.core.artifacts import collapse
+
+        state.artifacts = state.artifacts + collapse(context.artifacts)
+    return state
+
+
+def _attempt(
+    task: Task,
+    unit: TaskRunUnit,
+    context: TaskRunContext,
+    flow_context: FlowRunContext,
+    on_start: StartCallback | None,
+) -> State:
+    """The attempt itself, with `context` as the task run in progress."""
     token = current_task_run.set(context)
     try:
         if task.task_run_name is not None:
@@ -226,8 +243,14 @@ def _success(
             location,
         )
         # 1.x reports a run whose result went into the cache as Cached, first run included.
-        return Cached(result=value, cached_at=time.time(), reused=False, result_location=location)
-    return Success(result=value, result_location=location)
+        state: State = Cached(
+            result=value, cached_at=time.time(), reused=False, result_location=location
+        )
+    else:
+        state = Success(result=value, result_location=location)
+    if location is not None and store is not None:
+        state.result_info = store.describe(location)  # for the task-run page
+    return state
 
 
 def _reuse(

@@ -36,8 +36,8 @@ def build_schema(limits: ApiLimits | None = None) -> ProctorSchema:
     from proctor.server.api.alerting import AlertingMutation, AlertingQuery
     from proctor.server.api.artifacts import ArtifactsMutation, ArtifactsQuery
     from proctor.server.api.audit import AuditLog, AuditQuery
-    from proctor.server.api.backfills import BackfillMutation, BackfillQuery
     from proctor.server.api.authorization import Authorization
+    from proctor.server.api.backfills import BackfillMutation, BackfillQuery
     from proctor.server.api.concurrency import ConcurrencyMutation, ConcurrencyQuery
     from proctor.server.api.errors import ProctorSchema
     from proctor.server.api.housekeeping import HousekeepingMutation, HousekeepingQuery
@@ -46,9 +46,9 @@ def build_schema(limits: ApiLimits | None = None) -> ProctorSchema:
     from proctor.server.api.mutations import Mutation
     from proctor.server.api.queries import Query
     from proctor.server.api.retention import RetentionMutation, RetentionQuery
-    from proctor.server.api.schedules import ScheduleMutation, ScheduleQuery
     from proctor.server.api.run_bulk import RunBulkMutation
     from proctor.server.api.run_configs import RunConfigQuery
+    from proctor.server.api.schedules import ScheduleMutation, ScheduleQuery
     from proctor.server.api.secrets import SecretsMutation, SecretsQuery
     from proctor.server.api.steering import SteeringMutation, SteeringQuery
     from proctor.server.api.subscriptions import Subscription

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 import strawberry
 from strawberry.scalars import JSON
 
-from proctor.server.api import agent_monitoring, loaders, run_insight, run_scope
+from proctor.server.api import agent_monitoring, loaders, result_details, run_insight, run_scope
+from proctor.server.api import artifacts as artifact_api
 from proctor.server.api.pagination import Connection, PageInfo, connection_from_page
 from proctor.server.services import schedules
 from proctor.server.services.task_run_views import ROW_FIELDS
@@ -316,6 +317,26 @@ class TaskRun:
     async def attempts(self, info: strawberry.Info) -> list[run_insight.RunAttempt]:
         return await run_insight.task_run_attempts(info, self.id)
 
+    @strawberry.field(description="What this task run published, newest first.")
+    async def artifacts(self, info: strawberry.Info) -> list[artifact_api.Artifact]:
+        return await artifact_api.run_artifacts(
+            info, self.flow_run_id, self.task_slug, self.map_index
+        )
+
+    @strawberry.field(
+        description="Where its persisted result is, its size and type, and a preview "
+        "when the server may read it (null: no persisted result)."
+    )
+    async def result(self, info: strawberry.Info) -> result_details.ResultDetails | None:
+        return await result_details.task_run_result(
+            info,
+            self.id,
+            self.result_location,
+            flow_run_id=self.flow_run_id,
+            task_slug=self.task_slug,
+            map_index=self.map_index,
+        )
+
     @strawberry.field(description="The flow run this task run belongs to.")
     async def flow_run(self, info: strawberry.Info) -> FlowRun:
         return FlowRun.from_record(await loaders.flow_run(info, self.flow_run_id))
@@ -415,6 +436,10 @@ class FlowRun:
     @strawberry.field(description="Attempts of this run (one per restart), oldest first.")
     async def attempts(self, info: strawberry.Info) -> list[run_insight.RunAttempt]:
         return await run_insight.flow_run_attempts(info, self.id)
+
+    @strawberry.field(description="What this run's task runs published, newest first.")
+    async def artifacts(self, info: strawberry.Info) -> list[artifact_api.Artifact]:
+        return await artifact_api.run_artifacts(info, self.id)
 
     @strawberry.field(
         description="Why the run failed: its first task runs that failed by themselves "

@@ -39,6 +39,7 @@ from sqlalchemy.orm import aliased
 
 from proctor.server.database import Database
 from proctor.server.database.models import (
+    Artifact,
     FlowRun,
     FlowRunState,
     Log,
@@ -69,6 +70,7 @@ class Removed:
     flow_run_states: int = 0
     log_lines: int = 0
     log_lines_trimmed: int = 0
+    artifacts: int = 0
 
     def add(self, other: Removed) -> None:
         for name in self.as_dict():
@@ -187,6 +189,7 @@ async def _delete_one_step(
     their_task_runs = sa.select(TaskRun.id).where(TaskRun.flow_run_id.in_(locked))
     steps: list[tuple[str, Any, Any]] = [
         ("log_lines", Log, sa.select(Log.id).where(Log.flow_run_id.in_(locked))),
+        ("artifacts", Artifact, sa.select(Artifact.id).where(Artifact.flow_run_id.in_(locked))),
         (
             "task_run_states",
             TaskRunState,

@@ -1,0 +1,86 @@
+"""Artifacts and result details through the whole loop: a real server, a real agent and
+the flow's own process publish each kind of artifact; the API shows them on the run, on
+each task run and on the team's list; the task run's result says where it is, how large
+and in which format, and loads with the client on this machine (which sees the folder)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+from tests.agent.processes import FLOWS, AgentProcess, proctor_json, wait_until
+
+from proctor.client import Client
+
+pytestmark = pytest.mark.slow
+
+ARTIFACTS = "key type description data taskSlug mapIndex taskRunId"
+RUN = f"""query ($id: ID!) {{ flowRun(id: $id) {{ state artifacts {{ {ARTIFACTS} }}
+  taskRuns(first: 100) {{ nodes {{ id taskSlug mapIndex artifacts {{ key type data }}
+  result {{ location size serializer resultType preview previewNote loadSnippet }} }} }} }} }}"""
+
+
+def test_a_flow_on_an_agent_publishes_every_kind_of_artifact(home, server, client, agents, work):
+    project = f"p-{uuid.uuid4().hex[:8]}"
+    proctor_json(
+        "register", str(FLOWS / "publishing.py"), "--project", project, "--label", "art-box",
+        home=home, api_url=server.url,
+    )  # fmt: skip
+    agents.append(
+        AgentProcess(
+            home, server.url, "art-agent", labels=["art-box"], env={"AGENT_TEST_DIR": str(work)}
+        )
+    )
+    created = proctor_json("run", "publishing", "--project", project, home=home,
+                           api_url=server.url)  # fmt: skip
+    run_id = created["id"]
+    wait_until(lambda: client.get_flow_run(run_id).state in {"Success", "Failed"}, 90, "the run")
+    run = client.query(RUN, {"id": run_id})["flowRun"]
+    assert run["state"] == "Success"
+
+    by_key = {a["key"]: a for a in run["artifacts"]}
+    assert set(by_key) == {"nightly-report", "warehouse", "loaded-tables", "squares"}
+    report = by_key["nightly-report"]
+    # The update replaced the draft: one artifact, with the final text.
+    assert report["type"] == "markdown"
+    assert report["data"]["markdown"].startswith("# Nightly report")
+    assert "<script>" in report["data"]["markdown"]  # stored as text, rendered inert
+    assert by_key["warehouse"]["data"] == {
+        "link": "https://example.com/runs/1",
+        "text": "Run on the warehouse",
+    }
+    assert by_key["loaded-tables"]["data"] == {
+        "columns": ["table", "rows"],
+        "rows": [["orders", 10], ["users", 2]],
+    }
+    assert by_key["loaded-tables"]["description"] == "Tables loaded on 2026-12-07"
+    squares = [a for a in run["artifacts"] if a["key"] == "squares"]
+    assert sorted(a["data"]["rows"][0] for a in squares) == [[1, 1], [2, 4]]
+    assert all(a["taskRunId"] for a in run["artifacts"])
+
+    nodes = {(t["taskSlug"], t["mapIndex"]): t for t in run["taskRuns"]["nodes"]}
+    assert [a["key"] for a in nodes[("scores", 1)]["artifacts"]] == ["squares"]
+    assert nodes[("scores", 1)]["artifacts"][0]["data"]["rows"] == [[2, 4]]
+    assert {a["key"] for a in nodes[("summarise", -1)]["artifacts"]} == {
+        "nightly-report",
+        "warehouse",
+        "loaded-tables",
+    }
+
+    latest = client.query("{ artifacts(latestPerKey: true) { key flowRunId } }")["artifacts"]
+    assert {a["key"] for a in latest if a["flowRunId"] == run_id} == set(by_key)
+
+    result = nodes[("summarise", -1)]["result"]
+    path = work / "results" / "publishing" / run_id / "summarise.json"
+    assert result["location"] == str(path)
+    assert result["size"] == path.stat().st_size
+    assert (result["serializer"], result["resultType"]) == ("json", "LocalResult")
+    # This server reads no result folders: no preview, and how to load it instead.
+    assert result["preview"] is None
+    assert "on your infrastructure" in result["previewNote"]
+    assert f"client.load_result('{run_id}', 'summarise')" in result["loadSnippet"]
+    with Client(server.url) as api:
+        assert api.load_result(run_id, "summarise") == {"day": "2026-12-07", "rows": 12}
+        assert api.load_result(run_id, "scores", map_index=1) == 4
+    assert json.loads(path.read_text()) == {"day": "2026-12-07", "rows": 12}

@@ -1,0 +1,149 @@
+"""Artifacts through the GraphQL API, on SQLite and PostgreSQL: written in a batch after
+the task states, read on the flow run, the task run and the team's list (latest per key,
+one key's history), replaced and deleted by id, refused when too large or for a run of
+another team, and deleted with their runs by retention."""
+
+from __future__ import annotations
+
+import uuid
+
+from tests.server.api.graphql_results import data_of, error_codes
+from tests.server.retention_data import age, finished_run, register
+
+from proctor.core.artifacts import MAX_ARTIFACT_BYTES
+from proctor.server import services
+from proctor.server.background.retention import RetentionService
+from proctor.server.database import DEFAULT_TENANT_ID, Database
+from proctor.server.services.artifacts import list_artifacts, write_artifacts
+from proctor.server.services.retention_policy import Policy
+
+REPORT = """
+mutation ($tasks: [JSON!]!, $artifacts: [JSON!]!) {
+  tasks: setTaskRunStates(changes: $tasks) { accepted }
+  artifacts: writeArtifacts(artifacts: $artifacts) { count }
+}"""
+WRITE = "mutation ($a: [JSON!]!) { writeArtifacts(artifacts: $a) { count } }"
+FIELDS = "id key type description data taskSlug mapIndex taskRunId flowRunId flowName"
+
+
+async def _run(gql, flow_spec) -> str:
+    body = await gql(
+        "mutation ($input: RegisterFlowInput!) { registerFlow(input: $input) { flow { id } } }",
+        {"input": {"project": "proj", "spec": flow_spec(), "createProject": True}},
+    )
+    flow_id = data_of(body)["registerFlow"]["flow"]["id"]
+    body = await gql(
+        "mutation ($input: CreateFlowRunInput!) { createFlowRun(input: $input) { id } }",
+        {"input": {"flowId": flow_id, "parameters": {"who": "you"}}},
+    )
+    return str(data_of(body)["createFlowRun"]["id"])
+
+
+def _artifact(run: str, slug: str, index: int, kind: str, data: dict, **extra) -> dict:
+    return {
+        "flowRunId": run,
+        "id": str(uuid.uuid4()),
+        "type": kind,
+        "data": data,
+        "taskSlug": slug,
+        "mapIndex": index,
+        **extra,
+    }
+
+
+async def test_artifacts_of_a_run_its_task_runs_and_the_team(gql, flow_spec):
+    run = await _run(gql, flow_spec)
+    tasks = [
+        {"flowRunId": run, "taskSlug": "greet", "mapIndex": index, "state": {"type": "Running"}}
+        for index in (0, 1)
+    ]
+    first = _artifact(run, "greet", 0, "markdown", {"markdown": "# one"}, key="report")
+    second = _artifact(run, "greet", 1, "table", {"columns": ["a"], "rows": [[1], [2]]}, key="rows")
+    link = _artifact(run, "greet", 1, "link", {"link": "https://example.com/x"})
+    body = await gql(REPORT, {"tasks": tasks, "artifacts": [first, second, link]})
+    assert data_of(body)["artifacts"] == {"count": 3}
+    newer = _artifact(run, "greet", 0, "markdown", {"markdown": "# two"}, key="report")
+    assert data_of(await gql(WRITE, {"a": [newer]}))["writeArtifacts"] == {"count": 1}
+
+    query = f"""query ($id: ID!) {{ flowRun(id: $id) {{ artifacts {{ {FIELDS} }}
+        taskRuns(taskSlug: "greet") {{ nodes {{ mapIndex id
+        artifacts {{ {FIELDS} }} }} }} }} }}"""
+    found = data_of(await gql(query, {"id": run}))["flowRun"]
+    assert [a["id"] for a in found["artifacts"]] == [
+        newer["id"],
+        link["id"],
+        second["id"],
+        first["id"],
+    ]
+    by_index = {node["mapIndex"]: node for node in found["taskRuns"]["nodes"]}
+    child0 = by_index[0]["artifacts"]
+    assert [a["data"] for a in child0] == [{"markdown": "# two"}, {"markdown": "# one"}]
+    # The task runs existed when the artifacts arrived (same request, after the states).
+    assert {a["taskRunId"] for a in child0} == {by_index[0]["id"]}
+    assert {a["type"] for a in by_index[1]["artifacts"]} == {"table", "link"}
+
+    latest = data_of(await gql(f"{{ artifacts(latestPerKey: true) {{ {FIELDS} }} }}"))
+    assert {(a["key"], a["id"]) for a in latest["artifacts"]} == {
+        ("report", newer["id"]),
+        ("rows", second["id"]),
+    }
+    assert all(a["flowName"] for a in latest["artifacts"])
+    history = data_of(await gql(f'{{ artifacts(key: "report") {{ {FIELDS} }} }}'))
+    assert [a["id"] for a in history["artifacts"]] == [newer["id"], first["id"]]
+    tables = data_of(await gql('{ artifacts(type: "table") { id } }'))["artifacts"]
+    assert [a["id"] for a in tables] == [second["id"]]
+
+
+async def test_update_and_delete_by_id(gql, flow_spec):
+    run = await _run(gql, flow_spec)
+    made = _artifact(run, "greet", -1, "link", {"link": "https://a.example"}, key="site")
+    await gql(WRITE, {"a": [made]})
+    update = {**made, "data": {"link": "https://b.example", "text": "B"}}
+    del update["key"]
+    await gql(WRITE, {"a": [update]})
+    [row] = data_of(await gql(f'{{ artifacts(key: "site") {{ {FIELDS} }} }}'))["artifacts"]
+    assert row["data"] == {"link": "https://b.example", "text": "B"}
+    assert row["key"] == "site"  # kept from the first version
+    await gql(WRITE, {"a": [{"flowRunId": run, "id": made["id"], "deleted": True}]})
+    assert data_of(await gql('{ artifacts(key: "site") { id } }'))["artifacts"] == []
+
+
+async def test_bad_artifacts_are_refused_with_a_clear_error_and_nothing_written(gql, flow_spec):
+    run = await _run(gql, flow_spec)
+    good = _artifact(run, "greet", -1, "markdown", {"markdown": "fine"})
+    huge = _artifact(run, "greet", -1, "markdown", {"markdown": "x" * (MAX_ARTIFACT_BYTES + 1)})
+    body = await gql(WRITE, {"a": [good, huge]})
+    assert error_codes(body) == ["INVALID_INPUT"]
+    assert "artifacts are at most 1,000,000" in body["errors"][0]["message"]
+    kinds = await gql(WRITE, {"a": [_artifact(run, "greet", -1, "html", {"x": 1})]})
+    assert error_codes(kinds) == ["INVALID_INPUT"]
+    assert "markdown, link, table" in kinds["errors"][0]["message"]
+    nowhere = await gql(
+        WRITE, {"a": [_artifact(str(uuid.uuid4()), "greet", -1, "markdown", {"markdown": "?"})]}
+    )
+    assert error_codes(nowhere) == ["NOT_FOUND"]
+    assert data_of(await gql("{ artifacts { id } }"))["artifacts"] == []
+
+
+async def test_retention_deletes_artifacts_with_their_runs(database: Database):
+    flow = await register(database, DEFAULT_TENANT_ID, "etl")
+    old = await finished_run(database, DEFAULT_TENANT_ID, flow.id)
+    kept = await finished_run(database, DEFAULT_TENANT_ID, flow.id)
+    for run, key in ((old.id, "old"), (kept.id, "kept")):
+        item = _artifact(str(run), "load", -1, "markdown", {"markdown": key}, key=key)
+        assert await write_artifacts(database, DEFAULT_TENANT_ID, [item]) == 1
+    await age(database, old.id, days=40)
+    retention = RetentionService(
+        database,
+        loop_seconds=3600,
+        default=Policy(days=30, log_max_bytes=0, keep_newest_runs=0),
+        batch_size=3,
+        vacuum_free_pages=0,
+    )
+
+    report = await retention.run_once()
+
+    assert report.by_team[DEFAULT_TENANT_ID].artifacts == 1
+    left = await list_artifacts(database, DEFAULT_TENANT_ID)
+    assert [(a.key, a.flow_run_id) for a in left] == [("kept", kept.id)]
+    assert (await services.get_flow_run(database, DEFAULT_TENANT_ID, kept.id)).id == kept.id
