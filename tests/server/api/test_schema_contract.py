@@ -13,8 +13,13 @@ from __future__ import annotations
 import difflib
 import importlib
 import inspect
+import json
 import pkgutil
 import re
+import shutil
+import subprocess
+import sys
+import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -34,10 +39,20 @@ from proctor.server.api.export_schema import REGENERATE, SCHEMA_PATH, main, sche
 
 UI_API = Path(__file__).resolve().parents[3] / "ui" / "src" / "api"
 
-# Breaking changes made on purpose: (the change as graphql-core describes it, why it is
-# acceptable). Agents and clients of the previous version must keep working, so an entry
-# here needs a reason such as "nothing released ever sent it".
-INTENDED_BREAKS: list[tuple[str, str]] = []
+# The schemas of released versions, one SDL file each, never regenerated: agents and
+# clients of those versions must keep working against today's server.
+BASELINES = Path(__file__).resolve().parent / "schema_baseline"
+
+
+def _intended_breaks() -> list[tuple[str, str]]:
+    """Breaking changes made on purpose: (the change as the failure prints it, why it is
+    acceptable), from schema_baseline/intended_breaks.toml."""
+    with (BASELINES / "intended_breaks.toml").open("rb") as stream:
+        entries = tomllib.load(stream).get("break", [])
+    return [(entry["change"], entry["reason"]) for entry in entries]
+
+
+INTENDED_BREAKS = _intended_breaks()
 
 
 @pytest.fixture(scope="module")
@@ -50,13 +65,16 @@ def committed_sdl() -> str:
     return SCHEMA_PATH.read_text(encoding="utf-8")
 
 
-def unlisted_breaks(old: GraphQLSchema, new: GraphQLSchema) -> list[str]:
-    intended = {description for description, _reason in INTENDED_BREAKS}
+def breaks(old: GraphQLSchema, new: GraphQLSchema) -> list[str]:
     return [
         f"{change.type.name}: {change.description}"
         for change in graphql.find_breaking_changes(old, new)
-        if change.description not in intended
     ]
+
+
+def unlisted_breaks(old: GraphQLSchema, new: GraphQLSchema) -> list[str]:
+    intended = {change for change, _reason in INTENDED_BREAKS}
+    return [change for change in breaks(old, new) if change not in intended]
 
 
 # -- the SDL file -----------------------------------------------------------------------------
@@ -93,8 +111,44 @@ def test_live_schema_breaks_nothing_the_committed_sdl_promises(live_schema: Grap
     )
 
 
+def baseline_files() -> list[Path]:
+    return sorted(BASELINES.glob("*.graphql"))
+
+
+def test_a_released_schema_is_kept_as_a_baseline() -> None:
+    from proctor import __version__
+
+    released = [path.stem for path in baseline_files()]
+    assert "0.1.0" in released, released
+    # A baseline is a release's schema: it names a version no newer than this one.
+    current = tuple(int(part) for part in __version__.split(".")[:3])
+    for version in released:
+        assert tuple(int(part) for part in version.split(".")) <= current, version
+
+
+@pytest.mark.parametrize("baseline", baseline_files(), ids=lambda path: path.stem)
+def test_live_schema_breaks_nothing_a_released_version_relies_on(
+    live_schema: GraphQLSchema, baseline: Path
+) -> None:
+    found = unlisted_breaks(graphql.build_schema(baseline.read_text("utf-8")), live_schema)
+    assert not found, (
+        f"breaking changes against the schema of release {baseline.stem} (its agents and"
+        " clients would fail); undo them, or list them with a reason in"
+        f" {BASELINES.name}/intended_breaks.toml:\n" + "\n".join(found)
+    )
+
+
 def test_intended_breaks_each_give_a_reason() -> None:
-    assert all(description and reason.strip() for description, reason in INTENDED_BREAKS)
+    assert all(change and reason.strip() for change, reason in INTENDED_BREAKS)
+
+
+def test_intended_breaks_are_all_still_breaks(live_schema: GraphQLSchema) -> None:
+    """An entry that no longer matches anything is stale: it would hide a future break."""
+    found: set[str] = set(breaks(graphql.build_schema(committed_sdl()), live_schema))
+    for baseline in baseline_files():
+        found |= set(breaks(graphql.build_schema(baseline.read_text("utf-8")), live_schema))
+    stale = [change for change, _reason in INTENDED_BREAKS if change not in found]
+    assert not stale, f"intended_breaks.toml lists changes that no longer happen: {stale}"
 
 
 def test_a_removed_field_or_narrowed_argument_counts_as_breaking() -> None:
@@ -109,6 +163,15 @@ def test_a_removed_field_or_narrowed_argument_counts_as_breaking() -> None:
     assert removal.startswith("FIELD_REMOVED:") and "FlowRun.autoScheduled" in removal
     [narrowing] = unlisted_breaks(old, graphql.build_schema(narrowed))
     assert narrowing.startswith("REQUIRED_ARG_ADDED:") and "Query.flowRun" in narrowing
+
+
+def test_a_listed_break_is_let_through(monkeypatch: pytest.MonkeyPatch) -> None:
+    old = graphql.build_schema(committed_sdl())
+    removed = graphql.build_schema(committed_sdl().replace("  autoScheduled: Boolean!\n", "", 1))
+    change = "FIELD_REMOVED: Field FlowRun.autoScheduled was removed."
+    assert unlisted_breaks(old, removed) == [change]
+    monkeypatch.setattr(sys.modules[__name__], "INTENDED_BREAKS", [(change, "a test")])
+    assert unlisted_breaks(old, removed) == []
 
 
 # -- documents the Python client, agent and CLI send ----------------------------------------
@@ -227,8 +290,11 @@ def test_a_document_asking_for_a_missing_field_is_rejected(live_schema: GraphQLS
 
 # The UI writes each document as a string constant (`const NAME = `...``, pieces shared
 # through `${FIELDS}` constants). A document built at run time instead is listed here, by
-# its opening, and left out: nothing but the browser can build it.
-UI_DYNAMIC_DOCUMENTS = {"query LastRuns($asOf: DateTime!) {": "documents.ts lastRunsQuery()"}
+# its opening, with the function that builds it and sample arguments: the test runs the
+# UI's own function (through the UI's build tool) and validates what it returns.
+UI_DYNAMIC_DOCUMENTS: dict[str, tuple[str, str, list[Any]]] = {
+    "query LastRuns($asOf: DateTime!) {": ("api/documents.ts", "lastRunsQuery", [["g1", "g2"], 10]),
+}
 
 # `const NAME = `...`` or a plain `const NAME = "..."` piece.
 _UI_CONSTANT = re.compile(
@@ -307,3 +373,67 @@ def test_ui_document_is_valid(live_schema: GraphQLSchema, where: str) -> None:
     assert "${" not in document, f"{where}: a piece could not be resolved: {document}"
     errors = _errors(live_schema, document)
     assert not errors, f"the UI's {where} is a document the schema rejects: {errors}"
+
+
+# Loads a UI module with the UI's own TypeScript transform (vite's, as the build uses) and
+# prints what one of its functions returns for the given arguments.
+_RUN_UI_FUNCTION = """
+import { transformWithOxc } from "vite";
+import fs from "node:fs";
+const [file, name, args] = JSON.parse(process.argv[1]);
+const { code } = await transformWithOxc(fs.readFileSync(file, "utf8"), file, { lang: "ts" });
+const module = await import("data:text/javascript;base64," + Buffer.from(code).toString("base64"));
+process.stdout.write(JSON.stringify(module[name](...args)));
+"""
+
+
+def ui_function_result(file: str, name: str, args: list[Any]) -> Any:
+    ui = UI_API.parents[1]
+    node = shutil.which("node")
+    assert node, "node is needed to run the UI's document builders (it builds the UI too)"
+    assert (ui / "node_modules" / "vite").is_dir(), "run `make ui-build` first (npm ci)"
+    done = subprocess.run(
+        [
+            node,
+            "--input-type=module",
+            "-e",
+            _RUN_UI_FUNCTION,
+            json.dumps([f"src/{file}", name, args]),
+        ],
+        cwd=ui,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize(
+    "opening", sorted(UI_DYNAMIC_DOCUMENTS), ids=lambda opening: UI_DYNAMIC_DOCUMENTS[opening][1]
+)
+def test_ui_document_built_at_run_time_is_valid(live_schema: GraphQLSchema, opening: str) -> None:
+    if not UI_API.is_dir():
+        pytest.skip("no UI sources in this tree")
+    file, name, args = UI_DYNAMIC_DOCUMENTS[opening]
+    document = ui_function_result(file, name, args)
+    assert isinstance(document, str) and document.startswith(opening), document
+    errors = _errors(live_schema, document)
+    assert not errors, f"the UI's {file} {name}() builds a document the schema rejects: {errors}"
+    # One aliased field per flow group asked for: the builder really used its arguments.
+    assert [field.alias.value for field in _root_fields(document)] == ["f0", "f1"]
+
+
+def _root_fields(document: str) -> list[graphql.FieldNode]:
+    [operation] = graphql.parse(document).definitions
+    assert isinstance(operation, graphql.OperationDefinitionNode)
+    return [
+        node for node in operation.selection_set.selections if isinstance(node, graphql.FieldNode)
+    ]
+
+
+def test_a_ui_builder_that_asks_for_a_missing_field_is_rejected(live_schema: GraphQLSchema) -> None:
+    document = ui_function_result("api/documents.ts", "lastRunsQuery", [["g"], 1])
+    assert not _errors(live_schema, document)
+    broken = document.replace("endTime", "endTime noSuchField")
+    assert _errors(live_schema, broken) == ["Cannot query field 'noSuchField' on type 'FlowRun'."]
