@@ -66,8 +66,13 @@ class DaskExecutor(Executor):
     chunk_size: task runs per submitted chunk; default about four chunks per worker
         thread (at least 1 task run, at most 500).
 
-    A worker that dies while running a chunk (Dask gives up after a few attempts and
-    raises `KilledWorker`) fails its task runs, or retries those whose task has retries.
+    A chunk lost with its worker is run again by Dask on another worker (up to
+    `distributed.scheduler.allowed-failures` times): only that run's outcomes and log
+    lines come back, so each task run is still reported once. When Dask gives up
+    (`KilledWorker`), the chunk's task runs fail, or retry if their task has retries.
+
+    The log lines of task runs and the secret values they read come back with each chunk
+    (`proctor.core.executors.worker_logs`). See docs/executors.md.
     """
 
     reports_start = False  # the start callback cannot be called from another process
