@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-import logging
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
+from proctor.cli import runs_mark
 from proctor.cli.remote import (
-    RUN_PAGE_SIZE,
     ApiUrlOption,
     JsonOption,
     api_call,
-    every_page,
     make_client,
-    page_hint,
     print_fields,
     print_json,
     print_table,
     styled_state,
     when,
 )
-
-if TYPE_CHECKING:
-    from proctor.client import FlowRun, LogEntry, Page
+from proctor.cli.runs_list import list_runs
+from proctor.cli.runs_logs import logs
+from proctor.cli.runs_replay import register as register_replay
 
 runs_app = typer.Typer(
     name="runs",
@@ -32,70 +29,9 @@ runs_app = typer.Typer(
 )
 
 
-@runs_app.command("ls")
-def list_runs(
-    flow: Annotated[
-        str | None,
-        typer.Option(
-            "--flow",
-            help="Only runs of this flow: a name or PROJECT/NAME (every version), or a "
-            "flow id (that version).",
-        ),
-    ] = None,
-    project: Annotated[str | None, typer.Option("--project", help="Only this project.")] = None,
-    state: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--state", metavar="STATE", help="Only runs in this state (repeatable), e.g. Failed."
-        ),
-    ] = None,
-    first: Annotated[int, typer.Option("--first", "-n", min=1, help="How many.")] = 50,
-    after: Annotated[str | None, typer.Option("--after", help="Page cursor.")] = None,
-    show_all: Annotated[bool, typer.Option("--all", help="Every matching run.")] = False,
-    api_url: ApiUrlOption = None,
-    json_output: JsonOption = False,
-) -> None:
-    """List flow runs, the most recently scheduled first."""
-    from proctor.cli.remote import find_flow, looks_like_id
-
-    with api_call(), make_client(api_url) as client:
-        flow_id = flow_group_id = None
-        if flow is not None and looks_like_id(flow):
-            flow_id = flow
-        elif flow is not None:
-            flow_group_id = find_flow(client, flow, project).flow_group_id
-
-        def fetch(size: int, cursor: str | None) -> Page[FlowRun]:
-            return client.list_flow_runs(
-                flow_id=flow_id,
-                flow_group_id=flow_group_id,
-                project=project,
-                states=state,
-                first=size,
-                after=cursor,
-            )
-
-        page = every_page(fetch, after, RUN_PAGE_SIZE) if show_all else fetch(first, after)
-    if json_output:
-        print_json(page)
-        return
-    print_table(
-        None,
-        ["NAME", "FLOW", "STATE", "ID", "SCHEDULED", "STARTED", "ENDED"],
-        [
-            (
-                run.name,
-                run.flow_name or run.flow_id,
-                styled_state(run.state),
-                run.id,
-                when(run.scheduled_start_time),
-                when(run.start_time),
-                when(run.end_time),
-            )
-            for run in page.items
-        ],
-    )
-    page_hint(page.has_next_page, page.end_cursor, len(page.items), page.total_count, "--all")
+# `runs ls` lives in its own module (every flow's runs, the Runs page's filters).
+runs_app.command("ls")(list_runs)
+register_replay(runs_app)  # `runs replay`: its own module
 
 
 @runs_app.command("show")
@@ -207,65 +143,7 @@ def show(
         typer.echo(hint, err=True)
 
 
-@runs_app.command("logs")
-def logs(
-    flow_run_id: Annotated[str, typer.Argument(metavar="RUN_ID", help="The flow run's id.")],
-    task: Annotated[
-        str | None,
-        typer.Option(
-            "--task",
-            "-t",
-            metavar="SLUG[INDEX]",
-            help="Only this task's logs: enrich, or one mapped child: 'enrich[137]'.",
-        ),
-    ] = None,
-    level: Annotated[
-        str, typer.Option("--level", help="Lowest level shown: DEBUG, INFO, WARNING, ERROR.")
-    ] = "DEBUG",
-    search: Annotated[str | None, typer.Option("--search", "-s", help="Text to look for.")] = None,
-    first: Annotated[int, typer.Option("--first", "-n", min=1, help="How many lines.")] = 1000,
-    after: Annotated[str | None, typer.Option("--after", help="Page cursor.")] = None,
-    show_all: Annotated[bool, typer.Option("--all", help="Every matching line.")] = False,
-    api_url: ApiUrlOption = None,
-    json_output: JsonOption = False,
-) -> None:
-    """Print a flow run's logs, oldest first."""
-    from proctor.cli.output import UserError, fail
-    from proctor.cli.task_runs_view import parse_task_ref
-
-    level_number = logging.getLevelName(level.upper())
-    if not isinstance(level_number, int):
-        fail(f"unknown log level {level!r}: use DEBUG, INFO, WARNING, ERROR or CRITICAL")
-    try:
-        slug, index = parse_task_ref(task) if task else (None, None)
-    except UserError as error:
-        fail(str(error))
-    with api_call(), make_client(api_url) as client:
-
-        def fetch(size: int, cursor: str | None) -> Page[LogEntry]:
-            return client.list_logs(
-                flow_run_id,
-                task_slug=slug,
-                map_index=index,
-                level_min=level_number,
-                search=search,
-                first=size,
-                after=cursor,
-            )
-
-        page = every_page(fetch, after) if show_all else fetch(first, after)
-    if json_output:
-        print_json(page)
-        return
-    for entry in page.items:
-        where = f" {entry.task_slug}" if entry.task_slug else ""
-        if entry.map_index is not None and entry.map_index >= 0:
-            where += f"[{entry.map_index}]"
-        typer.echo(
-            f"{when(entry.timestamp)} {logging.getLevelName(entry.level):<8}{where} | "
-            f"{entry.message}"
-        )
-    page_hint(page.has_next_page, page.end_cursor, len(page.items), page.total_count, "--all")
+runs_app.command("logs")(logs)  # proctor.cli.runs_logs: --follow, names, JSON Lines
 
 
 @runs_app.command("cancel")
@@ -289,23 +167,8 @@ def cancel(
         )
 
 
-@runs_app.command("restart")
-def restart(
-    flow_run_id: Annotated[str, typer.Argument(metavar="RUN_ID", help="The flow run's id.")],
-    api_url: ApiUrlOption = None,
-    json_output: JsonOption = False,
-) -> None:
-    """Run a finished run again: only its task runs that did not succeed (and what depends
-    on them) run; successful ones are reused from their persisted results."""
-    with api_call(), make_client(api_url) as client:
-        run = client.restart_flow_run(flow_run_id)
-    if json_output:
-        print_json(run)
-        return
-    typer.echo(
-        f"Flow run {run.name} ({run.id}) is {run.state} again; an agent will pick it up. "
-        f"Follow it with: proctor runs show {run.id}"
-    )
+# `mark`, `restart` (with --from) and `compare` live in their own module (steering runs).
+runs_mark.register(runs_app)
 
 
 def register(app: typer.Typer) -> None:

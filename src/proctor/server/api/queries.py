@@ -40,6 +40,7 @@ from proctor.server.services import (
     run_context,
     task_run_views,
 )
+from proctor.server.services.run_search import RunFilters
 
 
 @strawberry.enum(description="Orderings of the flows list.")
@@ -57,6 +58,17 @@ class FlowRunOrder(Enum):
     CREATED_ASC = "created"
     STATE_TIMESTAMP_DESC = "-state_timestamp"
     STATE_TIMESTAMP_ASC = "state_timestamp"
+    # Runs without a start (end, duration) come after the others in both directions.
+    START_TIME_DESC = "-start_time"
+    START_TIME_ASC = "start_time"
+    END_TIME_DESC = "-end_time"
+    END_TIME_ASC = "end_time"
+    DURATION_DESC = "-duration"
+    DURATION_ASC = "duration"
+    NAME_ASC = "name"
+    NAME_DESC = "-name"
+    STATE_ASC = "state"
+    STATE_DESC = "-state"
 
 
 @strawberry.enum(description="Orderings of the task-runs list.")
@@ -107,7 +119,10 @@ class Query:
         return Flow.from_record(await flow_detail(info, id))
 
     @strawberry.field(
-        description="Flow runs; `states` match names (TimedOut) or families (Failed)."
+        description="Flow runs of every flow of the team unless narrowed; `states` match "
+        "names (TimedOut) or families (Failed); `labels`: runs with all of them; `search`: "
+        "a run name contains it (any case) or a run id starts with it. Time bounds are "
+        "inclusive. Runs without a value for the order (no start, no end) come last."
     )
     async def flow_runs(
         self,
@@ -122,8 +137,20 @@ class Query:
         order_by: FlowRunOrder | None = FlowRunOrder.SCHEDULED_START_TIME_DESC,
         first: int | None = None,
         after: str | None = None,
+        flow_name: str | None = None,
+        labels: list[str] | None = None,
+        started_after: datetime | None = None,
+        started_before: datetime | None = None,
+        search: str | None = None,
     ) -> Connection[FlowRun]:
         context = ctx(info)
+        filters = RunFilters(
+            flow_name=flow_name,
+            labels=labels,
+            started_after=started_after,
+            started_before=started_before,
+            search=search,
+        )
         page = await flow_runs.list_flow_runs(
             context.db,
             context.tenant_id,
@@ -135,6 +162,7 @@ class Query:
             scheduled_after=scheduled_after,
             agent_id=agent_id,
             order_by=(order_by or FlowRunOrder.SCHEDULED_START_TIME_DESC).value,
+            filters=filters,
             **paging(first, after, info),
         )
         return connection_from_page(page, FlowRun.from_record)

@@ -32,6 +32,13 @@ from proctor.server.services.lookups import find_flow, find_flow_run, find_proje
 from proctor.server.services.names import run_name
 from proctor.server.services.pagination import Ordering, SortKey, fetch_page, ordering_choice
 from proctor.server.services.parameters import validate_parameters
+from proctor.server.services.run_search import (
+    EXTRA_ORDERINGS,
+    NULLABLE_ORDERINGS,
+    RunFilters,
+    apply_filters,
+    fetch_nullable_page,
+)
 from proctor.server.services.task_runs import state_filter
 from proctor.server.services.validation import (
     as_uuid,
@@ -52,7 +59,7 @@ FLOW_RUN_ORDERINGS = {
         ("-state_timestamp", FlowRun.state_timestamp, True),
         ("state_timestamp", FlowRun.state_timestamp, False),
     ]
-}
+} | EXTRA_ORDERINGS
 
 MAX_IDEMPOTENCY_KEY = 200
 
@@ -248,11 +255,14 @@ async def list_flow_runs(
     first: int = 50,
     after: str | None = None,
     count: bool = True,
+    filters: RunFilters | None = None,
 ) -> records.Page[records.FlowRun]:
     """Flow runs, filtered and paged. `states` entries match a state name ("TimedOut")
-    or a family ("Failed" = every failed state). Time bounds are inclusive."""
+    or a family ("Failed" = every failed state). Time bounds are inclusive. `filters`:
+    the runs list's others (services.run_search)."""
     tenant = as_uuid(tenant_id, "tenant_id")
-    ordering = ordering_choice(FLOW_RUN_ORDERINGS, order_by)
+    nullable = NULLABLE_ORDERINGS.get(order_by)
+    ordering = None if nullable else ordering_choice(FLOW_RUN_ORDERINGS, order_by)
     size = page_size(first)
     statement = (
         sa.select(FlowRun, Flow.name)
@@ -279,16 +289,25 @@ async def list_flow_runs(
         statement = statement.where(FlowRun.scheduled_start_time >= since)
     if agent_id is not None:
         statement = statement.where(FlowRun.agent_id == as_uuid(agent_id, "agent_id"))
+    if filters is not None:
+        statement = apply_filters(db, tenant, statement, filters)
     async with db.session() as session:
-        page = await fetch_page(
-            session,
-            statement,
-            ordering,
-            first=size,
-            after=after,
-            count=count,
-            sort_values=lambda row: [getattr(row[0], k.column.key) for k in ordering.keys],
-        )
+        if nullable is not None:
+            page = await fetch_nullable_page(
+                session, db, statement, nullable, first=size, after=after, count=count
+            )
+        else:
+            assert ordering is not None
+            keys = ordering.keys
+            page = await fetch_page(
+                session,
+                statement,
+                ordering,
+                first=size,
+                after=after,
+                count=count,
+                sort_values=lambda row: [getattr(row[0], k.column.key) for k in keys],
+            )
     return records.Page(
         items=[rows.flow_run(run, flow_name) for run, flow_name in page.rows],
         end_cursor=page.end_cursor,

@@ -105,6 +105,15 @@ class DialectConfiguration(ABC):
     def labels_subset_of(self, column: Any, labels: Iterable[str]) -> sa.ColumnElement[bool]:
         """The JSON array in `column` contains only values from `labels`."""
 
+    @abstractmethod
+    def labels_include(self, column: Any, labels: Iterable[str]) -> sa.ColumnElement[bool]:
+        """The JSON array in `column` holds every value of `labels` (and maybe others)."""
+
+    @abstractmethod
+    def milliseconds_between(self, start: Any, end: Any) -> sa.ColumnElement[Any]:
+        """`end - start` of two timestamp columns in whole milliseconds (NULL if either
+        is): an integer, so equal durations compare equal whatever their start."""
+
     # -- transactions, notifications, migrations ------------------------------------
 
     async def before_commit(self, session: AsyncSession, events: Sequence[Event]) -> None:  # noqa: B027

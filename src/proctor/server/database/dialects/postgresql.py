@@ -148,6 +148,13 @@ class PostgresConfiguration(DialectConfiguration):
         agent_labels = sa.cast(sa.literal(list(labels), type_=postgresql.JSONB()), postgresql.JSONB)
         return column.op("<@")(agent_labels)  # type: ignore[no-any-return]
 
+    def labels_include(self, column: Any, labels: Iterable[str]) -> sa.ColumnElement[bool]:
+        wanted = sa.cast(sa.literal(list(labels), type_=postgresql.JSONB()), postgresql.JSONB)
+        return column.op("@>")(wanted)  # type: ignore[no-any-return]
+
+    def milliseconds_between(self, start: Any, end: Any) -> sa.ColumnElement[Any]:
+        return sa.cast(sa.func.round(sa.extract("epoch", end - start) * 1000), sa.BigInteger)
+
     async def before_commit(self, session: AsyncSession, events: Sequence[Event]) -> None:
         if not events:
             return

@@ -138,6 +138,20 @@ class SqliteConfiguration(DialectConfiguration):
         )
         return ~sa.exists(outside)
 
+    def labels_include(self, column: Any, labels: Iterable[str]) -> sa.ColumnElement[bool]:
+        terms = []
+        for label in labels:
+            each = sa.func.json_each(column).table_valued("value")
+            terms.append(
+                sa.exists(sa.select(sa.literal(1)).select_from(each).where(each.c.value == label))
+            )
+        return sa.and_(sa.true(), *terms)
+
+    def milliseconds_between(self, start: Any, end: Any) -> sa.ColumnElement[Any]:
+        # Timestamps are UTC text; julianday() is a double, exact to well under 1 ms.
+        days = sa.func.julianday(end) - sa.func.julianday(start)
+        return sa.cast(sa.func.round(days * 86_400_000.0), sa.BigInteger)
+
     async def before_migrations(self, connection: AsyncConnection) -> None:
         # Batch migrations re-create tables; with foreign keys on, dropping a parent
         # table would cascade-delete its children. The pragma is ignored inside a
