@@ -10,9 +10,13 @@ API key, the profile `proctor login --key` saved (its key goes to its URL only).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from proctor.client._retry import RetryPolicy
+
+if TYPE_CHECKING:
+    # Imported when a client is created (never at import time): see resolve_config.
+    from proctor.settings import APISettings, Settings
 
 DEFAULT_API_URL = "http://127.0.0.1:4200"
 
@@ -50,7 +54,7 @@ def resolve_config(
     retry: RetryPolicy | None,
 ) -> ClientConfig:
     """Fill what the caller left out from the settings."""
-    settings: Any = None
+    settings: APISettings | None = None
     if api_url is None or api_key is None or timeout is None:
         from proctor.settings import get_settings
 
@@ -68,7 +72,7 @@ def resolve_config(
     )
 
 
-def _from_profile(root: Any, api_url: str | None) -> tuple[str | None, str | None]:
+def _from_profile(root: Settings, api_url: str | None) -> tuple[str | None, str | None]:
     """The URL and key saved by `proctor login` (when no key was given otherwise): its
     URL is the default one, and its key is used for that URL only."""
     from proctor.settings.profile import load_profile, same_url

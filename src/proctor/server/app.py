@@ -45,12 +45,13 @@ from proctor.server.web.retention_metrics import RetentionCollector
 from proctor.server.web.security_headers import SecurityHeadersMiddleware
 from proctor.server.web.startup import safe_url
 from proctor.server.web.ui import UIApp
+from proctor.settings import Settings
 
 logger = logging.getLogger("proctor.server")
 
 
 def create_app(
-    settings: Any = None,
+    settings: Settings | None = None,
     database: Any = None,
     *,
     ui_dir: Any = None,
@@ -168,7 +169,7 @@ def create_app(
 
 
 async def _warm_up(
-    graphql: Deferred, settings: Any, db: Any, stack: AsyncExitStack, *, background: bool
+    graphql: Deferred, settings: Settings, db: Any, stack: AsyncExitStack, *, background: bool
 ) -> None:
     """What the server finishes while it starts listening: the GraphQL endpoint, then the
     background services. Not earlier: the build thread and the services' first passes
@@ -186,7 +187,7 @@ async def _warm_up(
 
 
 async def _start(
-    settings: Any, database: Any, limits: ApiLimits, stack: AsyncExitStack, *, background: bool
+    settings: Settings, database: Any, limits: ApiLimits, stack: AsyncExitStack, *, background: bool
 ) -> ApiState:
     """Connect and migrate the database, start the background services; register their
     shutdown on `stack`."""

@@ -16,7 +16,6 @@ The rules are in `services.backfills`.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import strawberry
 
@@ -24,12 +23,13 @@ from proctor.server.api.loaders import ctx
 from proctor.server.api.types import FlowRun
 from proctor.server.services import backfills
 from proctor.server.services.backfills import DEFAULT_MAX_RUNS, BackfillRecord
+from proctor.settings import Settings
 
 
 def _max_runs(info: strawberry.Info) -> int:
     """The cap of the server's settings (`server.services.backfill.max_runs`)."""
     connection = ctx(info).connection
-    settings: Any = None
+    settings: Settings | None = None
     if connection is not None:
         settings = getattr(connection.app.state, "settings", None)
     if settings is None:

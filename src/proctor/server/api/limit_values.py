@@ -8,7 +8,8 @@ which it loads in the background while it already listens (see `proctor.server.a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+
+from proctor.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class ApiLimits:
     max_claim_wait: float = 30.0
 
     @classmethod
-    def from_settings(cls, settings: Any) -> ApiLimits:
+    def from_settings(cls, settings: Settings) -> ApiLimits:
         """The limits configured in `settings.server.limits` (`PROCTOR_SERVER_LIMITS_*`)."""
         configured = settings.server.limits
         return cls(

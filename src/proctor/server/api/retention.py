@@ -13,13 +13,13 @@ A null argument of `setRetentionPolicy` means "the server's default" for that fi
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import strawberry
 
 from proctor.server.api.loaders import ctx
 from proctor.server.services import retention_policy
 from proctor.server.services.retention_policy import Policy, PolicyOverride, TeamPolicy
+from proctor.settings import Settings
 
 
 @strawberry.type(description="Retention figures; null: the server's default applies.")
@@ -77,7 +77,7 @@ class RetentionPolicy:
 
 def _default_policy(info: strawberry.Info) -> Policy:
     connection = ctx(info).connection
-    settings: Any = None
+    settings: Settings | None = None
     if connection is not None:
         settings = getattr(connection.app.state, "settings", None)
     if settings is None:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
 from starlette.requests import HTTPConnection
@@ -28,6 +27,7 @@ from proctor.server.auth.throttle import Throttle
 from proctor.server.auth.tokens import same
 from proctor.server.database import Database
 from proctor.server.database.models import Membership, Tenant
+from proctor.settings.auth import AuthSettings
 
 
 class CsrfRefused(Exception):
@@ -68,7 +68,7 @@ def same_origin(connection: HTTPConnection) -> bool:
 class Authenticator:
     """Auth mode's resolver, with what the login routes and resolvers share."""
 
-    def __init__(self, db: Database, settings: Any) -> None:
+    def __init__(self, db: Database, settings: AuthSettings) -> None:
         self.db = db
         self.settings = settings  # AuthSettings
         self.passwords = Passwords.from_settings(settings)

@@ -24,7 +24,6 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from proctor.server.background.agent_monitor import AgentMonitor
 from proctor.server.background.audit_retention import AuditRetention
@@ -38,6 +37,7 @@ from proctor.server.background.scheduler import Scheduler
 from proctor.server.background.sla import SlaWatcher
 from proctor.server.background.zombies import ZombieKiller
 from proctor.server.database import Database
+from proctor.settings import Settings
 
 logger = logging.getLogger("proctor.server.background")
 
@@ -55,7 +55,7 @@ SERVICES: tuple[type[BackgroundService], ...] = (
 )
 
 
-def check_thresholds(settings: Any) -> list[str]:
+def check_thresholds(settings: Settings) -> list[str]:
     """Warnings for thresholds that leave no room for two missed heartbeats."""
     services = settings.server.services
     beat = services.heartbeat_seconds
@@ -69,7 +69,7 @@ def check_thresholds(settings: Any) -> list[str]:
 
 @asynccontextmanager
 async def background_services(
-    db: Database, settings: Any
+    db: Database, settings: Settings
 ) -> AsyncIterator[list[BackgroundService]]:
     """Start every enabled service; stop them (in reverse order) on exit."""
     for warning in check_thresholds(settings):

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
 
 from proctor.server.background.base import BackgroundService
 from proctor.server.database import Database
 from proctor.server.services.agent_health import MonitorReport, Thresholds, monitor_agents
+from proctor.settings import Settings
 
 logger = logging.getLogger("proctor.server.background")
 
@@ -23,7 +23,7 @@ class AgentMonitor(BackgroundService):
         self.thresholds = thresholds
 
     @classmethod
-    def from_settings(cls, db: Database, settings: Any) -> AgentMonitor | None:
+    def from_settings(cls, db: Database, settings: Settings) -> AgentMonitor | None:
         configured = settings.server.services.agent_monitor
         if not configured.enabled:
             return None

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from proctor.server.background.base import BackgroundService
 from proctor.server.database import Database
 from proctor.server.services.activity import prune_activity
 from proctor.server.services.audit import prune_audit_events
+from proctor.settings import Settings
 
 logger = logging.getLogger("proctor.server.background")
 
@@ -23,7 +23,7 @@ class AuditRetention(BackgroundService):
         self.days = days
 
     @classmethod
-    def from_settings(cls, db: Database, settings: Any) -> AuditRetention | None:
+    def from_settings(cls, db: Database, settings: Settings) -> AuditRetention | None:
         configured = settings.server.services.audit_retention
         if not configured.enabled:
             return None

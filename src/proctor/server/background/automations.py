@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
 
 from proctor.server.background.base import BackgroundService
 from proctor.server.database import Database
 from proctor.server.errors import Unavailable
 from proctor.server.events import ALL_TOPICS, Event, Subscription
 from proctor.server.services.alerting.matching import AutomationCache, handle_event
+from proctor.settings import Settings
 
 logger = logging.getLogger("proctor.server.background")
 
@@ -39,7 +39,7 @@ class AutomationMatcher(BackgroundService):
         self._events: Subscription | None = None
 
     @classmethod
-    def from_settings(cls, db: Database, settings: Any) -> AutomationMatcher | None:
+    def from_settings(cls, db: Database, settings: Settings) -> AutomationMatcher | None:
         if not settings.server.services.notifier.enabled:
             return None
         return cls(db)

@@ -8,11 +8,11 @@ every flow-run state change, not only every `loop_seconds`.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from proctor.server.background.base import BackgroundService
 from proctor.server.database import Database
 from proctor.server.services.backfills import TopUpReport, top_up_backfills
+from proctor.settings import Settings
 
 
 class Backfiller(BackgroundService):
@@ -20,7 +20,7 @@ class Backfiller(BackgroundService):
     wake_on = frozenset({"flow_run.state", "flow_run.deleted", "backfill.created"})
 
     @classmethod
-    def from_settings(cls, db: Database, settings: Any) -> Backfiller | None:
+    def from_settings(cls, db: Database, settings: Settings) -> Backfiller | None:
         configured = settings.server.services.backfill
         if not configured.enabled:
             return None

@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 from proctor.server.database import Database
 from proctor.server.errors import Unavailable
 from proctor.server.events import ALL_TOPICS, Subscription
+from proctor.settings import Settings
 
 logger = logging.getLogger("proctor.server.background")
 
@@ -51,7 +52,7 @@ class BackgroundService(ABC):
 
     @classmethod
     @abstractmethod
-    def from_settings(cls, db: Database, settings: Any) -> BackgroundService | None:
+    def from_settings(cls, db: Database, settings: Settings) -> BackgroundService | None:
         """The service configured by `settings`, or None when it is disabled."""
 
     @abstractmethod

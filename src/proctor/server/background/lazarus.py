@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
 
 from proctor.server.background.base import BackgroundService
 from proctor.server.database import Database
 from proctor.server.services.lazarus import LazarusReport, revive_lost_runs
+from proctor.settings import Settings
 
 logger = logging.getLogger("proctor.server.background")
 
@@ -25,7 +25,7 @@ class Lazarus(BackgroundService):
         self.max_requeues = max_requeues
 
     @classmethod
-    def from_settings(cls, db: Database, settings: Any) -> Lazarus | None:
+    def from_settings(cls, db: Database, settings: Settings) -> Lazarus | None:
         configured = settings.server.services.lazarus
         if not configured.enabled:
             return None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
 
 from proctor.server.background.base import BackgroundService
 from proctor.server.database import Database
@@ -21,6 +20,7 @@ from proctor.server.services.alerting.notifications import (
     RetryPolicy,
     deliver_due,
 )
+from proctor.settings import Settings
 
 logger = logging.getLogger("proctor.server.background")
 
@@ -47,7 +47,7 @@ class Notifier(BackgroundService):
         self.batch_size = batch_size
 
     @classmethod
-    def from_settings(cls, db: Database, settings: Any) -> Notifier | None:
+    def from_settings(cls, db: Database, settings: Settings) -> Notifier | None:
         configured = settings.server.services.notifier
         if not configured.enabled:
             return None

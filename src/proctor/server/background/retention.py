@@ -22,6 +22,7 @@ from proctor.server.services.audit import AuditRecord, write_audit_events
 from proctor.server.services.retention import Pace, Removed, prune_runs, trim_logs
 from proctor.server.services.retention_policy import Policy, policies_by_tenant
 from proctor.server.services.sqlite_space import reclaim_space
+from proctor.settings import Settings
 
 logger = logging.getLogger("proctor.server.background")
 
@@ -82,7 +83,7 @@ class RetentionService(BackgroundService):
         self.vacuum_free_pages = vacuum_free_pages
 
     @classmethod
-    def from_settings(cls, db: Database, settings: Any) -> RetentionService | None:
+    def from_settings(cls, db: Database, settings: Settings) -> RetentionService | None:
         configured = settings.server.retention
         if not configured.enabled:
             return None

@@ -13,12 +13,12 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime
-from typing import Any
 
 from proctor.server.background.base import BackgroundService
 from proctor.server.database import Database
 from proctor.server.services.schedule_memory import ScheduleMemory
 from proctor.server.services.schedules import SchedulerReport, schedule_runs
+from proctor.settings import Settings
 
 logger = logging.getLogger("proctor.server.background")
 
@@ -37,7 +37,7 @@ class Scheduler(BackgroundService):
         self.memory = ScheduleMemory()
 
     @classmethod
-    def from_settings(cls, db: Database, settings: Any) -> Scheduler | None:
+    def from_settings(cls, db: Database, settings: Settings) -> Scheduler | None:
         configured = settings.server.services.scheduler
         if not configured.enabled:
             return None

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
 
 from proctor.server.background.base import BackgroundService
 from proctor.server.database import Database
 from proctor.server.services.alerting.slas import SlaReport, detect_breaches
+from proctor.settings import Settings
 
 logger = logging.getLogger("proctor.server.background")
 
@@ -23,7 +23,7 @@ class SlaWatcher(BackgroundService):
         self.lookback_seconds = lookback_seconds
 
     @classmethod
-    def from_settings(cls, db: Database, settings: Any) -> SlaWatcher | None:
+    def from_settings(cls, db: Database, settings: Settings) -> SlaWatcher | None:
         configured = settings.server.services.sla
         if not configured.enabled:
             return None

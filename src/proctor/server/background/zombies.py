@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
 
 from proctor.server.background.base import BackgroundService
 from proctor.server.database import Database
 from proctor.server.services.zombies import ZombieReport, kill_zombies
+from proctor.settings import Settings
 
 logger = logging.getLogger("proctor.server.background")
 
@@ -22,7 +22,7 @@ class ZombieKiller(BackgroundService):
         self.after_seconds = after_seconds
 
     @classmethod
-    def from_settings(cls, db: Database, settings: Any) -> ZombieKiller | None:
+    def from_settings(cls, db: Database, settings: Settings) -> ZombieKiller | None:
         configured = settings.server.services.zombie
         if not configured.enabled:
             return None

@@ -31,6 +31,7 @@ from proctor.server.database import Database, record_event
 from proctor.server.database.models import Agent
 from proctor.server.events import Event
 from proctor.server.services.rows import stopped_at
+from proctor.settings import Settings
 
 
 class Health(Enum):
@@ -52,7 +53,7 @@ class Thresholds:
     unhealthy_seconds: float
 
     @classmethod
-    def from_settings(cls, settings: Any) -> Thresholds:
+    def from_settings(cls, settings: Settings) -> Thresholds:
         services = settings.server.services
         beat = services.heartbeat_seconds
         monitor = services.agent_monitor

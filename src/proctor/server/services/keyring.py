@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from proctor.server.errors import ProctorServerError
+from proctor.settings import Settings
 
 logger = logging.getLogger("proctor.server.secrets")
 
@@ -111,7 +112,7 @@ class Keyring:
 # -- the key file ---------------------------------------------------------------------------
 
 
-def key_file_path(settings: Any) -> Path:
+def key_file_path(settings: Settings) -> Path:
     configured = settings.server.secrets.key_file
     path = Path(configured).expanduser() if configured else settings.home / FILE_NAME
     return Path(path)
@@ -223,7 +224,7 @@ def _from_settings(configured: Any) -> Keyring:
     return Keyring(key_id(current), keys, None)
 
 
-def load_keyring(settings: Any, *, create: bool = True) -> Keyring:
+def load_keyring(settings: Settings, *, create: bool = True) -> Keyring:
     """The keyring of `settings` (the key file is created when missing and `create`)."""
     configured = settings.server.secrets
     if configured.key is not None:

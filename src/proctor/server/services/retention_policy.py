@@ -13,7 +13,7 @@ import os
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import cast
 
 import sqlalchemy as sa
 
@@ -21,6 +21,7 @@ from proctor.server.database import Database
 from proctor.server.database.models import RetentionPolicy, Tenant
 from proctor.server.errors import InvalidInput
 from proctor.server.services.validation import as_uuid
+from proctor.settings import Settings
 
 MAX_DAYS = 36500.0
 MAX_KEEP_NEWEST = 100_000
@@ -37,7 +38,7 @@ class Policy:
     keep_newest_runs: int
 
     @classmethod
-    def from_settings(cls, settings: Any) -> Policy:
+    def from_settings(cls, settings: Settings) -> Policy:
         """The server's default, from `settings.server.retention`."""
         retention = settings.server.retention
         return cls(

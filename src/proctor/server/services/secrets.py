@@ -24,6 +24,7 @@ from proctor.server.errors import Forbidden, InvalidInput, LimitExceeded, NotFou
 from proctor.server.services.keyring import Keyring, associated_data
 from proctor.server.services.tenants import require_tenant
 from proctor.server.services.validation import as_uuid
+from proctor.settings import Settings
 
 #: The states in which a run's process may read its team's secrets.
 READING_STATES = ("Submitted", "Running")
@@ -250,7 +251,7 @@ class Rotation:
     from_file: bool
 
 
-async def rotate_key(db: Database, settings: Any) -> Rotation:
+async def rotate_key(db: Database, settings: Settings) -> Rotation:
     """Rotate the secrets key: with a key file, add a new current key to it; then seal
     every secret (team secrets and automation signing secrets) with the current key;
     then (key file) drop the keys no row uses.

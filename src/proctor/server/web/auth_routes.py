@@ -32,6 +32,7 @@ from proctor.server.auth.sessions import (
 )
 from proctor.server.auth.throttle import Limit
 from proctor.server.auth.users import authenticate
+from proctor.settings.auth import AuthSettings
 
 MAX_LOGIN_BODY = 16 * 1024
 
@@ -68,7 +69,7 @@ def _client(request: Request) -> str:
     return request.client.host if request.client is not None else "unknown"
 
 
-def login_limits(email: str, address: str, settings: Any) -> list[Limit]:
+def login_limits(email: str, address: str, settings: AuthSettings) -> list[Limit]:
     """The counters a login attempt is reserved against, strictest first.
 
     No counter is the account alone at a low limit: then anyone could lock the owner out
@@ -127,7 +128,7 @@ async def login(request: Request) -> Response:
     return response
 
 
-def _set_cookies(response: Response, token: str, settings: Any) -> None:
+def _set_cookies(response: Response, token: str, settings: AuthSettings) -> None:
     lifetime = int(settings.session_lifetime_seconds)
     common: dict[str, Any] = {
         "max_age": lifetime,
@@ -140,7 +141,7 @@ def _set_cookies(response: Response, token: str, settings: Any) -> None:
     response.set_cookie(CSRF_COOKIE, csrf_token(token), httponly=False, **common)
 
 
-def _clear_cookies(response: Response, settings: Any) -> None:
+def _clear_cookies(response: Response, settings: AuthSettings) -> None:
     for name in (COOKIE, CSRF_COOKIE):
         response.delete_cookie(
             name, path="/", secure=bool(settings.cookie_secure), samesite="strict"

@@ -13,11 +13,12 @@ from typing import Any
 
 from proctor.server.database import DEFAULT_TENANT_ID, Database
 from proctor.server.errors import StartupFailed, Unavailable
+from proctor.settings import Settings
 
 logger = logging.getLogger("proctor.server")
 
 
-def database_from_settings(settings: Any) -> Database:
+def database_from_settings(settings: Settings) -> Database:
     """A `Database` configured from `settings` (not from the process environment)."""
     configured = settings.server.database
     return Database(
@@ -31,7 +32,7 @@ def database_from_settings(settings: Any) -> Database:
 
 
 async def open_database(
-    settings: Any, database: Database | None, stack: AsyncExitStack
+    settings: Settings, database: Database | None, stack: AsyncExitStack
 ) -> Database:
     """Connect (and migrate, unless disabled); dispose at shutdown if we created it."""
     owned = database is None
@@ -87,14 +88,14 @@ def _explain(error: Exception, url: str) -> str:
     return f"Cannot open the database {shown}: {reason}. {hint}"
 
 
-async def start_background(settings: Any, db: Database, stack: AsyncExitStack) -> None:
+async def start_background(settings: Settings, db: Database, stack: AsyncExitStack) -> None:
     """Start the enabled background services; they stop before the database closes."""
     from proctor.server.background import background_services
 
     await stack.enter_async_context(background_services(db, settings))
 
 
-async def start_secrets_and_audit(settings: Any, db: Database, stack: AsyncExitStack) -> None:
+async def start_secrets_and_audit(settings: Settings, db: Database, stack: AsyncExitStack) -> None:
     """Create the secrets key file on first start (unless the key is a setting), and
     write the buffered audit events before the database closes."""
     from proctor.server.services.audit_writer import close_writer

@@ -19,11 +19,12 @@ import sqlalchemy as sa
 from proctor.server.database import Database
 from proctor.server.database.models import Automation
 from proctor.server.services.keyring import Keyring, associated_data, load_keyring
+from proctor.settings import Settings
 
 RESEAL_BATCH = 100
 
 
-def current_keyring(settings: Any = None) -> Keyring:
+def current_keyring(settings: Settings | None = None) -> Keyring:
     """The keyring of `settings` (default: the process settings); re-read on each call so
     a rotation done by another process is seen at once."""
     if settings is None:

@@ -15,6 +15,8 @@ from typing import Any
 
 from proctor.server.services.alerting.context import template_values
 from proctor.server.services.alerting.templates import render
+from proctor.settings import Settings
+from proctor.settings.services import SmtpSettings
 
 DEFAULT_MESSAGE = "{title}\n{message}\n{link}"
 DEFAULT_SUBJECT = "[Proctor] {title}"
@@ -59,11 +61,11 @@ class DeliveryConfig:
 
     timeout: float = 10.0
     ui_url: str = "http://127.0.0.1:4200"
-    smtp: Any = None  # SmtpSettings
-    settings: Any = None  # whose keyring opens signing secrets (None: the process's)
+    smtp: SmtpSettings | None = None
+    settings: Settings | None = None  # whose keyring opens signing secrets (None: the process's)
 
     @classmethod
-    def from_settings(cls, settings: Any) -> DeliveryConfig:
+    def from_settings(cls, settings: Settings) -> DeliveryConfig:
         notifier = settings.server.services.notifier
         server = settings.server
         ui_url = notifier.ui_url or f"http://{server.host}:{server.port}"
