@@ -258,6 +258,7 @@ class FlowRunProcess:
             self._cancel,
             heartbeat_seconds=settings.heartbeat_seconds,
             cancel_check_seconds=settings.cancel_check_seconds,
+            on_finished=self._finished_elsewhere,
         )
         reporter.start()
         watcher.start()
@@ -299,6 +300,20 @@ class FlowRunProcess:
         timer = threading.Timer(self.settings.cancel_grace_seconds, self._abandon)
         timer.daemon = True
         timer.start()
+
+    def _finished_elsewhere(self, state: str) -> None:
+        """Called by the watcher: the run is finished on the server. Unless this process
+        sent that state itself, someone marked it by hand: stop as for a cancellation
+        (the server refuses this process's later reports)."""
+        reporter = self.reporter
+        if reporter is not None and reporter.final_state_queued:
+            return
+        logger.warning(
+            "Flow run %s was set %s from outside (marked by hand): no new task run starts",
+            self.flow_run_id,
+            state,
+        )
+        self._cancel()
 
     def _abandon(self) -> None:
         """Tasks ignored the cancellation: report them Cancelled and leave without them."""

@@ -100,6 +100,9 @@ class Reporter(RunObserver):
         self.sent_artifacts = 0
         self.refused: list[TransitionResult] = []
         self.flow_results: list[TransitionResult] = []
+        # The engine handed over its final flow state: a finished state the watcher sees
+        # from then on may be this process's own, not a mark by hand.
+        self.final_state_queued = False
         self.skipped = 0
         self.unsent = 0
         self.outages = 0
@@ -193,6 +196,8 @@ class Reporter(RunObserver):
 
     def report_flow_state(self, state: State) -> None:
         """Queue a flow-run state; it is sent after every task state queued before it."""
+        if state.is_finished():
+            self.final_state_queued = True
         self._flows.append(state)
         self._wake.set()
 

@@ -5,7 +5,10 @@ server's zombie killer the process is alive and answer with the run's current st
 in between, a cheap read of the run's state every `cancel_check_seconds`, so that a
 cancellation asked for in the UI or CLI reaches the process within about a second without
 a heartbeat write every second. Seeing `Cancelling` (or `Cancelled`) calls `on_cancel`
-once. An unreachable server only delays both; the reporter keeps the states meanwhile.
+once. Seeing another finished state (the run was marked Success, Failed or Skipped by
+hand while it ran) calls `on_finished(state)` once: the process stops as for a
+cancellation, unless that state is its own. An unreachable server only delays both; the
+reporter keeps the states meanwhile.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from proctor.client import ProctorClientError
+from proctor.core.states import STATE_TYPES, Finished
 
 if TYPE_CHECKING:
     from proctor.client import Client
@@ -25,6 +29,7 @@ logger = logging.getLogger("proctor.agent.watcher")
 
 STATE_QUERY = "query ($id: ID!) { flowRun(id: $id) { state } }"
 CANCEL_STATES = frozenset({"Cancelling", "Cancelled"})
+FINISHED_NAMES = frozenset(name for name, kind in STATE_TYPES.items() if issubclass(kind, Finished))
 
 
 class RunWatcher:
@@ -36,10 +41,12 @@ class RunWatcher:
         *,
         heartbeat_seconds: float = 10.0,
         cancel_check_seconds: float = 1.0,
+        on_finished: Callable[[str], None] | None = None,
     ) -> None:
         self.client = client
         self.flow_run_id = flow_run_id
         self.on_cancel = on_cancel
+        self.on_finished = on_finished
         self.heartbeat_seconds = heartbeat_seconds
         self.cancel_check_seconds = cancel_check_seconds
         self.cancelled = False
@@ -85,6 +92,9 @@ class RunWatcher:
                     "Cancellation requested: no new task run starts; stopping flow run %s",
                     self.flow_run_id,
                 )
+            elif state in FINISHED_NAMES and not self.cancelled and self.on_finished is not None:
+                self.cancelled = True
+                self.on_finished(state)
 
     def _heartbeat(self) -> str | None:
         runs = self.client.heartbeat_flow_runs([self.flow_run_id])
