@@ -6,7 +6,7 @@ import { loadSession, useSession, useSessionEpoch, type Identity } from "./api/s
 import { Toasts } from "./components/Feedback";
 import { NotFound, Unreachable } from "./components/ErrorView";
 import {
-  IconAgents, IconBell, IconCode, IconDashboard, IconFlows, IconGauge, IconInbox, IconList, IconLock, IconProjects, IconUsers,
+  IconAgents, IconBell, IconCode, IconDashboard, IconFlows, IconGauge, IconInbox, IconList, IconLock, IconProjects, IconRuns, IconUsers,
 } from "./components/icons";
 import { TeamSwitcher, UserBox } from "./components/SessionBar";
 import { ThemeSwitch } from "./components/Theme";
@@ -20,6 +20,8 @@ const Dashboard = pageModule(() => import("./pages/Dashboard"));
 const Flows = pageModule(() => import("./pages/Flows"));
 const FlowPage = pageModule(() => import("./pages/Flow"));
 const FlowRunPage = pageModule(() => import("./pages/FlowRun"));
+const RunsPage = pageModule(() => import("./pages/Runs"));
+const BackfillPage = pageModule(() => import("./pages/Backfill"));
 const TaskRunPage = pageModule(() => import("./pages/TaskRun"));
 const Agents = pageModule(() => import("./pages/Agents"));
 const Projects = pageModule(() => import("./pages/Projects"));
@@ -38,7 +40,9 @@ const TABLE: [string, PageModule][] = [
   [ROUTES.dashboard, Dashboard],
   [ROUTES.flows, Flows],
   [ROUTES.flow, FlowPage],
+  [ROUTES.runs, RunsPage],
   [ROUTES.flowRun, FlowRunPage],
+  [ROUTES.backfill, BackfillPage],
   [ROUTES.taskRun, TaskRunPage],
   [ROUTES.mappedTaskRun, TaskRunPage],
   [ROUTES.agents, Agents],
@@ -148,7 +152,8 @@ class PageBoundary extends Component<{ children: ReactNode; resetKey: string }, 
   }
 }
 
-const SECTIONS: Record<string, string> = { runs: "flows", "": "dashboard" };
+// A run's pages (/runs/:id) are in the Runs section, with the list of every run.
+const SECTIONS: Record<string, string> = { "": "dashboard" };
 
 function Sidebar({ identity, section }: { identity: Identity; section: string }) {
   const can = capabilitiesOf(identity.role);
@@ -177,6 +182,7 @@ function Sidebar({ identity, section }: { identity: Identity; section: string })
       <nav aria-label="Main">
         {link("/", "Dashboard", <IconDashboard />, "dashboard")}
         {link("/flows", "Flows", <IconFlows />)}
+        {link("/runs", "Runs", <IconRuns />)}
         {link("/agents", "Agents", <IconAgents />)}
         {link("/projects", "Projects", <IconProjects />)}
         <div className="nav-section">Alerting</div>

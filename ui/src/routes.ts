@@ -5,7 +5,9 @@ export const ROUTES = {
   dashboard: "/",
   flows: "/flows",
   flow: "/flows/:id",
+  runs: "/runs",
   flowRun: "/runs/:id",
+  backfill: "/backfills/:id",
   taskRun: "/runs/:id/tasks/:slug",
   mappedTaskRun: "/runs/:id/tasks/:slug/:index",
   agents: "/agents",
@@ -29,3 +31,4 @@ export const taskRunUrl = (runId: string, slug: string, mapIndex = -1) =>
   mapIndex >= 0 ? pathTo(ROUTES.mappedTaskRun, { id: runId, slug, index: mapIndex }) : pathTo(ROUTES.taskRun, { id: runId, slug });
 export const automationUrl = (id: string) => pathTo(ROUTES.automation, { id });
 export const teamUrl = (tab?: string) => ROUTES.team + (tab ? `?tab=${tab}` : "");
+export const backfillUrl = (id: string) => pathTo(ROUTES.backfill, { id });

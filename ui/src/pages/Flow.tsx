@@ -21,12 +21,14 @@ import { describeSchedule } from "../lib/schedule";
 import { STATE_NAMES } from "../lib/states";
 import { formatDateTime, formatRelative } from "../lib/time";
 import { flowRunUrl, flowUrl } from "../routes";
+import { BackfillsTab } from "./FlowBackfills";
+import { ScheduleTab } from "./FlowSchedule";
 
 export default function FlowPage({ params }: { params: Record<string, string> }) {
   const query = useQuery<{ flow: Flow }>(FLOW, { id: params.id });
   const can = useCan();
   const [tab] = useSearchParam("tab");
-  const active = tab === "runs" || tab === "run" ? tab : "overview";
+  const active = tab === "runs" || tab === "run" || tab === "schedule" || tab === "backfills" ? tab : "overview";
   return (
     <Loaded query={query}>
       {({ flow }) => (
@@ -38,9 +40,11 @@ export default function FlowPage({ params }: { params: Record<string, string> })
             actions={can.runFlows && !flow.archived && active !== "run" && <Link to={flowUrl(flow.id, "run")} className="btn btn-primary" data-testid="open-run-form"><IconPlay size={14} /> Run</Link>}
           />
           <Tabs active={active} hrefFor={(id) => flowUrl(flow.id, id === "overview" ? undefined : id)}
-            tabs={[{ id: "overview", label: "Overview" }, { id: "runs", label: "Runs" }, ...(can.runFlows ? [{ id: "run", label: "Run" }] : [])]} />
+            tabs={[{ id: "overview", label: "Overview" }, { id: "runs", label: "Runs" }, { id: "schedule", label: "Schedule" }, { id: "backfills", label: "Backfills" }, ...(can.runFlows ? [{ id: "run", label: "Run" }] : [])]} />
           {active === "overview" && <Overview flow={flow} onChanged={() => void query.refetch()} />}
           {active === "runs" && <FlowRuns flow={flow} />}
+          {active === "schedule" && <ScheduleTab flow={flow} />}
+          {active === "backfills" && <BackfillsTab flow={flow} />}
           {active === "run" && (can.runFlows ? <RunTab flow={flow} /> : <Card><p className="muted" style={{ margin: 0 }}>Your role may look at this flow but not start runs: ask an owner or admin of the team.</p></Card>)}
         </>
       )}
@@ -98,7 +102,7 @@ function Overview({ flow, onChanged }: { flow: Flow; onChanged: () => void }) {
             <button type="button" role="switch" className="toggle" aria-checked={flow.scheduleActive} aria-label="Schedule active" onClick={() => void toggle()} data-testid="schedule-toggle" />
           )} testId="schedule-card">
             {schedule.clocks.length === 0 ? (
-              <p className="muted" style={{ margin: 0 }}>No schedule. Give the flow one in code (<code>@flow(schedule=...)</code>) and register it again.</p>
+              <p className="muted" style={{ margin: 0 }}>No schedule. Give the flow one in code (<code>@flow(schedule=...)</code>) and register it again, or add a clock in the <Link to={flowUrl(flow.id, "schedule")}>Schedule</Link> tab.</p>
             ) : (
               <div className="stack" style={{ gap: 10 }}>
                 <div>

@@ -269,7 +269,8 @@ async def preview_backfill(
         times=len(events),
         existing=sum(1 for e in events if schedule_key(e.start_time) in plan.existing),
         first=_shown(events[:SHOWN], plan.existing),
-        last=_shown(events[-SHOWN:] if len(events) > SHOWN else [], plan.existing),
+        # The last few after those shown first (none twice).
+        last=_shown(events[max(SHOWN, len(events) - SHOWN) :], plan.existing),
         max_runs=max_runs,
     )
 
