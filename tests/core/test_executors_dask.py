@@ -6,6 +6,7 @@ about a second); one test lets the executor start and close its own temporary cl
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from proctor import Flow, task
+from proctor import Flow, get_run_logger, task
 from proctor.core.executors import DaskExecutor, LocalExecutor
 from proctor.core.states import Failed, Success, TimedOut
 from proctor.triggers import all_finished
@@ -182,3 +183,33 @@ def test_a_dying_worker_fails_its_task_runs_and_the_run_goes_on() -> None:
     assert "Dask worker running its chunk" in state.result[died].message
     assert "'exit_abruptly'" in state.result[died].message
     assert state.result[after].result == "downstream ran"
+
+
+@task
+def say(x: int) -> int:
+    get_run_logger().info("said %d", x)
+    return x
+
+
+@pytest.mark.slow
+def test_lines_of_an_in_process_worker_are_handled_once(address: str) -> None:
+    # The fixture's workers are threads of this process: their records reach this
+    # process's handlers directly, so none may come back a second time with the chunk.
+    seen: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: seen.append(record.getMessage())  # type: ignore[method-assign]
+    root = logging.getLogger("proctor")
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    try:
+        with Flow("in-process") as flow:
+            said = say.map(list(range(5)))
+        state = flow.run(executor=DaskExecutor(address, chunk_size=2))
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+    assert state.result[said].result == list(range(5))
+    assert sorted(line for line in seen if line.startswith("said")) == [
+        f"said {x}" for x in range(5)
+    ]
