@@ -1,9 +1,14 @@
-"""Mutation testing of the code that decides access, with mutmut (not part of CI).
+"""Mutation testing with mutmut (not part of CI): the code that decides access, or the engine.
 
-    .venv/bin/python benchmarks/mutation.py [--workdir DIR] [--children 2] [--only PATH ...]
+    .venv/bin/python benchmarks/mutation.py [--suite auth|engine] [--workdir DIR]
+        [--children 2] [--only PATH ...]
 
-mutmut's settings are `[tool.mutmut]` in pyproject.toml (the modules, the focused tests).
-This script runs it in a copy of the tree, so the working tree is never touched and no
+The `auth` suite is `[tool.mutmut]` in pyproject.toml as it stands (the modules, the
+focused tests). The `engine` suite (`ENGINE` below) mutates triggers, the runners, cache
+validators and states, and runs the engine's tests in `tests/core`; its subprocesses
+(the cross-process cache tests, process executors started fresh) import the mutated copy
+too, so a mutant that only shows in another process is killed there.
+This script runs mutmut in a copy of the tree, so the working tree is never touched and no
 `mutants/` directory is left in it, and prints one JSON line per module (killed, survived,
 no tests, timeouts, score) and one for the total.
 
@@ -15,22 +20,75 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Suite:
+    """What a run mutates and which tests judge it, in place of `[tool.mutmut]`'s lists."""
+
+    modules: tuple[str, ...]
+    tests: tuple[str, ...]
+    # Whether processes the tests start import the mutated copy (PYTHONPATH), not the
+    # checkout the venv points at.
+    subprocesses_see_mutants: bool
+    pytest_args: tuple[str, ...]
+
+
+ENGINE = Suite(
+    modules=(
+        "src/proctor/core/triggers.py",
+        "src/proctor/core/runner/*",
+        "src/proctor/core/cache_validators.py",
+        "src/proctor/core/states.py",
+    ),
+    tests=tuple(
+        f"tests/core/{name}.py"
+        for name in (
+            "test_triggers",
+            "test_running",
+            "test_retries_and_timeouts",
+            "test_requeue_and_flow_retries",
+            "test_caching_and_results",
+            "test_results",
+            "test_mapped_dependencies",
+            "test_cancel_and_progress",
+            "test_task_gates",
+            "test_log_stdout_lines",
+            "test_building",
+            "test_executors_process",
+            "test_visualize_states",
+            "test_states",
+            "test_cache_validators",
+        )
+    ),
+    subprocesses_see_mutants=True,
+    # A mutant that makes a test raise inside pytest's own temporary-directory walk leaves
+    # an unclosed iterator; reported at exit under -W error, it would stop mutmut itself.
+    pytest_args=("-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:unraisableexception"),
+)
+SUITES: dict[str, Suite | None] = {"auth": None, "engine": ENGINE}
 STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests"}
 TIMEOUTS = {-24, 24, 36, 152, 255}
 
 
-def prepare(workdir: Path, only: list[str]) -> None:
-    """A fresh copy of the tree in `workdir` (mutmut writes its `mutants/` there); `only`
-    narrows `only_mutate` to some of its modules in that copy."""
+def _listed(paths: list[str] | tuple[str, ...]) -> str:
+    return "".join(f'    "{path}",\n' for path in paths)
+
+
+def prepare(workdir: Path, only: list[str], suite: Suite | None = None) -> None:
+    """A fresh copy of the tree in `workdir` (mutmut writes its `mutants/` there); `suite`
+    replaces the modules and tests of `[tool.mutmut]`, `only` narrows the modules."""
     if workdir.exists():
         shutil.rmtree(workdir)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
@@ -38,10 +96,26 @@ def prepare(workdir: Path, only: list[str]) -> None:
     shutil.copytree(ROOT / "src", workdir / "src", ignore=ignore)
     shutil.copytree(ROOT / "tests", workdir / "tests", ignore=ignore)
     settings = (ROOT / "pyproject.toml").read_text()
-    if only:
-        chosen = "".join(f'    "{path}",\n' for path in only)
+    modules = only or (list(suite.modules) if suite else [])
+    if modules:
         settings = re.sub(
-            r"only_mutate = \[\n.*?\]", f"only_mutate = [\n{chosen}]", settings, flags=re.S
+            r"only_mutate = \[\n.*?\]",
+            lambda _: f"only_mutate = [\n{_listed(modules)}]",
+            settings,
+            flags=re.S,
+        )
+    if suite is not None:
+        settings = re.sub(
+            r"pytest_add_cli_args = \[.*?\]\n",
+            lambda _: f"pytest_add_cli_args = {json.dumps(list(suite.pytest_args))}\n",
+            settings,
+            count=1,
+        )
+        settings = re.sub(
+            r"pytest_add_cli_args_test_selection = \[\n.*?\]",
+            lambda _: f"pytest_add_cli_args_test_selection = [\n{_listed(suite.tests)}]",
+            settings,
+            flags=re.S,
         )
     (workdir / "pyproject.toml").write_text(settings)
 
@@ -78,19 +152,28 @@ def main() -> int:
     parser.add_argument(
         "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "proctor-mutation"
     )
+    parser.add_argument("--suite", choices=sorted(SUITES), default="auth")
     parser.add_argument("--children", type=int, default=2)
     parser.add_argument("--only", nargs="*", default=[], help="mutate only these modules")
     parser.add_argument(
         "--report-only", action="store_true", help="print the scores of the last run"
     )
     args = parser.parse_args()
+    suite = SUITES[args.suite]
     if not args.report_only:
-        prepare(args.workdir, args.only)
+        prepare(args.workdir, args.only, suite)
+        env = dict(os.environ)
+        if suite is not None and suite.subprocesses_see_mutants:
+            mutated = args.workdir.resolve() / "mutants" / "src"
+            # Made before mutmut starts: a PYTHONPATH entry missing at start-up is cached
+            # as "nothing here" for the whole process, hiding mutmut's own copy from it.
+            mutated.mkdir(parents=True, exist_ok=True)
+            env["PYTHONPATH"] = str(mutated)
         # The console script, not `python -m mutmut`: run as __main__, mutmut's module would
         # be imported a second time by the mutants' trampolines and fail.
         executable = Path(sys.executable).parent / "mutmut"
         mutmut = [str(executable), "run", "--max-children", str(args.children)]
-        done = subprocess.run(mutmut, cwd=args.workdir, check=False)
+        done = subprocess.run(mutmut, cwd=args.workdir, env=env, check=False)
         if done.returncode != 0:
             print(json.dumps({"error": f"mutmut exited with {done.returncode}"}))
             return done.returncode
