@@ -83,7 +83,9 @@ def test_runs(api_url, seeded):
     code, out, _ = cli("runs", "logs", seeded["run"])
     assert code == 0 and "starting" in out and "it broke" in out
     code, out, _ = cli("runs", "logs", seeded["run"], "--level", "ERROR", "--json")
-    assert [line["message"] for line in json.loads(out)["items"]] == ["it broke"]
+    assert [json.loads(line)["message"] for line in out.splitlines()] == ["it broke"]
+    code, out, _ = cli("runs", "logs", "brave-run", "--task", "add")  # by name
+    assert code == 0 and "it broke" in out and "starting" not in out
     code, _, err = cli("runs", "logs", seeded["run"], "--level", "LOUD")
     assert code == 2 and "unknown log level" in err
 
