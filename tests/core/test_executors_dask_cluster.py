@@ -151,3 +151,8 @@ def test_a_secret_read_on_a_worker_is_masked_in_what_the_flow_process_ships(
     # The value came back with the chunk: this process now masks it wherever it reports
     # (the state message a run process sends, its console).
     assert mask_secrets(state.result[failed].message) == "RuntimeError: refused with ****"
+    # The worker printed its warning too (masked: it read the value), as Python would
+    # have without Proctor's handler there; a line lost with a worker is still there.
+    output = cluster.log("worker-1") + cluster.log("worker-2")
+    assert "cluster-secret/leaky | read the token **** on a worker" in output
+    assert TOKEN not in output

@@ -74,27 +74,47 @@ def portable(record: logging.LogRecord) -> dict[str, Any]:
 
 class ChunkLogHandler(logging.Handler):
     """On the `proctor` logger of a worker process: a record logged while a chunk runs
-    (in that chunk's thread) is collected for the flow's process; others go to
-    `fallback`, if any."""
+    (in that chunk's thread) is collected for the flow's process; others go to `local`,
+    if any, and with `echo` collected ones too."""
 
-    def __init__(self, fallback: logging.Handler | None = None) -> None:
+    def __init__(self, local: logging.Handler | None = None, *, echo: bool = False) -> None:
         super().__init__()
-        self.fallback = fallback
+        self.local = local
+        self.echo = echo
 
     def emit(self, record: logging.LogRecord) -> None:
         collector = _current.get()
-        if collector is None:
-            fallback = self.fallback
-            if fallback is not None and record.levelno >= fallback.level:
-                fallback.handle(record)
-        elif record.levelno >= collector.level:
+        if collector is not None and record.levelno >= collector.level:
             try:
                 collector.records.append(portable(record))
             except Exception:
                 self.handleError(record)
+        local = self.local
+        if local is not None and (collector is None or self.echo) and record.levelno >= local.level:
+            local.handle(record)
 
 
 _handler: ChunkLogHandler | None = None
+
+
+def _stderr_handler(level: int) -> logging.Handler:
+    from proctor.core.logs import RunFormatter
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(RunFormatter())
+    handler.setLevel(level)
+    return handler
+
+
+def _has_handlers(logger: logging.Logger) -> bool:
+    """Whether a record of `logger` reaches any handler (else Python prints WARNING and
+    above through its last-resort handler)."""
+    current: logging.Logger | None = logger
+    while current is not None:
+        if current.handlers:
+            return True
+        current = current.parent if current.propagate else None
+    return False
 
 
 def install(*, exclusive: bool = False) -> None:
@@ -103,28 +123,28 @@ def install(*, exclusive: bool = False) -> None:
     `exclusive` (process-pool workers, whose stderr is the flow's own): collected lines
     are not also printed here, since the flow's process prints them when they come back;
     lines outside any chunk go to stderr as `configure_default_logging` would print them.
-    Otherwise (Dask workers) the handler is added beside the worker's own handlers.
+    Otherwise (Dask workers) the handler is added beside the worker's own handlers, and
+    where there are none, it prints WARNING and above to stderr itself, as Python's
+    last-resort handler did before this one existed (collected lines included: a line
+    lost with its worker is then at least in the worker's output).
     """
     global _handler
     if _handler is not None:
         return
     root = logging.getLogger("proctor")
     if not exclusive:
-        _handler = ChunkLogHandler()
+        local = None if _has_handlers(root) else _stderr_handler(logging.WARNING)
+        _handler = ChunkLogHandler(local, echo=True)
         root.addHandler(_handler)
         return
-    from proctor.core.logs import RunFormatter
-
     level_name = os.environ.get("PROCTOR_LOGGING_LEVEL", "INFO").upper()
-    fallback: logging.Handler | None = None
+    local = None
     level = logging.INFO
     if level_name != "OFF":
         found = logging.getLevelName(level_name)
         level = found if isinstance(found, int) else logging.INFO
-        fallback = logging.StreamHandler(sys.stderr)
-        fallback.setFormatter(RunFormatter())
-        fallback.setLevel(level)
-    _handler = ChunkLogHandler(fallback)
+        local = _stderr_handler(level)
+    _handler = ChunkLogHandler(local)
     for existing in list(root.handlers):
         root.removeHandler(existing)
     root.addHandler(_handler)
