@@ -158,7 +158,7 @@ function ClockEditor({ flow, schedule, clock, onCancel, onSave }: { flow: Flow; 
     <Card title={clock ? `Edit clock ${clock.index}` : "Add a clock"} testId="clock-editor">
       <div className="clock-form">
         <form className="form stack" onSubmit={(e) => { e.preventDefault(); void save(); }} noValidate>
-          <div className="segmented" role="group" aria-label="Clock kind">
+          <div className="segmented" role="group" aria-label="Clock kind" style={{ alignSelf: "flex-start" }}>
             {KINDS.map((kind) => (
               <button key={kind.id} type="button" aria-pressed={form.kind === kind.id} onClick={() => set({ kind: kind.id })} data-testid={`clock-kind-${kind.id}`}>{kind.label}</button>
             ))}
@@ -207,7 +207,7 @@ function ClockEditor({ flow, schedule, clock, onCancel, onSave }: { flow: Flow; 
           </div>
         </form>
         <div data-testid="clock-preview">
-          <div className="small muted" style={{ fontWeight: 600, marginBottom: 6 }}>Next 10 times{schedule.clocks.length > 0 ? " (with the schedule’s filters)" : ""}</div>
+          <div className="small muted" style={{ fontWeight: 600, marginBottom: 6 }}>Next 10 times of this clock</div>
           {preview.error ? (
             <div className="banner error small" role="alert" data-testid="clock-preview-error">{preview.error}</div>
           ) : preview.times.length === 0 ? (
