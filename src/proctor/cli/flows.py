@@ -22,7 +22,8 @@ from proctor.cli.remote import (
 
 flows_app = typer.Typer(
     name="flows",
-    help="List and inspect registered flows; turn their schedules on or off.",
+    help="List and inspect registered flows; turn their schedules on or off; archive or "
+    "delete them.",
     no_args_is_help=True,
 )
 
@@ -150,6 +151,9 @@ def schedule(
 
 def register(app: typer.Typer) -> None:
     """Add `flows` to the CLI."""
+    from proctor.cli.housekeeping import register_flow_commands
+
+    register_flow_commands(flows_app)  # delete, archive, unarchive: their own module
     app.add_typer(flows_app)
 
 

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from proctor.cli import (
+    activity,
     agent,
     agents,
     auth,
@@ -42,6 +43,7 @@ COMMANDS = (
     schedules,
     run,
     runs,
+    activity,
     agent,
     agents,
     execute,

@@ -58,6 +58,9 @@ def list_projects(api_url: ApiUrlOption = None, json_output: JsonOption = False)
 
 def register(app: typer.Typer) -> None:
     """Add `projects` to the CLI."""
+    from proctor.cli.housekeeping import register_project_commands
+
+    register_project_commands(projects_app)  # delete: with flows' housekeeping
     app.add_typer(projects_app)
 
 
