@@ -10,7 +10,9 @@ The scheduler listens on a free port (`--port 0`) and writes its address to a sc
 file, which the workers read: no race for a port. Workers run without a nanny by default,
 so a killed worker stays dead (a nanny would start a new one). Every process gets its
 own session and log file under `home`, and `stop()` ends them all, killed if they do not
-stop within a few seconds. Needs `proctor[dask]`.
+stop within a few seconds. In case `stop()` never runs (the test process is killed),
+`idle_timeout` seconds without work end the scheduler, and workers end two minutes after
+losing it. Needs `proctor[dask]`.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ from typing import Any
 class DaskCluster:
     """`workers` single-threaded worker processes (`threads_per_worker` to change) and
     their scheduler. `env` adds variables for every process (a worker's
-    `PROCTOR_SECRETS_*`, a `PYTHONPATH` that lets workers import your tasks' modules)."""
+    `PROCTOR_SECRETS_*`, a `PYTHONPATH` that lets workers import your tasks' modules).
+    `idle_timeout`: seconds without any task after which the scheduler ends itself."""
 
     def __init__(
         self,
@@ -41,6 +44,7 @@ class DaskCluster:
         threads_per_worker: int = 1,
         nanny: bool = False,
         env: Mapping[str, str] | None = None,
+        idle_timeout: float | None = 1800.0,
     ) -> None:
         if workers < 0:
             raise ValueError(f"workers must be 0 or more, got {workers!r}")
@@ -49,6 +53,7 @@ class DaskCluster:
         self.threads_per_worker = threads_per_worker
         self.nanny = nanny
         self.env = dict(env or {})
+        self.idle_timeout = idle_timeout
         self.scheduler_file = self.home / "scheduler.json"
         self.address = ""
         self.scheduler: subprocess.Popen[bytes] | None = None
@@ -62,10 +67,10 @@ class DaskCluster:
         self.home.mkdir(parents=True, exist_ok=True)
         self.scheduler_file.unlink(missing_ok=True)
         deadline = time.monotonic() + timeout
-        self.scheduler = self._spawn(
-            "scheduler",
-            ["scheduler", "--host", "127.0.0.1", "--port", "0"],
-        )
+        arguments = ["scheduler", "--host", "127.0.0.1", "--port", "0"]
+        if self.idle_timeout is not None:
+            arguments += ["--idle-timeout", f"{self.idle_timeout}s"]
+        self.scheduler = self._spawn("scheduler", arguments)
         try:
             self.address = self._read_address(deadline)
             for _ in range(self.initial_workers):
