@@ -130,6 +130,8 @@ def test_worker_log_lines_come_back_to_the_flow_process(
     assert printed == [(f"printed line {x}", x) for x in range(6)]
     assert not [r for r in lines if "debug line" in r.msg]
     assert {r.process for r in lines} <= workers
+    # Stamped on arrival here, the worker's time kept beside it.
+    assert all(r.worker_created <= r.created for r in lines)  # type: ignore[attr-defined]
     assert len({r.flow_run_id for r in lines}) == 1  # type: ignore[attr-defined]
 
 

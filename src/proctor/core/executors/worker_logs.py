@@ -32,7 +32,7 @@ from proctor.core.masking import collecting_secret_values, mask_secrets, registe
 
 # Record attributes that travel: the standard ones handlers and the wire format read, and
 # the run identity `get_run_logger()` / `RunContextFilter` add.
-_STANDARD = ("name", "levelno", "levelname", "created", "msecs", "process", "processName")
+_STANDARD = ("name", "levelno", "levelname", "created", "process", "processName")
 _RUN_IDENTITY = ("flow_name", "flow_run_id", "task_name", "task_slug", "map_index", "run_count")
 
 _format_exception = logging.Formatter().formatException
@@ -177,11 +177,20 @@ def collecting(level: int, origin_pid: int) -> Iterator[LogCollector | None]:
 
 def replay(records: list[dict[str, Any]], secrets: set[str] | frozenset[str]) -> None:
     """Flow side: register the worker's secret values, then hand its records to the
-    loggers they were logged on, so this process's handlers ship and print them."""
+    loggers they were logged on, so this process's handlers ship and print them.
+
+    A record is stamped with the time it arrives here; the worker's time stays in
+    `worker_created`. Log views follow a run by time: a line stamped minutes ago (a long
+    chunk), or by a worker whose clock runs behind, would land behind their position and
+    never be shown to them.
+    """
     for value in secrets:
         register_secret_value(value)
     for data in records:
-        record = logging.makeLogRecord(data)
+        shipped = dict(data)
+        shipped["worker_created"] = shipped.pop("created", None)
+        shipped.pop("msecs", None)
+        record = logging.makeLogRecord(shipped)
         record.msg = mask_secrets(record.msg)
         logging.getLogger(record.name).handle(record)
 
