@@ -204,7 +204,7 @@ class Agent:
 
     def _beat(self) -> None:
         assert self.agent_id is not None
-        self.client.agent_heartbeat(self.agent_id)
+        self.client.agent_heartbeat(self.agent_id, problem=self.problem)
 
     def _report_health(self) -> None:
         """Tell the server at once that the launcher's problem appeared or cleared."""
@@ -220,9 +220,9 @@ class Agent:
     def _set_state(self, run: FlowRun, state: Failed | Scheduled) -> None:
         from proctor.agent import wire
 
-        change = wire.flow_run_change(run.id, state, agent_id=self.agent_id)
+        change = wire.flow_run_state_change(run.id, state, agent_id=self.agent_id)
         try:
-            self.client.query(wire.SET_FLOW_RUN_STATES, {"changes": [change]})
+            self.client.set_flow_run_states([change])
         except ProctorClientError as error:
             logger.error("Could not set run %s %s: %s", run.id, state.name, error)
 

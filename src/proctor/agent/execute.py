@@ -376,12 +376,8 @@ class FlowRunProcess:
     # -- talking to the server -----------------------------------------------------------------
 
     def _set_flow_state(self, state: State, *, agent_id: str | None = None) -> Any:
-        from proctor.client import TransitionResult
-
-        change = wire.flow_run_change(self.flow_run_id, state, agent_id=agent_id)
-        data = self.client.query(wire.SET_FLOW_RUN_STATES, {"changes": [change]})
-        [result] = wire.transition_results(data, "setFlowRunStates")
-        assert isinstance(result, TransitionResult)
+        change = wire.flow_run_state_change(self.flow_run_id, state, agent_id=agent_id)
+        [result] = self.client.set_flow_run_states([change])
         return result
 
     def _fail_before_start(self, message: str) -> None:

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from proctor.client import TransitionResult
+from proctor.client import FlowRunStateChange, TransitionResult
+from proctor.client import _operations as ops
 from proctor.core.masking import has_secret_values, mask_secrets
 from proctor.core.observers import TaskRunChange
 
@@ -23,22 +24,18 @@ if TYPE_CHECKING:
     from proctor.core.artifacts import Artifact
     from proctor.core.states import State
 
-TRANSITION = "id accepted state version code reason"
-SET_FLOW_RUN_STATES = (
-    f"mutation ($changes: [JSON!]!) {{ setFlowRunStates(changes: $changes) {{ {TRANSITION} }} }}"
-)
 # One field per kind of report, in the order the server must apply them (GraphQL runs
-# the fields of a mutation one after the other, in document order).
+# the fields of a mutation one after the other, in document order). The fields themselves
+# are the client's (`WRITE_FIELDS`): one copy of each document.
 _REPORT_FIELDS = {
-    "tasks": f"tasks: setTaskRunStates(changes: $tasks) {{ {TRANSITION} }}",
+    "tasks": "setTaskRunStates",
     # After the task states: a slot request reaches the server after every state
     # reported before it (e.g. the Success that freed the slot it asks for).
-    "slots": "slots: acquireTaskRunSlots(requests: $slots) {"
-    " results { granted taskRunId code reason } limitedTags }",
-    "logs": "logs: writeLogs(logs: $logs) { count }",
+    "slots": "acquireTaskRunSlots",
+    "logs": "writeLogs",
     # After the task states: the task runs the artifacts belong to exist by then.
-    "artifacts": "artifacts: writeArtifacts(artifacts: $artifacts) { count }",
-    "flows": f"flows: setFlowRunStates(changes: $flows) {{ {TRANSITION} }}",
+    "artifacts": "writeArtifacts",
+    "flows": "setFlowRunStates",
 }
 
 
@@ -51,7 +48,7 @@ def report_mutation(parts: dict[str, list[dict[str, Any]]]) -> tuple[str, dict[s
     """
     kinds = [kind for kind in _REPORT_FIELDS if parts.get(kind)]
     arguments = ", ".join(f"${kind}: [JSON!]!" for kind in kinds)
-    fields = " ".join(_REPORT_FIELDS[kind] for kind in kinds)
+    fields = " ".join(ops.write_field(_REPORT_FIELDS[kind], kind, alias=kind) for kind in kinds)
     return f"mutation ({arguments}) {{ {fields} }}", {kind: parts[kind] for kind in kinds}
 
 
@@ -90,10 +87,17 @@ def flow_run_change(
     flow_run_id: str, state: State, *, agent_id: str | None = None
 ) -> dict[str, Any]:
     """One `setFlowRunStates` item; `agent_id` is needed to start a claimed run."""
-    item: dict[str, Any] = {"flowRunId": flow_run_id, "state": _masked(state.to_dict())}
-    if agent_id is not None:
-        item["agentId"] = agent_id
-    return item
+    return flow_run_state_change(flow_run_id, state, agent_id=agent_id).to_input()
+
+
+def flow_run_state_change(
+    flow_run_id: str, state: State, *, agent_id: str | None = None
+) -> FlowRunStateChange:
+    """The client's `FlowRunStateChange` for `state`, its message masked; for the one
+    change an agent or run process sends with `Client.set_flow_run_states`."""
+    return FlowRunStateChange(
+        flow_run_id=flow_run_id, state=_masked(state.to_dict()), agent_id=agent_id
+    )
 
 
 def log_line(flow_run_id: str, record: logging.LogRecord, message: str) -> dict[str, Any]:
@@ -131,10 +135,10 @@ def rejected(results: Iterable[TransitionResult]) -> list[TransitionResult]:
 
 
 __all__ = [
-    "SET_FLOW_RUN_STATES",
     "Reopening",
     "artifact_item",
     "flow_run_change",
+    "flow_run_state_change",
     "log_line",
     "rejected",
     "report_mutation",

@@ -56,12 +56,39 @@ TASK_RUN = """fragment TaskRunFields on TaskRun {
   id flowRunId taskSlug mapIndex state stateType stateMessage stateTimestamp version
   runCount startTime endTime resultLocation
 }"""
-AGENT = "fragment AgentFields on Agent { id name labels version lastHeartbeat created }"
+AGENT = "fragment AgentFields on Agent { id name labels version lastHeartbeat created problem }"
 LOG = """fragment LogFields on Log {
   id flowRunId taskSlug mapIndex level levelName name message timestamp
 }"""
 TRANSITION = "id accepted state version code reason"
 PAGE_INFO = "pageInfo { endCursor hasNextPage } totalCount"
+
+# The batched writes, each field's argument and the selection read from its answer: one
+# copy, used by the operations below and by the agent's report, which sends several of
+# them in one request (`proctor.agent.wire.report_mutation`).
+WRITE_FIELDS: dict[str, tuple[str, str]] = {
+    "setTaskRunStates": ("changes", f"{{ {TRANSITION} }}"),
+    "setFlowRunStates": ("changes", f"{{ {TRANSITION} }}"),
+    "acquireTaskRunSlots": (
+        "requests",
+        "{ results { granted taskRunId code reason } limitedTags }",
+    ),
+    "writeLogs": ("logs", "{ count }"),
+    "writeArtifacts": ("artifacts", "{ count }"),
+}
+
+
+def write_field(field: str, variable: str, *, alias: str | None = None) -> str:
+    """One batched write as a mutation field, its list taken from `$variable`."""
+    argument, selection = WRITE_FIELDS[field]
+    name = f"{alias}: {field}" if alias else field
+    return f"{name}({argument}: ${variable}) {selection}"
+
+
+def write_mutation(field: str) -> str:
+    """A mutation of one batched write, its list in the variable named like the argument."""
+    argument, _selection = WRITE_FIELDS[field]
+    return f"mutation (${argument}: [JSON!]!) {{ {write_field(field, argument)} }}"
 
 
 def _one(field: str, model: type[M]) -> Any:
@@ -296,8 +323,7 @@ def list_flow_runs(
 
 def set_flow_run_states(changes: Iterable[FlowRunStateChange]) -> Operation[list[TransitionResult]]:
     return Operation(
-        "mutation ($changes: [JSON!]!) { setFlowRunStates(changes: $changes)"
-        f" {{ {TRANSITION} }} }}",
+        write_mutation("setFlowRunStates"),
         {"changes": [change.to_input() for change in changes]},
         _many("setFlowRunStates", TransitionResult),
         # Each change names the version it expects: a repeat cannot apply twice.
@@ -307,8 +333,7 @@ def set_flow_run_states(changes: Iterable[FlowRunStateChange]) -> Operation[list
 
 def set_task_run_states(changes: Iterable[TaskRunStateChange]) -> Operation[list[TransitionResult]]:
     return Operation(
-        "mutation ($changes: [JSON!]!) { setTaskRunStates(changes: $changes)"
-        f" {{ {TRANSITION} }} }}",
+        write_mutation("setTaskRunStates"),
         {"changes": [change.to_input() for change in changes]},
         _many("setTaskRunStates", TransitionResult),
         idempotent=True,
@@ -415,7 +440,7 @@ def delete_flow_run(flow_run_id: str) -> Operation[bool]:
 
 def write_logs(logs: Iterable[LogRecord]) -> Operation[int]:
     return Operation(
-        "mutation ($logs: [JSON!]!) { writeLogs(logs: $logs) { count } }",
+        write_mutation("writeLogs"),
         {"logs": [log.to_input() for log in logs]},
         lambda data: int(data["writeLogs"]["count"]),
         # Log lines carry no identity: a repeat would duplicate them, so never retried
@@ -475,10 +500,11 @@ def register_agent(name: str, labels: Sequence[str], version: str | None) -> Ope
     )
 
 
-def agent_heartbeat(agent_id: str) -> Operation[Agent]:
+def agent_heartbeat(agent_id: str, problem: str | None = None) -> Operation[Agent]:
     return Operation(
-        "mutation ($id: ID!) { agentHeartbeat(agentId: $id) { ...AgentFields } }\n" + AGENT,
-        {"id": agent_id},
+        "mutation ($id: ID!, $problem: String) {"
+        " agentHeartbeat(agentId: $id, problem: $problem) { ...AgentFields } }\n" + AGENT,
+        {"id": agent_id, "problem": problem},
         _one("agentHeartbeat", Agent),
         idempotent=True,
     )
@@ -548,8 +574,7 @@ def delete_concurrency_limit(kind: str, key: str) -> Operation[bool]:
 
 def acquire_task_run_slots(requests: Iterable[dict[str, Any]]) -> Operation[TaskRunSlots]:
     return Operation(
-        "mutation ($requests: [JSON!]!) { acquireTaskRunSlots(requests: $requests) {"
-        " results { granted taskRunId code reason } limitedTags } }",
+        write_mutation("acquireTaskRunSlots"),
         {"requests": list(requests)},
         _one("acquireTaskRunSlots", TaskRunSlots),
         # A task run that already holds its slots is granted again, nothing more.

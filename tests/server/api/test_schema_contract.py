@@ -242,7 +242,7 @@ def python_documents() -> dict[str, str]:
                     and str(inspect.signature(value).return_annotation).startswith("Operation[")
                 ):
                     documents[f"{where}()"] = _call_builder(value).document
-    every_part = {kind: [{}] for kind in ("tasks", "slots", "logs", "flows")}
+    every_part = {kind: [{}] for kind in ("tasks", "slots", "logs", "artifacts", "flows")}
     documents["proctor.agent.wire.report_mutation()"] = wire.report_mutation(every_part)[0]
     return documents
 
@@ -265,12 +265,30 @@ def test_python_documents_are_collected() -> None:
         "proctor.client._operations.set_task_run_states()",
         "proctor.client._operations.claim_flow_runs()",
         "proctor.client.agent_lifecycle.stop_agent()",
-        "proctor.agent.wire.SET_FLOW_RUN_STATES",
+        "proctor.client._operations.set_flow_run_states()",
         "proctor.agent.watcher.STATE_QUERY",
         "proctor.agent.wire.report_mutation()",
         "proctor.cli.auth.ME",
     ):
         assert expected in names
+
+
+def test_the_agent_sends_the_clients_documents() -> None:
+    """One copy of each write: the agent's combined report asks exactly what the client's
+    own operations ask, field by field, and the agent keeps no documents of its own."""
+    from proctor.client import _operations as ops
+
+    every_part = {kind: [{}] for kind in ("tasks", "slots", "logs", "artifacts", "flows")}
+    report = _root_fields(wire.report_mutation(every_part)[0])
+    assert [field.alias.value for field in report if field.alias] == list(every_part)
+    for field in report:
+        [own] = _root_fields(ops.write_mutation(field.name.value))
+        assert graphql.print_ast(field.selection_set) == graphql.print_ast(own.selection_set)
+        assert [argument.name.value for argument in field.arguments] == [
+            argument.name.value for argument in own.arguments
+        ]
+    own_documents = [name for name, value in vars(wire).items() if _is_operation_text(value)]
+    assert own_documents == []
 
 
 @pytest.mark.parametrize("where", sorted(PYTHON_DOCUMENTS))
