@@ -186,7 +186,7 @@ ParamOption = Annotated[
 LabelOption = Annotated[
     list[str] | None, typer.Option("--label", help="A label for its runs (repeatable).")
 ]
-CountOption = Annotated[int, typer.Option("--next", "-n", min=1, max=100, help="Times shown.")]
+CountOption = Annotated[int, typer.Option("--next", min=1, max=100, help="Times shown.")]
 
 
 @schedules_app.command("ls")
