@@ -221,3 +221,17 @@ def test_kinds_with_their_own_init_pass_the_common_fields_on(cls):
         assert state.result_location == "loc"
     before = time.time()
     assert before <= cls().created <= time.time()
+
+
+def test_a_persisted_result_is_described_with_the_state():
+    from proctor.core.results.info import ResultInfo
+
+    state = Success(result=1, result_location="/r/1", created=AT)
+    assert "result_info" not in state.to_dict()
+    state.result_info = ResultInfo("/r/1", 12, "PickleSerializer", "LocalResult")
+    assert state.to_dict()["result_info"] == {
+        "location": "/r/1",
+        "size": 12,
+        "serializer": "PickleSerializer",
+        "result_type": "LocalResult",
+    }
