@@ -24,6 +24,9 @@ export const IconAgents = (p: IconProps) => (
 export const IconProjects = (p: IconProps) => (
   <Icon {...p}><path d="M2.5 6.5a2 2 0 0 1 2-2h3.2l1.8 2h6a2 2 0 0 1 2 2v6a2 2 0 0 1-2 2h-11a2 2 0 0 1-2-2z" /></Icon>
 );
+export const IconRuns = (p: IconProps) => (
+  <Icon {...p}><path d="M3 4.5h7M6 10h9M3 15.5h11" /><path d="M17 3v14" strokeDasharray="1.5 2" /></Icon>
+);
 export const IconCode = (p: IconProps) => (
   <Icon {...p}><path d="M7 6l-4 4 4 4M13 6l4 4-4 4M11 4l-2 12" /></Icon>
 );

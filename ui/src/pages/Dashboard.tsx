@@ -4,11 +4,13 @@ import { useNow, useQuery, useThrottled } from "../api/hooks";
 import type { AgentMatch, RecentFailure } from "../api/insightDocuments";
 import { subscribe } from "../api/live";
 import type { Agent, Connection, FlowRun, RunCount } from "../api/types";
+import { ActivityFeed } from "../components/ActivityFeed";
 import { EmptyState } from "../components/Empty";
 import { Loaded } from "../components/ErrorView";
 import { IconAgents, IconAlert, IconClock, IconFlows } from "../components/icons";
 import { Card, PageHead } from "../components/Page";
 import { RunsChart } from "../components/RunsChart";
+import { RunsTimelineCard } from "../components/RunsTimeline";
 import { SlaBreachesCard } from "../components/SlaBreaches";
 import { StateBadge } from "../components/State";
 import { HEALTH_FAMILY, healthOf } from "../lib/agents";
@@ -29,6 +31,7 @@ interface DashboardData {
 }
 
 const HOURS = 24;
+const EVERYTHING = { kinds: null, flow: null, since: null };
 const BUCKET_MS = 3_600_000;
 const LATE_AFTER_MS = 60_000;
 
@@ -99,6 +102,7 @@ function DashboardBody({ data, since, now }: { data: DashboardData; since: numbe
       <Card title="Runs over time" hint="last 24 hours, by state">
         <RunsChart buckets={buckets} bucketMs={BUCKET_MS} />
       </Card>
+      <RunsTimelineCard />
       <div className="grid grid-2">
         <Card title="In progress" hint={`${data.active.totalCount ?? 0} running`} flush testId="in-progress">
           {data.active.nodes.length === 0 ? (
@@ -170,6 +174,9 @@ function DashboardBody({ data, since, now }: { data: DashboardData; since: numbe
               })}
             </ul>
           )}
+        </Card>
+        <Card title="Activity" flush testId="dashboard-activity" actions={<Link to="/activity" className="small">All activity</Link>}>
+          <ActivityFeed filters={EVERYTHING} limit={8} compact />
         </Card>
         <SlaBreachesCard since={new Date(since).toISOString()} now={now} />
         <Card title="Agents" flush className="span-all" actions={<Link to="/agents" className="small">All agents</Link>} testId="agent-health">

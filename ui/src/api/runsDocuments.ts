@@ -1,0 +1,54 @@
+/** Documents of the Runs page (every flow's runs), its bulk actions and the timeline. */
+import { FLOW_RUN_FIELDS } from "./documents";
+
+export const RUNS_PAGE = `
+query RunsPage($states: [String!], $flowName: String, $project: String, $labels: [String!],
+  $agentId: ID, $scheduledAfter: DateTime, $scheduledBefore: DateTime, $startedAfter: DateTime,
+  $startedBefore: DateTime, $search: String, $orderBy: FlowRunOrder, $first: Int, $after: String) {
+  flowRuns(states: $states, flowName: $flowName, project: $project, labels: $labels,
+    agentId: $agentId, scheduledAfter: $scheduledAfter, scheduledBefore: $scheduledBefore,
+    startedAfter: $startedAfter, startedBefore: $startedBefore, search: $search,
+    orderBy: $orderBy, first: $first, after: $after) {
+    totalCount pageInfo { endCursor hasNextPage } nodes { ${FLOW_RUN_FIELDS} }
+  }
+}`;
+
+/** What the filter controls offer: projects, flow names and agents. */
+export const RUNS_PAGE_CHOICES = `
+query RunsPageChoices {
+  projects { id name }
+  flows(first: 500) { nodes { id name projectName } }
+  agents { id name }
+}`;
+
+/** Runs that started in the timeline's window (and those that began a little before it). */
+export const RUNS_TIMELINE = `
+query RunsTimeline($startedAfter: DateTime!, $startedBefore: DateTime!, $first: Int!, $states: [String!],
+  $flowName: String, $project: String) {
+  flowRuns(startedAfter: $startedAfter, startedBefore: $startedBefore, states: $states,
+    flowName: $flowName, project: $project, orderBy: START_TIME_ASC, first: $first) {
+    totalCount nodes { id name flowName state startTime endTime }
+  }
+}`;
+
+const BULK_FIELDS = "flowRunId ok state code message";
+export const CANCEL_FLOW_RUNS = `mutation CancelFlowRuns($ids: [ID!]!) { cancelFlowRuns(ids: $ids) { ${BULK_FIELDS} } }`;
+export const RESTART_FLOW_RUNS = `mutation RestartFlowRuns($ids: [ID!]!) { restartFlowRuns(ids: $ids) { ${BULK_FIELDS} } }`;
+export const DELETE_FLOW_RUNS = `mutation DeleteFlowRuns($ids: [ID!]!) { deleteFlowRuns(ids: $ids) { ${BULK_FIELDS} } }`;
+
+export interface BulkRunResult {
+  flowRunId: string;
+  ok: boolean;
+  state: string | null;
+  code: string | null;
+  message: string | null;
+}
+
+export interface TimelineRun {
+  id: string;
+  name: string;
+  flowName: string;
+  state: string;
+  startTime: string | null;
+  endTime: string | null;
+}
