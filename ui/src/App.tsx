@@ -35,6 +35,9 @@ const Automations = pageModule(() => import("./pages/Automations"));
 const AutomationEdit = pageModule(() => import("./pages/AutomationEdit"));
 const Notifications = pageModule(() => import("./pages/Notifications"));
 const Limits = pageModule(() => import("./pages/Limits"));
+const ArtifactsPage = pageModule(() => import("./pages/Artifacts"));
+const Compare = pageModule(() => import("./pages/Compare"));
+const ActivityPage = pageModule(() => import("./pages/Activity"));
 
 const TABLE: [string, PageModule][] = [
   [ROUTES.dashboard, Dashboard],
@@ -56,6 +59,9 @@ const TABLE: [string, PageModule][] = [
   [ROUTES.automation, AutomationEdit],
   [ROUTES.notifications, Notifications],
   [ROUTES.limits, Limits],
+  [ROUTES.artifacts, ArtifactsPage],
+  [ROUTES.compare, Compare],
+  [ROUTES.activity, ActivityPage],
   [ROUTES.acceptInvitation, AcceptInvitation],
 ];
 
@@ -183,6 +189,8 @@ function Sidebar({ identity, section }: { identity: Identity; section: string })
         {link("/", "Dashboard", <IconDashboard />, "dashboard")}
         {link("/flows", "Flows", <IconFlows />)}
         {link("/runs", "Runs", <IconRuns />)}
+        {link("/activity", "Activity", <IconInbox />)}
+        {link("/artifacts", "Artifacts", <IconList />)}
         {link("/agents", "Agents", <IconAgents />)}
         {link("/projects", "Projects", <IconProjects />)}
         <div className="nav-section">Alerting</div>

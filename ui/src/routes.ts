@@ -6,6 +6,7 @@ export const ROUTES = {
   flows: "/flows",
   flow: "/flows/:id",
   runs: "/runs",
+  activity: "/activity",
   flowRun: "/runs/:id",
   backfill: "/backfills/:id",
   taskRun: "/runs/:id/tasks/:slug",
@@ -23,6 +24,8 @@ export const ROUTES = {
   automation: "/automations/:id",
   notifications: "/notifications",
   limits: "/limits",
+  artifacts: "/artifacts",
+  compare: "/compare",
 } as const;
 
 export const flowUrl = (id: string, tab?: string) => pathTo(ROUTES.flow, { id }) + (tab ? `?tab=${tab}` : "");
@@ -32,3 +35,5 @@ export const taskRunUrl = (runId: string, slug: string, mapIndex = -1) =>
 export const automationUrl = (id: string) => pathTo(ROUTES.automation, { id });
 export const teamUrl = (tab?: string) => ROUTES.team + (tab ? `?tab=${tab}` : "");
 export const backfillUrl = (id: string) => pathTo(ROUTES.backfill, { id });
+/** Two runs side by side (`/compare?a=RUN&b=RUN`): the run page and the Runs page link it. */
+export const compareUrl = (a: string, b: string) => `${ROUTES.compare}?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`;

@@ -10,8 +10,10 @@ import { Confirm, toast } from "../components/Feedback";
 import { Gantt } from "../components/Gantt";
 import { IconPlay, IconRestart, IconStop, IconTrash } from "../components/icons";
 import { LogView } from "../components/LogView";
+import { RunArtifacts } from "../components/Artifacts";
 import { Card, PageHead, Tabs } from "../components/Page";
 import { RestartConfirm, RunInsightPanel, currentAttemptStart, useRunInsight } from "../components/RunInsight";
+import { CompareWithButton, MarkAsButton, RestartFromButton } from "../components/Steering";
 import { Schematic } from "../components/Schematic";
 import { StateBadge, StateDot } from "../components/State";
 import { TaskRunTable } from "../components/TaskRunTable";
@@ -23,7 +25,7 @@ import { formatDateTime, formatDuration, formatRelative, runDuration } from "../
 import { flowRunUrl, flowUrl, taskRunUrl } from "../routes";
 import { useFlowRunLive } from "./useFlowRunLive";
 
-const TABS = ["overview", "tasks", "logs", "parameters", "history"] as const;
+const TABS = ["overview", "tasks", "logs", "artifacts", "parameters", "history"] as const;
 type Tab = (typeof TABS)[number];
 
 export default function FlowRunPage({ params }: { params: Record<string, string> }) {
@@ -35,6 +37,11 @@ export default function FlowRunPage({ params }: { params: Record<string, string>
   const flow = live.graph;
   const order = useMemo(() => (flow ? topologicalOrder(flow.tasks, flow.edges) : []), [flow]);
   const insight = useRunInsight({ id, version: live.run?.version ?? -1 });
+  // What "Restart from…" offers: the flow's tasks in graph order, parameters left out.
+  const restartable = useMemo(() => {
+    const parameters = new Set(flow?.tasks.filter((t) => t.isParameter).map((t) => t.slug));
+    return order.filter((slug) => !parameters.has(slug));
+  }, [flow, order]);
 
   if (live.deleted) {
     return (
@@ -54,7 +61,7 @@ export default function FlowRunPage({ params }: { params: Record<string, string>
         crumbs={[{ label: "Flows", to: "/flows" }, { label: run.flowName, to: flowUrl(run.flowId) }, { label: "Runs", to: flowUrl(run.flowId, "runs") }]}
         title={<><span className="mono" style={{ fontSize: 20 }}>{run.name}</span><StateBadge state={run.state} large /></>}
         subtitle={run.stateMessage ?? undefined}
-        actions={<RunActions run={run} onChanged={() => void live.refetch()} />}
+        actions={<RunActions run={run} tasks={restartable} onChanged={() => void live.refetch()} />}
       />
       <RunFacts run={run} now={now} />
       <RunInsightPanel run={run} insight={insight} now={now} />
@@ -63,6 +70,7 @@ export default function FlowRunPage({ params }: { params: Record<string, string>
           { id: "overview", label: "Overview" },
           { id: "tasks", label: "Task runs", count: live.taskTotal ?? live.taskRuns.size },
           { id: "logs", label: "Logs" },
+          { id: "artifacts", label: "Artifacts" },
           { id: "parameters", label: "Parameters" },
           { id: "history", label: "State history", count: live.states.length || null },
         ]} />
@@ -98,6 +106,7 @@ export default function FlowRunPage({ params }: { params: Record<string, string>
           <LogView flowRunId={id} fileName={`${run.flowName}-${run.name}.log`} />
         </Card>
       )}
+      {tab === "artifacts" && <RunArtifacts flowRunId={id} />}
       {tab === "parameters" && (
         <Card title="Parameters" hint="as the run received them, defaults filled in">
           {Object.keys(run.parameters ?? {}).length === 0 ? (
@@ -173,7 +182,7 @@ function RunFacts({ run, now }: { run: FlowRun; now: number }) {
   );
 }
 
-function RunActions({ run, onChanged }: { run: FlowRun; onChanged: () => void }) {
+function RunActions({ run, tasks, onChanged }: { run: FlowRun; tasks: string[]; onChanged: () => void }) {
   const can = useCan();
   const [confirm, setConfirm] = useState<"cancel" | "delete" | "restart" | null>(null);
   const family = familyOf(run.state);
@@ -194,10 +203,14 @@ function RunActions({ run, onChanged }: { run: FlowRun; onChanged: () => void })
       })).setFlowRunStates;
       if (!result?.accepted) throw new Error(result?.reason ?? "The server refused the change.");
     });
+  const compare = <CompareWithButton runId={run.id} flowGroupId={run.flowGroupId} />;
   // Read-only people see the run, never a control that would be refused.
-  if (!can.runFlows) return null;
+  if (!can.runFlows) return compare;
   return (
     <>
+      {compare}
+      <MarkAsButton target={{ kind: "flow_run", id: run.id, label: `Run ${run.name}`, state: run.state }} onDone={onChanged} />
+      {isFinished(run.state) && tasks.length > 0 && <RestartFromButton runId={run.id} tasks={tasks} onDone={onChanged} />}
       {family === "Scheduled" && Date.parse(run.scheduledStartTime) > Date.now() && (
         <button type="button" className="btn" onClick={() => void startNow()} data-testid="start-now"><IconPlay size={14} /> Start now</button>
       )}

@@ -10,6 +10,7 @@ import { FLOW_RUN_LIVE, TASK_CHILDREN, TASK_RUN } from "../api/documents";
 import { useNow, useQuery, useThrottled } from "../api/hooks";
 import { subscribe } from "../api/live";
 import type { FlowEdge, FlowRun, FlowTask, StateRecord, TaskRun, TaskRunRows } from "../api/types";
+import { TaskRunOutputs } from "../components/Artifacts";
 import { EmptyState } from "../components/Empty";
 import { ErrorMessage, NotFound } from "../components/ErrorView";
 import { LogView } from "../components/LogView";
@@ -17,7 +18,10 @@ import { Card, PageHead, Tabs } from "../components/Page";
 import { StateBadge } from "../components/State";
 import { TaskFailure } from "../components/TaskFailure";
 import { TaskRunTable } from "../components/TaskRunTable";
-import { Link, useSearchParam } from "../lib/router";
+import { useCan } from "../api/session";
+import { MarkAsButton, RestartFromButton } from "../components/Steering";
+import { Link, navigate, useSearchParam } from "../lib/router";
+import { isFinished } from "../lib/states";
 import { decodeRows } from "../lib/taskRuns";
 import { formatDateTime, formatDuration, runDuration } from "../lib/time";
 import { flowRunUrl, flowUrl, taskRunUrl } from "../routes";
@@ -47,7 +51,7 @@ export default function TaskRunPage({ params }: { params: Record<string, string>
     [runId, slug, refetch],
   );
   if (Number.isNaN(mapIndex)) return <NotFound what="task run" />;
-  if (query.data) return <TaskRunBody detail={query.data.taskRun} slug={slug} mapIndex={mapIndex} />;
+  if (query.data) return <TaskRunBody detail={query.data.taskRun} slug={slug} mapIndex={mapIndex} onChanged={() => void query.refetch()} />;
   if (query.error instanceof ApiError && query.error.isNotFound) return <NotRunYet runId={runId} slug={slug} mapIndex={mapIndex} />;
   if (query.error) return <ErrorMessage error={query.error} onRetry={() => void query.refetch()} />;
   return <div className="skeleton" style={{ height: 160 }} />;
@@ -67,7 +71,7 @@ function NotRunYet({ runId, slug, mapIndex }: { runId: string; slug: string; map
   );
 }
 
-function TaskRunBody({ detail, slug, mapIndex }: { detail: TaskRunDetail; slug: string; mapIndex: number }) {
+function TaskRunBody({ detail, slug, mapIndex, onChanged }: { detail: TaskRunDetail; slug: string; mapIndex: number; onChanged: () => void }) {
   const run = detail.flowRun;
   const task = detail.task;
   const [tab] = useSearchParam("tab");
@@ -90,6 +94,7 @@ function TaskRunBody({ detail, slug, mapIndex }: { detail: TaskRunDetail; slug: 
         ]}
         title={<><span className="mono" style={{ fontSize: 20 }}>{label}</span><StateBadge state={detail.state} large /></>}
         subtitle={detail.stateMessage ?? task?.description ?? undefined}
+        actions={<TaskRunActions detail={detail} slug={slug} label={label} onChanged={onChanged} />}
       />
       <Tabs active={active} hrefFor={(t) => (t === "overview" ? base : `${base}?tab=${t}`)}
         tabs={[{ id: "overview", label: "Overview" }, ...(isMappedParent ? [{ id: "children", label: "Mapped children" }] : []), { id: "logs", label: "Logs" }]} />
@@ -136,6 +141,7 @@ function TaskRunBody({ detail, slug, mapIndex }: { detail: TaskRunDetail; slug: 
           </div>
         </div>
       )}
+      {active === "overview" && <TaskRunOutputs flowRunId={run.id} slug={slug} mapIndex={mapIndex} />}
       {active === "children" && <MappedChildren runId={run.id} slug={slug} />}
       {active === "logs" && (
         <Card flush>
@@ -182,5 +188,20 @@ function MappedChildren({ runId, slug }: { runId: string; slug: string }) {
     <Card flush title="Mapped children" hint={`${store.size.toLocaleString()} children${state.loading ? " · loading…" : ""}`}>
       <TaskRunTable runId={runId} runs={store} order={order} version={version} now={now} />
     </Card>
+  );
+}
+
+/** Mark this task run by hand; restart its (finished) flow run from this task. */
+function TaskRunActions({ detail, slug, label, onChanged }: { detail: TaskRunDetail; slug: string; label: string; onChanged: () => void }) {
+  const can = useCan();
+  if (!can.runFlows) return null;
+  const run = detail.flowRun;
+  return (
+    <>
+      <MarkAsButton target={{ kind: "task_run", id: detail.id, label, state: detail.state }} onDone={onChanged} />
+      {isFinished(run.state) && (
+        <RestartFromButton runId={run.id} tasks={[slug]} label="Restart from here" onDone={() => navigate(flowRunUrl(run.id))} />
+      )}
+    </>
   );
 }

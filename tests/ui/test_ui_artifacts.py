@@ -1,0 +1,165 @@
+"""Artifacts and the results panel in a real browser, from a flow run by a real agent.
+
+The flow (tests/agent/flows/publishing.py) publishes markdown with a `<script>`, an
+`<img onerror>` and a `javascript:` link in it: the page must show them as inert text
+(no such element, no script ran, the link has no href), while safe links open in a new
+tab without an opener. The task run's page shows where its JSON result is, its size and
+format, and a preview, because this server is configured to read that folder; the
+Artifacts page lists the newest artifact per key and one key's history.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.agent.processes import (
+    FAST_SERVER,
+    FLOWS,
+    AgentProcess,
+    DrainedServer,
+    proctor_json,
+    wait_until,
+)
+from uiharness import new_page, shot
+
+from proctor.client import Client
+
+DOC_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
+# Set by anything hostile that manages to run; a dialog would say the same.
+WATCH = "window.__pwned = undefined; window.alert = () => { window.__pwned = 'alert'; };"
+
+
+@pytest.fixture(scope="module")
+def published(ui_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    home = tmp_path_factory.mktemp("artifacts-home")
+    work = tmp_path_factory.mktemp("artifacts-work")
+    env = {**FAST_SERVER, "PROCTOR_SERVER_RESULT_PREVIEW_DIRS": json.dumps([str(work)])}
+    server = DrainedServer(f"sqlite+aiosqlite:///{home / 'proctor.db'}", home, env=env)
+    server.start(timeout=60)
+    agent = None
+    try:
+        project = f"art-{uuid.uuid4().hex[:6]}"
+        proctor_json(
+            "register", str(FLOWS / "publishing.py"), "--project", project, "--label", project,
+            home=home, api_url=server.url,
+        )  # fmt: skip
+        agent = AgentProcess(
+            home,
+            server.url,
+            f"{project}-agent",
+            labels=[project],
+            env={"AGENT_TEST_DIR": str(work)},
+        )
+        run = proctor_json("run", "publishing", "--project", project, home=home,
+                           api_url=server.url)  # fmt: skip
+        with Client(server.url) as client:
+            wait_until(
+                lambda: client.get_flow_run(run["id"]).state in {"Success", "Failed"}, 120, "run"
+            )
+            assert client.get_flow_run(run["id"]).state == "Success"
+        yield {"url": server.url, "run": run["id"], "work": work}
+    finally:
+        if agent is not None:
+            agent.stop()
+        server.stop()
+
+
+@pytest.fixture
+def page(browser: Any, published: dict[str, Any]) -> Iterator[Any]:
+    context, page, errors = new_page(browser, published["url"])
+    page.add_init_script(WATCH)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    yield page
+    context.close()
+    assert not errors, errors
+    assert not dialogs, dialogs
+
+
+def test_hostile_markdown_renders_inert_and_links_are_safe(page, published, artifacts):
+    page.goto(f"/runs/{published['run']}?tab=artifacts")
+    report = page.locator("[data-testid=artifact][data-artifact-type=markdown]")
+    report.wait_for()
+    assert page.locator("[data-testid=artifact]").count() == 5
+    text = report.inner_text()
+    assert "Nightly report" in text and "<script>window.__pwned = 'script'</script>" in text
+    assert "onerror=\"window.__pwned = 'img'\"" in text
+    area = page.locator("[data-testid=run-artifacts]")
+    assert area.locator("script").count() == 0
+    assert area.locator("img").count() == 0
+    assert area.locator("[onerror]").count() == 0
+    # Every link an artifact brought (not the page's own links to the run and task).
+    content = area.locator(".markdown a, .artifact-link a")
+    hrefs = content.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert sorted(hrefs) == ["https://example.com/dash", "https://example.com/runs/1"], hrefs
+    unsafe = area.locator(".md-unsafe-link", has_text="click me")
+    assert unsafe.count() == 1
+    unsafe.click()
+    dashboard = report.locator("a", has_text="the dashboard")
+    assert dashboard.get_attribute("href") == "https://example.com/dash"
+    assert "noopener" in (dashboard.get_attribute("rel") or "")
+    assert dashboard.get_attribute("target") == "_blank"
+    warehouse = area.locator("[data-artifact-type=link] a", has_text="Run on the warehouse")
+    assert warehouse.get_attribute("href") == "https://example.com/runs/1"
+    assert "noopener" in (warehouse.get_attribute("rel") or "")
+    rows = area.locator("[data-artifact-type=table]", has_text="loaded-tables").locator("tbody tr")
+    assert rows.all_inner_texts() == ["orders\t10", "users\t2"]
+    assert page.evaluate("window.__pwned") is None
+    shot(page, artifacts, "artifacts-run")
+    DOC_IMAGES.mkdir(exist_ok=True)
+    shutil.copy(artifacts / "artifacts-run.png", DOC_IMAGES / "ui-artifacts-run.png")
+
+
+def test_task_run_page_shows_its_result_and_artifacts(page, published, artifacts):
+    run = published["run"]
+    page.goto(f"/runs/{run}/tasks/summarise")
+    card = page.locator("[data-testid=result-card]")
+    card.wait_for()
+    path = published["work"] / "results" / "publishing" / run / "summarise.json"
+    assert card.locator("[data-testid=result-location]").inner_text() == str(path)
+    assert card.locator("[data-testid=result-size]").inner_text() == f"{path.stat().st_size} B"
+    assert card.locator("[data-testid=result-format]").inner_text() == "json · LocalResult"
+    assert json.loads(card.locator("[data-testid=result-preview]").inner_text()) == {
+        "day": "2026-12-07",
+        "rows": 12,
+    }
+    snippet = card.locator("[data-testid=result-snippet]").inner_text()
+    assert f"client.load_result('{run}', 'summarise')" in snippet
+    task_artifacts = page.locator("[data-testid=task-artifacts] [data-testid=artifact]")
+    assert task_artifacts.count() == 3
+    assert page.locator("[data-testid=task-artifacts] script").count() == 0
+    assert page.evaluate("window.__pwned") is None
+    shot(page, artifacts, "artifacts-task-run")
+    shutil.copy(artifacts / "artifacts-task-run.png", DOC_IMAGES / "ui-result-panel.png")
+
+    page.goto(f"/runs/{run}/tasks/scores/1")
+    squares = page.locator("[data-testid=task-artifacts] [data-testid=artifact-table] tbody tr")
+    squares.first.wait_for()
+    assert squares.all_inner_texts() == ["2\t4"]
+
+
+def test_artifacts_page_lists_the_newest_per_key_and_a_keys_history(page, published, artifacts):
+    page.goto("/artifacts")
+    table = page.locator("[data-testid=artifact-keys]")
+    table.wait_for()
+    keys = table.locator("tbody tr td:first-child").all_inner_texts()
+    assert sorted(keys) == ["loaded-tables", "nightly-report", "squares", "warehouse"]
+    shot(page, artifacts, "artifacts-page")
+    shutil.copy(artifacts / "artifacts-page.png", DOC_IMAGES / "ui-artifacts-page.png")
+    table.locator("a", has_text="squares").click()
+    page.wait_for_url("**/artifacts?key=squares")
+    versions = page.locator("[data-testid=artifact]")
+    versions.nth(1).wait_for()
+    assert versions.count() == 2
+    assert (
+        page.locator("nav.sidebar a[href='/artifacts'], a.nav-link[href='/artifacts']").count() >= 1
+    )
+    page.get_by_label("Artifact type").select_option("markdown")
+    page.wait_for_url("**type=markdown**")
+    page.locator("text=No artifacts yet").wait_for()
