@@ -5,6 +5,7 @@ unfinished runs, tops up as they finish, never runs a time twice, and cancels as
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -224,3 +225,22 @@ async def test_cancelling_a_backfill_cancels_its_unfinished_runs(
     assert (await backfills.top_up_backfills(database)).created == 0  # makes nothing more
     again = await backfills.cancel_backfill(database, DEFAULT_TENANT_ID, made.id)
     assert again.state == "Cancelled" and again.created_runs == 2
+
+
+async def test_replicas_topping_up_at_once_never_pass_the_limit(
+    database_url: str, database: Database
+):
+    from tests.server.conftest import connected
+
+    flow, start = await _backfill_flow(database)
+    made = await backfills.create_backfill(
+        database, DEFAULT_TENANT_ID, flow.id, start, start + timedelta(hours=4), max_concurrent=3
+    )
+    for _ in range(3):
+        assert await _finish_all(database, made.id) == 3
+        async with connected(database_url) as a, connected(database_url) as b:
+            reports = await asyncio.gather(
+                *(backfills.top_up_backfills(db) for db in (a, b, database, a, b))
+            )
+        assert sum(report.created for report in reports) == 3  # three slots, three runs
+        assert (await _states(database, made.id)).count("Scheduled") == 3
