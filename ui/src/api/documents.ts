@@ -46,8 +46,8 @@ mutation CreateProject($name: String!, $description: String) {
 export const DELETE_PROJECT = `mutation DeleteProject($id: ID!) { deleteProject(id: $id) }`;
 
 export const FLOWS = `
-query Flows($search: String, $project: String, $first: Int!, $after: String) {
-  flows(search: $search, project: $project, first: $first, after: $after) {
+query Flows($search: String, $project: String, $first: Int!, $after: String, $includeArchived: Boolean! = false) {
+  flows(search: $search, project: $project, first: $first, after: $after, includeArchived: $includeArchived) {
     totalCount pageInfo { endCursor hasNextPage }
     nodes { ${FLOW_SUMMARY_FIELDS} }
   }

@@ -8,9 +8,11 @@ import type { Connection, Flow, FlowRun } from "../api/types";
 import { AgentReadiness } from "../components/AgentReadiness";
 import { EmptyState } from "../components/Empty";
 import { Loaded } from "../components/ErrorView";
+import { FlowHousekeeping } from "../components/Housekeeping";
 import { toast } from "../components/Feedback";
 import { IconPlay } from "../components/icons";
 import { Card, PageHead, Tabs } from "../components/Page";
+import { NeedsValuesBanner, QuickRunButton } from "../components/QuickRun";
 import { RunForm, type RunRequest } from "../components/RunForm";
 import { RunHistory } from "../components/RunHistory";
 import { RunsTable } from "../components/Runs";
@@ -37,7 +39,13 @@ export default function FlowPage({ params }: { params: Record<string, string> })
             crumbs={[{ label: "Flows", to: "/flows" }, { label: flow.projectName, to: `/flows?project=${encodeURIComponent(flow.projectName)}` }]}
             title={<>{flow.name} <span className="tag">v{flow.version}</span>{flow.archived && <span className="tag">archived</span>}</>}
             subtitle={flow.description ?? undefined}
-            actions={can.runFlows && !flow.archived && active !== "run" && <Link to={flowUrl(flow.id, "run")} className="btn btn-primary" data-testid="open-run-form"><IconPlay size={14} /> Run</Link>}
+            actions={(
+              <>
+                {can.runFlows && !flow.archived && <QuickRunButton flowId={flow.id} flowName={flow.name} schema={flow.parameterSchema} />}
+                {can.runFlows && !flow.archived && active !== "run" && <Link to={flowUrl(flow.id, "run")} className="btn btn-primary" data-testid="open-run-form"><IconPlay size={14} /> Run</Link>}
+                {can.editFlows && <FlowHousekeeping flow={flow} onChanged={() => void query.refetch()} />}
+              </>
+            )}
           />
           <Tabs active={active} hrefFor={(id) => flowUrl(flow.id, id === "overview" ? undefined : id)}
             tabs={[{ id: "overview", label: "Overview" }, { id: "runs", label: "Runs" }, { id: "schedule", label: "Schedule" }, { id: "backfills", label: "Backfills" }, ...(can.runFlows ? [{ id: "run", label: "Run" }] : [])]} />
@@ -193,6 +201,7 @@ function FlowRuns({ flow }: { flow: Flow }) {
 }
 
 function RunTab({ flow }: { flow: Flow }) {
+  const [need] = useSearchParam("need");
   if (flow.archived) {
     return <Card><p className="muted">This version is archived; run the <Link to={flowUrl(flow.versions[0]?.id ?? flow.id, "run")}>current version</Link>.</p></Card>;
   }
@@ -205,6 +214,7 @@ function RunTab({ flow }: { flow: Flow }) {
   return (
     <div className="grid grid-main">
       <Card title="Start a run" hint="parameters from the flow’s signature">
+        <NeedsValuesBanner names={need ? need.split(",").filter(Boolean) : []} />
         <RunForm schema={flow.parameterSchema} onSubmit={submit} defaultLabels={flow.labels} />
       </Card>
       <Card title="What happens next">

@@ -10,6 +10,7 @@ import { Loaded } from "../components/ErrorView";
 import { toast } from "../components/Feedback";
 import { IconFlows, IconSearch } from "../components/icons";
 import { Card, PageHead } from "../components/Page";
+import { QuickRunButton } from "../components/QuickRun";
 import { RunDots } from "../components/Runs";
 import { Link, useSearchParam } from "../lib/router";
 import { describeSchedule } from "../lib/schedule";
@@ -22,6 +23,8 @@ type LastRuns = Record<string, { nodes: Pick<FlowRun, "id" | "name" | "state" | 
 export default function Flows() {
   const [q, setQ] = useSearchParam("q");
   const [project, setProject] = useSearchParam("project");
+  // Archived flows (and older versions) are hidden unless asked for.
+  const [archived, setArchived] = useSearchParam("archived");
   const [text, setText] = useState(q ?? "");
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   useEffect(() => {
@@ -35,7 +38,7 @@ export default function Flows() {
   }, [text, q, setQ]);
 
   const projects = useQuery<{ projects: Project[] }>(PROJECTS);
-  const vars = useMemo(() => ({ search: q || null, project: project || null, first: PAGE, after: cursors[cursors.length - 1] }), [q, project, cursors]);
+  const vars = useMemo(() => ({ search: q || null, project: project || null, first: PAGE, after: cursors[cursors.length - 1], includeArchived: archived === "1" }), [q, project, cursors, archived]);
   const flows = useQuery<{ flows: Connection<FlowSummary> }>(FLOWS, vars);
   const groupIds = flows.data?.flows.nodes.map((f) => f.flowGroupId) ?? [];
   // Past runs only: read as of now, and as of the moment of each burst of run events.
@@ -68,6 +71,10 @@ export default function Flows() {
           <option value="">All projects</option>
           {projects.data?.projects.map((p) => <option key={p.id} value={p.name}>{p.name}</option>)}
         </select>
+        <label className="row small muted" style={{ gap: 6 }}>
+          <input type="checkbox" checked={archived === "1"} onChange={(e) => { setArchived(e.target.checked ? "1" : null); setCursors([null]); }} data-testid="show-archived" />
+          Show archived
+        </label>
         <span className="spacer" />
         {flows.data && <span className="muted small">{(flows.data.flows.totalCount ?? 0).toLocaleString()} flows</span>}
       </div>
@@ -87,7 +94,7 @@ export default function Flows() {
             <Card flush>
               <table className="table" data-testid="flows-table">
                 <thead>
-                  <tr><th>Flow</th><th>Project</th><th>Last runs</th><th>Schedule</th><th>Registered</th></tr>
+                  <tr><th>Flow</th><th>Project</th><th>Last runs</th><th>Schedule</th><th>Registered</th>{can.runFlows && <th><span className="sr-only">Run</span></th>}</tr>
                 </thead>
                 <tbody>
                   {page.nodes.map((flow, i) => {
@@ -97,6 +104,7 @@ export default function Flows() {
                         <td>
                           <Link to={flowUrl(flow.id)} style={{ fontWeight: 600 }}>{flow.name}</Link>
                           <span className="faint small"> v{flow.version}</span>
+                          {flow.archived && <span className="tag" data-testid="archived-tag" style={{ marginLeft: 6 }}>archived</span>}
                           {flow.description && <div className="small muted ellipsis" style={{ maxWidth: 380 }}>{flow.description}</div>}
                         </td>
                         <td className="muted">{flow.projectName}</td>
@@ -117,6 +125,7 @@ export default function Flows() {
                           )}
                         </td>
                         <td className="muted small nowrap">{formatRelative(flow.created)}</td>
+                        {can.runFlows && <td className="nowrap"><QuickRunButton flowId={flow.id} flowName={flow.name} small /></td>}
                       </tr>
                     );
                   })}

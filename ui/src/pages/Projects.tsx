@@ -7,6 +7,7 @@ import type { Project } from "../api/types";
 import { EmptyState } from "../components/Empty";
 import { Loaded } from "../components/ErrorView";
 import { toast } from "../components/Feedback";
+import { DeleteProjectButton } from "../components/Housekeeping";
 import { IconPlus, IconProjects } from "../components/icons";
 import { Card, PageHead } from "../components/Page";
 import { Link } from "../lib/router";
@@ -53,7 +54,7 @@ export default function Projects() {
               </EmptyState>
             ) : (
               <table className="table" data-testid="projects-table">
-                <thead><tr><th>Project</th><th>Description</th><th className="num">Flows</th><th>Created</th></tr></thead>
+                <thead><tr><th>Project</th><th>Description</th><th className="num">Flows</th><th>Created</th>{can.editFlows && <th><span className="sr-only">Actions</span></th>}</tr></thead>
                 <tbody>
                   {projects.map((p) => (
                     <tr key={p.id}>
@@ -61,6 +62,7 @@ export default function Projects() {
                       <td className="muted">{p.description ?? ""}</td>
                       <td className="num">{p.flowCount}</td>
                       <td className="muted small">{formatRelative(p.created)}</td>
+                      {can.editFlows && <td className="nowrap" style={{ textAlign: "right" }}><DeleteProjectButton project={p} onDeleted={() => void query.refetch()} /></td>}
                     </tr>
                   ))}
                 </tbody>
