@@ -96,10 +96,12 @@ def _row(tenant: uuid.UUID, flow: Any, run: SeededRun) -> dict[str, Any]:
     }
 
 
-async def seed_runs(database_url: str, count: int = 24, t0: datetime = T0) -> Seeded:
+async def seed_runs(
+    database_url: str, count: int = 24, t0: datetime = T0, step: timedelta = timedelta(hours=1)
+) -> Seeded:
     """`count` runs of three flows (two named etl, in projects alpha and beta) in the
-    default team, and two runs in another team; run i is scheduled i // 3 hours after
-    `t0`."""
+    default team, and two runs in another team; run i is scheduled i // 3 `step`s after
+    `t0` and (unless Scheduled) started i // 4 `step`s after it."""
     db = Database(database_url)
     await db.connect()
     try:
@@ -110,7 +112,7 @@ async def seed_runs(database_url: str, count: int = 24, t0: datetime = T0) -> Se
         for i in range(count):
             project, flow_name = keys[i % 3]
             state = STATES[i % len(STATES)]
-            start = None if state == "Scheduled" else t0 + timedelta(hours=i // 4)
+            start = None if state == "Scheduled" else t0 + step * (i // 4)
             end = start + timedelta(minutes=i % 2 + 1) if start and state in FINISHED else None
             labels = ("gpu",) if i % 2 == 0 else ("cpu",)
             runs.append(
@@ -121,7 +123,7 @@ async def seed_runs(database_url: str, count: int = 24, t0: datetime = T0) -> Se
                     name=f"nightly-{i // 2}",
                     state=state,
                     state_type=FAMILY.get(state, state),
-                    scheduled=t0 + timedelta(hours=i // 3),
+                    scheduled=t0 + step * (i // 3),
                     start=start,
                     end=end,
                     labels=labels + (("eu",) if i % 4 == 0 else ()),

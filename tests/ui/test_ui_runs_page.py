@@ -45,16 +45,19 @@ def quiet_server(ui_ready: None, tmp_path: Any, monkeypatch: Any) -> Iterator[Se
     process.stop()
 
 
+def _seed(server: ServerProcess, **kwargs: Any) -> Seeded:
+    url = f"sqlite+aiosqlite:///{server.home / 'proctor.db'}"
+    # Playwright's loop runs in this thread: seed from another one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, seed_runs(url, **kwargs)).result()
+
+
 @pytest.fixture
 def seeded(quiet_server: ServerProcess) -> Iterator[tuple[ServerProcess, Seeded, dict[str, Any]]]:
     """24 runs of three flows that started 10 to 5 hours ago (seeded into the server's
     database), and one run of a fourth flow that started and failed just now."""
     fresh_server = quiet_server
-    url = f"sqlite+aiosqlite:///{fresh_server.home / 'proctor.db'}"
-    began = datetime.now(UTC) - timedelta(hours=10)
-    # Playwright's loop runs in this thread: seed from another one.
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        seeded = pool.submit(asyncio.run, seed_runs(url, count=24, t0=began)).result()
+    seeded = _seed(fresh_server, count=24, t0=datetime.now(UTC) - timedelta(hours=10))
     api = Api(fresh_server.url)
     with Flow("hourly") as flow:
         ping()
@@ -201,5 +204,30 @@ def test_timeline_bars_are_coloured_by_state_and_zoom(browser, seeded, artifacts
     expect(card.locator("rect.timeline-bar")).to_have_count(1)
     card.locator("rect.timeline-bar").first.click()
     expect(page).to_have_url(re.compile(recent["id"]))
+    context.close()
+    assert not errors, errors
+
+
+def test_a_crowded_timeline_is_capped_and_says_so(browser, quiet_server, artifacts):
+    """1,500 runs in 6 hours, 1,250 of them started: the timeline draws the first 1,000,
+    says how many it leaves out, and still answers a click on its zoom."""
+    data = _seed(
+        quiet_server,
+        count=1500,
+        t0=datetime.now(UTC) - timedelta(hours=8),
+        step=timedelta(minutes=1),
+    )
+    started = len([r for r in data.runs if r.start is not None])
+    assert started > 1000
+    context, page, errors = _page(browser, quiet_server)
+    page.goto("/runs?zoom=12h")
+    timeline = page.get_by_test_id("runs-timeline")
+    expect(timeline.get_by_test_id("timeline-count")).to_contain_text(
+        f"showing 1,000 of {started:,} runs", timeout=60_000
+    )
+    expect(timeline.locator("rect.timeline-bar")).to_have_count(1000)
+    page.get_by_test_id("zoom-24h").click()
+    expect(timeline).to_have_attribute("data-zoom", "24h")
+    expect(timeline.locator("rect.timeline-bar")).to_have_count(1000)
     context.close()
     assert not errors, errors
