@@ -40,7 +40,7 @@ export interface RestartPreview {
   state: string;
   rerunCount: number;
   reusedCount: number;
-  rerun: { taskSlug: string; reason: "failed" | "downstream" | "not_persisted"; count: number; mapIndexes: number[] }[];
+  rerun: { taskSlug: string; reason: "chosen" | "failed" | "downstream" | "not_persisted"; count: number; mapIndexes: number[] }[];
 }
 
 export interface RunInsight {

@@ -101,6 +101,7 @@ function Attempts({ attempts, now }: { attempts: RunAttempt[]; now: number }) {
 }
 
 const REASONS: Record<RestartPreview["rerun"][number]["reason"], string> = {
+  chosen: "chosen to restart from",
   failed: "failed",
   downstream: "after a failed task",
   not_persisted: "its result was not persisted",

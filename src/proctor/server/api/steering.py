@@ -102,8 +102,8 @@ class TaskPair:
     b: TaskSide | None
     differences: list[str] = strawberry.field(
         description="What differs: state, duration (by half or more, and a second or "
-        "more), result (location), children (counts per state), or missing (only one "
-        "run has the task). Empty: the same."
+        "more), result (one run has a persisted result, the other none), children "
+        "(counts per state), or missing (only one run has the task). Empty: the same."
     )
 
 

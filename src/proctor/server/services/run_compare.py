@@ -7,11 +7,11 @@ with an empty side. A mapped task is summarised by its children's count per stat
 each run (a 10,000-child map is one row, read with one grouped query per run), never
 child by child.
 
-What "differs" means, per task: the state names differ; the result locations differ
-(the same location twice means the same persisted value was reused); a mapped task's
-counts per state differ; or the durations differ by half or more of the shorter one and
-by at least a second (smaller gaps are noise of a loaded machine, not news). Parameters
-differ when their JSON values differ.
+What "differs" means, per task: the state names differ; one run has a persisted result
+and the other has none (two locations are shown side by side but not flagged: each run
+usually writes its own); a mapped task's counts per state differ; or the durations
+differ by half or more of the shorter one and by at least a second (smaller gaps are
+noise of a loaded machine, not news). Parameters differ when their JSON values differ.
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ def task_differences(a: TaskSide | None, b: TaskSide | None) -> list[str]:
         found.append("state")
     if durations_differ(a.duration, b.duration):
         found.append("duration")
-    if a.result_location != b.result_location:
+    if (a.result_location is None) != (b.result_location is None):
         found.append("result")
     if a.children != b.children:
         found.append("children")
