@@ -1,8 +1,9 @@
 """Fixtures of the Docker tests: a daemon of their own for the session, one server per
 module, Docker agents started per test.
 
-They skip only where no daemon can run at all (no dockerd, not root); in CI (`CI` set)
-that is an error instead, since `.ci/run` installs Docker.
+They skip only where no daemon can run at all (no dockerd, not root); where
+`PROCTOR_TEST_DOCKER_REQUIRED` is set (`.ci/run` sets it, having installed Docker) that
+is a failure instead.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tests.agent.processes import start_server
+from tests.agent.processes import FAST_SERVER, DrainedServer
 from tests.docker.daemon import DockerDaemon, build_run_image, why_no_daemon
 from tests.docker.processes import DockerAgentProcess
 
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.slow
 def docker_daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DockerDaemon]:
     reason = why_no_daemon()
     if reason is not None:
-        if os.environ.get("CI"):
+        if os.environ.get("PROCTOR_TEST_DOCKER_REQUIRED"):
             pytest.fail(f"CI must run the Docker tests, but {reason}")
         pytest.skip(f"no Docker daemon can run here: {reason}")
     # A short path: the daemon's socket path must fit in a unix socket address.
@@ -47,7 +48,14 @@ def home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(home: Path) -> Iterator[ServerProcess]:
-    process = start_server(home)
+    # Fast services, except Lazarus: a container takes seconds to start on a loaded
+    # machine, and a run re-queued meanwhile would start twice in the 50-run test.
+    process = DrainedServer(
+        f"sqlite+aiosqlite:///{home / 'proctor.db'}",
+        home,
+        env={**FAST_SERVER, "PROCTOR_SERVER_SERVICES_LAZARUS_AFTER_SECONDS": "120"},
+    )
+    process.start(timeout=60)
     yield process
     process.stop()
 

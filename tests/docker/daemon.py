@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import tarfile
+import tempfile
 import time
 from pathlib import Path
 
@@ -49,7 +50,10 @@ class DockerDaemon:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.socket = root / "docker.sock"
+        # Sockets live under the exec root, and a socket's path must fit in 108 bytes:
+        # a short folder of its own, whatever the depth of `root`.
+        self.exec_root = Path(tempfile.mkdtemp(prefix="pdx-", dir="/tmp"))
+        self.socket = self.exec_root / "docker.sock"
         self.host = f"unix://{self.socket}"
         self.log = root / "dockerd.log"
         self.process: subprocess.Popen[bytes] | None = None
@@ -64,7 +68,7 @@ class DockerDaemon:
             "--iptables=false",
             "--ip6tables=false",
             f"--data-root={self.root / 'data'}",
-            f"--exec-root={self.root / 'exec'}",
+            f"--exec-root={self.exec_root / 'exec'}",
             f"--pidfile={self.root / 'dockerd.pid'}",
             f"--host={self.host}",
         ]
@@ -75,6 +79,7 @@ class DockerDaemon:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                self._unmount()
                 raise RuntimeError(f"dockerd exited: {self.log.read_text()[-2000:]}")
             if self.socket.exists() and self.docker("version").returncode == 0:
                 return
@@ -113,7 +118,20 @@ class DockerDaemon:
                 self.process.wait(timeout=30)
         # --bridge=none makes no docker0; remove one if some setting still did.
         subprocess.run(["ip", "link", "delete", "docker0"], capture_output=True, check=False)
+        self._unmount()
         self.process = None
+
+    def _unmount(self) -> None:
+        """Unmount what the daemon left mounted under its folder (its network namespace
+        file stays mounted after it exits), so that the folder can be deleted."""
+        with open("/proc/self/mounts") as mounts:
+            points = [line.split()[1] for line in mounts]
+        for folder in (self.root.resolve(), self.exec_root.resolve()):
+            root = str(folder)
+            for point in sorted(points, key=len, reverse=True):
+                if point == root or point.startswith(root + "/"):
+                    subprocess.run(["umount", "--lazy", point], capture_output=True, check=False)
+        shutil.rmtree(self.exec_root, ignore_errors=True)
 
 
 def build_run_image(daemon: DockerDaemon, folder: Path) -> str:
@@ -134,9 +152,7 @@ def build_run_image(daemon: DockerDaemon, folder: Path) -> str:
             link.linkname = "busybox"
             tar.addfile(link)
     path = f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin"
-    done = daemon.docker(
-        "import", "--change", f"ENV PATH={path}", str(tar_path), RUN_IMAGE
-    )
+    done = daemon.docker("import", "--change", f"ENV PATH={path}", str(tar_path), RUN_IMAGE)
     assert done.returncode == 0, done.stderr
     return RUN_IMAGE
 

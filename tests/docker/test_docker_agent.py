@@ -4,12 +4,13 @@ image, report through the API like local runs, and leave no container behind."""
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from pathlib import Path
 
 import pytest
 from tests.agent.processes import all_task_runs, proctor, proctor_json, wait_until
-from tests.docker.daemon import DockerDaemon
+from tests.docker.daemon import DockerDaemon, build_run_image
 from tests.docker.processes import DockerAgentProcess
 
 from proctor.client import Client
@@ -112,6 +113,200 @@ def test_the_container_gets_labels_limits_and_no_secret_on_its_command_line(
     assert env["PROCTOR_API_URL"] == server.url
     client.cancel_flow_run(created.id)
     finished_run(client, created.id)
-    wait_until(
-        lambda: run_containers(docker_daemon, created.id) == [], 120, "the container to go"
+    wait_until(lambda: run_containers(docker_daemon, created.id) == [], 120, "the container to go")
+
+
+def test_a_failing_task_fails_the_run_with_its_error(
+    home, server, client, docker_agents, docker_daemon
+):
+    project = project_name()
+    register("failing.py", project, home, server.url)
+    docker_agents.append(DockerAgentProcess(home, server.url, "failer", docker_daemon))
+    created = client.create_flow_run(project=project, flow_name="failing_boxed")
+    run = finished_run(client, created.id)
+    assert run.state == "Failed"
+    [task_run] = all_task_runs(client, created.id)
+    assert task_run.state == "Failed"
+    assert "broken inside the container" in (task_run.state_message or "")
+    # The run reported its own end (exit code 1): no crash note from the agent.
+    assert not any("without reporting" in line for line in log_lines(client, created.id))
+    wait_until(lambda: run_containers(docker_daemon, created.id) == [], 60, "removal")
+
+
+def test_a_missing_image_fails_the_run_with_the_daemons_reason(
+    home, server, client, docker_agents, docker_daemon
+):
+    project = project_name()
+    register("no_image.py", project, home, server.url)
+    docker_agents.append(DockerAgentProcess(home, server.url, "imageless", docker_daemon))
+    created = client.create_flow_run(project=project, flow_name="no_image")
+    run = finished_run(client, created.id)
+    assert run.state == "Failed"
+    message = run.state_message or ""
+    assert "No such image: proctor-no-such-image:0" in message  # the daemon's words
+    assert "docker pull proctor-no-such-image:0" in message  # and what to do
+    assert [s.state for s in run.states] == ["Scheduled", "Submitted", "Failed"]
+    assert run_containers(docker_daemon, created.id) == []
+
+
+def test_a_docker_agent_refuses_a_local_run_config_saying_which_agent_runs_it(
+    home, server, client, docker_agents, docker_daemon
+):
+    project = project_name()
+    register("local_only.py", project, home, server.url)
+    docker_agents.append(DockerAgentProcess(home, server.url, "picky", docker_daemon))
+    created = client.create_flow_run(project=project, flow_name="local_only")
+    run = finished_run(client, created.id)
+    assert run.state == "Failed"
+    assert "'local', which a Docker agent cannot start" in (run.state_message or "")
+    assert "proctor agent start`" in (run.state_message or "")
+    assert run_containers(docker_daemon, created.id) == []
+
+
+def test_cancelling_a_running_container_run_stops_and_removes_the_container(
+    home, server, client, docker_agents, docker_daemon
+):
+    project = project_name()
+    register("napping.py", project, home, server.url)
+    docker_agents.append(DockerAgentProcess(home, server.url, "canceller", docker_daemon))
+    created = client.create_flow_run(
+        project=project, flow_name="napping", parameters={"seconds": 300}
     )
+    wait_until(
+        lambda: "napping for 300" in " ".join(log_lines(client, created.id)),
+        120,
+        "the task to start napping in its container",
+    )
+    assert len(run_containers(docker_daemon, created.id)) == 1
+    client.cancel_flow_run(created.id)
+    run = finished_run(client, created.id)
+    assert run.state == "Cancelled"
+    [nap] = [t for t in all_task_runs(client, created.id) if t.task_slug == "nap"]
+    assert nap.state == "Cancelled"
+    # The nap never returns by itself: the container was stopped, then removed.
+    wait_until(lambda: run_containers(docker_daemon, created.id) == [], 60, "the container to go")
+
+
+def test_after_a_kill_9_the_restarted_agent_removes_the_container_its_crash_left(
+    home, server, client, docker_agents, docker_daemon
+):
+    project = project_name()
+    register("napping.py", project, home, server.url)
+    first = DockerAgentProcess(home, server.url, "crasher", docker_daemon)
+    docker_agents.append(first)
+    created = client.create_flow_run(
+        project=project, flow_name="napping", parameters={"seconds": 3}
+    )
+    wait_until(lambda: client.get_flow_run(created.id).state == "Running", 120, "the run to start")
+    first.kill()
+    # The run goes on in its container without the agent, and ends by itself.
+    run = finished_run(client, created.id)
+    assert run.state == "Success"
+    [left] = run_containers(docker_daemon, created.id)  # exited, not removed: no agent
+    second = DockerAgentProcess(home, server.url, "crasher", docker_daemon)
+    docker_agents.append(second)
+    wait_until(
+        lambda: run_containers(docker_daemon, created.id) == [],
+        120,
+        "the restarted agent to remove the container its crash left",
+    )
+    assert f"Removing container {left[:12]} left by this agent" in second.output()
+
+
+def test_after_a_kill_9_the_restarted_agent_adopts_a_running_container(
+    home, server, client, docker_agents, docker_daemon
+):
+    project = project_name()
+    register("napping.py", project, home, server.url)
+    first = DockerAgentProcess(home, server.url, "adopter", docker_daemon)
+    docker_agents.append(first)
+    created = client.create_flow_run(
+        project=project, flow_name="napping", parameters={"seconds": 20}
+    )
+    wait_until(lambda: client.get_flow_run(created.id).state == "Running", 120, "the run to start")
+    first.kill()
+    second = DockerAgentProcess(home, server.url, "adopter", docker_daemon)
+    docker_agents.append(second)
+    wait_until(lambda: "Watching run" in second.output(), 120, "the adoption")
+    assert client.get_flow_run(created.id).state == "Running"  # the run went on
+    run = finished_run(client, created.id)
+    assert run.state == "Success"
+    assert [s.state for s in run.states].count("Running") == 1  # never started again
+    wait_until(
+        lambda: run_containers(docker_daemon, created.id) == [],
+        60,
+        "the adopting agent to remove the container once it ended",
+    )
+
+
+@pytest.mark.timeout(900)  # 50 containers on a loaded machine of two cores
+def test_two_docker_agents_start_each_of_50_runs_exactly_once(
+    home, server, client, docker_agents, docker_daemon
+):
+    project = project_name()
+    register("quick.py", project, home, server.url)
+    docker_agents.append(DockerAgentProcess(home, server.url, "pair-a", docker_daemon))
+    # The second one with the 1.x spelling of the command.
+    docker_agents.append(
+        DockerAgentProcess(
+            home, server.url, "pair-b", docker_daemon, spelling=("agent", "docker", "start")
+        )
+    )
+    ids = [client.create_flow_run(project=project, flow_name="quick").id for _ in range(50)]
+    runs = [finished_run(client, run_id, timeout=900) for run_id in ids]
+    assert {run.state for run in runs} == {"Success"}
+    for run in runs:
+        states = [s.state for s in run.states]
+        assert states.count("Submitted") == 1 and states.count("Running") == 1, states
+    started = [
+        line.split("(")[1].split()[0]
+        for agent in docker_agents
+        for line in agent.output().splitlines()
+        if "Started run " in line
+    ]
+    assert sorted(started) == sorted(ids)  # each once, by one agent or the other
+    assert {run.agent_id for run in runs} == {a.id for a in client.list_agents()
+                                             if a.name in {"pair-a", "pair-b"}}  # fmt: skip
+    wait_until(
+        lambda: (
+            docker_daemon.containers("io.proctor.agent-name=pair-a") == []
+            and docker_daemon.containers("io.proctor.agent-name=pair-b") == []
+        ),
+        120,
+        "every container to be removed",
+    )
+
+
+def test_a_daemon_that_is_down_is_reported_and_no_run_is_lost(
+    home, server, client, docker_agents, docker_daemon, tmp_path
+):
+    project = project_name()
+    register("quick.py", project, home, server.url)
+    late = DockerDaemon(tmp_path / "late")  # not started yet: its socket does not exist
+    (tmp_path / "late").mkdir()
+    agent = DockerAgentProcess(home, server.url, "daemonless", late)
+    docker_agents.append(agent)
+
+    def listed() -> dict:
+        agents = proctor_json("agents", "ls", home=home, api_url=server.url)
+        return next((a for a in agents if a["name"] == "daemonless"), {})
+
+    problem = wait_until(lambda: listed().get("problem"), 120, "the agent to report")
+    assert "Docker daemon unreachable" in problem
+    table = proctor("agents", "ls", home=home, api_url=server.url)
+    assert "unhealthy*" in table.stdout
+    assert "* daemonless: Docker daemon unreachable" in table.stdout
+    created = client.create_flow_run(project=project, flow_name="quick")
+    time.sleep(3)  # a few of the agent's rounds: it must claim nothing meanwhile
+    assert client.get_flow_run(created.id).state == "Scheduled"
+
+    late.start()  # the daemon comes (back): the agent notices, claims and runs
+    try:
+        build_run_image(late, tmp_path / "late")
+        run = finished_run(client, created.id)
+        assert run.state == "Success"
+        wait_until(lambda: listed().get("problem") is None, 120, "the problem to clear")
+        assert "The launcher can start runs again" in agent.output()
+    finally:
+        agent.stop()
+        late.stop()

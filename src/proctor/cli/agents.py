@@ -37,7 +37,8 @@ def health_word(health: str | None) -> str:
 
 @agents_app.command("ls")
 def list_agents(api_url: ApiUrlOption = None, json_output: JsonOption = False) -> None:
-    """List agents: health, labels, last heartbeat, runs in flight."""
+    """List agents: health, labels, last heartbeat, runs in flight; an agent that cannot
+    start runs (its Docker daemon is down) is unhealthy*, with the reason below."""
     with api_call(), make_client(api_url) as client:
         agents = client.list_agents()
     if json_output:
@@ -50,7 +51,8 @@ def list_agents(api_url: ApiUrlOption = None, json_output: JsonOption = False) -
             (
                 agent.name,
                 ", ".join(agent.labels) or "-",
-                health_word(agent.health),
+                # Alive but unable to start runs (its Docker daemon is down): not healthy.
+                Markup("[red]unhealthy*[/]") if agent.problem else health_word(agent.health),
                 when(agent.last_heartbeat),
                 agent.runs_in_flight,
                 agent.id,
@@ -58,6 +60,9 @@ def list_agents(api_url: ApiUrlOption = None, json_output: JsonOption = False) -
             for agent in agents
         ],
     )
+    for agent in agents:
+        if agent.problem:  # the star's footnote: why it cannot start runs
+            typer.echo(f"* {agent.name}: {agent.problem}")
 
 
 @agents_app.command("rm")

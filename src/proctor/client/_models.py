@@ -205,6 +205,7 @@ class Agent(_Result):
     created: datetime | None = None
     runs_in_flight: int = 0
     health: str | None = None  # HEALTHY, LATE, UNHEALTHY (when the query selected it)
+    problem: str | None = None  # what keeps it from starting runs (its daemon is down)
 
 
 class SecretInfo(_Result):

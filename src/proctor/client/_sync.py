@@ -355,8 +355,9 @@ class Client:
         """Register an agent (or update the one with this name: same id)."""
         return self.execute(ops.register_agent(name, labels, version))
 
-    def agent_heartbeat(self, agent_id: str) -> Agent:
-        return self.execute(ops.agent_heartbeat(agent_id))
+    def agent_heartbeat(self, agent_id: str, problem: str | None = None) -> Agent:
+        """The agent is alive; `problem`: what keeps it from starting runs now."""
+        return self.execute(ops.agent_heartbeat(agent_id, problem))
 
     def flow_run_configs(self, flow_run_ids: Sequence[str]) -> list[FlowRunConfig]:
         """The run configs agents start these runs with (the flow's, with the run's

@@ -208,12 +208,17 @@ class Mutation:
         )
         return Agent.from_record(record)
 
-    @strawberry.mutation(description="An agent is alive.")
-    async def agent_heartbeat(self, info: strawberry.Info, agent_id: strawberry.ID) -> Agent:
+    @strawberry.mutation(
+        description="An agent is alive; `problem`: what keeps it from starting runs now "
+        "(e.g. its Docker daemon is down), null when nothing does."
+    )
+    async def agent_heartbeat(
+        self, info: strawberry.Info, agent_id: strawberry.ID, problem: str | None = None
+    ) -> Agent:
         context = ctx(info)
         await _check_speaks_for(info, agent_id)
         return Agent.from_record(
-            await agents.heartbeat_agent(context.db, context.tenant_id, agent_id)
+            await agents.heartbeat_agent(context.db, context.tenant_id, agent_id, problem)
         )
 
     @strawberry.mutation(

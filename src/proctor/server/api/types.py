@@ -598,6 +598,11 @@ class Agent:
     stopped_at: datetime | None = strawberry.field(
         description="When it stopped cleanly (null: it did not, or it came back since)."
     )
+    problem: str | None = strawberry.field(
+        default=None,
+        description="What keeps it from starting runs, as its last heartbeat said (e.g. "
+        "its Docker daemon is down); null: nothing.",
+    )
 
     @strawberry.field(
         description="HEALTHY, LATE or UNHEALTHY from the last heartbeat; STOPPED after a "
@@ -623,6 +628,7 @@ class Agent:
             created=record.created,
             runs_in_flight=record.runs_in_flight,
             stopped_at=record.stopped_at,
+            problem=record.problem,
         )
 
 

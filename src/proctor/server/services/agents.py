@@ -67,6 +67,7 @@ async def register_agent(
                 "version": version,
                 "api_key_id": registered_with,
                 "last_heartbeat": now,
+                "problem": None,  # a new life: its heartbeats say again
                 "updated": now,
             },
         )
@@ -82,8 +83,13 @@ async def register_agent(
 
 
 async def heartbeat_agent(
-    db: Database, tenant_id: uuid.UUID | str, agent_id: uuid.UUID | str
+    db: Database,
+    tenant_id: uuid.UUID | str,
+    agent_id: uuid.UUID | str,
+    problem: str | None = None,
 ) -> records.Agent:
+    """The agent is alive; `problem`: what keeps it from starting runs now (None:
+    nothing), kept until the next heartbeat says otherwise."""
     tenant = as_uuid(tenant_id, "tenant_id")
     agent_uuid = as_uuid(agent_id, "agent_id")
     async with db.transaction() as session:
@@ -93,6 +99,7 @@ async def heartbeat_agent(
         if agent is None:
             raise NotFound(f"No agent {agent_uuid}", details={"agent_id": str(agent_uuid)})
         agent.last_heartbeat = datetime.now(UTC)
+        agent.problem = problem.strip()[:500] or None if problem else None
         await session.flush()
         return rows.agent(agent)
 

@@ -204,6 +204,8 @@ class Agent:
     runs_in_flight: int = 0
     # When the agent said it stopped cleanly (None: it did not, or it came back since).
     stopped_at: datetime | None = None
+    # What keeps it from starting runs, as its last heartbeat said (None: nothing).
+    problem: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -174,6 +174,7 @@ def agent(row: models.Agent, runs_in_flight: int = 0) -> records.Agent:
         created=row.created,
         runs_in_flight=runs_in_flight,
         stopped_at=stopped_at(row.health, row.health_changed, row.last_heartbeat),
+        problem=row.problem,
     )
 
 

@@ -28,6 +28,9 @@ class Agent(IdMixin, TenantMixin, TimestampsMixin, Base):
     # agents (`proctor.server.auth.agent_identity`). No foreign key, like
     # `flow_run.agent_key_id`: deleting a key must not rewrite agents.
     api_key_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid())
+    # What keeps it from starting runs, as its last heartbeat said (its Docker daemon is
+    # down); None: nothing (migration 0015).
+    problem: Mapped[str | None] = mapped_column(sa.String(500))
 
 
 __all__ = ["Agent"]

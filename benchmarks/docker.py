@@ -1,0 +1,193 @@
+"""Docker agent benchmark: how long a container-launched run takes to start.
+
+    python benchmarks/docker.py latency 20
+
+Starts a Docker daemon of its own (as the tests do: `tests/docker/daemon.py`, root
+needed), builds the tests' local image (busybox with this machine's interpreter, venv and
+checkout mounted read-only: no registry is reachable here), then `proctor server start`
+(SQLite in a temporary folder) and `proctor agent start --type docker`, as a user would.
+K runs of a one-task flow with `DockerRun` are created one after another (each waits for
+the previous to finish, so the figures are of a quiet machine, not a queue). Printed as
+one JSON line:
+
+- `claim_to_running`: from the run's `Submitted` state (the agent claimed it) to its
+  `Running` state (the process in the container read its run, loaded the flow and was let
+  start), as recorded by the server: p50, p99 and max, in seconds;
+- `claim_to_finished`: from `Submitted` to the final state;
+- the same two for a local agent (forked run processes), for comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the tests' daemon and image helpers
+os.environ.setdefault("PROCTOR_LOGGING_LEVEL", "WARNING")
+
+from tests.docker.daemon import (  # noqa: E402
+    RUN_IMAGE,
+    DockerDaemon,
+    build_run_image,
+    run_volumes,
+    why_no_daemon,
+)
+
+from proctor.client import Client  # noqa: E402
+from proctor.testing import ServerProcess  # noqa: E402
+
+FLOW_FILE = f"""
+from proctor import flow, task
+from proctor.run_configs import DockerRun, LocalRun
+
+
+@task
+def hello() -> str:
+    return "hello"
+
+
+@flow
+def in_docker():
+    hello()
+
+
+@flow
+def in_process():
+    hello()
+
+
+# Labels route each flow to its kind of agent (a local agent would refuse a DockerRun).
+in_docker.run_config = DockerRun(image={RUN_IMAGE!r}, labels=["docker"])
+in_process.run_config = LocalRun(labels=["local"])
+"""
+
+FINAL = {"Success", "Failed", "Cancelled"}
+
+
+def agent_env(folder: Path, api_url: str, daemon: DockerDaemon) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PROCTOR_")}
+    env.update(
+        PROCTOR_HOME=str(folder),
+        PROCTOR_API_URL=api_url,
+        PROCTOR_LOGGING_LEVEL="WARNING",
+        PROCTOR_AGENT_CLAIM_WAIT_SECONDS="10",
+        DOCKER_HOST=daemon.host,
+    )
+    return env
+
+
+def start_agents(folder: Path, api_url: str, daemon: DockerDaemon) -> list[subprocess.Popen[bytes]]:
+    docker = [sys.executable, "-m", "proctor", "agent", "start", "--type", "docker"]
+    docker += ["--name", "bench-docker", "--pull", "never", "--label", "docker"]
+    for volume in [*run_volumes(), f"{folder}:{folder}:ro"]:  # the flow file is here
+        docker += ["--volume", volume]
+    local = [sys.executable, "-m", "proctor", "agent", "start", "--name", "bench-local"]
+    local += ["--label", "local"]
+    env = agent_env(folder, api_url, daemon)
+    return [
+        subprocess.Popen(
+            command,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=(folder / f"agent-{index}.log").open("wb"),
+        )
+        for index, command in enumerate([docker, local])
+    ]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def figures(values: list[float]) -> dict[str, float]:
+    return {
+        "p50_seconds": round(statistics.median(values), 3),
+        "p99_seconds": round(percentile(values, 0.99), 3),
+        "max_seconds": round(max(values), 3),
+    }
+
+
+def measure(client: Client, flow_id: str, count: int) -> dict[str, object]:
+    to_running: list[float] = []
+    to_finished: list[float] = []
+    for _ in range(count):
+        run = client.create_flow_run(flow_id)
+        deadline = time.monotonic() + 300
+        while (run := client.get_flow_run(run.id)).state not in FINAL:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"run {run.id} did not finish: {run.state}")
+            time.sleep(0.1)
+        assert run.state == "Success", run.state_message
+        stamps = {state.state: state.timestamp for state in run.states}
+        submitted, running, ended = stamps["Submitted"], stamps["Running"], stamps["Success"]
+        assert submitted and running and ended
+        to_running.append((running - submitted).total_seconds())
+        to_finished.append((ended - submitted).total_seconds())
+    return {"claim_to_running": figures(to_running), "claim_to_finished": figures(to_finished)}
+
+
+def bench_latency(count: int) -> dict[str, object]:
+    with tempfile.TemporaryDirectory(prefix="proctor-bench-", ignore_cleanup_errors=True) as tmp:
+        folder = Path(tmp)
+        daemon = DockerDaemon(folder)
+        daemon.start()
+        server = ServerProcess(f"sqlite+aiosqlite:///{folder / 'proctor.db'}", folder)
+        agents: list[subprocess.Popen[bytes]] = []
+        try:
+            build_run_image(daemon, folder)
+            server.start(timeout=60)
+            agents = start_agents(folder, server.url, daemon)
+            flows_file = folder / "bench_docker_flows.py"
+            flows_file.write_text(FLOW_FILE)
+            from proctor.core.loader import load_flows_from_path
+
+            flows = load_flows_from_path(flows_file)
+            with Client(server.url) as client:
+                ids = {
+                    name: flows[name].register("bench", api_url=server.url).flow.id
+                    for name in ("in_docker", "in_process")
+                }
+                time.sleep(2.0)  # let both agents register and start their long-polls
+                return {
+                    "benchmark": "docker",
+                    "workload": f"latency {count}",
+                    "docker": measure(client, ids["in_docker"], count),
+                    "local": measure(client, ids["in_process"], count),
+                    "database": "sqlite",
+                }
+        finally:
+            for agent in agents:
+                agent.send_signal(signal.SIGTERM)
+            for agent in agents:
+                try:
+                    agent.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    agent.kill()
+            server.stop()
+            daemon.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("workload", choices=["latency"])
+    parser.add_argument("n", type=int)
+    args = parser.parse_args()
+    reason = why_no_daemon()
+    if reason is not None:
+        sys.exit(f"cannot benchmark the Docker agent here: {reason}")
+    print(json.dumps(bench_latency(args.n)))
+
+
+if __name__ == "__main__":
+    main()
