@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from proctor import Flow, get_run_logger, task
+from proctor.core.errors import ExecutorError
 from proctor.core.executors import DaskExecutor, LocalExecutor
 from proctor.core.states import Failed, Success, TimedOut
 from proctor.triggers import all_finished
@@ -213,3 +215,18 @@ def test_lines_of_an_in_process_worker_are_handled_once(address: str) -> None:
     assert sorted(line for line in seen if line.startswith("said")) == [
         f"said {x}" for x in range(5)
     ]
+
+
+@pytest.mark.slow
+def test_an_unreachable_scheduler_is_a_clear_error() -> None:
+    with socket.socket() as sock:  # a free port, closed again: nothing listens there
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with Flow("unreachable") as flow:
+        inc(1)
+    executor = DaskExecutor(f"tcp://127.0.0.1:{port}", client_kwargs={"timeout": 2})
+    with pytest.raises(ExecutorError) as raised:
+        flow.run(executor=executor)
+    message = str(raised.value)
+    assert f"cannot reach the Dask scheduler at 'tcp://127.0.0.1:{port}'" in message
+    assert "Check that `dask scheduler` runs there" in message

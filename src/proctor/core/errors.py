@@ -6,7 +6,8 @@
     ├── ScheduleError           a bad cron string, time zone, interval or rrule
     ├── ResultError             a result could not be written, read or located
     ├── StorageError            flow code could not be loaded from its storage
-    └── FlowLoadError           a file or module holds no usable flow
+    ├── FlowLoadError           a file or module holds no usable flow
+    └── ExecutorError           an executor could not start (a cluster out of reach)
 
 Every message names the task, value or file at fault and says what to do next.
 """
@@ -40,3 +41,8 @@ class StorageError(ProctorError):
 
 class FlowLoadError(ProctorError):
     """A file or module could not be loaded, or holds no flow of the requested name."""
+
+
+class ExecutorError(ProctorError):
+    """An executor could not start where the flow run asked it to (a Dask scheduler that
+    does not answer)."""

@@ -18,6 +18,7 @@ import queue
 import uuid
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from proctor.core.errors import ExecutorError
 from proctor.core.executors.base import Completed, Executor
 from proctor.core.executors.process import (
     decode_results,
@@ -116,7 +117,14 @@ class DaskExecutor(Executor):
         self._in_flight = 0
         client_kwargs = {"set_as_default": False, **self.client_kwargs}
         if self.address is not None:
-            self._client = client_class(self.address, **client_kwargs)
+            try:
+                self._client = client_class(self.address, **client_kwargs)
+            except OSError as exc:  # refused, timed out, a name that does not resolve
+                raise ExecutorError(
+                    f"DaskExecutor cannot reach the Dask scheduler at {self.address!r}: "
+                    f"{exc}. Check that `dask scheduler` runs there and that this machine "
+                    f"can reach that host and port (TLS settings go in client_kwargs)."
+                ) from exc
             return
         cluster_class = self._resolve_cluster_class()
         self._cluster = cluster_class(**self._effective_cluster_kwargs(cluster_class))
