@@ -7,6 +7,7 @@ test_executors_dask*.py and tests/agent/test_dask_cluster.py.)
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import threading
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from proctor.core.executors import worker_logs
 from proctor.core.masking import forget_secret_values, mask_secrets, register_secret_value
 from proctor.core.secrets import Secret
 
-NOT_THIS_PROCESS = -1  # an origin pid that is not ours: collect as a worker would
+NOT_THIS_PROCESS = "another-process:1"  # an origin not ours: collect as a worker would
 
 
 class Collect(logging.Handler):
@@ -44,9 +45,29 @@ def proctor_logger() -> Iterator[logging.Logger]:
 
 
 def test_nothing_is_collected_in_the_flow_process_itself(proctor_logger: logging.Logger) -> None:
-    with worker_logs.collecting(logging.INFO, os.getpid()) as collected:
+    with worker_logs.collecting(logging.INFO, worker_logs.this_process()) as collected:
         logging.getLogger("proctor.run").warning("seen here directly")
     assert collected is None
+
+
+# Python 3.12+ warns about fork() in a process with threads; this child only answers.
+@pytest.mark.filterwarnings("ignore:.*fork.*:DeprecationWarning")
+def test_a_worker_with_the_same_pid_elsewhere_or_a_forked_child_still_collects(
+    proctor_logger: logging.Logger,
+) -> None:
+    # Another machine or container can have this very pid (each container's pid 1).
+    with worker_logs.collecting(logging.INFO, f"another-token:{os.getpid()}") as collected:
+        logging.getLogger("proctor.run").warning("from a namesake")
+    assert collected is not None and [r["msg"] for r in collected.records] == ["from a namesake"]
+    # A forked pool worker inherits this process's token, not its identity.
+    context = multiprocessing.get_context("fork")
+    answers = context.Queue()
+    child = context.Process(target=lambda: answers.put(worker_logs.this_process()))
+    child.start()
+    forked = answers.get(timeout=60)
+    child.join(timeout=60)
+    assert forked != worker_logs.this_process()
+    assert forked.split(":")[0] == worker_logs.this_process().split(":")[0]
 
 
 def test_a_chunk_collects_its_lines_at_its_level_with_run_identity_and_tracebacks(

@@ -115,10 +115,10 @@ def fail_or_retry(units: list[TaskRunUnit], message: str, exc: BaseException) ->
     ]
 
 
-def _log_settings() -> tuple[int, int]:
+def _log_settings() -> tuple[int, str]:
     """What a worker needs to send this process its log lines: the level of the
-    `proctor` logger here, and this process's id (see `worker_logs.collecting`)."""
-    return logging.getLogger("proctor").getEffectiveLevel(), os.getpid()
+    `proctor` logger here, and who this process is (see `worker_logs.collecting`)."""
+    return logging.getLogger("proctor").getEffectiveLevel(), worker_logs.this_process()
 
 
 def encode_chunk(
@@ -163,10 +163,10 @@ def run_chunk(payload: bytes) -> bytes:
     could not be loaded. Never raises for a task's doing: every outcome is a state.
     """
     try:
-        units, flow_context, (log_level, origin_pid) = cloudpickle.loads(payload)
+        units, flow_context, (log_level, origin) = cloudpickle.loads(payload)
     except Exception as exc:
         return _dumps(f"The worker could not load the task runs: {exc!r}")
-    with worker_logs.collecting(log_level, origin_pid) as collected:
+    with worker_logs.collecting(log_level, origin) as collected:
         outcomes = _run_units(units, flow_context)
     records, secrets = (collected.records, collected.secrets) if collected else ([], set())
     try:

@@ -24,6 +24,7 @@ import contextlib
 import logging
 import os
 import sys
+import uuid
 from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Any
@@ -50,6 +51,16 @@ class LogCollector:
 
 
 _current: ContextVar[LogCollector | None] = ContextVar("proctor_worker_logs", default=None)
+
+# Names this interpreter among all processes a chunk may reach, with the pid: pids alone
+# repeat across machines and containers (each container's pid 1), and a forked child
+# keeps its parent's token but not its pid.
+_TOKEN = uuid.uuid4().hex
+
+
+def this_process() -> str:
+    """This process's identity for `collecting`'s `origin`."""
+    return f"{_TOKEN}:{os.getpid()}"
 
 
 def portable(record: logging.LogRecord) -> dict[str, Any]:
@@ -153,11 +164,11 @@ def install(*, exclusive: bool = False) -> None:
 
 
 @contextlib.contextmanager
-def collecting(level: int, origin_pid: int) -> Iterator[LogCollector | None]:
+def collecting(level: int, origin: str) -> Iterator[LogCollector | None]:
     """Collect what the task runs of one chunk log (at `level` and above) and the secret
-    values they read. Nothing is collected in the flow's own process (`origin_pid`: an
-    in-process Dask worker), whose handlers see the records directly."""
-    if os.getpid() == origin_pid:
+    values they read. Nothing is collected in the flow's own process (`origin`, its
+    `this_process()`: an in-process Dask worker), whose handlers see the records directly."""
+    if origin == this_process():
         yield None
         return
     install()
@@ -195,4 +206,12 @@ def replay(records: list[dict[str, Any]], secrets: set[str] | frozenset[str]) ->
         logging.getLogger(record.name).handle(record)
 
 
-__all__ = ["ChunkLogHandler", "LogCollector", "collecting", "install", "portable", "replay"]
+__all__ = [
+    "ChunkLogHandler",
+    "LogCollector",
+    "collecting",
+    "install",
+    "portable",
+    "replay",
+    "this_process",
+]
