@@ -31,11 +31,13 @@ export interface ClockInput {
   kind: string;
   intervalSeconds?: number | null;
   cron?: string | null;
+  dayOr?: boolean;
   rrule?: string | null;
   timezone?: string | null;
   startDate?: string | null;
   endDate?: string | null;
   parameterDefaults?: JsonObject | null;
+  labels?: string[];
 }
 
 const SCHEDULE_FIELDS = `flowGroupId flowId source overridden overriddenAt active parameterSchema

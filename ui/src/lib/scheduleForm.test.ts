@@ -25,16 +25,17 @@ describe("clockInput", () => {
   it("sends only the chosen kind's field, times in UTC", () => {
     const input = clockInput({ ...EMPTY_CLOCK, kind: "interval", interval: "600", start: "2030-01-01T00:30", timezone: " " }, { n: 1 });
     expect(input).toEqual({
-      kind: "interval", intervalSeconds: 600, cron: null, rrule: null, timezone: "UTC",
-      startDate: "2030-01-01T00:30:00.000Z", endDate: null, parameterDefaults: { n: 1 },
+      kind: "interval", intervalSeconds: 600, cron: null, dayOr: true, rrule: null, timezone: "UTC",
+      startDate: "2030-01-01T00:30:00.000Z", endDate: null, parameterDefaults: { n: 1 }, labels: [],
     });
   });
   it("round-trips a saved clock", () => {
     const form = formOf({
-      index: 0, kind: "cron", intervalSeconds: null, cron: "0 6 * * *", dayOr: true, rrule: null,
-      timezone: "Europe/Berlin", startDate: null, endDate: null, parameterDefaults: { n: 2 }, labels: [],
+      index: 0, kind: "cron", intervalSeconds: null, cron: "0 0 13 * FRI", dayOr: false, rrule: null,
+      timezone: "Europe/Berlin", startDate: null, endDate: null, parameterDefaults: { n: 2 }, labels: ["eu", "gpu"],
     });
-    expect(clockInput(form, { n: 2 })).toMatchObject({ kind: "cron", cron: "0 6 * * *", timezone: "Europe/Berlin" });
+    // What the form does not show is kept: labels and the cron's day-of-month AND day-of-week.
+    expect(clockInput(form, { n: 2 })).toMatchObject({ kind: "cron", cron: "0 0 13 * FRI", dayOr: false, timezone: "Europe/Berlin", labels: ["eu", "gpu"] });
     expect(form.defaults).toBe('{"n":2}');
   });
 });

@@ -17,9 +17,11 @@ export interface ClockForm {
   start: string; // datetime-local text, read in UTC
   end: string;
   defaults: string; // JSON object text
+  labels: string; // comma-separated
+  dayOr: boolean; // cron: day-of-month OR day-of-week (kept as the clock had it)
 }
 
-export const EMPTY_CLOCK: ClockForm = { kind: "cron", interval: "3600", cron: "0 9 * * *", rrule: "FREQ=DAILY", timezone: "UTC", start: "", end: "", defaults: "{}" };
+export const EMPTY_CLOCK: ClockForm = { kind: "cron", interval: "3600", cron: "0 9 * * *", rrule: "FREQ=DAILY", timezone: "UTC", start: "", end: "", defaults: "{}", labels: "", dayOr: true };
 
 /** "2026-01-01T09:00" (datetime-local, read as UTC) -> ISO; "" -> null. */
 function utc(text: string): string | null {
@@ -44,6 +46,8 @@ export function formOf(clock: ScheduleClock): ClockForm {
     start: local(clock.startDate),
     end: local(clock.endDate),
     defaults: JSON.stringify(clock.parameterDefaults ?? {}),
+    labels: clock.labels.join(", "),
+    dayOr: clock.dayOr ?? true,
   };
 }
 
@@ -89,10 +93,12 @@ export function clockInput(form: ClockForm, defaults: JsonObject): ClockInput {
     kind: form.kind,
     intervalSeconds: form.kind === "interval" && Number.isFinite(interval) ? interval : null,
     cron: form.kind === "cron" ? form.cron : null,
+    dayOr: form.dayOr,
     rrule: form.kind === "rrule" ? form.rrule : null,
     timezone: form.timezone.trim() || "UTC",
     startDate: utc(form.start),
     endDate: utc(form.end),
     parameterDefaults: defaults,
+    labels: form.labels.split(",").map((label) => label.trim()).filter(Boolean),
   };
 }

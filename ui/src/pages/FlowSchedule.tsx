@@ -196,6 +196,11 @@ function ClockEditor({ flow, schedule, clock, onCancel, onSave }: { flow: Flow; 
             </div>
           </div>
           <div className="field">
+            <label htmlFor="clock-labels">Labels <span className="type">comma-separated, optional</span></label>
+            <input id="clock-labels" className="input" value={form.labels} onChange={(e) => set({ labels: e.target.value })} />
+            <span className="help">Runs of this clock get these labels instead of the flow’s.</span>
+          </div>
+          <div className="field">
             <label htmlFor="clock-defaults">Parameter defaults <span className="type">JSON object</span></label>
             <textarea id="clock-defaults" className="textarea" rows={3} value={form.defaults} spellCheck={false} aria-invalid={"error" in defaults}
               onChange={(e) => set({ defaults: e.target.value })} data-testid="clock-defaults" />
@@ -207,7 +212,7 @@ function ClockEditor({ flow, schedule, clock, onCancel, onSave }: { flow: Flow; 
           </div>
         </form>
         <div data-testid="clock-preview">
-          <div className="small muted" style={{ fontWeight: 600, marginBottom: 6 }}>Next 10 times of this clock</div>
+          <div className="small muted" style={{ fontWeight: 600, marginBottom: 6 }}>Next 10 times</div>
           {preview.error ? (
             <div className="banner error small" role="alert" data-testid="clock-preview-error">{preview.error}</div>
           ) : preview.times.length === 0 ? (
