@@ -59,7 +59,21 @@ describe("RunForm", () => {
       name: null,
       labels: ["prod"],
       scheduledStartTime: null,
+      env: null,
     });
+  });
+
+  it("sends the environment lines as the run's env, and refuses a line that is not NAME=VALUE", async () => {
+    const onSubmit = vi.fn().mockResolvedValue(undefined);
+    render(<RunForm schema={{ type: "object", properties: {} }} onSubmit={onSubmit} />);
+    fireEvent.change(screen.getByLabelText(/Environment/), { target: { value: "STAGE=test\nbroken" } });
+    fireEvent.click(screen.getByTestId("run-submit"));
+    await waitFor(() => expect(screen.getByTestId("form-error").textContent).toContain("Line 2"));
+    expect(onSubmit).not.toHaveBeenCalled();
+    fireEvent.change(screen.getByLabelText(/Environment/), { target: { value: "STAGE=test\nURL=a=b" } });
+    fireEvent.click(screen.getByTestId("run-submit"));
+    await waitFor(() => expect(onSubmit).toHaveBeenCalledTimes(1));
+    expect(onSubmit.mock.calls[0][0].env).toEqual({ STAGE: "test", URL: "a=b" });
   });
 
   it("shows the server's per-parameter messages under the fields", async () => {

@@ -7,6 +7,7 @@
 import { useMemo, useState, type FormEvent } from "react";
 import { parameterErrors } from "../api/client";
 import type { JsonObject, JsonValue } from "../api/types";
+import { parseEnvLines } from "../lib/runConfig";
 import { collect, fieldsFromSchema, initialRaws, isCheckbox, optionKey, parseField, type Field, type RawValue } from "../lib/schemaForm";
 import { IconAlert, IconPlay } from "./icons";
 
@@ -15,6 +16,8 @@ export interface RunRequest {
   name: string | null;
   labels: string[] | null;
   scheduledStartTime: string | null;
+  /** Environment variables laid over the flow's run config for this run. */
+  env: Record<string, string> | null;
 }
 
 export function RunForm({ schema, onSubmit, defaultLabels = [] }: { schema: JsonValue; onSubmit: (request: RunRequest) => Promise<void>; defaultLabels?: string[] }) {
@@ -28,6 +31,7 @@ export function RunForm({ schema, onSubmit, defaultLabels = [] }: { schema: Json
   const [name, setName] = useState("");
   const [labels, setLabels] = useState(defaultLabels.join(", "));
   const [when, setWhen] = useState("");
+  const [envText, setEnvText] = useState("");
 
   const errorOf = (field: Field): string | null => {
     if (!(touched[field.name] || submitted)) return serverErrors[field.name] ?? null;
@@ -58,10 +62,15 @@ export function RunForm({ schema, onSubmit, defaultLabels = [] }: { schema: Json
       }
       scheduled = new Date(at).toISOString();
     }
+    const env = parseEnvLines(envText);
+    if (!env.ok) {
+      setFormError(`Environment: ${env.error}`);
+      return;
+    }
     setBusy(true);
     try {
       const labelList = labels.split(",").map((l) => l.trim()).filter(Boolean);
-      await onSubmit({ parameters: values, name: name.trim() || null, labels: labelList.length ? labelList : null, scheduledStartTime: scheduled });
+      await onSubmit({ parameters: values, name: name.trim() || null, labels: labelList.length ? labelList : null, scheduledStartTime: scheduled, env: env.env });
     } catch (error) {
       const perField = parameterErrors(error);
       setServerErrors(perField);
@@ -89,6 +98,11 @@ export function RunForm({ schema, onSubmit, defaultLabels = [] }: { schema: Json
             <label htmlFor="run-labels">Labels <span className="type">comma-separated</span></label>
             <input id="run-labels" className="input" value={labels} onChange={(e) => setLabels(e.target.value)} />
             <span className="help">Only agents with these labels pick the run up.</span>
+          </div>
+          <div className="field">
+            <label htmlFor="run-env">Environment <span className="type">NAME=VALUE per line</span></label>
+            <textarea id="run-env" className="input mono" rows={3} value={envText} placeholder="STAGE=test" onChange={(e) => setEnvText(e.target.value)} />
+            <span className="help">Laid over the flow’s run config for this run. Stored with the run and visible to the team: use secrets for credentials.</span>
           </div>
           <div className="field">
             <label htmlFor="run-when">Start at <span className="type">optional</span></label>

@@ -19,6 +19,7 @@ import { RunsTable } from "../components/Runs";
 import { Schematic } from "../components/Schematic";
 import { SlaCard } from "../components/SlaCard";
 import { Link, navigate, useSearchParam } from "../lib/router";
+import { describeRunConfig } from "../lib/runConfig";
 import { describeSchedule } from "../lib/schedule";
 import { STATE_NAMES } from "../lib/states";
 import { formatDateTime, formatRelative } from "../lib/time";
@@ -84,6 +85,7 @@ function Overview({ flow, onChanged }: { flow: Flow; onChanged: () => void }) {
     }
   };
   const storage = flow.storage ? Object.entries(flow.storage).map(([k, v]) => `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`) : [];
+  const runConfig = describeRunConfig(flow.runConfig);
   return (
     <div className="stack">
       <div className="grid grid-main">
@@ -103,6 +105,11 @@ function Overview({ flow, onChanged }: { flow: Flow; onChanged: () => void }) {
               <dt>Registered</dt><dd title={formatDateTime(flow.created)}>{formatRelative(flow.created, now)}</dd>
               <dt>Labels</dt><dd className="row">{flow.labels.length ? flow.labels.map((l) => <span key={l} className="tag">{l}</span>) : <span className="faint">none</span>}</dd>
               <dt>Storage</dt><dd className="mono small">{storage.length ? storage.map((s) => <div key={s}>{s}</div>) : <span className="faint">none (local only)</span>}</dd>
+              <dt>Runs in</dt>
+              <dd data-testid="run-config">
+                <div>{runConfig.kind}</div>
+                {runConfig.lines.map((line) => <div key={line} className="mono small">{line}</div>)}
+              </dd>
               <dt>Fingerprint</dt><dd className="mono small faint" title={flow.fingerprint}>{flow.fingerprint.slice(0, 12)}</dd>
             </dl>
           </Card>
@@ -206,7 +213,7 @@ function RunTab({ flow }: { flow: Flow }) {
     return <Card><p className="muted">This version is archived; run the <Link to={flowUrl(flow.versions[0]?.id ?? flow.id, "run")}>current version</Link>.</p></Card>;
   }
   const submit = async (run: RunRequest) => {
-    const input = { flowId: flow.id, parameters: run.parameters, name: run.name, labels: run.labels, scheduledStartTime: run.scheduledStartTime };
+    const input = { flowId: flow.id, parameters: run.parameters, name: run.name, labels: run.labels, scheduledStartTime: run.scheduledStartTime, ...(run.env ? { env: run.env } : {}) };
     const result = await request<{ createFlowRun: { id: string; name: string } }>(CREATE_FLOW_RUN, { input });
     toast(`Run ${result.createFlowRun.name} created`);
     navigate(flowRunUrl(result.createFlowRun.id));
