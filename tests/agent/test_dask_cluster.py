@@ -57,8 +57,10 @@ def address(cluster: DaskCluster) -> str:
     return cluster.address
 
 
-def start_run(home: Path, server: Any, agents: list[AgentProcess], address: str, flow: str,
-              *params: str) -> str:  # fmt: skip
+def start_run(
+    home: Path, server: Any, agents: list[AgentProcess], address: str, flow: str, *params: str
+) -> str:
+    """Register the flows, start an agent whose runs see the cluster, start `flow`."""
     project = f"p-{uuid.uuid4().hex[:8]}"
     label = f"dask-{uuid.uuid4().hex[:6]}"
     proctor_json(
