@@ -152,7 +152,7 @@ CREATE = """mutation($id: ID!, $s: DateTime!, $e: DateTime!, $n: Int!) {
   createBackfill(flowId: $id, start: $s, end: $e, maxConcurrent: $n) {
     id total createdRuns state maxConcurrent } }"""
 PROGRESS = """query($id: ID!) { backfill(id: $id) { state total createdRuns finished
-  counts { state count } runs(first: 100) { scheduledStartTime state } } }"""
+  counts { state count } runs(first: 100) { scheduledStartTime state backfillId } } }"""
 CANCEL = "mutation($id: ID!) { cancelBackfill(id: $id) { state counts { state count } } }"
 LIST = "query($id: ID!) { backfills(flowId: $id) { id state } }"
 
@@ -189,6 +189,7 @@ async def test_a_backfill_is_previewed_created_tracked_and_cancelled(
         assert (made["total"], made["createdRuns"], made["state"]) == (24, 4, "Running")
         progress = data(url, PROGRESS, {"id": made["id"]})
         assert progress["counts"] == [{"state": "Scheduled", "count": 4}]
+        assert {r["backfillId"] for r in progress["runs"]} == {made["id"]}
         assert [r["scheduledStartTime"] for r in progress["runs"]] == [
             (start + timedelta(hours=h)).isoformat() for h in range(4)
         ]

@@ -395,6 +395,9 @@ class FlowRun:
     result_location: str | None
     created: datetime
     updated: datetime
+    backfill_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The backfill that made the run, if one did."
+    )
 
     @classmethod
     def from_record(cls, record: records.FlowRun) -> FlowRun:
@@ -422,6 +425,7 @@ class FlowRun:
             result_location=record.result_location,
             created=record.created,
             updated=record.updated,
+            backfill_id=_id(record.backfill_id),
         )
 
     @strawberry.field(description="The flow version this run runs.")

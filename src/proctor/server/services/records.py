@@ -142,6 +142,7 @@ class FlowRun:
     result_location: str | None
     created: datetime
     updated: datetime
+    backfill_id: uuid.UUID | None = None  # the backfill that made the run
 
 
 @dataclass(frozen=True, slots=True)

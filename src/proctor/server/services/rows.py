@@ -125,6 +125,7 @@ def flow_run(row: models.FlowRun, flow_name: str) -> records.FlowRun:
         result_location=row.result_location,
         created=row.created,
         updated=row.updated,
+        backfill_id=row.backfill_id,
     )
 
 
