@@ -90,6 +90,7 @@ def test_quick_run_from_the_list_and_the_flow_page(
 
     page.goto(f"/flows?project={project}")
     row = page.get_by_test_id("flow-row-steerable")
+    expect(row.get_by_test_id("quick-run")).to_be_visible(timeout=LIVE)
     row.get_by_test_id("quick-run").click()
     link = row.get_by_test_id("quick-run-link")
     expect(link).to_be_visible(timeout=LIVE)
@@ -101,6 +102,7 @@ def test_quick_run_from_the_list_and_the_flow_page(
     expect(page).to_have_url(f"{real_server.url}/runs/{runs[0].id}")
 
     page.goto(f"/flows/{steerable}")
+    expect(page.get_by_test_id("quick-run")).to_be_visible(timeout=LIVE)
     page.get_by_test_id("quick-run").click()
     expect(page.get_by_test_id("quick-run-link")).to_be_visible(timeout=LIVE)
     assert len(client.list_flow_runs(flow_id=steerable).items) == 2
@@ -108,6 +110,7 @@ def test_quick_run_from_the_list_and_the_flow_page(
     # A required parameter without a default: the button opens the form and says why.
     [needs] = client.list_flows(search="needs_day").items
     page.goto(f"/flows/{needs.id}")
+    expect(page.get_by_test_id("quick-run")).to_be_visible(timeout=LIVE)
     page.get_by_test_id("quick-run").click()
     expect(page.get_by_test_id("quick-run-needs")).to_contain_text(
         "Needs a value for day (no default)", timeout=LIVE
@@ -137,6 +140,7 @@ def test_restart_from_mark_as_and_compare(
 
         # Restart from `middle`: the dialog says what runs again before anything does.
         page.goto(f"/runs/{first}")
+        expect(page.get_by_test_id("restart-from")).to_be_visible(timeout=LIVE)
         page.get_by_test_id("restart-from").click()
         dialog = page.get_by_test_id("restart-from-dialog")
         dialog.get_by_test_id("restart-from-task").select_option("middle")
@@ -177,6 +181,7 @@ def test_restart_from_mark_as_and_compare(
 
     # Mark a task run of the other run Skipped, from its own page.
     page.goto(f"/runs/{second}/tasks/side")
+    expect(page.get_by_test_id("mark-as")).to_be_visible(timeout=LIVE)
     page.get_by_test_id("mark-as").click()
     mark = page.get_by_test_id("mark-dialog")
     mark.get_by_test_id("mark-state").select_option("Skipped")
@@ -188,6 +193,7 @@ def test_restart_from_mark_as_and_compare(
 
     # Compare the two: the run page's picker, then the page with the difference marked.
     page.goto(f"/runs/{first}")
+    expect(page.get_by_test_id("compare-with")).to_be_visible(timeout=LIVE)
     page.get_by_test_id("compare-with").click()
     compare = page.get_by_test_id("compare-dialog")
     compare.get_by_test_id("compare-other").select_option(second)
