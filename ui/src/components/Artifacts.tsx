@@ -4,6 +4,7 @@
  * Markdown goes through `lib/markdown` (React elements only: no HTML is ever parsed), link
  * artifacts open only http(s) URLs, and table cells are shown as text.
  */
+import { useEffect, useRef } from "react";
 import { RUN_ARTIFACTS, TASK_RUN_OUTPUTS } from "../api/artifactDocuments";
 import type { Artifact, ResultDetails } from "../api/artifactTypes";
 import { useQuery } from "../api/hooks";
@@ -89,11 +90,12 @@ export function ArtifactList({ artifacts, showSource = false }: { artifacts: Art
   );
 }
 
+const LIVE_REFRESH_MS = 5000;
 const PUBLISH_HINT = 'from proctor.artifacts import create_markdown_artifact\n\ncreate_markdown_artifact("# Report", key="report")';
 
-/** The Artifacts tab of a flow run. */
-export function RunArtifacts({ flowRunId }: { flowRunId: string }) {
-  const query = useQuery<{ flowRun: { artifacts: Artifact[] } }>(RUN_ARTIFACTS, { id: flowRunId });
+/** The Artifacts tab of a flow run; re-read every few seconds while the run is going. */
+export function RunArtifacts({ flowRunId, live = false }: { flowRunId: string; live?: boolean }) {
+  const query = useQuery<{ flowRun: { artifacts: Artifact[] } }>(RUN_ARTIFACTS, { id: flowRunId }, { refreshMs: live ? LIVE_REFRESH_MS : undefined });
   if (query.error && !query.data) return <ErrorMessage error={query.error} onRetry={() => void query.refetch()} />;
   if (!query.data) return <div className="skeleton" style={{ height: 160 }} />;
   const artifacts = query.data.flowRun.artifacts;
@@ -135,9 +137,17 @@ export function ResultCard({ result }: { result: ResultDetails | null }) {
   );
 }
 
-/** A task run's artifacts and result, read in one request. */
-export function TaskRunOutputs({ flowRunId, slug, mapIndex }: { flowRunId: string; slug: string; mapIndex: number }) {
+/** A task run's artifacts and result, read in one request, and again when `state` (the
+ * task run's state, kept live by its page) changes: they arrive with its states. */
+export function TaskRunOutputs({ flowRunId, slug, mapIndex, state }: { flowRunId: string; slug: string; mapIndex: number; state: string }) {
   const query = useQuery<{ taskRun: { artifacts: Artifact[]; result: ResultDetails | null } }>(TASK_RUN_OUTPUTS, { flowRunId, taskSlug: slug, mapIndex });
+  const seen = useRef(state);
+  const { refetch } = query;
+  useEffect(() => {
+    if (seen.current === state) return;
+    seen.current = state;
+    void refetch();
+  }, [state, refetch]);
   if (query.error && !query.data) return <ErrorMessage error={query.error} onRetry={() => void query.refetch()} />;
   if (!query.data) return <div className="skeleton" style={{ height: 120 }} />;
   const { artifacts, result } = query.data.taskRun;

@@ -106,7 +106,7 @@ export default function FlowRunPage({ params }: { params: Record<string, string>
           <LogView flowRunId={id} fileName={`${run.flowName}-${run.name}.log`} />
         </Card>
       )}
-      {tab === "artifacts" && <RunArtifacts flowRunId={id} />}
+      {tab === "artifacts" && <RunArtifacts flowRunId={id} live={!isFinished(run.state)} />}
       {tab === "parameters" && (
         <Card title="Parameters" hint="as the run received them, defaults filled in">
           {Object.keys(run.parameters ?? {}).length === 0 ? (

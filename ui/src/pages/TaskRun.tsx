@@ -141,7 +141,7 @@ function TaskRunBody({ detail, slug, mapIndex, onChanged }: { detail: TaskRunDet
           </div>
         </div>
       )}
-      {active === "overview" && <TaskRunOutputs flowRunId={run.id} slug={slug} mapIndex={mapIndex} />}
+      {active === "overview" && <TaskRunOutputs flowRunId={run.id} slug={slug} mapIndex={mapIndex} state={detail.state} />}
       {active === "children" && <MappedChildren runId={run.id} slug={slug} />}
       {active === "logs" && (
         <Card flush>
