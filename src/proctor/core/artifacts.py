@@ -217,6 +217,15 @@ def publish(artifact: Artifact) -> Artifact:
     return artifact
 
 
+def _merged(earlier: Artifact, update: Artifact) -> Artifact:
+    """An update of `earlier`: its new data, the key and description it had if not given."""
+    return replace(
+        update,
+        key=earlier.key if update.key is None else update.key,
+        description=earlier.description if update.description is None else update.description,
+    )
+
+
 def collapse(changes: Sequence[Artifact]) -> tuple[Artifact, ...]:
     """One entry per artifact id, in order of first appearance: a later version replaces
     an earlier one; a deletion of an artifact made in the same list removes it."""
@@ -230,15 +239,8 @@ def collapse(changes: Sequence[Artifact]) -> tuple[Artifact, ...]:
         earlier = latest.get(change.id)
         if not change.deleted:
             made_here.add(change.id)
-        if earlier is not None and not change.deleted:  # an update keeps key and description
-            change = replace(
-                change,
-                key=change.key if change.key is not None else earlier.key,
-                description=earlier.description
-                if change.description is None
-                else change.description,
-            )
-        latest[change.id] = change
+        merged = change if earlier is None or change.deleted else _merged(earlier, change)
+        latest[change.id] = merged
     return tuple(latest.values())
 
 
