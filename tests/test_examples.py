@@ -33,6 +33,11 @@ def test_there_are_at_least_six_examples():
 
 EXPECTED_OUTPUT = {
     "approval.py": ["first run: Paused", "after approval: deployed (release 1.0.0 built)"],
+    "artifacts.py": [
+        "table loaded-tables: {'columns': ['table', 'rows'], 'rows': [['orders', 120],",
+        "markdown nightly-report: {'markdown': '# Nightly load\\n\\n**137** rows in 3 tables.'}",
+        "link dashboard: {'link': 'https://example.com/dashboards/etl', 'text': 'ETL dashboard'}",
+    ],
     "branching.py": ["processed 42 rows at once", "split 420 rows into 5 chunks"],
     "cached.py": ["train_model: Cached computed accuracy: 0.91"],
     "dask_flow.py": ["sum of squares: 328350"],
