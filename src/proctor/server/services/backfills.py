@@ -25,6 +25,7 @@ orchestration rules.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from proctor.server.database import Database, record_event
 from proctor.server.database.ids import new_id
 from proctor.server.database.models import Backfill, Flow, FlowGroup, FlowRun, FlowRunState
-from proctor.server.errors import InvalidInput, NotFound
+from proctor.server.errors import Conflict, InvalidInput, NotFound
 from proctor.server.events import Event
 from proctor.server.orchestration import ProposedState
 from proctor.server.orchestration.states import FINISHED_FAMILIES, parse_timestamp
@@ -200,25 +201,24 @@ async def _existing(session: AsyncSession, group_id: uuid.UUID, keys: list[str])
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    group: FlowGroup
-    flow: Flow
+    group_id: uuid.UUID
+    flow_id: uuid.UUID
     schedule: dict[str, Any]
+    start: datetime
+    end: datetime
     events: list[ScheduledEvent]
     existing: set[str]
 
+    @property
+    def keys(self) -> list[str]:
+        return [schedule_key(event.start_time) for event in self.events]
 
-async def _plan(
-    session: AsyncSession,
-    tenant: uuid.UUID,
-    flow_id: uuid.UUID | str,
-    start: Any,
-    end: Any,
-    max_runs: int,
-    *,
-    lock: bool = False,
-) -> _Plan:
-    begin, stop = _range(start, end, datetime.now(UTC))
-    group = await group_for(session, tenant, as_uuid(flow_id, "flow_id"), lock=lock)
+
+async def _target(
+    session: AsyncSession, tenant: uuid.UUID, some_id: uuid.UUID, *, lock: bool = False
+) -> tuple[FlowGroup, Flow]:
+    """The flow group (with a schedule) and its newest active version."""
+    group = await group_for(session, tenant, some_id, lock=lock)
     if group.schedule is None:
         raise InvalidInput(
             f"flow {group.name!r} has no schedule to backfill: add a clock first",
@@ -232,10 +232,29 @@ async def _plan(
     )
     if flow is None:
         raise InvalidInput(f"every version of flow {group.name!r} is archived")
-    events = scheduled_times(group.schedule, begin, stop, max_runs)
-    keys = [schedule_key(event.start_time) for event in events]
-    existing = await _existing(session, group.id, keys)
-    return _Plan(group, flow, group.schedule, events, existing)
+    return group, flow
+
+
+async def _plan(
+    db: Database,
+    tenant: uuid.UUID,
+    flow_id: uuid.UUID | str,
+    start: Any,
+    end: Any,
+    max_runs: int,
+) -> _Plan:
+    begin, stop = _range(start, end, datetime.now(UTC))
+    async with db.session() as session:
+        group, flow = await _target(session, tenant, as_uuid(flow_id, "flow_id"))
+        group_id, version_id, schedule = group.id, flow.id, dict(group.schedule or {})
+    # Thousands of times cost the engine a second or two: not on the event loop, and
+    # not inside a transaction (SQLite would hold its write lock meanwhile).
+    events = await asyncio.to_thread(scheduled_times, schedule, begin, stop, max_runs)
+    async with db.session() as session:
+        existing = await _existing(
+            session, group_id, [schedule_key(event.start_time) for event in events]
+        )
+    return _Plan(group_id, version_id, schedule, begin, stop, events, existing)
 
 
 def _shown(events: list[ScheduledEvent], existing: set[str]) -> list[PreviewTime]:
@@ -257,15 +276,13 @@ async def preview_backfill(
     """The dry run: how many times the range has, how many already have a run, and the
     first and last few."""
     tenant = as_uuid(tenant_id, "tenant_id")
-    async with db.session() as session:
-        plan = await _plan(session, tenant, flow_id, start, end, max_runs)
-    begin, stop = _range(start, end, datetime.now(UTC))
+    plan = await _plan(db, tenant, flow_id, start, end, max_runs)
     events = plan.events
     return BackfillPreview(
-        flow_group_id=plan.group.id,
-        flow_id=plan.flow.id,
-        start=begin,
-        end=stop,
+        flow_group_id=plan.group_id,
+        flow_id=plan.flow_id,
+        start=plan.start,
+        end=plan.end,
         times=len(events),
         existing=sum(1 for e in events if schedule_key(e.start_time) in plan.existing),
         first=_shown(events[:SHOWN], plan.existing),
@@ -297,30 +314,37 @@ async def create_backfill(
     """Create the backfill and its first `max_concurrent` runs (nothing on a refusal)."""
     tenant = as_uuid(tenant_id, "tenant_id")
     limit = _concurrency(max_concurrent)
+    plan = await _plan(db, tenant, flow_id, start, end, max_runs)
     async with db.transaction() as session:
-        plan = await _plan(session, tenant, flow_id, start, end, max_runs, lock=True)
-        new = [e for e in plan.events if schedule_key(e.start_time) not in plan.existing]
+        group, flow = await _target(session, tenant, plan.group_id, lock=True)
+        if group.schedule != plan.schedule or flow.id != plan.flow_id:
+            raise Conflict(
+                f"the schedule or the version of flow {group.name!r} changed while the "
+                "backfill was planned; try again",
+                details={"flow_group_id": str(group.id)},
+            )
+        existing = await _existing(session, group.id, plan.keys)  # again, under the lock
+        new = [e for e in plan.events if schedule_key(e.start_time) not in existing]
         if not new:
             raise InvalidInput(
                 f"nothing to backfill: the range has {len(plan.events)} scheduled time(s) "
                 "and each already has a run",
                 details={"field": "end"},
             )
+        clocks = load_schedule(plan.schedule).clocks
         for index in sorted({e.clock_index for e in new}):
-            clock = load_schedule(plan.schedule).clocks[index]
             try:
-                validate_parameters(plan.flow.parameter_schema or {}, clock.parameter_defaults)
+                validate_parameters(flow.parameter_schema or {}, clocks[index].parameter_defaults)
             except InvalidInput as exc:
                 raise InvalidInput(f"clocks[{index}] parameter defaults: {exc}") from None
-        begin, stop = _range(start, end, datetime.now(UTC))
         backfill = Backfill(
             id=new_id(),
             tenant_id=tenant,
-            flow_group_id=plan.group.id,
-            flow_id=plan.flow.id,
+            flow_group_id=group.id,
+            flow_id=flow.id,
             schedule=plan.schedule,
-            range_start=begin,
-            range_end=stop,
+            range_start=plan.start,
+            range_end=plan.end,
             max_concurrent=limit,
             total=len(new),
             skipped=len(plan.events) - len(new),
@@ -335,10 +359,10 @@ async def create_backfill(
             Event(
                 "backfill.created",
                 str(tenant),
-                data={"backfill_id": str(backfill.id), "flow_group_id": str(plan.group.id)},
+                data={"backfill_id": str(backfill.id), "flow_group_id": str(group.id)},
             ),
         )
-        await _top_up(session, db, backfill, plan.flow, datetime.now(UTC))
+        await _top_up(session, db, backfill, flow, datetime.now(UTC))
         return await _record(session, backfill)
 
 
