@@ -332,3 +332,17 @@ async def test_a_task_only_one_run_has_is_missing_on_the_other_side(gql, flow, f
 
     unknown = await gql(COMPARE, {"a": rid, "b": "00000000-0000-0000-0000-000000000002"})
     assert error_codes(unknown) == ["NOT_FOUND"]
+
+
+async def test_malformed_input_is_refused_with_a_clear_code(gql, flow):
+    rid = await finished_run(gql, flow)
+    bad_id = await gql(MARK_RUN, {"id": "not-a-uuid", "state": "Failed", "reason": REASON})
+    assert error_codes(bad_id) == ["INVALID_INPUT"]
+    bad_task = await gql(MARK_TASK, {"id": "not-a-uuid", "state": "Failed", "reason": REASON})
+    assert error_codes(bad_task) == ["INVALID_INPUT"]
+    assert error_codes(await gql(COMPARE, {"a": rid, "b": "nope"})) == ["INVALID_INPUT"]
+    many = [f"ghost{i}" for i in range(5000)]
+    body = await gql(RESTART_FROM, {"id": rid, "from": many})
+    assert error_codes(body) == ["INVALID_INPUT"]
+    assert len(body["errors"][0]["message"]) < 500  # names a few, not five thousand
+    assert (await read(gql, rid))["state"] == "Success"

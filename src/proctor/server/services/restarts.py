@@ -84,8 +84,9 @@ def check_task_slugs(from_tasks: Iterable[str], spec: Mapping[str, Any] | None) 
     if unknown:
         listed = ", ".join(sorted(str(slug) for slug in known if slug)[:30])
         raise InvalidInput(
-            f"No task {', '.join(unknown)} in this flow version; its tasks: {listed}",
-            details={"field": "fromTasks", "unknown": unknown},
+            f"No task {', '.join(unknown[:10])}{' …' if len(unknown) > 10 else ''} in this "
+            f"flow version; its tasks: {listed}",
+            details={"field": "fromTasks", "unknown": unknown[:100]},
         )
     return chosen
 
