@@ -244,3 +244,27 @@ async def test_replicas_topping_up_at_once_never_pass_the_limit(
             )
         assert sum(report.created for report in reports) == 3  # three slots, three runs
         assert (await _states(database, made.id)).count("Scheduled") == 3
+
+
+async def test_a_whole_schedule_with_filters_is_set_and_kept_by_clock_edits(database: Database):
+    from proctor.schedules import CronClock, Schedule, is_weekday
+
+    flow = await register(database, scheduled_spec())
+    weekdays = Schedule([CronClock("0 9 * * *")], filters=[is_weekday]).to_dict()
+    stored = await schedule_edits.set_schedule(database, DEFAULT_TENANT_ID, flow.id, weekdays)
+    assert stored.source == "override" and stored.schedule == weekdays
+    # 2030-01-04 is a Friday: the next three 09:00s on weekdays skip the weekend.
+    found = schedule_edits.preview(stored.schedule, 3, after=datetime(2030, 1, 4, tzinfo=UTC))
+    assert found.times == [datetime(2030, 1, d, 9, tzinfo=UTC) for d in (4, 7, 8)]
+    # A clock added through the form keeps the filters.
+    added = await schedule_edits.add_clock(database, DEFAULT_TENANT_ID, flow.id, HOURLY)
+    assert added.schedule["filters"] == [{"type": "is_weekday"}]
+    with pytest.raises(InvalidInput, match="unknown type 'no_such_filter'"):
+        await schedule_edits.set_schedule(
+            database,
+            DEFAULT_TENANT_ID,
+            flow.id,
+            {**weekdays, "filters": [{"type": "no_such_filter"}]},
+        )
+    unchanged = await schedule_edits.get_flow_schedule(database, DEFAULT_TENANT_ID, flow.id)
+    assert unchanged.schedule == added.schedule
