@@ -166,7 +166,7 @@ function RestartFromDialog({ runId, tasks, initial, onClose, onDone }: { runId: 
                 Runs again: {preview.rerunCount.toLocaleString()} task run{preview.rerunCount === 1 ? "" : "s"}; reused: {preview.reusedCount.toLocaleString()}.
               </div>
               <ul style={{ margin: 0, paddingLeft: 18 }}>
-                {preview.rerun.map((g) => (
+                {inGraphOrder(preview.rerun, tasks).map((g) => (
                   <li key={`${g.taskSlug}:${g.reason}`} data-testid="restart-from-group" data-slug={g.taskSlug} data-reason={g.reason}>
                     <span className="mono">{g.taskSlug}</span>{g.count > 1 ? ` ×${g.count.toLocaleString()}` : ""} <span className="muted">— {REASONS[g.reason] ?? g.reason}</span>
                   </li>
@@ -184,6 +184,13 @@ function RestartFromDialog({ runId, tasks, initial, onClose, onDone }: { runId: 
       </div>
     </Dialog>
   );
+}
+
+/** Groups in the flow's task order (the order of `tasks`), the others after them by slug. */
+export function inGraphOrder<T extends { taskSlug: string }>(groups: T[], tasks: string[]): T[] {
+  const rank = new Map(tasks.map((slug, i) => [slug, i]));
+  const at = (g: T) => rank.get(g.taskSlug) ?? tasks.length;
+  return [...groups].sort((x, y) => at(x) - at(y) || x.taskSlug.localeCompare(y.taskSlug));
 }
 
 type OtherRun = { id: string; name: string; state: string; scheduledStartTime: string };

@@ -19,3 +19,11 @@ describe("quick run", () => {
     expect(missingValues(null)).toEqual([]);
   });
 });
+
+describe("restart-from preview order", async () => {
+  const { inGraphOrder } = await import("./Steering");
+  it("lists the groups in the flow's order, unknown tasks last by name", () => {
+    const groups = [{ taskSlug: "last" }, { taskSlug: "zeta" }, { taskSlug: "middle" }, { taskSlug: "alpha" }];
+    expect(inGraphOrder(groups, ["first", "middle", "last"]).map((g) => g.taskSlug)).toEqual(["middle", "last", "alpha", "zeta"]);
+  });
+});
