@@ -40,10 +40,12 @@ pytestmark = pytest.mark.slow
 LABEL = "scope-box"
 RUN = "query($id: ID!) { flowRun(id: $id) { id state } }"
 CONTEXT = "query($id: ID!) { flowRunContext(id: $id) { flowRun { id } } }"
+CONFIGS = "query($ids: [ID!]!) { flowRunConfigs(ids: $ids) { flowRunId } }"
 TASK_RUNS = "query($id: ID!) { taskRuns(flowRunId: $id) { nodes { id taskSlug } } }"
 TASK_RUN = "query($id: ID!) { taskRun(id: $id) { id } }"
 FLOW = "query($id: ID!) { flow(id: $id) { id storage } }"
 WRITE_LOGS = "mutation($logs: [JSON!]!) { writeLogs(logs: $logs) { count } }"
+WRITE_ARTIFACTS = "mutation($a: [JSON!]!) { writeArtifacts(artifacts: $a) { count } }"
 FLOW_STATES = "mutation($c: [JSON!]!) { setFlowRunStates(changes: $c) { accepted code } }"
 TASK_STATES = "mutation($c: [JSON!]!) { setTaskRunStates(changes: $c) { accepted code } }"
 REGISTER_AGENT = (
@@ -178,6 +180,7 @@ def test_an_agent_key_reaches_only_the_runs_it_claimed(
     for query, variables in (
         (RUN, {"id": ran.id}),
         (CONTEXT, {"id": ran.id}),
+        (CONFIGS, {"ids": [ran.id]}),
         (TASK_RUNS, {"id": ran.id}),
         (TASK_RUN, {"id": task_run_id}),
     ):
@@ -189,9 +192,16 @@ def test_an_agent_key_reaches_only_the_runs_it_claimed(
     failed = {"flowRunId": ran.id, "state": {"type": "Failed", "message": "forged"}}
     assert "not claimed" in agent_b.forbidden(FLOW_STATES, {"c": [failed]})
     assert "not claimed" in agent_b.forbidden(WRITE_LOGS, {"logs": [_log(waiting.id, "x")]})
+    forged = {"flowRunId": ran.id, "id": str(uuid.uuid4()), "type": "markdown",
+              "data": {"markdown": "forged"}}  # fmt: skip
+    assert "not claimed" in agent_b.forbidden(WRITE_ARTIFACTS, {"a": [forged]})
+    own = {**forged, "data": {"markdown": "mine"}}
+    assert agent_a.data(WRITE_ARTIFACTS, {"a": [own]})["writeArtifacts"]["count"] == 1
 
     # The claimer reads its run and the flow it ran; not the run it never claimed.
     assert agent_a.data(RUN, {"id": ran.id})["flowRun"]["state"] == "Success"
+    [config] = agent_a.data(CONFIGS, {"ids": [ran.id]})["flowRunConfigs"]
+    assert config["flowRunId"] == ran.id
     assert agent_a.data(FLOW, {"id": flow_id})["flow"]["id"] == flow_id
     assert agent_a.data(TASK_RUN, {"id": task_run_id})["taskRun"]["id"] == task_run_id
     assert "not claimed" in agent_a.forbidden(RUN, {"id": waiting.id})
