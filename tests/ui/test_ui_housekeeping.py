@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import expect
 from tests.agent.processes import FLOWS, AgentProcess, proctor_json, start_server, wait_until
 from tests.server.housekeeping.conftest import flow_spec
-from uiharness import new_page, shot
+from uiharness import ARTIFACTS, new_page, shot
 
 from proctor.client import Client, FlowRunStateChange, ProctorClientError
 from proctor.core.states import Running, Success
@@ -37,6 +37,14 @@ def real_server(ui_ready: None, home: Path) -> Iterator[ServerProcess]:
     process = start_server(home)
     yield process
     process.stop()
+
+
+@pytest.fixture(scope="module")
+def artifacts() -> Path:
+    """This module's screenshots, apart from the shared folder other UI modules clear."""
+    folder = ARTIFACTS.parent / "ui-housekeeping"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture
@@ -94,7 +102,9 @@ def test_activity_shows_a_runs_states_live(page, real_server, home, client, arti
     run_items = feed.locator(f'[data-kind="flow_run.state"] a[href="/runs/{created["id"]}"]')
     expect(run_items.filter(has_text="Run of hello is Success")).to_have_count(1, timeout=LIVE)
     expect(run_items.filter(has_text="Run of hello is Running")).to_have_count(1, timeout=LIVE)
-    expect(feed.locator('[data-kind="agent.registered"]').first).to_be_visible(timeout=LIVE)
+    expect(feed.locator('[data-kind="agent.registered"]').first).to_have_text(
+        re.compile("Agent activity-agent registered"), timeout=LIVE
+    )
     shot(page, artifacts, "activity-page")
 
     # Filtered by kind (in the URL): only agent events stay.

@@ -7,7 +7,7 @@ and the thresholds they act on. Defaults are in seconds and sized for a small de
     backfill              makes the runs of backfills, a few at a time (+ their cap)
     lazarus               re-queues in-flight runs whose process is gone
     zombie                fails or retries task runs whose flow run's process is gone
-    audit_retention       prunes audit events older than `days`
+    audit_retention       prunes audit events (and activity-feed rows) older than `days`
     agent_monitor         judges agents' health and publishes agent.unhealthy/healthy
     notifier              matches events to automations, delivers their actions (+ smtp)
     sla                   records SLA breaches (late start, long run, missed run)
@@ -129,7 +129,7 @@ class SlaSettings(SettingsGroup):
 
 
 class AuditRetentionSettings(SettingsGroup):
-    """Deletes audit events older than `days`, every `loop_seconds`."""
+    """Deletes audit events and activity-feed rows older than `days`, every `loop_seconds`."""
 
     model_config = group_config("server", "services", "audit_retention")
 

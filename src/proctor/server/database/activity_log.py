@@ -18,7 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from proctor.server.database.models import Activity, Flow, FlowGroup, FlowRun
+from proctor.server.database.models import Activity, Agent, Flow, FlowGroup, FlowRun
 from proctor.server.events import Event
 
 ACTIVITY_KINDS: frozenset[str] = frozenset(
@@ -85,6 +85,28 @@ async def _flow_names(session: AsyncSession, events: Sequence[Event]) -> dict[uu
     return names
 
 
+async def _agent_names(session: AsyncSession, events: Sequence[Event]) -> dict[str, str]:
+    """Names of the agents that events mention without one (registered, stopped)."""
+    wanted = {
+        str(found)
+        for e in events
+        if e.kind.startswith("agent.")
+        and not e.data.get("name")
+        and (found := _uuid(e.data.get("agent_id"))) is not None
+    }
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        sa.select(Agent.id, Agent.name).where(Agent.id.in_([uuid.UUID(w) for w in wanted]))
+    )
+    return {str(agent_id): name for agent_id, name in rows.all()}
+
+
+def _data_of(event: Event, agents: dict[str, str]) -> dict[str, Any]:
+    agent = agents.get(str(event.data.get("agent_id")))
+    return {**event.data, "name": agent} if agent and not event.data.get("name") else event.data
+
+
 def _name_of(event: Event, names: dict[uuid.UUID, str]) -> str | None:
     given = event.data.get("flow_name")
     if isinstance(given, str) and given:
@@ -103,6 +125,7 @@ async def write_activity(session: AsyncSession, events: Sequence[Event]) -> int:
     if not shown:
         return 0
     names = await _flow_names(session, shown)
+    agents = await _agent_names(session, shown)
     rows: list[dict[str, Any]] = [
         {
             "id": activity_id(event),
@@ -111,7 +134,7 @@ async def write_activity(session: AsyncSession, events: Sequence[Event]) -> int:
             "occurred": datetime.fromtimestamp(event.occurred, UTC),
             "flow_run_id": _uuid(event.flow_run_id),
             "flow_name": _name_of(event, names),
-            "data": event.data,
+            "data": _data_of(event, agents),
         }
         for event in shown
     ]
