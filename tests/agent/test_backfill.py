@@ -111,3 +111,34 @@ def test_a_backfill_cancelled_from_the_cli_cancels_its_runs(home, server, client
     assert [r["state"] for r in final] == ["Cancelled", "Cancelled"]
     again = proctor_json("backfill", *flow, "--cancel", made["id"], **where)
     assert (again["state"], again["createdRuns"]) == ("Cancelled", 2)
+
+
+def test_schedule_commands_print_for_people_and_refuse_clearly(home, server):
+    project = f"p-{uuid.uuid4().hex[:8]}"
+    where = {"home": home, "api_url": server.url}
+    flow = ["hourly_nap", "--project", project]
+    proctor_json("register", str(FLOWS / "hourly_nap.py"), "--project", project, **where)
+
+    shown = proctor("schedules", "ls", *flow, "--next", "3", **where)
+    assert shown.returncode == 0, shown.stderr
+    assert f"Schedule of {project}/hourly_nap: on, from code." in shown.stdout
+    assert "every 3600 s" in shown.stdout and shown.stdout.count(", ") >= 2  # 3 next times
+
+    preview = proctor("schedules", "preview", *flow, "--cron", "0 9 * * *", "--tz",
+                      "Europe/Berlin", **where)  # fmt: skip
+    assert preview.returncode == 0, preview.stderr
+    lines = preview.stdout.splitlines()
+    assert len(lines) == 10 and all("T08:00:00" in line or "T07:00:00" in line for line in lines)
+
+    bad = proctor("schedules", "add", *flow, "--cron", "0 9 * * *", "--tz", "Mars/Olympus", **where)
+    assert bad.returncode == 2 and "Mars/Olympus" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1 and "Traceback" not in bad.stderr
+    two = proctor("schedules", "add", *flow, "--cron", "0 9 * * *", "--interval", "60", **where)
+    assert two.returncode == 2 and "exactly one of" in two.stderr
+    no_range = proctor("backfill", *flow, **where)
+    assert no_range.returncode == 2 and "--start and --end" in no_range.stderr
+
+    added = proctor("schedules", "add", *flow, "--cron", "30 6 * * *", **where)
+    assert added.returncode == 0 and "overrides the schedule in code" in added.stdout
+    reset = proctor("schedules", "reset", *flow, **where)
+    assert reset.returncode == 0 and "from code" in reset.stdout
