@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from tests.server.api.graphql_results import data_of, error_codes
-from tests.server.retention_data import age, finished_run, register
+from tests.server.retention_data import add_team, age, finished_run, register
 
 from proctor.core.artifacts import MAX_ARTIFACT_BYTES
 from proctor.server import services
 from proctor.server.background.retention import RetentionService
 from proctor.server.database import DEFAULT_TENANT_ID, Database
+from proctor.server.errors import NotFound
 from proctor.server.services.artifacts import list_artifacts, write_artifacts
 from proctor.server.services.retention_policy import Policy
 
@@ -147,3 +149,28 @@ async def test_retention_deletes_artifacts_with_their_runs(database: Database):
     left = await list_artifacts(database, DEFAULT_TENANT_ID)
     assert [(a.key, a.flow_run_id) for a in left] == [("kept", kept.id)]
     assert (await services.get_flow_run(database, DEFAULT_TENANT_ID, kept.id)).id == kept.id
+
+
+async def test_another_teams_artifacts_are_out_of_reach(database: Database):
+    other = await add_team(database, "other")
+    our_flow = await register(database, DEFAULT_TENANT_ID, "etl")
+    their_flow = await register(database, other, "etl")
+    ours = await finished_run(database, DEFAULT_TENANT_ID, our_flow.id)
+    theirs = await finished_run(database, other, their_flow.id)
+    mine = _artifact(str(ours.id), "load", -1, "markdown", {"markdown": "ours"}, key="k")
+    await write_artifacts(database, DEFAULT_TENANT_ID, [mine])
+
+    # Team B sees none of team A's artifacts, cannot write into A's run...
+    assert await list_artifacts(database, other) == []
+    assert await list_artifacts(database, other, flow_run_id=ours.id) == []
+    with pytest.raises(NotFound):
+        await write_artifacts(database, other, [{**mine, "id": str(uuid.uuid4())}])
+    # ...nor replace or delete A's artifact by its id through a run of its own.
+    for forged in (
+        {**mine, "flowRunId": str(theirs.id), "data": {"markdown": "forged"}},
+        {"flowRunId": str(theirs.id), "id": mine["id"], "deleted": True},
+    ):
+        with pytest.raises(NotFound):
+            await write_artifacts(database, other, [forged])
+    [kept] = await list_artifacts(database, DEFAULT_TENANT_ID)
+    assert kept.data == {"markdown": "ours"}
