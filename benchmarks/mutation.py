@@ -70,6 +70,7 @@ ENGINE = Suite(
             "test_visualize_states",
             "test_states",
             "test_cache_validators",
+            "test_runner_edges",
         )
     ),
     subprocesses_see_mutants=True,

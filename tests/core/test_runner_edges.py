@@ -1,0 +1,261 @@
+"""The flow runner's smaller promises, each pinned: reading a run's states by node, slug
+or task; task_states and resume given by slug or task; a retry carried over from another
+process; templates given as callables; printed lines with Windows line ends; answering
+a pause at the terminal.
+
+Written from DESIGN.md ("reading a run", "flow.run(task_states=..., resume=[...])") and
+the module docs of the runner; each expectation is the documented behaviour.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import sys
+
+import pytest
+
+from proctor import Flow, task
+from proctor.core.runner import approval
+from proctor.core.runner.caching import cache_key
+from proctor.results import LocalResult
+from proctor.states import Paused, Pending, Retrying, Success
+from proctor.triggers import manual_only
+
+
+@task
+def one() -> int:
+    return 1
+
+
+@task
+def add(x: int, y: int) -> int:
+    return x + y
+
+
+def two_adds() -> tuple[Flow, object, object]:
+    with Flow("lookups") as flow:
+        first = add(1, 2)
+        second = add(first, 10)
+    return flow, first, second
+
+
+def test_states_are_found_by_node_by_slug_and_by_a_task_used_once():
+    with Flow("by-task") as flow:
+        node = one()
+    state = flow.run()
+    assert state.result[node].result == 1
+    assert state.result["one"].result == 1
+    assert state.result[one].result == 1
+
+
+def test_a_task_used_twice_must_be_named_by_its_node():
+    flow, first, second = two_adds()
+    state = flow.run()
+    assert (state.result[first].result, state.result[second].result) == (3, 13)
+    with pytest.raises(KeyError, match="Task 'add' ran 2 times; use its node"):
+        state.result[add]
+    slugs = sorted(node.slug for node in state.result)
+    assert state.result[slugs[1]].result in (3, 13)
+    with pytest.raises(KeyError) as unknown:
+        state.result["no-such-slug"]
+    assert unknown.value.args == ("no-such-slug",)
+    with pytest.raises(KeyError) as unused:
+        state.result[one]
+    assert unused.value.args == (one,)
+
+
+def test_task_states_may_name_a_node_by_slug_or_by_its_task():
+    calls = []
+
+    @task
+    def counted() -> str:
+        calls.append(1)
+        return "ran"
+
+    with Flow("given") as flow:
+        node = counted()
+    for key in (node, node.slug, counted):
+        state = flow.run(task_states={key: Success(result="given")})
+        assert state.result[node].result == "given"
+    assert calls == []
+
+
+def test_task_states_naming_a_task_used_twice_is_refused():
+    flow, _first, _second = two_adds()
+    with pytest.raises(KeyError, match="does not name exactly one task of the flow"):
+        flow.run(task_states={add: Success(result=0)})
+
+
+def test_resume_may_name_the_paused_task_by_slug():
+    @task(trigger=manual_only)
+    def approve() -> str:
+        return "approved"
+
+    with Flow("resume-by-slug") as flow:
+        node = approve()
+    first = flow.run()
+    assert type(first.result[node]) is Paused
+    second = flow.run(task_states=first.result, resume=[node.slug])
+    assert second.result[node].result == "approved"
+
+
+def test_a_retry_from_another_process_with_no_start_time_runs_now_as_the_next_attempt():
+    seen = []
+
+    def handler(task_, old, new):
+        seen.append((type(old).__name__, type(new).__name__))
+        return new
+
+    @task(retries=3, retry_delay=0, state_handlers=[handler])
+    def flaky() -> str:
+        return "ok"
+
+    with Flow("carry-on-now") as flow:
+        node = flaky()
+    earlier = Retrying("retry 1", start_time=None, run_count=1)
+    state = flow.run(task_states={node: earlier})
+    assert state.result[node].result == "ok"
+    # The attempt leaves the Retrying state it was carried over in.
+    assert seen[0] == ("Retrying", "Running")
+
+
+def test_templates_may_be_callables_given_the_same_names(tmp_path):
+    @task(
+        result=LocalResult(dir=str(tmp_path)),
+        target=lambda task_name, x, **rest: f"{task_name}-{x}.out",
+    )
+    def produce(x: int) -> int:
+        return x * 2
+
+    with Flow("callable-target") as flow:
+        produce(21)
+    assert flow.run().is_successful()
+    assert (tmp_path / "produce-21.out").exists()
+
+
+def test_the_default_cache_key_names_the_flow_the_task_and_the_map_index():
+    keys = []
+
+    @task(cache_for=60)
+    def square(x: int) -> int:
+        from proctor.core.context import get_task_run_context
+
+        keys.append(cache_key(square, get_task_run_context(), {"x": x}))
+        return x * x
+
+    with Flow("keys") as flow:
+        square.map([1, 2])
+        square(3)
+    assert flow.run().is_successful()
+    slugs = sorted(keys)
+    assert "keys/square[0]" in slugs and "keys/square[1]" in slugs
+    assert any(key.startswith("keys/square") and "[" not in key for key in slugs)
+
+
+def test_a_cache_key_template_is_rendered_with_the_run_values():
+    @task(cache_for=60, cache_key="{task_name}-{x}")
+    def cube(x: int) -> int:
+        return x**3
+
+    calls = []
+
+    @task(cache_for=60, cache_key="shared-{x}")
+    def other(x: int) -> int:
+        calls.append(x)
+        return -x
+
+    with Flow("templated-key") as flow:
+        cube(2)
+        other(2)
+    assert flow.run().is_successful()
+    assert flow.run().is_successful()
+    assert calls == [2]
+
+
+def test_a_cache_key_template_with_an_unknown_name_fails_the_task_saying_what_for():
+    @task(cache_for=60, cache_key="{nope}")
+    def keyed() -> int:
+        return 1
+
+    with Flow("bad-key") as flow:
+        node = keyed()
+    state = flow.run().result[node]
+    assert state.is_failed()
+    assert state.message.startswith("cache_key of task 'keyed' uses {nope}, which is not known")
+
+
+class MarkedStream(io.StringIO):
+    marker = "the real stream"
+
+
+def test_printed_windows_line_ends_and_several_lines_in_one_write(caplog, monkeypatch):
+    monkeypatch.setattr(sys, "stdout", MarkedStream())
+
+    @task(log_stdout=True)
+    def printer() -> str:
+        sys.stdout.write("first\r\nsecond\r\nthird\n")
+        # Attributes of the real stream stay reachable through the capture.
+        return sys.stdout.marker
+
+    with Flow("crlf") as flow:
+        node = printer()
+    with caplog.at_level(logging.INFO, logger="proctor"):
+        state = flow.run()
+    assert state.result[node].result == "the real stream"
+    lines = [r.getMessage() for r in caplog.records if getattr(r, "task_slug", None) == "printer"]
+    assert lines == ["first", "second", "third"]
+
+
+class Closed(io.StringIO):
+    pass
+
+
+def test_someone_can_answer_only_on_an_open_terminal_or_supplied_input(monkeypatch):
+    monkeypatch.setattr(sys, "stdin", None)
+    assert approval.someone_can_answer() is False
+    closed = Closed()
+    closed.close()
+    monkeypatch.setattr(sys, "stdin", closed)
+    assert approval.someone_can_answer() is False
+    monkeypatch.setattr(sys, "stdin", io.StringIO("y\n"))
+    assert approval.someone_can_answer() is True
+
+    class NotATerminal(io.StringIO):
+        def isatty(self) -> bool:
+            return False
+
+    class Broken(io.StringIO):
+        def isatty(self) -> bool:
+            raise OSError("gone")
+
+    for stream, expected in ((NotATerminal(), False), (Broken(), False)):
+        monkeypatch.setattr(sys, "__stdin__", stream)
+        monkeypatch.setattr(sys, "stdin", stream)
+        assert approval.someone_can_answer() is expected
+
+
+def test_a_paused_task_is_approved_at_the_terminal(monkeypatch, capsys):
+    @task(trigger=manual_only)
+    def approve() -> str:
+        return "approved"
+
+    with Flow("approve-here") as flow:
+        node = approve()
+    monkeypatch.setattr(sys, "stdin", io.StringIO("n\ny\n"))
+    state = flow.run()
+    assert state.result[node].result == "approved"
+    asked = capsys.readouterr().out
+    assert asked.count("<Task: approve> is currently Paused; enter 'y' to resume:") == 2
+
+
+def test_input_that_ends_leaves_the_task_paused(monkeypatch):
+    @task(trigger=manual_only)
+    def approve() -> str:
+        return "approved"
+
+    with Flow("no-answer") as flow:
+        node = approve()
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert type(flow.run().result[node]) is Paused
+    assert approval.paused_tasks({node: Paused(), "x": Pending()}) == [node]
