@@ -28,7 +28,8 @@ SHORT_FLAGS = {
     "-w": "--watch",
     "-y": "--yes",
 }
-# 1.x spellings: `prefect register -p PATH -n NAME`, `prefect agent ... -n NAME -e K=V`.
+# 1.x spellings: `prefect register -p PATH -n NAME`, `prefect agent ... -n NAME -e K=V`
+# (`agent local start` and `agent docker start` too).
 ONE_X_SPELLINGS = {
     ("register", "-p"): "--path",
     ("register", "-n"): "--name",
@@ -36,6 +37,8 @@ ONE_X_SPELLINGS = {
     ("agent local start", "-n"): "--name",
     ("agent start", "-e"): "--env",
     ("agent local start", "-e"): "--env",
+    ("agent docker start", "-n"): "--name",
+    ("agent docker start", "-e"): "--env",
 }
 
 

@@ -41,7 +41,6 @@ VolumeOption = Annotated[
     list[str] | None,
     typer.Option(
         "--volume",
-        "-v",
         metavar="HOST:CONTAINER[:ro]",
         help="Docker: a mount every run container gets (repeatable).",
     ),
@@ -102,7 +101,6 @@ def start(
         str,
         typer.Option(
             "--type",
-            "-t",
             metavar="local|docker",
             help="Where runs start: local processes, or Docker containers.",
         ),

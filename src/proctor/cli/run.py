@@ -98,7 +98,6 @@ def run(
         list[str] | None,
         typer.Option(
             "--env",
-            "-e",
             metavar="NAME=VALUE",
             help="An environment variable for this run (repeatable), over the flow's run "
             "config env.",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.scalars import JSON
 
+from proctor.server.api import run_scope
 from proctor.server.api.loaders import ctx
 from proctor.server.services import run_configs
 from proctor.server.services.run_configs import FlowRunConfig as Record
@@ -48,6 +49,7 @@ class RunConfigQuery:
         self, info: strawberry.Info, ids: list[strawberry.ID]
     ) -> list[FlowRunConfig]:
         context = ctx(info)
+        await run_scope.runs(info, ids, "read")  # an agent's key: only the runs it claimed
         found = await run_configs.flow_run_configs(context.db, context.tenant_id, list(ids))
         return [FlowRunConfig.of(record) for record in found]
 
