@@ -253,6 +253,8 @@ async def test_restart_from_a_task_resets_it_and_downstream_only(gql, flow):
     body = await gql(RESTART_FROM, {"id": rid, "from": ["total"]})
     restarted = data_of(body)["restartFlowRunFrom"]
     assert (restarted["state"], restarted["stateMessage"]) == ("Scheduled", "Restarted from total.")
+    events = data_of(await gql(AUDIT, {"action": "restartFlowRunFrom"}))["auditEvents"]["nodes"]
+    assert [(e["objectType"], e["objectId"]) for e in events] == [("flow_run", rid)]
     after = task_runs(await read(gql, rid))
     assert after[("total", -1)]["state"] == "Pending"
     for key in [("inc", -1), ("inc", 0), ("inc", 1), ("inc", 2)]:

@@ -95,8 +95,14 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
+#: Mutations whose name says more than verb + noun: the object they act on.
+_NOUNS = {"restartFlowRunFrom": "flow_run"}
+
+
 def noun_of(action: str) -> str:
     """`deleteProject` -> "project", `createFlowRun` -> "flow_run", `setSecret` -> "secret"."""
+    if action in _NOUNS:
+        return _NOUNS[action]
     return _snake(_VERB.sub("", action, count=1)) or _snake(action)
 
 
