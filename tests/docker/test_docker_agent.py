@@ -4,6 +4,7 @@ image, report through the API like local runs, and leave no container behind."""
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 import uuid
 from pathlib import Path
@@ -26,8 +27,12 @@ def project_name() -> str:
 
 
 def register(flow_file: str, project: str, home: Path, api_url: str) -> dict:
+    return register_path(FLOWS / flow_file, project, home, api_url)
+
+
+def register_path(path: Path, project: str, home: Path, api_url: str) -> dict:
     [registered] = proctor_json(
-        "register", str(FLOWS / flow_file), "--project", project, home=home, api_url=api_url
+        "register", str(path), "--project", project, home=home, api_url=api_url
     )
     return registered["flow"]
 
@@ -310,3 +315,87 @@ def test_a_daemon_that_is_down_is_reported_and_no_run_is_lost(
     finally:
         agent.stop()
         late.stop()
+
+
+BAKED_FLOW = """
+from pathlib import Path
+
+from proctor import flow, get_run_logger, task
+from proctor.run_configs import DockerRun
+from proctor.storage import Module
+
+
+@task
+def where() -> str:
+    get_run_logger().info("loaded from %s", Path(__file__).parent)
+    return "ok"
+
+
+@flow(storage=Module("baked_flows"))
+def baked():
+    where()
+
+
+baked.run_config = DockerRun(image="proctor-test-baked:1")
+"""
+
+
+def test_module_storage_runs_the_code_baked_into_the_image(
+    home, server, client, docker_agents, docker_daemon, tmp_path
+):
+    context = tmp_path / "image"
+    context.mkdir()
+    (context / "baked_flows.py").write_text(BAKED_FLOW)
+    (context / "Dockerfile").write_text(
+        "FROM proctor-test-run:local\nCOPY baked_flows.py /opt/flows/\nENV PYTHONPATH=/opt/flows\n"
+    )
+    built = docker_daemon.docker("build", "--tag", "proctor-test-baked:1", str(context))
+    assert built.returncode == 0, built.stderr
+    project = project_name()
+    flow = register_path(context / "baked_flows.py", project, home, server.url)
+    assert flow["storage"] == {"type": "module", "name": "baked_flows"}
+    docker_agents.append(DockerAgentProcess(home, server.url, "baker", docker_daemon))
+    run = finished_run(client, client.create_flow_run(project=project, flow_name="baked").id)
+    assert run.state == "Success", run.state_message
+    # The code came from the image, not from the agent's disk (that folder is not mounted).
+    assert "loaded from /opt/flows" in log_lines(client, run.id)
+
+
+GIT_FLOW = """
+from proctor import flow, get_run_logger, task
+from proctor.run_configs import DockerRun
+from proctor.storage import Git
+
+
+@task
+def hello() -> str:
+    get_run_logger().info("hello from git")
+    return "ok"
+
+
+@flow(storage=Git("file://{repo}", ref="HEAD", path="flows.py"))
+def from_git():
+    hello()
+
+
+from_git.run_config = DockerRun(image="proctor-test-run:local", volumes=["{repo}:{repo}:ro"])
+"""
+
+
+def test_git_storage_is_cloned_inside_the_container(
+    home, server, client, docker_agents, docker_daemon, tmp_path
+):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "flows.py").write_text(GIT_FLOW.format(repo=repo))
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    for args in (["init", "-q"], ["add", "flows.py"], ["commit", "-q", "-m", "flows"]):
+        done = subprocess.run([*git, *args], capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+    project = project_name()
+    flow = register_path(repo / "flows.py", project, home, server.url)
+    assert flow["storage"]["type"] == "git"
+    docker_agents.append(DockerAgentProcess(home, server.url, "gitter", docker_daemon))
+    run = finished_run(client, client.create_flow_run(project=project, flow_name="from_git").id)
+    assert run.state == "Success", run.state_message
+    assert "hello from git" in log_lines(client, run.id)
