@@ -117,3 +117,31 @@ def test_a_running_run_marked_failed_by_hand_stops_and_stays_failed(home, server
     assert states.get("after", "Cancelled") == "Cancelled"  # never started
     logs = client.list_logs(created["id"], search="marked by hand", first=10)
     assert [entry.level for entry in logs.items] == [30]  # one WARNING from the process
+
+
+def test_a_running_run_marked_cancelled_by_hand_is_stopped_by_its_process(
+    home, server, client, agents
+):
+    project = f"p-{uuid.uuid4().hex[:8]}"
+    cli = {"home": home, "api_url": server.url}
+    proctor_json("register", str(FLOWS / "sleepy.py"), "--project", project,
+                 "--label", "mark-cancel-box", **cli)  # fmt: skip
+    agents.append(AgentProcess(home, server.url, "mark-cancel-agent", labels=["mark-cancel-box"]))
+    created = proctor_json("run", "sleepy", "--project", project, **cli)
+    wait_until(
+        lambda: any(t.task_slug == "nap" and t.state == "Running"
+                    for t in all_task_runs(client, created["id"])),
+        60,
+        "the nap task to run",
+    )  # fmt: skip
+    marked = proctor_json("runs", "mark", created["id"], "Cancelled",
+                          "--reason", "wrong day", **cli)  # fmt: skip
+    # Asked to stop, like a cancel: the process ends it Cancelled.
+    assert marked["state"] == "Cancelling"
+    run = finished(client, created["id"], timeout=60)
+    assert run.state == "Cancelled"
+    history = [(s.state, s.message) for s in client.get_flow_run(created["id"]).states]
+    assert ("Cancelling", "Marked Cancelled by hand by the local user: wrong day") in history
+    states = {t.task_slug: t.state for t in all_task_runs(client, created["id"])}
+    assert states["nap"] == "Cancelled"
+    assert states.get("after", "Cancelled") == "Cancelled"
