@@ -150,10 +150,13 @@ def _range(start: Any, end: Any, now: datetime) -> tuple[datetime, datetime]:
     return begin, stop
 
 
-def _events(schedule: Schedule, after: datetime, end: datetime) -> Iterator[ScheduledEvent]:
-    """The schedule's events strictly after `after` and before `end`, in order."""
+def _events(
+    schedule: Schedule, after: datetime, end: datetime, chunk: int = _CHUNK
+) -> Iterator[ScheduledEvent]:
+    """The schedule's events strictly after `after` and before `end`, in order, searched
+    `chunk` at a time."""
     while True:
-        found = schedule.search(_CHUNK, after=after)
+        found = schedule.search(chunk, after=after)
         for event in found.events:
             if event.start_time >= end:
                 return
@@ -468,7 +471,12 @@ async def _top_up(
     exhausted = backfill.cursor is not None and backfill.cursor >= backfill.range_end
     if not exhausted and unfinished < backfill.max_concurrent:
         after = backfill.cursor or backfill.range_start - timedelta(microseconds=1)
-        stream = _events(load_schedule(backfill.schedule), after, backfill.range_end)
+        free = backfill.max_concurrent - unfinished
+        # Searched a few more than the free slots (times that have a run are skipped);
+        # whether times remain once every slot is taken is left to a later pass.
+        stream = _events(
+            load_schedule(backfill.schedule), after, backfill.range_end, min(_CHUNK, free + 8)
+        )
         while unfinished + made < backfill.max_concurrent:
             batch = [
                 e
@@ -481,9 +489,6 @@ async def _top_up(
                 break
             made += await _insert(session, db, backfill, flow, batch, now)
             backfill.cursor = batch[-1].start_time.astimezone(UTC)
-        else:
-            # Every slot is taken: is anything left after the cursor?
-            exhausted = next(stream, None) is None
         if exhausted:
             backfill.cursor = backfill.range_end
         backfill.created_runs += made
