@@ -1,17 +1,28 @@
-"""Artifacts and result details through the whole loop: a real server, a real agent and
-the flow's own process publish each kind of artifact; the API shows them on the run, on
-each task run and on the team's list; the task run's result says where it is, how large
-and in which format, and loads with the client on this machine (which sees the folder)."""
+"""Artifacts and result details through the whole loop, on SQLite and PostgreSQL: a real
+server on each database, a real agent and the flow's own process publish each kind of
+artifact; the API shows them on the run, on each task run and on the team's list; the
+task run's result says where it is, how large and in which format, and loads with the
+client on this machine (which sees the folder)."""
 
 from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from tests.agent.processes import FLOWS, AgentProcess, proctor_json, wait_until
+from tests.agent.processes import (
+    FAST_SERVER,
+    FLOWS,
+    AgentProcess,
+    DrainedServer,
+    proctor_json,
+    wait_until,
+)
 
 from proctor.client import Client
+from proctor.testing import ServerProcess
 
 pytestmark = pytest.mark.slow
 
@@ -19,6 +30,38 @@ ARTIFACTS = "key type description data taskSlug mapIndex taskRunId"
 RUN = f"""query ($id: ID!) {{ flowRun(id: $id) {{ state artifacts {{ {ARTIFACTS} }}
   taskRuns(first: 100) {{ nodes {{ id taskSlug mapIndex artifacts {{ key type data }}
   result {{ location size serializer resultType preview previewNote loadSnippet }} }} }} }} }}"""
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def work(tmp_path: Path) -> Path:
+    return tmp_path / "work"
+
+
+@pytest.fixture
+def server(database_url: str, home: Path) -> Iterator[ServerProcess]:
+    process = DrainedServer(database_url, home, env=FAST_SERVER)
+    process.start(timeout=60)
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def client(server: ServerProcess) -> Iterator[Client]:
+    with Client(server.url) as api:
+        yield api
+
+
+@pytest.fixture
+def agents() -> Iterator[list[AgentProcess]]:
+    started: list[AgentProcess] = []
+    yield started
+    for agent in started:
+        agent.stop()
 
 
 def test_a_flow_on_an_agent_publishes_every_kind_of_artifact(home, server, client, agents, work):
