@@ -22,6 +22,7 @@ from tests.agent.processes import (
 )
 
 from proctor.client import Client
+from proctor.core.errors import ResultError
 from proctor.testing import ServerProcess
 
 pytestmark = pytest.mark.slow
@@ -126,4 +127,6 @@ def test_a_flow_on_an_agent_publishes_every_kind_of_artifact(home, server, clien
     with Client(server.url) as api:
         assert api.load_result(run_id, "summarise") == {"day": "2026-12-07", "rows": 12}
         assert api.load_result(run_id, "scores", map_index=1) == 4
+        with pytest.raises(ResultError, match="There is no task run 'nothing'"):
+            api.load_result(run_id, "nothing")
     assert json.loads(path.read_text()) == {"day": "2026-12-07", "rows": 12}
