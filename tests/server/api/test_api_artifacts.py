@@ -110,6 +110,16 @@ async def test_update_and_delete_by_id(gql, flow_spec):
     assert data_of(await gql('{ artifacts(key: "site") { id } }'))["artifacts"] == []
 
 
+async def test_deleting_a_run_deletes_its_artifacts(gql, flow_spec):
+    gone, kept = await _run(gql, flow_spec), await _run(gql, flow_spec)
+    for run in (gone, kept):
+        await gql(WRITE, {"a": [_artifact(run, "greet", -1, "markdown", {"markdown": run})]})
+    deleted = await gql("mutation ($id: ID!) { deleteFlowRun(id: $id) }", {"id": gone})
+    assert data_of(deleted)["deleteFlowRun"] is True
+    left = data_of(await gql("{ artifacts { flowRunId } }"))["artifacts"]
+    assert left == [{"flowRunId": kept}]
+
+
 async def test_bad_artifacts_are_refused_with_a_clear_error_and_nothing_written(gql, flow_spec):
     run = await _run(gql, flow_spec)
     good = _artifact(run, "greet", -1, "markdown", {"markdown": "fine"})
