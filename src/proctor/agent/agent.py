@@ -15,7 +15,14 @@ handed back to the queue.
 
 A run process that dies without reporting is left to the server (its zombie killer fails
 or retries the run once heartbeats stop); the agent logs it and notes it in the run's
-logs, with the path of the process's output.
+logs, with the path of the process's output. Until a run it claimed is Running, the agent
+heartbeats it itself (a container's image may take minutes to pull); from then on only
+the run process does, so that a hung process still shows.
+
+The launcher comes from the agent's type (local processes, Docker containers); each
+claimed run's run config is read in one request for the claim, and a run whose config the
+launcher cannot serve is failed with the reason. A launcher that cannot start anything
+now (its daemon is down) stops the claims and is reported with the heartbeats.
 """
 
 from __future__ import annotations
@@ -90,6 +97,9 @@ class Agent:
         self.started_runs = 0
         # What keeps the launcher from starting runs (its daemon is down), else None.
         self.problem: str | None = None
+        # Runs claimed and not yet seen Running: the agent heartbeats them itself while
+        # they start (an image pull can outlast Lazarus's patience), never after.
+        self._starting: set[str] = set()
         self._stop = threading.Event()
         self._lock = threading.Lock()  # guards in_flight: the reaper thread ends entries
         self._slot_freed = threading.Event()
@@ -205,6 +215,21 @@ class Agent:
     def _beat(self) -> None:
         assert self.agent_id is not None
         self.client.agent_heartbeat(self.agent_id, problem=self.problem)
+        self._beat_starting()
+
+    def _beat_starting(self) -> None:
+        """Heartbeat the runs still starting, so that Lazarus does not re-queue a run whose
+        container is being pulled or created; each stops once the server has it past
+        Submitted (its own process heartbeats from then on, and a hung one must show)."""
+        with self._lock:
+            starting = sorted(self._starting)
+        if not starting:
+            return
+        answered = {run.id: run.state for run in self.client.heartbeat_flow_runs(starting)}
+        with self._lock:
+            for run_id in starting:
+                if answered.get(run_id) != "Submitted":
+                    self._starting.discard(run_id)
 
     def _report_health(self) -> None:
         """Tell the server at once that the launcher's problem appeared or cleared."""
@@ -219,6 +244,9 @@ class Agent:
 
     def _set_state(self, run: FlowRun, state: Failed | Scheduled) -> None:
         from proctor.agent import wire
+
+        with self._lock:
+            self._starting.discard(run.id)
 
         change = wire.flow_run_state_change(run.id, state, agent_id=self.agent_id)
         try:
@@ -240,6 +268,8 @@ class Agent:
                 self._hand_back(run, f"its run config could not be read: {error}")
             return
         configs = {item.flow_run_id: item.run_config for item in found}
+        with self._lock:
+            self._starting.update(run.id for run in runs)
         for run in runs:
             if self._stop.is_set():
                 self._hand_back(run, "the agent is stopping")
@@ -322,6 +352,7 @@ class Agent:
             ]
             for entry, _ in ended:
                 del self.in_flight[entry.run.id]
+                self._starting.discard(entry.run.id)
         if ended:
             self._slot_freed.set()
         for entry, code in ended:
