@@ -51,3 +51,17 @@ def test_an_fsspec_result_records_its_url_and_only_cheap_sizes():
     described = remote.describe("x/y.txt")
     assert described.location == "s3://bucket/prefix/x/y.txt"
     assert described.size is None  # a request per result: not asked
+
+
+def test_a_target_found_in_place_is_described_too(tmp_path: Path):
+    @task(target="daily.json")
+    def daily() -> dict:
+        return {"rows": 1}
+
+    with Flow("targets", result=LocalResult(dir=tmp_path, serializer=JSONSerializer())) as flow:
+        node = daily()
+    first = flow.run().result[node]
+    again = flow.run().result[node]
+    assert again.is_cached()
+    assert again.result_info == first.result_info
+    assert again.result_info.location == str(tmp_path / "daily.json")

@@ -262,7 +262,9 @@ def _reuse(
             return None
         target = render(task.target, context, unit.inputs, what=f"target of {task.name!r}")
         if store.exists(target):
-            return Cached(f"Target {target} exists", store.read(target), result_location=target)
+            found = Cached(f"Target {target} exists", store.read(target), result_location=target)
+            found.result_info = store.describe(target)
+            return found
         return None
     from proctor.core.runner import caching
 
