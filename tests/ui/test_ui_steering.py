@@ -18,7 +18,8 @@ from playwright.sync_api import expect
 from tests.agent.processes import FLOWS, AgentProcess, proctor_json, start_server, wait_until
 from uiharness import new_page, shot
 
-from proctor.client import Client
+from proctor.client import Client, FlowRunStateChange, TaskRunStateChange
+from proctor.core.states import Running
 from proctor.testing import ServerProcess
 
 LIVE = 60_000  # ms: generous on a loaded machine
@@ -118,6 +119,17 @@ def test_quick_run_from_the_list_and_the_flow_page(
     expect(page.get_by_test_id("run-form")).to_be_visible()
     assert client.list_flow_runs(flow_id=str(needs.id)).items == []
     shot(page, artifacts, "quick-run-needs-values")
+
+    # While a run's process runs, its task runs cannot be marked: the button says why.
+    run_id = runs[0].id
+    client.set_flow_run_states([FlowRunStateChange(flow_run_id=run_id, state=Running())])
+    client.set_task_run_states(
+        [TaskRunStateChange(flow_run_id=run_id, task_slug="first", state=Running())]
+    )
+    page.goto(f"/runs/{run_id}/tasks/first")
+    mark = page.get_by_test_id("mark-as")
+    expect(mark).to_be_disabled(timeout=LIVE)
+    expect(mark).to_have_attribute("title", re.compile("its process sets its task runs"))
 
 
 def test_restart_from_mark_as_and_compare(

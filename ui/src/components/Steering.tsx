@@ -55,11 +55,11 @@ export interface MarkTarget {
   state: string;
 }
 
-export function MarkAsButton({ target, onDone }: { target: MarkTarget; onDone: () => void }) {
+export function MarkAsButton({ target, onDone, disabledReason }: { target: MarkTarget; onDone: () => void; disabledReason?: string | null }) {
   const [open, setOpen] = useState(false);
   return (
     <>
-      <button type="button" className="btn" onClick={() => setOpen(true)} data-testid="mark-as">Mark as…</button>
+      <button type="button" className="btn" onClick={() => setOpen(true)} disabled={Boolean(disabledReason)} title={disabledReason ?? undefined} data-testid="mark-as">Mark as…</button>
       {open && <MarkAsDialog target={target} onClose={() => setOpen(false)} onDone={() => { setOpen(false); onDone(); }} />}
     </>
   );

@@ -21,7 +21,7 @@ import { TaskRunTable } from "../components/TaskRunTable";
 import { useCan } from "../api/session";
 import { MarkAsButton, RestartFromButton } from "../components/Steering";
 import { Link, navigate, useSearchParam } from "../lib/router";
-import { isFinished } from "../lib/states";
+import { familyOf, isFinished } from "../lib/states";
 import { decodeRows } from "../lib/taskRuns";
 import { formatDateTime, formatDuration, runDuration } from "../lib/time";
 import { flowRunUrl, flowUrl, taskRunUrl } from "../routes";
@@ -191,6 +191,9 @@ function MappedChildren({ runId, slug }: { runId: string; slug: string }) {
   );
 }
 
+// While these run, the flow run's process owns its task runs' states (the server refuses a mark).
+const PROCESS_FAMILIES = new Set(["Submitted", "Running", "Cancelling"]);
+
 /** Mark this task run by hand; restart its (finished) flow run from this task. */
 function TaskRunActions({ detail, slug, label, onChanged }: { detail: TaskRunDetail; slug: string; label: string; onChanged: () => void }) {
   const can = useCan();
@@ -198,7 +201,8 @@ function TaskRunActions({ detail, slug, label, onChanged }: { detail: TaskRunDet
   const run = detail.flowRun;
   return (
     <>
-      <MarkAsButton target={{ kind: "task_run", id: detail.id, label, state: detail.state }} onDone={onChanged} />
+      <MarkAsButton target={{ kind: "task_run", id: detail.id, label, state: detail.state }} onDone={onChanged}
+        disabledReason={PROCESS_FAMILIES.has(familyOf(run.state)) ? `The flow run is ${run.state}: its process sets its task runs' states. Mark or cancel the flow run, or wait until it ends.` : null} />
       {isFinished(run.state) && (
         <RestartFromButton runId={run.id} tasks={[slug]} label="Restart from here" onDone={() => navigate(flowRunUrl(run.id))} />
       )}
