@@ -13,6 +13,7 @@ COMMANDS = [
     ["runs", "cancel"],
     ["runs", "restart"],
     ["agent", "start"],
+    ["agent", "docker", "start"],
     ["agents", "ls"],
     ["flows", "schedule"],
     ["execute", "flow-run"],
@@ -28,6 +29,27 @@ def test_every_hybrid_command_has_help(command):
 
 def test_agent_env_must_be_name_value():
     result = CliRunner().invoke(app, ["agent", "start", "--env", "NOVALUE"])
+    assert result.exit_code == 2
+    assert "NAME=VALUE" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--type", "k8s"], "--type 'k8s' is not an agent type: use local or docker"),
+        (["--image", "etl:1"], "are for Docker agents: add --type docker"),
+        (["--type", "docker", "--pull", "sometimes"], "--pull 'sometimes': use missing"),
+        (["--type", "docker", "--volume", "/data"], "--volume '/data' is not HOST:CONTAINER"),
+    ],
+)
+def test_agent_type_options_are_checked_before_anything_starts(args, words):
+    result = CliRunner().invoke(app, ["agent", "start", *args])
+    assert result.exit_code == 2
+    assert words in result.output
+
+
+def test_run_env_must_be_name_value():
+    result = CliRunner().invoke(app, ["run", "etl", "--env", "NOVALUE"])
     assert result.exit_code == 2
     assert "NAME=VALUE" in result.output
 
