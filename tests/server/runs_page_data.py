@@ -19,6 +19,7 @@ from proctor.server import services
 from proctor.server.database import DEFAULT_TENANT_ID, Database
 from proctor.server.database.ids import new_id
 from proctor.server.database.models import FlowRun, Tenant
+from proctor.server.errors import Conflict
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 STATES = ["Success", "Failed", "Running", "Scheduled", "TimedOut", "Cancelled"]
@@ -69,7 +70,15 @@ def _spec(name: str) -> dict[str, Any]:
 async def _flows(db: Database, tenant: uuid.UUID) -> dict[tuple[str, str], Any]:
     found = {}
     for project, name in [("alpha", "etl"), ("beta", "report"), ("beta", "etl")]:
-        result = await services.register_flow(db, tenant, project, _spec(name), create_project=True)
+        for attempt in range(5):
+            try:
+                result = await services.register_flow(
+                    db, tenant, project, _spec(name), create_project=True
+                )
+                break
+            except Conflict:  # a server on the same database was writing: as it says, retry
+                if attempt == 4:
+                    raise
         found[(project, name)] = result.flow
     return found
 

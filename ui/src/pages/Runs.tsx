@@ -6,7 +6,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { RUN_FEED } from "../api/documents";
 import { useNow, useQuery, useThrottled } from "../api/hooks";
 import { subscribe } from "../api/live";
-import { RUNS_PAGE } from "../api/runsDocuments";
+import { RUNS_PAGE, RUNS_PAGE_COUNT } from "../api/runsDocuments";
 import { useCan } from "../api/session";
 import type { Connection, FlowRun } from "../api/types";
 import { EmptyState } from "../components/Empty";
@@ -33,7 +33,15 @@ export default function Runs() {
   }, [pathname]);
   const now = useNow(15_000);
   const query = useQuery<{ flowRuns: Connection<FlowRun> }>(RUNS_PAGE, variables);
-  const refetch = useThrottled(() => void query.refetch(), 2000);
+  const countVariables = useMemo(() => {
+    const { orderBy: _order, first: _first, after: _after, ...filters } = variables;
+    return filters;
+  }, [variables]);
+  const counted = useQuery<{ flowRuns: { totalCount: number | null } }>(RUNS_PAGE_COUNT, countVariables);
+  const refetch = useThrottled(() => {
+    void query.refetch();
+    void counted.refetch();
+  }, 2000);
   useEffect(() => subscribe(RUN_FEED, {}, { next: refetch }), [refetch]);
   const can = useCan();
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -58,7 +66,7 @@ export default function Runs() {
         {({ flowRuns: runs }) => (
           <Card flush>
             {can.runFlows && (
-              <BulkBar selected={[...selected]} names={names} onDone={() => { setSelected(new Set()); void query.refetch(); }} onClear={() => setSelected(new Set())} />
+              <BulkBar selected={[...selected]} names={names} onDone={() => { setSelected(new Set()); refetch(); }} onClear={() => setSelected(new Set())} />
             )}
             {runs.nodes.length === 0 ? (
               <EmptyState title={filtered ? "No run matches" : "No runs yet"}>
@@ -68,7 +76,7 @@ export default function Runs() {
               <RunsTable runs={runs.nodes} now={now} sort={params.get("sort")} onSort={(key) => set({ sort: nextSort(params.get("sort"), key) }, true)}
                 selectable={can.runFlows} selected={selected} onSelect={setSelected} />
             )}
-            <Pager count={runs.totalCount} page={cursors.length + 1} hasNext={runs.pageInfo.hasNextPage}
+            <Pager count={counted.data?.flowRuns.totalCount ?? null} page={cursors.length + 1} hasNext={runs.pageInfo.hasNextPage}
               onPrevious={() => set({ p: cursors.slice(0, -1).join(",") || null }, true)}
               onNext={() => set({ p: [...cursors, runs.pageInfo.endCursor ?? ""].join(",") }, true)} />
           </Card>
