@@ -45,6 +45,10 @@ export function QuickRunButton({ flowId, flowName, schema, small = false }: { fl
       if (missing === null) {
         // The flows list knows no schema: read it now, and run the latest version.
         const { flow } = await request<{ flow: FlowForRun }>(QUICK_RUN_FLOW, { id: flowId });
+        if (flow.archived) {
+          toast(`${flowName} is archived: run its current version instead`, true);
+          return;
+        }
         missing = missingValues(flow.parameterSchema);
         labels = flow.labels;
         runId = flow.id;
