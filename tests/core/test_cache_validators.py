@@ -165,3 +165,51 @@ def test_a_record_reloaded_from_the_store_keeps_its_fingerprints(tmp_path):
     assert run(region="eu", day="tue", x=2) == [("1-eu-mon", True), (4, True)]
     assert run(region="us", day="tue", x=3) == [("1-us-tue", False), (6, False)]
     assert len(calls) == 4
+
+
+def test_a_fingerprint_is_the_hash_of_canonical_json_or_else_of_the_pickle():
+    import hashlib
+
+    from proctor.core.runner.fingerprint import fingerprint
+
+    canonical = hashlib.sha256(b'{"a":[1,2],"b":"x"}').hexdigest()
+    assert fingerprint({"b": "x", "a": [1, 2]}) == canonical
+    assert fingerprint({"a": [1, 2], "b": "x"}) == canonical
+    # Not JSON: told apart by their pickles, and stable for one value.
+    assert fingerprint({1, 2}) == fingerprint({1, 2})
+    assert fingerprint({1, 2}) != fingerprint({3})
+    assert fingerprints({"s": {1}, "n": 1}) == {"s": fingerprint({1}), "n": fingerprint(1)}
+
+
+def test_a_failing_validator_fails_the_task_saying_which_and_why(tmp_path):
+    def broken(record, inputs, parameters):
+        raise LookupError("no such thing")
+
+    @task(cache_for=60, cache_validator=broken)
+    def cached() -> int:
+        return 1
+
+    with Flow("broken-validator") as flow:
+        node = cached()
+    assert flow.run().is_successful()  # nothing cached yet: the validator is not asked
+    state = flow.run().result[node]
+    assert state.is_failed()
+    assert state.message == "cache_validator of task 'cached' failed: LookupError: no such thing"
+
+
+def test_a_record_whose_value_is_gone_from_the_store_is_not_reused(tmp_path):
+    calls = []
+
+    @task(cache_for=3600, result=LocalResult(dir=str(tmp_path), location="value.out"))
+    def produce() -> int:
+        calls.append(1)
+        return 7
+
+    with Flow("value-gone") as flow:
+        node = produce()
+    assert flow.run().result[node].result == 7
+    (tmp_path / "value.out").unlink()
+    clear_memory_cache()
+    again = flow.run().result[node]
+    assert (again.result, again.reused) == (7, False)
+    assert len(calls) == 2

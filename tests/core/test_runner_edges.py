@@ -259,3 +259,29 @@ def test_input_that_ends_leaves_the_task_paused(monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     assert type(flow.run().result[node]) is Paused
     assert approval.paused_tasks({node: Paused(), "x": Pending()}) == [node]
+
+
+def test_observers_hear_the_task_name_and_the_attempt_of_each_change():
+    from proctor.core.observers import RunObserver
+
+    heard = []
+
+    class Listener(RunObserver):
+        def task_run_state(self, context, change):
+            heard.append((context.flow_name, change.task_name, change.run_count, change.state.name))
+
+    attempts = []
+
+    @task(name="Flaky one", retries=1, retry_delay=0)
+    def flaky() -> int:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise OSError("first")
+        return 1
+
+    with Flow("heard") as flow:
+        flaky()
+    assert flow.run(observers=[Listener()]).is_successful()
+    assert heard[0] == ("heard", "Flaky one", 1, "Running")
+    assert heard[-1] == ("heard", "Flaky one", 2, "Success")
+    assert {name for _, name, _, _ in heard} == {"Flaky one"}
