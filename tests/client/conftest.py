@@ -1,6 +1,9 @@
-"""Fixtures for client and CLI tests against a real server process (see server_process).
+"""Fixtures for client and CLI tests: the server in process, or as a real process.
 
-`server` is one `proctor server start` per test module, on a SQLite file.
+`in_process` is one `InProcessServer` per test module, on a SQLite file: the real app and
+database, reached without a socket. Tests of what the API answers use it.
+`server` is one `proctor server start` per test module, on a SQLite file: tests of what a
+process does (the CLI finding the server by URL, websockets, crashes) use it.
 """
 
 from __future__ import annotations
@@ -9,7 +12,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from proctor.testing import ServerProcess
+from proctor.testing import InProcessServer, ServerProcess
+
+
+@pytest.fixture(scope="module")
+def in_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[InProcessServer]:
+    with InProcessServer(tmp_path_factory.mktemp("in-process")) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,8 @@
-"""`proctor.client` against a real server process: typed results, errors, retries."""
+"""`proctor.client` against the real server app: typed results, errors, paging, retries.
+
+What the API answers is tested on the server in process (`in_process`: the real app and
+SQLite database, no socket); what needs a socket (a server that is down) has none at all.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ import httpx
 import pytest
 
 from proctor.client import (
-    AsyncClient,
     Client,
     Conflict,
     FlowRunStateChange,
@@ -23,8 +26,8 @@ from proctor.client import (
 from proctor.core.states import Running, Success
 
 
-def test_sync_client_round_trip(api_url, flow_spec_dict):
-    with Client() as client:  # PROCTOR_API_URL
+def test_sync_client_round_trip(in_process, flow_spec_dict):
+    with in_process.client() as client:
         project = client.create_project(f"p-{uuid.uuid4().hex[:6]}", "numbers")
         with pytest.raises(Conflict) as conflict:
             client.create_project(project.name)
@@ -73,8 +76,8 @@ def test_sync_client_round_trip(api_url, flow_spec_dict):
         assert client.delete_flow_run(run.id) is True
 
 
-async def test_async_client_on_the_real_server(api_url, flow_spec_dict):
-    async with AsyncClient(api_url) as client:
+async def test_async_client_on_the_real_server(in_process, flow_spec_dict):
+    async with in_process.async_client() as client:
         project = await client.create_project(f"a-{uuid.uuid4().hex[:6]}")
         registered = await client.register_flow(project.name, flow_spec_dict)
         run = await client.create_flow_run(project=project.name, flow_name="numbers")
@@ -86,6 +89,44 @@ async def test_async_client_on_the_real_server(api_url, flow_spec_dict):
         assert await client.list_agents() == []
         data = await client.query("{ projects { name } }")
         assert {"name": project.name} in data["projects"]
+
+
+def test_pages_of_flow_runs_follow_their_cursor(in_process, flow_spec_dict):
+    with in_process.client() as client:
+        project = client.create_project(f"pg-{uuid.uuid4().hex[:6]}")
+        flow = client.register_flow(project.name, flow_spec_dict).flow
+        created = [client.create_flow_run(flow.id, name=f"run-{i}").id for i in range(5)]
+        seen: list[str] = []
+        pages = 0
+        after = None
+        while True:
+            page = client.list_flow_runs(flow_id=flow.id, first=2, after=after)
+            pages += 1
+            assert len(page.items) <= 2
+            seen += [run.id for run in page.items]
+            if not page.has_next_page:
+                break
+            after = page.end_cursor
+        assert pages == 3
+        assert sorted(seen) == sorted(created)
+        with pytest.raises(InvalidInput):
+            client.list_flow_runs(flow_id=flow.id, first=2, after="not a cursor")
+
+
+def test_errors_map_to_their_client_exceptions(in_process, flow_spec_dict):
+    with in_process.client() as client:
+        with pytest.raises(NotFound) as missing:
+            client.get_flow(str(uuid.uuid4()))
+        assert missing.value.code == "NOT_FOUND"
+        with pytest.raises(InvalidInput) as unknown:
+            client.query("{ noSuchField }")
+        assert unknown.value.code.startswith("GRAPHQL")
+        with pytest.raises(NotFound) as no_project:
+            client.register_flow("no-such-project", flow_spec_dict, create_project=False)
+        assert "no-such-project" in no_project.value.message
+        run_id = str(uuid.uuid4())
+        with pytest.raises(NotFound):
+            client.cancel_flow_run(run_id)
 
 
 def test_server_down_is_a_clear_error_after_bounded_retries():

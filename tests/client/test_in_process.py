@@ -1,0 +1,135 @@
+"""`proctor.testing.InProcessServer`: the real app without a socket, and what it refuses.
+
+The API itself is tested through it in test_client.py; these tests are about the harness:
+clients from several threads and loops, read timeouts, a server that stops, start-up
+failures, auth mode and the websocket refusal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+
+from proctor.client import (
+    GraphQLError,
+    ProctorClientError,
+    RetryPolicy,
+    ServerUnavailable,
+)
+from proctor.testing import InProcessServer, InProcessUnsupported
+
+CLAIM = (
+    "mutation ($agent: ID!) { claimFlowRuns(agentId: $agent, labels: [], limit: 1,"
+    " waitSeconds: 30) { id } }"
+)
+
+
+def test_blocking_clients_in_several_threads_share_one_server(in_process):
+    names = [f"t{i}-{uuid.uuid4().hex[:6]}" for i in range(6)]
+    failures: list[BaseException] = []
+
+    def create(name: str) -> None:
+        try:
+            with in_process.client() as client:
+                client.create_project(name)
+        except BaseException as error:  # reported by the main thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=create, args=(name,)) for name in names]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert failures == []
+    with in_process.client() as client:
+        assert set(names) <= {project.name for project in client.list_projects()}
+
+
+async def test_async_clients_on_the_callers_loop(in_process):
+    names = [f"a{i}-{uuid.uuid4().hex[:6]}" for i in range(4)]
+    async with in_process.async_client() as client:
+        await asyncio.gather(*(client.create_project(name) for name in names))
+        assert set(names) <= {project.name for project in await client.list_projects()}
+
+
+def test_a_read_timeout_is_raised_as_a_socket_would(in_process):
+    with in_process.client() as client:
+        agent = client.register_agent(f"slow-{uuid.uuid4().hex[:6]}", labels=[])
+    timeout = httpx.Timeout(60.0, read=0.2)
+    with (
+        httpx.Client(transport=in_process.transport(), timeout=timeout) as http,
+        pytest.raises(httpx.ReadTimeout),
+    ):
+        # Nothing to claim: the server holds the long poll far past the read timeout.
+        http.post(
+            in_process.url + "/graphql", json={"query": CLAIM, "variables": {"agent": agent.id}}
+        )
+
+
+def test_websockets_are_refused_with_the_harness_to_use(in_process):
+    with pytest.raises(InProcessUnsupported, match=r"proctor\.testing\.ServerProcess"):
+        _ = in_process.websocket_url
+    upgrade = {"connection": "upgrade", "upgrade": "websocket"}
+    with (
+        httpx.Client(transport=in_process.transport()) as http,
+        pytest.raises(InProcessUnsupported, match="ServerProcess"),
+    ):
+        http.get(in_process.url + "/graphql", headers=upgrade)
+
+
+def test_auth_mode_then_stop(tmp_path: Path):
+    """Auth mode refuses a client without a key; once stopped, clients get
+    `ServerUnavailable` (a long poll in flight included), never a foreign exception."""
+    server = InProcessServer(tmp_path, auth=True)
+    server.start()
+    try:
+        with server.client() as client, pytest.raises(GraphQLError) as refused:
+            client.list_projects()
+        assert refused.value.code == "UNAUTHENTICATED"
+        assert (tmp_path / "proctor.db").exists()
+    finally:
+        server.stop()
+
+    server = InProcessServer(tmp_path)
+    server.start()
+    outcome: list[object] = []
+    client = server.client(retry=RetryPolicy(attempts=1))
+    agent = client.register_agent("poller", labels=[])
+
+    def claim() -> None:
+        try:
+            outcome.append(client.claim_flow_runs(agent.id, [], wait_seconds=30))
+        except ProctorClientError as error:
+            outcome.append(error)
+        except BaseException as error:
+            outcome.append(("foreign", error))
+
+    poller = threading.Thread(target=claim)
+    poller.start()
+    server.stop()
+    poller.join(120)
+    assert not poller.is_alive()
+    # Stopped during its long poll (answered empty, or cut) or before it began.
+    [result] = outcome
+    assert result == [] or isinstance(result, ServerUnavailable), result
+    with pytest.raises(ServerUnavailable):
+        client.list_projects()
+    client.close()
+    assert not server.running
+
+
+def test_a_start_up_failure_is_raised_by_start(tmp_path: Path):
+    server = InProcessServer(
+        f"sqlite+aiosqlite:///{tmp_path / 'missing-dir' / 'x.db'}", home=tmp_path
+    )
+    # The server's own start-up error, raised in the caller (not a timeout of start()).
+    with pytest.raises(OSError, match="missing-dir"):
+        server.start()
+    assert not server.running
+    with pytest.raises(RuntimeError, match="not started"):
+        _ = server.app
