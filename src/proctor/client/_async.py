@@ -44,8 +44,10 @@ class AsyncClient:
     """Talks to a Proctor server; use as `async with AsyncClient() as client: ...`.
 
     `api_url` defaults to `PROCTOR_API_URL` (http://127.0.0.1:4200). `transport` is any
-    httpx async transport (`httpx.ASGITransport(app)` for an in-process server). Failures
-    raise `ProctorClientError` subclasses; see `proctor.client` for which calls retry.
+    httpx async transport (`httpx.ASGITransport(app)` when the app runs on the caller's
+    loop; `proctor.testing.InProcessServer.async_transport()` when it runs on its own).
+    Failures raise `ProctorClientError` subclasses; see `proctor.client` for which calls
+    retry.
     """
 
     def __init__(

@@ -3,8 +3,9 @@
 Defaults come from the settings (`PROCTOR_API_URL`, `PROCTOR_API_KEY`,
 `PROCTOR_API_TIMEOUT`), read when a client is created, never at import time; without an
 API key, the profile `proctor login --key` saved (its key goes to its URL only). The
-`transport` is httpx's: pass `httpx.ASGITransport(app)` to talk to an in-process server
-(tests, embedded use) with exactly the code that talks to a real one over a socket.
+`transport` is httpx's: `proctor.testing.InProcessServer` hands out transports (blocking and
+async) that talk to the server app in this process (tests, embedded use) with exactly the
+code that talks to a real one over a socket.
 """
 
 from __future__ import annotations

@@ -44,9 +44,10 @@ class Client:
     """Talks to a Proctor server; use as `with Client() as client: ...`.
 
     `api_url` defaults to `PROCTOR_API_URL` (http://127.0.0.1:4200). `transport` is any
-    httpx transport (e.g. `httpx.MockTransport`); for an in-process ASGI server use
-    `AsyncClient`. Failures raise `ProctorClientError` subclasses; see `proctor.client`
-    for which calls retry. Methods mirror `AsyncClient` one for one.
+    httpx transport (e.g. `httpx.MockTransport`); `proctor.testing.InProcessServer`
+    gives one that reaches the server app in this process. Failures raise
+    `ProctorClientError` subclasses; see `proctor.client` for which calls retry. Methods
+    mirror `AsyncClient` one for one.
     """
 
     def __init__(
