@@ -94,7 +94,7 @@ export default function Flows() {
             <Card flush>
               <table className="table" data-testid="flows-table">
                 <thead>
-                  <tr><th>Flow</th><th>Project</th><th>Last runs</th><th>Schedule</th><th>Registered</th>{can.runFlows && <th><span className="sr-only">Run</span></th>}</tr>
+                  <tr><th>Flow</th><th>Project</th><th>Last runs</th><th>Schedule</th><th>Registered</th>{can.runFlows && <th aria-label="Quick run" />}</tr>
                 </thead>
                 <tbody>
                   {page.nodes.map((flow, i) => {
