@@ -125,7 +125,7 @@ async def test_replicas_on_postgres_hear_each_other(postgres_url: str):
         project = await services.create_project(first, DEFAULT_TENANT_ID, "shared")
         remote = await heard.get(timeout=5)
         assert remote is not None and remote.kind == "project.created"
-        assert remote.data == {"project_id": str(project.id)}
+        assert remote.data == {"project_id": str(project.id), "name": "shared"}
         assert remote.origin == first.events.origin
         # The writer's own subscribers get it once, not again through NOTIFY.
         assert (await echo.get(1)).kind == "project.created"

@@ -65,6 +65,7 @@ async def test_retention_prunes_old_rows_and_keeps_new_ones(database: Database, 
             sa.insert(Activity),
             [
                 {"id": uuid.uuid4(), "tenant_id": DEFAULT_TENANT_ID, "kind": "agent.healthy",
+                 "family": "agent",
                  "occurred": old + timedelta(minutes=i), "data": {"name": f"a{i}"}}
                 for i in range(7)
             ],

@@ -39,6 +39,23 @@ class ActivityRecord:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+def _kind_filter(kinds: Iterable[str]) -> sa.ColumnElement[bool] | None:
+    """Whole families by the family column (its index keeps time order), single kinds by
+    the kind column; None for no filter."""
+    given = list(kinds)
+    wanted = expand_kinds(given)  # validates every name
+    if not wanted:
+        return None
+    families = {k.split(".", 1)[0] for k in wanted}
+    whole = all(
+        {k for k in ACTIVITY_KINDS if k.split(".", 1)[0] == family} <= wanted for family in families
+    )
+    column, values = (Activity.family, families) if whole else (Activity.kind, set(wanted))
+    if len(values) == 1:
+        return column == next(iter(values))
+    return column.in_(sorted(values))
+
+
 def expand_kinds(kinds: Iterable[str]) -> frozenset[str]:
     """Exact kinds for the given kinds or families; INVALID_INPUT names the known ones."""
     wanted: set[str] = set()
@@ -111,10 +128,10 @@ async def list_activity(
     name) and `since` (occurred at or after) narrow it."""
     tenant = as_uuid(tenant_id, "tenant_id")
     size = page_size(first)
-    wanted = expand_kinds(kinds)
+    by_kind = _kind_filter(kinds)
     statement = sa.select(Activity).where(Activity.tenant_id == tenant)
-    if wanted:
-        statement = statement.where(Activity.kind.in_(sorted(wanted)))
+    if by_kind is not None:
+        statement = statement.where(by_kind)
     if flow:
         statement = statement.where(Activity.flow_name == flow)
     if since is not None:

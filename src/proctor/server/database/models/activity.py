@@ -31,12 +31,16 @@ class Activity(IdMixin, TenantColumnMixin, Base):
     __table_args__ = (
         sa.Index(None, "tenant_id", "occurred"),
         sa.Index(None, "tenant_id", "kind", "occurred"),
+        # A family ("agent") is read in time order through its own index: an IN over its
+        # kinds would walk the whole team's feed to find a rare one.
+        sa.Index(None, "tenant_id", "family", "occurred"),
         sa.Index(None, "tenant_id", "flow_name", "occurred"),
         # Retention prunes every team's old rows by time alone.
         sa.Index(None, "occurred"),
     )
 
     kind: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    family: Mapped[str] = mapped_column(sa.String(50), nullable=False)
     occurred: Mapped[datetime] = mapped_column(Timestamp(), nullable=False)
     flow_run_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid())
     flow_name: Mapped[str | None] = mapped_column(sa.String(200))

@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
         sa.Column("kind", sa.String(100), nullable=False),
+        sa.Column("family", sa.String(50), nullable=False),
         sa.Column("occurred", TIMESTAMP, nullable=False),
         sa.Column("flow_run_id", sa.Uuid(), nullable=True),
         sa.Column("flow_name", sa.String(200), nullable=True),
@@ -45,6 +46,10 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             batch_op.f("ix_activity__tenant_id_kind_occurred"), ["tenant_id", "kind", "occurred"]
+        )
+        batch_op.create_index(
+            batch_op.f("ix_activity__tenant_id_family_occurred"),
+            ["tenant_id", "family", "occurred"],
         )
         batch_op.create_index(
             batch_op.f("ix_activity__tenant_id_flow_name_occurred"),
