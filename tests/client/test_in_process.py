@@ -2,7 +2,7 @@
 
 The API itself is tested through it in test_client.py; these tests are about the harness:
 clients from several threads and loops, read timeouts, a server that stops, start-up
-failures, auth mode and the websocket refusal.
+failures, auth mode, the websocket refusal, and a PostgreSQL database.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import threading
 import uuid
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pytest
 
@@ -22,6 +23,8 @@ from proctor.client import (
     ServerUnavailable,
 )
 from proctor.testing import InProcessServer, InProcessUnsupported
+
+POSTGRES = "postgresql://postgres@127.0.0.1:5432"
 
 CLAIM = (
     "mutation ($agent: ID!) { claimFlowRuns(agentId: $agent, labels: [], limit: 1,"
@@ -133,3 +136,29 @@ def test_a_start_up_failure_is_raised_by_start(tmp_path: Path):
     assert not server.running
     with pytest.raises(RuntimeError, match="not started"):
         _ = server.app
+
+
+def test_runs_on_postgresql(tmp_path: Path, flow_spec_dict):
+    name = f"proctor_in_process_{uuid.uuid4().hex[:10]}"
+
+    async def admin(statement: str) -> None:
+        connection = await asyncpg.connect(f"{POSTGRES}/postgres")
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    try:
+        asyncio.run(admin(f"CREATE DATABASE {name}"))
+    except OSError as error:  # no PostgreSQL on this machine: outside the test's control
+        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES}: {error}")
+    try:
+        url = f"{POSTGRES.replace('postgresql://', 'postgresql+asyncpg://')}/{name}"
+        with InProcessServer(url, home=tmp_path) as server, server.client() as client:
+            project = client.create_project("on-postgres")
+            flow = client.register_flow(project.name, flow_spec_dict).flow
+            run = client.create_flow_run(flow.id, parameters={"n": 4})
+            assert client.get_flow_run(run.id).parameters == {"n": 4}
+            assert [p.name for p in client.list_projects()] == ["on-postgres"]
+    finally:
+        asyncio.run(admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
