@@ -162,3 +162,23 @@ def test_runs_on_postgresql(tmp_path: Path, flow_spec_dict):
             assert [p.name for p in client.list_projects()] == ["on-postgres"]
     finally:
         asyncio.run(admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+def test_a_path_given_as_text_is_refused_before_anything_starts(tmp_path: Path):
+    with pytest.raises(ValueError, match="not a database URL"):
+        InProcessServer(str(tmp_path))
+
+
+def test_a_server_without_home_gets_a_temporary_one_that_stop_removes(tmp_path: Path):
+    server = InProcessServer(f"sqlite+aiosqlite:///{tmp_path / 'only-the-database.db'}")
+    assert server.home is None
+    server.start()
+    try:
+        home = server.home
+        assert home is not None and home.is_dir()
+        with server.client() as client:
+            assert client.list_projects() == []
+    finally:
+        server.stop()
+    assert not home.exists()
+    assert server.home is None

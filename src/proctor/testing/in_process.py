@@ -74,13 +74,16 @@ class InProcessServer:
         if isinstance(database, Path):
             self.database_url = f"sqlite+aiosqlite:///{database / 'proctor.db'}"
             home = home if home is not None else database
-        else:
+        elif "://" in database:
             self.database_url = database
+        else:
+            raise ValueError(
+                f"{database!r} is not a database URL: pass a URL such as "
+                "'sqlite+aiosqlite:///path/to/proctor.db', or a directory as a Path"
+            )
+        # Without a home, start() makes a temporary one and stop() removes it.
+        self.home: Path | None = home
         self._temporary_home: tempfile.TemporaryDirectory[str] | None = None
-        if home is None:
-            self._temporary_home = tempfile.TemporaryDirectory(prefix="proctor-in-process-")
-            home = Path(self._temporary_home.name)
-        self.home = home
         self.auth = auth
         self.background = background
         self.overrides = dict(settings or {})
@@ -124,6 +127,9 @@ class InProcessServer:
             raise RuntimeError("the in-process server is already running")
         from proctor.server.app import create_app
 
+        if self.home is None:
+            self._temporary_home = tempfile.TemporaryDirectory(prefix="proctor-in-process-")
+            self.home = Path(self._temporary_home.name)
         self._app = create_app(self._settings(), background=self.background)
         started: concurrent.futures.Future[None] = concurrent.futures.Future()
         self._thread = threading.Thread(
@@ -152,6 +158,7 @@ class InProcessServer:
         if self._temporary_home is not None:
             self._temporary_home.cleanup()
             self._temporary_home = None
+            self.home = None
 
     def _settings(self) -> Settings:
         from proctor.settings import temporary_settings
