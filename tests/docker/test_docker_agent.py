@@ -399,3 +399,58 @@ def test_git_storage_is_cloned_inside_the_container(
     run = finished_run(client, client.create_flow_run(project=project, flow_name="from_git").id)
     assert run.state == "Success", run.state_message
     assert "hello from git" in log_lines(client, run.id)
+
+
+def test_a_stopped_agent_requeues_its_running_containers_and_removes_them(
+    home, server, client, docker_agents, docker_daemon
+):
+    project = project_name()
+    register("napping.py", project, home, server.url)
+    agent = DockerAgentProcess(home, server.url, "stopper", docker_daemon)
+    docker_agents.append(agent)
+    created = client.create_flow_run(
+        project=project, flow_name="napping", parameters={"seconds": 300}
+    )
+    wait_until(lambda: client.get_flow_run(created.id).state == "Running", 120, "the run to start")
+    # SIGTERM: the run gets the grace period (5 s here), then its container SIGTERM.
+    assert agent.stop(timeout=120) == 0
+    run = client.get_flow_run(created.id)
+    assert run.state == "Scheduled", run.state_message  # back in the queue for another agent
+    assert run_containers(docker_daemon, created.id) == []
+    assert docker_daemon.containers("io.proctor.agent-name=stopper") == []
+
+
+def test_a_container_killed_mid_run_is_noted_removed_and_left_to_the_zombie_killer(
+    home, server, client, docker_agents, docker_daemon
+):
+    project = project_name()
+    register("napping.py", project, home, server.url)
+    docker_agents.append(DockerAgentProcess(home, server.url, "victim", docker_daemon))
+    created = client.create_flow_run(
+        project=project, flow_name="napping", parameters={"seconds": 300}
+    )
+    wait_until(
+        lambda: "napping for 300" in " ".join(log_lines(client, created.id)),
+        120,
+        "the task to start napping",
+    )
+    [container] = run_containers(docker_daemon, created.id)
+    assert docker_daemon.docker("kill", container).returncode == 0  # out of memory, say
+    note = wait_until(
+        lambda: next((x for x in log_lines(client, created.id) if "without reporting" in x), None),
+        60,
+        "the agent's note in the run's logs",
+    )
+    assert f"container {container[:12]} ended with exit code 137" in note
+    wait_until(lambda: run_containers(docker_daemon, created.id) == [], 60, "the removal")
+    # Its heartbeats stopped: the zombie killer fails the task run that has no retries.
+    nap = wait_until(
+        lambda: next(
+            (t for t in all_task_runs(client, created.id)
+             if t.task_slug == "nap" and t.state == "Failed"),
+            None,
+        ),
+        120,
+        "the zombie killer to fail the nap",
+    )  # fmt: skip
+    assert "no retries left" in (nap.state_message or "")
