@@ -74,6 +74,22 @@ def test_a_read_timeout_is_raised_as_a_socket_would(in_process):
         )
 
 
+async def test_a_read_timeout_on_the_async_transport(in_process):
+    async with in_process.async_client() as client:
+        agent = await client.register_agent(f"slow-{uuid.uuid4().hex[:6]}", labels=[])
+    timeout = httpx.Timeout(60.0, read=0.2)
+    async with httpx.AsyncClient(transport=in_process.async_transport(), timeout=timeout) as http:
+        with pytest.raises(httpx.ReadTimeout):
+            await http.post(
+                in_process.url + "/graphql",
+                json={"query": CLAIM, "variables": {"agent": agent.id}},
+            )
+        # The loop and the server are fine afterwards.
+        query = {"query": "{ projects { name } }"}
+        answer = await http.post(in_process.url + "/graphql", json=query)
+        assert answer.status_code == 200 and "errors" not in answer.json()
+
+
 def test_websockets_are_refused_with_the_harness_to_use(in_process):
     with pytest.raises(InProcessUnsupported, match=r"proctor\.testing\.ServerProcess"):
         _ = in_process.websocket_url
