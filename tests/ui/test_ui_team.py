@@ -243,6 +243,7 @@ def test_a_read_only_member_sees_no_action_buttons(
     page.goto("/flows")
     expect(page.get_by_test_id("flows-table")).to_contain_text("heartbeat")
     expect(page.get_by_test_id("schedule-toggle")).to_have_count(0)
+    expect(page.get_by_test_id("quick-run")).to_have_count(0)
     expect(page.get_by_test_id("schedule-state").first).to_be_visible()
 
     page.goto(f"/flows/{scheduled['id']}")
@@ -255,7 +256,14 @@ def test_a_read_only_member_sees_no_action_buttons(
 
     page.goto(f"/runs/{run['id']}")
     expect(page.locator(".page-head")).to_contain_text("Failed")
-    for control in ("cancel-run", "restart-run", "delete-run", "start-now"):
+    for control in (
+        "cancel-run",
+        "restart-run",
+        "delete-run",
+        "start-now",
+        "mark-as",
+        "restart-from",
+    ):
         expect(page.get_by_test_id(control)).to_have_count(0)
     shot(page, artifacts, "read-only-run")
 
