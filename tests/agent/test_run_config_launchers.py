@@ -113,3 +113,11 @@ def test_loopback_urls():
 def test_a_bad_pull_policy_is_refused():
     with pytest.raises(ValueError, match="missing, always or never"):
         DockerLauncher(pull="sometimes")
+
+
+def test_flows_show_says_where_runs_start_in_one_line():
+    from proctor.cli.flows import run_config_summary
+
+    config = dict(DockerRun(image="etl:1", cpu=1, env={"TOKEN": "s3cr3t"}, labels=["d"]))
+    assert run_config_summary(config) == "docker: image=etl:1, cpu=1 (env: TOKEN)"
+    assert run_config_summary({}) == "universal"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import uuid
@@ -61,6 +62,7 @@ def test_flows(api_url, seeded):
     assert code == 0 and "numbers" in out
     code, out, _ = cli("flows", "show", seeded["flow"])
     assert code == 0 and "double" in out and "parameters" in out
+    assert re.search(r"runs in\s+universal\n", out)  # no run config: any agent
     code, out, _ = cli("flows", "show", seeded["flow"], "--json")
     assert json.loads(out)["id"] == seeded["flow"]
     code, _, err = cli("flows", "show", str(uuid.uuid4()))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -98,6 +98,7 @@ def show(
             ("project", flow.project_name or flow.project_id),
             ("archived", "yes" if flow.archived else "no"),
             ("labels", ", ".join(flow.labels) or "-"),
+            ("runs in", run_config_summary(flow.run_config)),
             ("parameters", parameters),
             (
                 "schedule",
@@ -117,6 +118,23 @@ def show(
                 if not task.is_parameter
             ],
         )
+
+
+def run_config_summary(config: dict[str, Any]) -> str:
+    """`docker: image=etl:1, cpu=1 (env: A, B)`: the run config in one line, env by name
+    only (its values may be sensitive)."""
+    kind = str(config.get("type") or "universal")
+    settings = [
+        f"{key}={value}"
+        for key, value in config.items()
+        if key not in {"type", "env", "labels"} and value is not None
+    ]
+    names = ", ".join(config.get("env") or {})
+    return (
+        kind
+        + (": " + ", ".join(settings) if settings else "")
+        + (f" (env: {names})" if names else "")
+    )
 
 
 class Switch(StrEnum):
