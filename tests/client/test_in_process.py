@@ -90,6 +90,20 @@ async def test_a_read_timeout_on_the_async_transport(in_process):
         assert answer.status_code == 200 and "errors" not in answer.json()
 
 
+def test_an_exception_in_the_app_reaches_the_test_with_its_traceback(in_process, monkeypatch):
+    from proctor.server.web.ui import UIApp
+
+    async def broken(self: UIApp, scope: object, receive: object, send: object) -> None:
+        raise RuntimeError("a bug in the UI route")
+
+    monkeypatch.setattr(UIApp, "__call__", broken)
+    with (
+        httpx.Client(transport=in_process.transport()) as http,
+        pytest.raises(RuntimeError, match="a bug in the UI route"),
+    ):
+        http.get(in_process.url + "/")
+
+
 def test_websockets_are_refused_with_the_harness_to_use(in_process):
     with pytest.raises(InProcessUnsupported, match=r"proctor\.testing\.ServerProcess"):
         _ = in_process.websocket_url
