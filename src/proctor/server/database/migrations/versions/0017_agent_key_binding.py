@@ -7,7 +7,7 @@
   and for agents registered without a key (local mode): the next registration binds them.
 
 Revision ID: 0017
-Revises: 0016
+Revises: 0015
 Create Date: 2026-12-07 15:45:00
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | Sequence[str] | None = "0016"
+down_revision: str | Sequence[str] | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
