@@ -212,3 +212,27 @@ def test_a_server_without_home_gets_a_temporary_one_that_stop_removes(tmp_path: 
         server.stop()
     assert not home.exists()
     assert server.home is None
+
+
+def test_an_unknown_setting_fails_start_and_leaves_nothing_behind():
+    server = InProcessServer(
+        "sqlite+aiosqlite:////never/used.db", settings={"server_no_such_setting": "1"}
+    )
+    with pytest.raises(KeyError, match="PROCTOR_SERVER_NO_SUCH_SETTING"):
+        server.start()
+    assert server.home is None  # the temporary home made for it is gone
+    assert not server.running
+
+
+def test_a_failure_in_the_shutdown_is_raised_by_stop(tmp_path: Path):
+    server = InProcessServer(tmp_path)
+    server.start()
+
+    def broken() -> None:
+        raise OSError("could not close something")
+
+    server.app.state.begin_shutdown = broken
+    with pytest.raises(RuntimeError, match="after its start-up") as failed:
+        server.stop()
+    assert isinstance(failed.value.__cause__, OSError)
+    assert not server.running

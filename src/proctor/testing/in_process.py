@@ -92,6 +92,7 @@ class InProcessServer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._stopping: asyncio.Event | None = None
+        self._failure: BaseException | None = None
 
     # -- life cycle --------------------------------------------------------------------
 
@@ -130,13 +131,16 @@ class InProcessServer:
         if self.home is None:
             self._temporary_home = tempfile.TemporaryDirectory(prefix="proctor-in-process-")
             self.home = Path(self._temporary_home.name)
-        self._app = create_app(self._settings(), background=self.background)
         started: concurrent.futures.Future[None] = concurrent.futures.Future()
-        self._thread = threading.Thread(
-            target=self._serve, args=(self._app, started), name="proctor-in-process", daemon=True
-        )
-        self._thread.start()
         try:
+            self._app = create_app(self._settings(), background=self.background)
+            self._thread = threading.Thread(
+                target=self._serve,
+                args=(self._app, started),
+                name="proctor-in-process",
+                daemon=True,
+            )
+            self._thread.start()
             started.result(timeout)
         except BaseException:
             self.stop()
@@ -159,6 +163,9 @@ class InProcessServer:
             self._temporary_home.cleanup()
             self._temporary_home = None
             self.home = None
+        failure, self._failure = self._failure, None
+        if failure is not None:
+            raise RuntimeError("the in-process server failed after its start-up") from failure
 
     def _settings(self) -> Settings:
         from proctor.settings import temporary_settings
@@ -177,9 +184,11 @@ class InProcessServer:
         try:
             asyncio.run(self._host(app, started))
         except BaseException as error:
-            # A start-up failure reaches start(); one after it has nobody to tell.
+            # A start-up failure reaches start(); a later one (in the shutdown) stop().
             if not started.done():
                 started.set_exception(error)
+            else:
+                self._failure = error
 
     async def _host(self, app: Starlette, started: concurrent.futures.Future[None]) -> None:
         self._loop = asyncio.get_running_loop()
