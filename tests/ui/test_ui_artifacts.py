@@ -5,16 +5,16 @@ The flow (tests/agent/flows/publishing.py) publishes markdown with a `<script>`,
 (no such element, no script ran, the link has no href), while safe links open in a new
 tab without an opener. The task run's page shows where its JSON result is, its size and
 format, and a preview, because this server is configured to read that folder; the
-Artifacts page lists the newest artifact per key and one key's history.
+Artifacts page lists the newest artifact per key and one key's history. The screenshots
+(test-artifacts/ui/artifacts-*.png) are the ones in docs/images/ui-artifacts-*.png and
+ui-result-panel.png.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,7 +30,6 @@ from uiharness import new_page, shot
 
 from proctor.client import Client
 
-DOC_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 # Set by anything hostile that manages to run; a dialog would say the same.
 WATCH = "window.__pwned = undefined; window.alert = () => { window.__pwned = 'alert'; };"
 
@@ -112,8 +111,6 @@ def test_hostile_markdown_renders_inert_and_links_are_safe(page, published, arti
     assert rows.all_inner_texts() == ["orders\t10", "users\t2"]
     assert page.evaluate("window.__pwned") is None
     shot(page, artifacts, "artifacts-run")
-    DOC_IMAGES.mkdir(exist_ok=True)
-    shutil.copy(artifacts / "artifacts-run.png", DOC_IMAGES / "ui-artifacts-run.png")
 
 
 def test_task_run_page_shows_its_result_and_artifacts(page, published, artifacts):
@@ -136,7 +133,6 @@ def test_task_run_page_shows_its_result_and_artifacts(page, published, artifacts
     assert page.locator("[data-testid=task-artifacts] script").count() == 0
     assert page.evaluate("window.__pwned") is None
     shot(page, artifacts, "artifacts-task-run")
-    shutil.copy(artifacts / "artifacts-task-run.png", DOC_IMAGES / "ui-result-panel.png")
 
     page.goto(f"/runs/{run}/tasks/scores/1")
     squares = page.locator("[data-testid=task-artifacts] [data-testid=artifact-table] tbody tr")
@@ -151,7 +147,6 @@ def test_artifacts_page_lists_the_newest_per_key_and_a_keys_history(page, publis
     keys = table.locator("tbody tr td:first-child").all_inner_texts()
     assert sorted(keys) == ["loaded-tables", "nightly-report", "squares", "warehouse"]
     shot(page, artifacts, "artifacts-page")
-    shutil.copy(artifacts / "artifacts-page.png", DOC_IMAGES / "ui-artifacts-page.png")
     table.locator("a", has_text="squares").click()
     page.wait_for_url("**/artifacts?key=squares")
     versions = page.locator("[data-testid=artifact]")
