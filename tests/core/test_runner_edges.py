@@ -285,3 +285,178 @@ def test_observers_hear_the_task_name_and_the_attempt_of_each_change():
     assert heard[0] == ("heard", "Flaky one", 1, "Running")
     assert heard[-1] == ("heard", "Flaky one", 2, "Success")
     assert {name for _, name, _, _ in heard} == {"Flaky one"}
+
+
+def test_a_terminal_state_handler_sees_the_reference_states_and_may_replace_the_end():
+    from proctor.states import Failed
+
+    seen = []
+
+    def handler(flow, final, reference):
+        seen.append((flow.name, type(final).__name__, sorted(s.name for s in reference)))
+        return Failed("replaced") if flow.name == "replace" else None
+
+    for name in ("replace", "keep"):
+        with Flow(name, terminal_state_handler=handler) as flow:
+            one()
+        final = flow.run()
+        assert final.message == ("replaced" if name == "replace" else final.message)
+        assert final.is_failed() is (name == "replace")
+    assert seen == [("replace", "Success", ["Success"]), ("keep", "Success", ["Success"])]
+
+
+def test_a_looping_task_with_state_handlers_shows_each_iteration():
+    from proctor import signals
+    from proctor.core.context import get_task_run_context
+
+    transitions = []
+
+    def handler(task_, old, new):
+        transitions.append((old.name, new.name))
+        return new
+
+    @task(state_handlers=[handler])
+    def count_to_three() -> int:
+        context = get_task_run_context()
+        done = (context.loop_result or 0) + 1
+        if done < 3:
+            raise signals.LOOP(f"at {done}", result=done)
+        return done
+
+    with Flow("looping") as flow:
+        node = count_to_three()
+    assert flow.run().result[node].result == 3
+    assert transitions == [
+        ("Pending", "Running"),
+        ("Running", "Looped"),
+        ("Pending", "Running"),
+        ("Running", "Looped"),
+        ("Pending", "Running"),
+        ("Running", "Success"),
+    ]
+
+
+def test_a_task_run_name_is_rendered_from_the_inputs():
+    from proctor.core.context import get_task_run_context
+
+    names = []
+
+    @task(task_run_name="square-{x}")
+    def square(x: int) -> int:
+        names.append(get_task_run_context().task_run_name)
+        return x * x
+
+    @task(task_run_name=lambda x, **rest: f"by-callable-{x}")
+    def halve(x: int) -> float:
+        names.append(get_task_run_context().task_run_name)
+        return x / 2
+
+    @task(task_run_name="{missing}")
+    def unnamed() -> int:
+        return 1
+
+    with Flow("named") as flow:
+        square(3)
+        halve(4)
+        bad = unnamed()
+    state = flow.run()
+    assert sorted(names) == ["by-callable-4", "square-3"]
+    assert state.result[bad].message.startswith("task_run_name of task 'unnamed' uses {missing}")
+
+
+def test_a_unit_pickles_whole_and_names_itself():
+    import pickle
+
+    from proctor.core.runner.unit import TaskRunUnit
+
+    # The task itself travels with cloudpickle in real runs; None keeps this about the unit.
+    unit = TaskRunUnit(3, None, "one", {"x": 1}, [], map_index=2, run_count=4, resumed=True)
+    unit.started_at = 5.0
+    copy = pickle.loads(pickle.dumps(unit))
+    for name in TaskRunUnit.__slots__:
+        assert getattr(copy, name) == getattr(unit, name), name
+    assert repr(copy) == "<TaskRunUnit one[2] run 4>"
+    assert repr(TaskRunUnit(0, one, "one", {}, [])) == "<TaskRunUnit one run 1>"
+
+
+def test_a_target_that_exists_is_reused_and_says_so(tmp_path):
+    calls = []
+
+    @task(result=LocalResult(dir=str(tmp_path)), target="{task_name}.out")
+    def produce() -> int:
+        calls.append(1)
+        return 5
+
+    with Flow("target-kept") as flow:
+        node = produce()
+    flow.run()
+    again = flow.run().result[node]
+    assert (again.result, again.message, again.result_location) == (
+        5,
+        "Target produce.out exists",
+        "produce.out",
+    )
+    assert len(calls) == 1
+
+
+def test_a_reused_cache_entry_says_when_and_where_it_came_from(tmp_path):
+    @task(cache_for=60, result=LocalResult(dir=str(tmp_path)))
+    def produce() -> int:
+        return 5
+
+    with Flow("cache-kept") as flow:
+        node = produce()
+    first = flow.run().result[node]
+    again = flow.run().result[node]
+    assert again.message == "Reused a cached result"
+    assert again.result_location == first.result_location is not None
+    assert again.cached_at is not None and again.cached_at <= again.created
+
+
+def test_templates_that_cannot_render_say_why():
+    @task(task_run_name=lambda **values: "")
+    def empty() -> int:
+        return 1
+
+    @task(task_run_name="{x:d}")
+    def wrong_format(x: str) -> str:
+        return x
+
+    with Flow("bad-templates") as flow:
+        first = empty()
+        second = wrong_format("text")
+    state = flow.run()
+    assert state.result[first].message == (
+        "task_run_name of task 'empty' must render to a non-empty string, got ''."
+    )
+    assert state.result[second].message.startswith(
+        "task_run_name of task 'wrong_format' could not be rendered: ValueError: "
+    )
+
+
+def test_a_failed_task_logs_where_it_failed(caplog):
+    @task
+    def boom(x: int) -> int:
+        raise ValueError(f"bad {x}")
+
+    with Flow("logged") as flow:
+        boom.map([1])
+    with caplog.at_level(logging.ERROR, logger="proctor"):
+        flow.run()
+    [record] = [r for r in caplog.records if r.getMessage().startswith("Task boom")]
+    assert record.getMessage() == "Task boom[0] failed: ValueError: bad 1"
+    assert (record.flow_name, record.task_slug, record.map_index) == ("logged", "boom", 0)
+
+
+def test_a_timed_task_gets_its_inputs_and_its_error_comes_back():
+    @task(timeout=30)
+    def divide(a: int, b: int) -> float:
+        return a / b
+
+    with Flow("timed") as flow:
+        good = divide(6, 3)
+        bad = divide(1, 0)
+    state = flow.run()
+    assert state.result[good].result == 2
+    assert isinstance(state.result[bad].result, ZeroDivisionError)
+    assert state.result[bad].message == "ZeroDivisionError: division by zero"
