@@ -13,6 +13,7 @@ left to the service (NOT_FOUND); people's keys and sessions are not limited."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -228,8 +229,23 @@ async def test_a_flow_version_is_read_only_by_a_key_that_claimed_a_run_of_it(
     await check_flow(database, agent(OTHER_KEY), uuid.uuid4(), flow)
     await check_flow(database, person("member"), DEFAULT_TENANT_ID, flow)
     await check_flow(database, None, DEFAULT_TENANT_ID, flow)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as invalid:
         await check_flow(database, agent(), DEFAULT_TENANT_ID, "no-such-id")
+    assert invalid.value.message == "flow 'no-such-id' is not a valid id."
+
+
+async def test_a_claimed_run_of_one_flow_does_not_open_another_flow(
+    database: Database,
+    run: uuid.UUID,
+    registered_flow: services.FlowVersion,
+    flow_spec: Callable[..., dict[str, Any]],
+):
+    other = await services.register_flow(
+        database, DEFAULT_TENANT_ID, "proj", flow_spec("other"), create_project=True
+    )
+    await check_flow(database, agent(), DEFAULT_TENANT_ID, registered_flow.id)
+    refused = await _refused(check_flow(database, agent(), DEFAULT_TENANT_ID, other.flow.id))
+    assert f"claimed no run of flow {other.flow.id}" in refused.message
 
 
 async def test_a_flow_with_runs_claimed_only_by_other_keys_is_refused(
