@@ -1,5 +1,6 @@
-"""flow.register() against a real server process: the engine builds the request, the
-hook that `import proctor` installs sends it with the client."""
+"""flow.register() against the server app in process: the engine builds the request, the
+hook that `import proctor` installs sends it with a `Client(api_url)` of its own, which
+finds the in-process server by its URL."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import timedelta
 from proctor import Flow, task
 from proctor.client import Client
 from proctor.schedules import IntervalClock, Schedule
-from proctor.testing import ServerProcess
+from proctor.testing import InProcessServer
 
 
 def hourly_flow(name: str) -> Flow:
@@ -22,15 +23,15 @@ def hourly_flow(name: str) -> Flow:
     return made
 
 
-def test_flow_register_reaches_the_server_through_the_client(server: ServerProcess):
+def test_flow_register_reaches_the_server_through_the_client(in_process: InProcessServer):
     project, name = f"reg-{uuid.uuid4().hex[:6]}", f"hourly-{uuid.uuid4().hex[:6]}"
     flow = hourly_flow(name)
-    first = flow.register(project, labels=["box"], api_url=server.url)
+    first = flow.register(project, labels=["box"], api_url=in_process.url)
     assert first.status == "new"
-    again = flow.register(project, labels=["box"], api_url=server.url)
+    again = flow.register(project, labels=["box"], api_url=in_process.url)
     assert again.status == "unchanged"
     assert again.flow.id == first.flow.id
-    with Client(server.url) as client:
+    with Client(in_process.url) as client:
         stored = client.get_flow(first.flow.id)
     assert stored.name == name
     assert stored.project_name == project
@@ -39,10 +40,10 @@ def test_flow_register_reaches_the_server_through_the_client(server: ServerProce
     assert stored.schedule_active is True
 
 
-def test_set_schedule_active_false_turns_the_schedule_off(server: ServerProcess):
+def test_set_schedule_active_false_turns_the_schedule_off(in_process: InProcessServer):
     project = f"reg-{uuid.uuid4().hex[:6]}"
     registered = hourly_flow(f"paused-{uuid.uuid4().hex[:6]}").register(
-        project_name=project, set_schedule_active=False, api_url=server.url
+        project_name=project, set_schedule_active=False, api_url=in_process.url
     )
-    with Client(server.url) as client:
+    with Client(in_process.url) as client:
         assert client.get_flow(registered.flow.id).schedule_active is False

@@ -17,6 +17,8 @@ import httpx
 import pytest
 
 from proctor.client import (
+    AsyncClient,
+    Client,
     GraphQLError,
     ProctorClientError,
     RetryPolicy,
@@ -102,6 +104,28 @@ def test_an_exception_in_the_app_reaches_the_test_with_its_traceback(in_process,
         pytest.raises(RuntimeError, match="a bug in the UI route"),
     ):
         http.get(in_process.url + "/")
+
+
+def test_a_client_made_elsewhere_finds_the_server_by_its_url(tmp_path: Path):
+    """Code that builds its own `Client(url)` (the CLI, flow.register) reaches a running
+    in-process server; each server has its own URL, and a stopped one is unreachable."""
+    with InProcessServer(tmp_path / "a") as first, InProcessServer(tmp_path / "b") as second:
+        assert first.url != second.url
+        with Client(first.url) as client:
+            client.create_project("only-in-first")
+        with Client(second.url) as client:
+            assert client.list_projects() == []
+
+        async def names() -> list[str]:
+            async with AsyncClient(first.url) as client:
+                return [project.name for project in await client.list_projects()]
+
+        assert asyncio.run(names()) == ["only-in-first"]
+    with (
+        Client(first.url, retry=RetryPolicy(attempts=1)) as client,
+        pytest.raises(ServerUnavailable),
+    ):
+        client.list_projects()
 
 
 def test_websockets_are_refused_with_the_harness_to_use(in_process):

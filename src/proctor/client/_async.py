@@ -13,6 +13,7 @@ import httpx
 from proctor.client import _operations as ops
 from proctor.client._config import resolve_config
 from proctor.client._errors import ServerUnavailable
+from proctor.client._local import local_transport
 from proctor.client._models import (
     Agent,
     ConcurrencyLimit,
@@ -60,6 +61,8 @@ class AsyncClient:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.config = resolve_config(api_url, api_key, timeout, retry)
+        if transport is None:  # a server in this process (proctor.testing), else the network
+            transport = local_transport(self.config.api_url, httpx.AsyncBaseTransport)
         self._http = httpx.AsyncClient(
             transport=transport,
             timeout=self.config.timeout,

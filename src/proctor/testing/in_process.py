@@ -10,8 +10,13 @@ work, with exactly the code that talks to a real server over a socket:
         with server.client() as client:
             client.create_project("demo")
 
+Each server has its own `url` (`http://in-process-N.proctor.test`), registered while it
+runs: a `Client(server.url)` made anywhere in this process without a transport (by the
+CLI, by `flow.register(api_url=...)`) reaches it too.
+
 Use it for tests of what the API answers; use `ServerProcess` for what a process does
-(a crash, a restart, a long poll over a real connection, websocket subscriptions).
+(a crash, a restart, a long poll over a real connection, websocket subscriptions, other
+processes such as agents' flow runs, which cannot reach a server inside this one).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import itertools
 import tempfile
 import threading
 from collections.abc import Mapping
@@ -28,13 +34,16 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from proctor.client._local import register_local_server, unregister_local_server
+
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
     from proctor.client import AsyncClient, Client
     from proctor.settings import Settings
 
-IN_PROCESS_URL = "http://in-process.proctor.test"
+IN_PROCESS_URL = "http://in-process-{number}.proctor.test"
+_numbers = itertools.count(1)
 
 
 class InProcessUnsupported(RuntimeError):
@@ -87,7 +96,9 @@ class InProcessServer:
         self.auth = auth
         self.background = background
         self.overrides = dict(settings or {})
-        self.url = IN_PROCESS_URL
+        # One URL per server: clients made elsewhere for it (`Client(url)` in the CLI,
+        # `flow.register(api_url=...)`) find it through `proctor.client._local`.
+        self.url = IN_PROCESS_URL.format(number=next(_numbers))
         self._app: Starlette | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -142,6 +153,7 @@ class InProcessServer:
             )
             self._thread.start()
             started.result(timeout)
+            register_local_server(self.url, self)
         except BaseException:
             self.stop()
             raise
@@ -149,6 +161,7 @@ class InProcessServer:
 
     def stop(self, timeout: float = 60.0) -> None:
         """Run the app's shutdown (long polls answer at once) and end its loop thread."""
+        unregister_local_server(self.url)
         loop, stopping, thread = self._loop, self._stopping, self._thread
         if loop is not None and stopping is not None and not loop.is_closed():
             # The loop may end between the check and the call (a failed start-up).
