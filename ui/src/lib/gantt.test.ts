@@ -71,11 +71,10 @@ describe("buildRows", () => {
     expect(rows[0].state).toBe("Running");
   });
 
-  it("aggregates 10,000 children into one row quickly", () => {
+  // How fast it is belongs to benchmarks/ui.py (a timed assertion fails on a busy machine).
+  it("aggregates 10,000 children into one row", () => {
     const many = Array.from({ length: 10_000 }, (_, i) => run("big", i, i % 10 ? "Success" : "Failed", i / 100, i / 100 + 1));
-    const started = performance.now();
     const rows = buildRows(many, { now: T0 + 200_000 });
-    expect(performance.now() - started).toBeLessThan(200);
     expect(rows).toHaveLength(1);
     expect(rows[0].segments).toEqual([
       { family: "Success", count: 9000 },
