@@ -454,3 +454,22 @@ def test_a_container_killed_mid_run_is_noted_removed_and_left_to_the_zombie_kill
         "the zombie killer to fail the nap",
     )  # fmt: skip
     assert "no retries left" in (nap.state_message or "")
+
+
+def test_a_container_that_cannot_start_fails_the_run_with_the_daemons_reason(
+    home, server, client, docker_agents, docker_daemon
+):
+    project = project_name()
+    register("quick.py", project, home, server.url)
+    docker_agents.append(
+        DockerAgentProcess(
+            home, server.url, "no-python", docker_daemon, extra_args=["--python", "nopython3"]
+        )
+    )
+    created = client.create_flow_run(project=project, flow_name="quick")
+    run = finished_run(client, created.id)
+    assert run.state == "Failed"
+    message = run.state_message or ""
+    assert "Docker could not start the run's container" in message
+    assert "nopython3" in message and "executable file not found" in message
+    wait_until(lambda: run_containers(docker_daemon, created.id) == [], 60, "the removal")

@@ -358,11 +358,13 @@ class Agent:
         for entry, code in ended:
             run_id = entry.run.id
             seconds = time.monotonic() - entry.started
-            if code in REPORTED_EXIT_CODES:  # the process reported the outcome itself
-                logger.info("Run %s ended (exit code %d) after %.1f s", run_id, code, seconds)
-            elif (failure := entry.process.start_failure()) is not None:
+            # First: did it start at all? (A container that could not start ends with
+            # the docker command's own exit code, which may look like a reported one.)
+            if (failure := entry.process.start_failure()) is not None:
                 logger.error("Run %s: %s", run_id, failure)
                 self._set_state(entry.run, Failed(f"Agent {self.name}: {failure}"))
+            elif code in REPORTED_EXIT_CODES:  # the process reported the outcome itself
+                logger.info("Run %s ended (exit code %d) after %.1f s", run_id, code, seconds)
             else:
                 self._note_crash(entry, code)
             entry.process.cleanup(code)
