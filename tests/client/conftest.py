@@ -31,6 +31,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 
 
 @pytest.fixture
+def in_process_url(in_process: InProcessServer, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The in-process server's URL, also as PROCTOR_API_URL: a client or CLI command
+    made for it in this process reaches it (see `proctor.testing.InProcessServer`)."""
+    monkeypatch.setenv("PROCTOR_API_URL", in_process.url)
+    return in_process.url
+
+
+@pytest.fixture
 def api_url(server: ServerProcess, monkeypatch: pytest.MonkeyPatch) -> str:
     """The running server's URL, also as PROCTOR_API_URL for clients and the CLI."""
     monkeypatch.setenv("PROCTOR_API_URL", server.url)

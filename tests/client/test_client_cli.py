@@ -1,4 +1,9 @@
-"""The server-facing CLI commands against a real server: output, --json, exit codes."""
+"""The server-facing CLI commands: output, --json, exit codes.
+
+They run in this process (CliRunner) against the server app in process: the CLI's own
+`Client(PROCTOR_API_URL)` finds it by its URL. The server-down test runs the CLI as a
+process against a port nobody listens on.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from proctor.cli.main import app
-from proctor.client import Client, FlowRunStateChange, LogRecord
+from proctor.client import FlowRunStateChange, LogRecord
 from proctor.core.states import Failed, Running
 
 runner = CliRunner()
@@ -24,8 +29,8 @@ def cli(*args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture(scope="module")
-def seeded(server, flow_spec_dict):
-    with Client(server.url) as client:
+def seeded(in_process, flow_spec_dict):
+    with in_process.client() as client:
         project = client.create_project(f"cli-{uuid.uuid4().hex[:6]}")
         flow = client.register_flow(project.name, flow_spec_dict).flow
         run = client.create_flow_run(flow.id, parameters={"n": 2}, name="brave-run")
@@ -40,7 +45,7 @@ def seeded(server, flow_spec_dict):
     return {"project": project.name, "flow": flow.id, "run": run.id}
 
 
-def test_projects(api_url, seeded):
+def test_projects(in_process_url, seeded):
     code, out, _ = cli("projects", "create", "made-by-cli", "-d", "from the CLI")
     assert code == 0 and "made-by-cli" in out
     code, _, err = cli("projects", "create", "made-by-cli")
@@ -53,7 +58,7 @@ def test_projects(api_url, seeded):
     assert code == 0 and "made-by-cli" in out
 
 
-def test_flows(api_url, seeded):
+def test_flows(in_process_url, seeded):
     code, out, _ = cli("flows", "ls", "--project", seeded["project"], "--json")
     assert code == 0
     page = json.loads(out)
@@ -71,7 +76,7 @@ def test_flows(api_url, seeded):
     assert code == 2 and "no registered flow named 'not-a-flow'" in err
 
 
-def test_runs(api_url, seeded):
+def test_runs(in_process_url, seeded):
     code, out, _ = cli("runs", "ls", "--state", "Failed", "--json")
     assert code == 0
     assert [run["id"] for run in json.loads(out)["items"]] == [seeded["run"]]
