@@ -1,6 +1,7 @@
 """Docker agent benchmark: how long a container-launched run takes to start.
 
     python benchmarks/docker.py latency 20
+    python benchmarks/docker.py map 1000
 
 Starts a Docker daemon of its own (as the tests do: `tests/docker/daemon.py`, root
 needed), builds the tests' local image (busybox with this machine's interpreter, venv and
@@ -15,6 +16,10 @@ one JSON line:
   start), as recorded by the server: p50, p99 and max, in seconds;
 - `claim_to_finished`: from `Submitted` to the final state;
 - the same two for a local agent (forked run processes), for comparison.
+
+`map N`: one run in a container maps a trivial task over N elements; timed from the
+run's `Running` to the server having the final state of every task run (as
+benchmarks/backend.py does for a local run): `per_task_ms` is that time over N.
 """
 
 from __future__ import annotations
@@ -65,8 +70,24 @@ def in_process():
     hello()
 
 
+@task
+def numbers(n: int) -> list[int]:
+    return list(range(n))
+
+
+@task
+def double(x: int) -> int:
+    return 2 * x
+
+
+@flow
+def mapped_in_docker(n: int = 1000):
+    double.map(numbers(n))
+
+
 # Labels route each flow to its kind of agent (a local agent would refuse a DockerRun).
 in_docker.run_config = DockerRun(image={RUN_IMAGE!r}, labels=["docker"])
+mapped_in_docker.run_config = DockerRun(image={RUN_IMAGE!r}, labels=["docker"])
 in_process.run_config = LocalRun(labels=["local"])
 """
 
@@ -137,7 +158,25 @@ def measure(client: Client, flow_id: str, count: int) -> dict[str, object]:
     return {"claim_to_running": figures(to_running), "claim_to_finished": figures(to_finished)}
 
 
-def bench_latency(count: int) -> dict[str, object]:
+def measure_map(client: Client, flow_id: str, n: int) -> dict[str, object]:
+    run = client.create_flow_run(flow_id, parameters={"n": n})
+    expected = n + 3  # numbers, n, the mapped node and its n children
+    deadline = time.monotonic() + 600
+    while (client.list_task_runs(run.id, states=sorted(FINAL), first=1).total_count or 0) < (
+        expected
+    ):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"run {run.id} did not record its {expected} task runs")
+        time.sleep(0.05)
+    recorded_at = time.time()
+    run = client.get_flow_run(run.id)
+    assert run.start_time is not None
+    seconds = recorded_at - run.start_time.timestamp()
+    return {"task_runs": expected, "seconds": round(seconds, 3),
+            "per_task_ms": round(seconds / n * 1000, 4)}  # fmt: skip
+
+
+def bench(workload: str, count: int) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="proctor-bench-", ignore_cleanup_errors=True) as tmp:
         folder = Path(tmp)
         daemon = DockerDaemon(folder)
@@ -156,9 +195,16 @@ def bench_latency(count: int) -> dict[str, object]:
             with Client(server.url) as client:
                 ids = {
                     name: flows[name].register("bench", api_url=server.url).flow.id
-                    for name in ("in_docker", "in_process")
+                    for name in ("in_docker", "in_process", "mapped_in_docker")
                 }
                 time.sleep(2.0)  # let both agents register and start their long-polls
+                if workload == "map":
+                    return {
+                        "benchmark": "docker",
+                        "workload": f"map {count}",
+                        **measure_map(client, ids["mapped_in_docker"], count),
+                        "database": "sqlite",
+                    }
                 return {
                     "benchmark": "docker",
                     "workload": f"latency {count}",
@@ -180,13 +226,13 @@ def bench_latency(count: int) -> dict[str, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("workload", choices=["latency"])
+    parser.add_argument("workload", choices=["latency", "map"])
     parser.add_argument("n", type=int)
     args = parser.parse_args()
     reason = why_no_daemon()
     if reason is not None:
         sys.exit(f"cannot benchmark the Docker agent here: {reason}")
-    print(json.dumps(bench_latency(args.n)))
+    print(json.dumps(bench(args.workload, args.n)))
 
 
 if __name__ == "__main__":
