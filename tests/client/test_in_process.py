@@ -260,3 +260,38 @@ def test_a_failure_in_the_shutdown_is_raised_by_stop(tmp_path: Path):
         server.stop()
     assert isinstance(failed.value.__cause__, OSError)
     assert not server.running
+
+
+class _FakeServer:
+    """Stands in for a server: hands out mock transports answering one fixed reply."""
+
+    def _handler(self, request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"data": {"projects": []}})
+
+    def transport(self) -> httpx.BaseTransport:
+        return httpx.MockTransport(self._handler)
+
+    def async_transport(self) -> httpx.AsyncBaseTransport:
+        return httpx.MockTransport(self._handler)
+
+
+def test_the_url_registry_matches_loosely_and_refuses_a_second_server():
+    from proctor.client._local import (
+        local_transport,
+        register_local_server,
+        unregister_local_server,
+    )
+
+    url = f"http://registry-{uuid.uuid4().hex[:6]}.proctor.test"
+    register_local_server(url, _FakeServer())
+    try:
+        found = local_transport(url.upper() + "/", httpx.BaseTransport)
+        assert isinstance(found, httpx.MockTransport)
+        assert local_transport(url + ":8080", httpx.BaseTransport) is None
+        with pytest.raises(ValueError, match="already answers"):
+            register_local_server(url + "/", _FakeServer())
+        with Client(url + "/") as client:
+            assert client.list_projects() == []
+    finally:
+        unregister_local_server(url)
+    assert local_transport(url, httpx.AsyncBaseTransport) is None
