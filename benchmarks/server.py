@@ -148,7 +148,7 @@ async def seed(database_url: str, flow_id: str, runs: int, task_runs: int) -> li
     from proctor.server.database import DEFAULT_TENANT_ID, Database
     from proctor.server.database.ids import new_id
     from proctor.server.database.models.flows import Flow as FlowRow
-    from proctor.server.database.models.runs import FlowRun, TaskRun
+    from proctor.server.database.models.runs import FlowRun, FlowRunState, TaskRun
 
     db = Database(database_url)
     await db.connect()
@@ -164,6 +164,7 @@ async def seed(database_url: str, flow_id: str, runs: int, task_runs: int) -> li
         states = ["Success", "Failed", "Running", "Scheduled"]
         for first in range(0, runs, 2000):
             run_rows = []
+            state_rows: list[dict[str, Any]] = []
             task_rows: list[dict[str, Any]] = []
             for index in range(first, min(first + 2000, runs)):
                 run_id = new_id()
@@ -187,6 +188,19 @@ async def seed(database_url: str, flow_id: str, runs: int, task_runs: int) -> li
                         "labels": [],
                     }
                 )
+                # Each run's history holds its state (read by recentFailures).
+                state_rows.append(
+                    {
+                        "id": new_id(),
+                        "tenant_id": DEFAULT_TENANT_ID,
+                        "flow_run_id": run_id,
+                        "state": state,
+                        "state_type": state,
+                        "timestamp": when,
+                        "version": 1,
+                        "data": {},
+                    }
+                )
                 for map_index in range(per_run):
                     task_rows.append(
                         {
@@ -203,6 +217,7 @@ async def seed(database_url: str, flow_id: str, runs: int, task_runs: int) -> li
                     )
             async with db.transaction() as session:
                 await session.execute(sa.insert(FlowRun), run_rows)
+                await session.execute(sa.insert(FlowRunState), state_rows)
                 for chunk in range(0, len(task_rows), 20000):
                     await session.execute(sa.insert(TaskRun), task_rows[chunk : chunk + 20000])
             print(f"seeded {min(first + 2000, runs)}/{runs} runs", file=sys.stderr, flush=True)
@@ -244,9 +259,11 @@ def run_queries(args: argparse.Namespace, home: Path) -> None:
             " nodes { taskSlug mapIndex state } pageInfo { endCursor hasNextPage } } }"
         )
         filtered = 'query { flowRuns(first: 50, states: ["Failed"]) { nodes { id state } } }'
+        failures = "query { recentFailures(first: 8) { failedAt state attempt } }"
         for name, document, variables in (
             ("runs_list", runs_list, lambda i: {"after": None}),
             ("runs_list_failed", filtered, lambda i: {}),
+            ("recent_failures", failures, lambda i: {}),
             ("task_runs_of_run", task_runs, lambda i: {"id": run_ids[(i * 7919) % len(run_ids)]}),
         ):
             samples = []

@@ -46,7 +46,7 @@ async def recent_failures(
             sa.select(FlowRunState, FlowRun, Flow.name)
             .join(FlowRun, FlowRun.id == FlowRunState.flow_run_id)
             .join(Flow, Flow.id == FlowRun.flow_id)
-            .where(FlowRun.tenant_id == tenant, FlowRunState.state_type == "Failed")
+            .where(FlowRunState.tenant_id == tenant, FlowRunState.state_type == "Failed")
             .order_by(FlowRunState.timestamp.desc(), FlowRunState.version.desc())
             .limit(first)
         )
