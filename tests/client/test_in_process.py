@@ -2,7 +2,8 @@
 
 The API itself is tested through it in test_client.py; these tests are about the harness:
 clients from several threads and loops, read timeouts, a server that stops, start-up
-failures, auth mode, the websocket refusal, and a PostgreSQL database.
+failures, auth mode, the websocket refusal, a PostgreSQL database, and the URL by which
+clients made elsewhere in this process (the CLI, flow.register) find it.
 """
 
 from __future__ import annotations
