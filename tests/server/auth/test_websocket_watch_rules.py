@@ -9,6 +9,7 @@ what is done to it, and a `resolve` that answers from a script, one answer per r
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
@@ -90,12 +91,21 @@ async def test_an_equal_principal_keeps_the_socket_open():
     assert resolve.calls == 4 and socket.closed == [(4403, "Your access changed: reconnect.")]
 
 
-async def test_a_failing_re_check_keeps_the_socket_and_checks_again():
+async def test_a_failing_re_check_keeps_the_socket_and_checks_again(
+    caplog: pytest.LogCaptureFixture,
+):
     socket = Socket()
-    resolve = Script(socket, [OSError("database away"), RuntimeError("still away"), None])
-    await _watch(socket, resolve)
+    away = OSError("database away")
+    resolve = Script(socket, [away, RuntimeError("still away"), None])
+    with caplog.at_level(logging.WARNING, logger="proctor.server.auth.websocket_watch"):
+        await _watch(socket, resolve)
     assert resolve.calls == 3
     assert socket.closed == [(4403, "Your access changed: reconnect.")]
+    # Each failure is logged for the operator, with the error that caused it.
+    warnings = [r for r in caplog.records if r.name == "proctor.server.auth.websocket_watch"]
+    assert [r.levelno for r in warnings] == [logging.WARNING, logging.WARNING]
+    assert "websocket" in warnings[0].getMessage().lower()
+    assert warnings[0].exc_info is not None and warnings[0].exc_info[1] is away
 
 
 @pytest.mark.parametrize("side", ["client_state", "application_state"])
@@ -126,4 +136,5 @@ async def test_the_started_watch_lives_on_the_connection():
     task = start_watch(cast(WebSocket, socket), ME, resolve, 0)
     assert socket.state.proctor_watch is task
     await asyncio.wait_for(task, timeout=60)
+    assert resolve.calls == 2  # the first re-check still gave the principal it started with
     assert socket.closed == [(4403, "Your access changed: reconnect.")]
