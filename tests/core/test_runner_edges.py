@@ -460,3 +460,63 @@ def test_a_timed_task_gets_its_inputs_and_its_error_comes_back():
     assert state.result[good].result == 2
     assert isinstance(state.result[bad].result, ZeroDivisionError)
     assert state.result[bad].message == "ZeroDivisionError: division by zero"
+
+
+@pytest.mark.parametrize("with_handlers", [False, True], ids=["plain", "with-handlers"])
+def test_each_loop_iteration_gets_the_count_and_the_last_result(with_handlers):
+    from proctor import signals
+    from proctor.core.context import get_task_run_context
+
+    seen = []
+    handlers = [lambda task_, old, new: new] if with_handlers else []
+
+    @task(state_handlers=handlers)
+    def looper() -> int:
+        context = get_task_run_context()
+        seen.append((context.loop_count, context.loop_result))
+        if context.loop_count < 3:
+            raise signals.LOOP(result=f"after {context.loop_count}")
+        return context.loop_count
+
+    with Flow("loop-count") as flow:
+        node = looper()
+    assert flow.run().result[node].result == 3
+    assert seen == [(1, None), (2, "after 1"), (3, "after 2")]
+
+
+def test_a_cancelled_run_tells_observers_each_unfinished_task_run_why():
+    import time as clock
+
+    from proctor.core.observers import RunObserver
+    from proctor.core.runner.flow_runner import FlowRunner
+
+    @task
+    def numbers() -> list[int]:
+        return list(range(20))
+
+    @task
+    def slow(x: int) -> int:
+        clock.sleep(0.05)
+        return x
+
+    with Flow("cancel-why") as flow:
+        slow.map(numbers())
+    runner = FlowRunner(flow)
+    cancelled = []
+
+    class Listener(RunObserver):
+        def task_run_state(self, context, change):
+            if change.state.name == "Success" and change.map_index == 1:
+                runner.cancel()
+            if change.state.name == "Cancelled":
+                cancelled.append(
+                    (context.flow_name, change.task_name, change.map_index, change.state.message)
+                )
+
+    runner.observers = [Listener()]
+    assert runner.run().is_cancelled()
+    assert cancelled, "nothing was reported cancelled"
+    assert {(flow_name, name, message) for flow_name, name, _, message in cancelled} == {
+        ("cancel-why", "slow", "The flow run was cancelled")
+    }
+    assert None in {index for _, _, index, _ in cancelled}  # the mapped node itself
