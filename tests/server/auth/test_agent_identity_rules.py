@@ -93,8 +93,14 @@ async def test_a_key_speaks_only_for_its_own_agent_among_several(database: Datab
     await check_speaks_for(database, _agent_key(key_b), TEAM, box_b)
     with pytest.raises(Forbidden) as refused:
         await check_speaks_for(database, _agent_key(key_b), TEAM, box_a)
-    assert "'box-a' was registered with another API key" in refused.value.message
+    message = refused.value.message
+    assert "'box-a' was registered with another API key" in message
     assert refused.value.details == {"agent_id": str(box_a), "name": "box-a"}
+    # It says what to do instead, as full sentences: act only for its own agents,
+    # register the agent under its own name, or use the key that registered it.
+    assert "may act only for the agents it registered. Register this agent" in message
+    assert "own name" in message and "use the key it was registered with" in message
+    assert message.endswith(".")
 
 
 async def test_unknown_agents_unbound_agents_and_people_are_not_refused(database: Database):
@@ -122,11 +128,18 @@ async def test_another_teams_agent_is_left_to_the_service(database: Database):
 
 async def test_a_live_agents_name_is_refused_to_another_key(database: Database):
     key_a, key_b = await _key(database), await _key(database)
-    box = await _agent(database, "box", key_a, beat=utcnow())
+    beat = utcnow()
+    box = await _agent(database, "box", key_a, beat=beat)
     with pytest.raises(Forbidden) as refused:
         await _register(database, key_b, "box")
-    assert "'box' is running with another API key" in refused.value.message
+    message = refused.value.message
+    assert "'box' is running with another API key" in message
     assert refused.value.details == {"name": "box", "agent_id": str(box)}
+    # When it was last heard of, and the ways to free the name (docs/security.md): stop
+    # that agent, revoke its key, or start this one under another name (--name).
+    assert f"(last heartbeat {beat.isoformat()}). Stop that agent" in message
+    assert "revoke its key" in message and "another name (--name)" in message
+    assert message.endswith(".")
     # Its own key registers it again (a restart); a new name is free.
     await _register(database, key_a, "box")
     await _register(database, key_b, "another-box")
