@@ -520,3 +520,28 @@ def test_a_cancelled_run_tells_observers_each_unfinished_task_run_why():
         ("cancel-why", "slow", "The flow run was cancelled")
     }
     assert None in {index for _, _, index, _ in cancelled}  # the mapped node itself
+
+
+def test_a_printed_line_keeps_its_last_letters(caplog):
+    @task(log_stdout=True)
+    def shout() -> None:
+        print("MAX")
+        print("tax\r")
+
+    with Flow("letters") as flow:
+        shout()
+    with caplog.at_level(logging.INFO, logger="proctor"):
+        flow.run()
+    lines = [r.getMessage() for r in caplog.records if getattr(r, "task_slug", None) == "shout"]
+    assert lines == ["MAX", "tax"]
+
+
+def test_a_target_template_with_an_unknown_name_says_it_is_the_target(tmp_path):
+    @task(result=LocalResult(dir=str(tmp_path)), target="{nowhere}.out")
+    def produce() -> int:
+        return 1
+
+    with Flow("bad-target") as flow:
+        node = produce()
+    message = flow.run().result[node].message
+    assert message.startswith("target of 'produce' uses {nowhere}, which is not known")
