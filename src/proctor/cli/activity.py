@@ -112,7 +112,9 @@ def activity(
         str | None,
         typer.Option("--since", help="Only since then: 30m, 2h, 1d, 1w ago, or an ISO time."),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many events.")] = 50,
+    limit: Annotated[
+        int, typer.Option("--limit", "--first", "-n", min=1, help="How many events.")
+    ] = 50,
     follow: Annotated[
         bool, typer.Option("--follow", "-f", help="Then print new events as they happen.")
     ] = False,
