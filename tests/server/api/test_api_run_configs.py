@@ -78,9 +78,7 @@ async def test_a_bad_env_is_refused_with_what_is_wrong(gql, docker_flow, env, wo
 
 
 async def test_the_client_creates_runs_with_env_and_reads_configs(api, docker_flow):
-    run = await api.create_flow_run(
-        docker_flow["id"], parameters={"who": "c"}, env={"TOKEN": "t"}
-    )
+    run = await api.create_flow_run(docker_flow["id"], parameters={"who": "c"}, env={"TOKEN": "t"})
     [config] = await api.flow_run_configs([run.id])
     assert config.flow_run_id == run.id
     assert config.run_config["env"]["TOKEN"] == "t"

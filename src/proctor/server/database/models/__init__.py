@@ -3,7 +3,6 @@
 
 from proctor.server.database.models.activity import Activity
 from proctor.server.database.models.agents import Agent
-from proctor.server.database.models.artifacts import Artifact
 from proctor.server.database.models.alerting import (
     Automation,
     FlowSla,
@@ -11,6 +10,7 @@ from proctor.server.database.models.alerting import (
     NotificationAttempt,
     SlaBreach,
 )
+from proctor.server.database.models.artifacts import Artifact
 from proctor.server.database.models.audit import AuditEvent
 from proctor.server.database.models.base import DEFAULT_TENANT_ID, Base
 from proctor.server.database.models.concurrency import ConcurrencyLimit, ConcurrencySlot
