@@ -9,11 +9,14 @@ from __future__ import annotations
 import uuid
 
 import pytest
+import sqlalchemy as sa
 from tests.server.auth.helpers import FAST, PASSWORD, new_team, new_user
 
 from proctor.server.auth.invitations import accept, invite, list_invitations
 from proctor.server.auth.users import authenticate
 from proctor.server.database import Database
+from proctor.server.database.models import Membership
+from proctor.server.database.types import utcnow
 from proctor.server.errors import InvalidInput
 
 NEW_PASSWORD = "a long enough passphrase"
@@ -102,3 +105,40 @@ async def test_a_token_is_used_once_and_leaves_other_invitations_open(database: 
         database, FAST, second, current_user=None, password=NEW_PASSWORD, name=None
     )
     assert user.email == "second@example.com"
+
+
+async def test_the_membership_has_the_invited_role_and_an_earlier_one_is_kept(
+    database: Database,
+):
+    team = await new_team(database, "inviting")
+    as_admin = await _invite(database, team, "twice@example.com", role="admin")
+    as_member = await _invite(database, team, "twice@example.com", role="member")
+    user, joined = await accept(
+        database, FAST, as_admin, current_user=None, password=NEW_PASSWORD, name=None
+    )
+    assert (joined.id, joined.name, joined.role) == (team, "inviting", "admin")
+    assert joined.slug.startswith("inviting-")
+    # A second invitation of someone who joined since changes nothing: still one admin.
+    _, again = await accept(
+        database, FAST, as_member, current_user=user.id, password=None, name=None
+    )
+    assert again.role == "admin"
+    async with database.session() as session:
+        rows = (
+            await session.execute(
+                sa.select(Membership.role).where(
+                    Membership.tenant_id == team, Membership.user_id == user.id
+                )
+            )
+        ).all()
+    assert [row.role for row in rows] == ["admin"]
+
+
+async def test_open_invitations_are_listed_per_team(database: Database):
+    team, other = await new_team(database, "inviting"), await new_team(database, "other")
+    await _invite(database, team, "ours@example.com", role="admin")
+    await _invite(database, other, "theirs@example.com")
+    [listed] = await list_invitations(database, team)
+    assert (listed.tenant_id, listed.email, listed.role) == (team, "ours@example.com", "admin")
+    assert listed.accepted is None and listed.expires > utcnow()
+    assert isinstance(listed.id, uuid.UUID)
