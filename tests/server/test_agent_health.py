@@ -18,6 +18,7 @@ from proctor.server.database import DEFAULT_TENANT_ID, Database
 from proctor.server.database.models import Agent
 from proctor.server.events import ALL_TOPICS
 from proctor.server.services.agent_health import Health, Thresholds, judge
+from proctor.server.services.agent_match import healthy_agents
 from proctor.settings import get_settings, temporary_settings
 
 THRESHOLDS = Thresholds(late_seconds=20, unhealthy_seconds=60)
@@ -29,6 +30,10 @@ def test_health_is_judged_by_missed_intervals():
     assert judge(now - timedelta(seconds=21), now, THRESHOLDS) is Health.LATE
     assert judge(now - timedelta(seconds=61), now, THRESHOLDS) is Health.UNHEALTHY
     assert judge(None, now, THRESHOLDS) is Health.UNHEALTHY
+    # A fresh heartbeat that reports a problem (its daemon is down) is no health.
+    assert judge(now, now, THRESHOLDS, problem="daemon down") is Health.UNHEALTHY
+    assert judge(now, now, THRESHOLDS, problem=None) is Health.HEALTHY
+    assert judge(now, now, THRESHOLDS, stopped_at=now, problem="x") is Health.STOPPED
     with temporary_settings(
         server_services_heartbeat_seconds=5,
         server_services_agent_monitor_late_after_beats=3,
@@ -79,6 +84,7 @@ async def test_two_monitors_publish_each_crossing_once(database_url: str):
             "agent_id": str(agent.id),
             "name": "flaky",
             "last_heartbeat": silent_since.isoformat(),
+            "problem": None,
         }
         async with first.session() as session:
             stored = dict((await session.execute(sa.select(Agent.name, Agent.health))).all())
@@ -108,6 +114,43 @@ async def test_late_then_unhealthy_is_one_event(database: Database):
     assert agent.name == "slow"
 
 
+async def test_a_reported_problem_is_unhealthy_with_its_reason_until_it_clears(
+    database: Database,
+):
+    agent = await services.register_agent(database, DEFAULT_TENANT_ID, "docker-1")
+    bystander = await services.register_agent(database, DEFAULT_TENANT_ID, "local-1")
+    monitor = AgentMonitor(database, loop_seconds=60, thresholds=THRESHOLDS)
+    await monitor.run_once()
+    reason = "The Docker daemon does not answer: Cannot connect to the Docker daemon."
+    with database.events.subscribe(ALL_TOPICS) as subscription:
+        await services.heartbeat_agent(database, DEFAULT_TENANT_ID, agent.id, reason)
+        await services.heartbeat_agent(database, DEFAULT_TENANT_ID, bystander.id)
+        assert (await monitor.run_once()).unhealthy == 1
+        assert (await monitor.run_once()).unhealthy == 0  # still down: no second alert
+        async with database.session() as session:
+            stored = dict((await session.execute(sa.select(Agent.name, Agent.health))).all())
+        assert stored == {"docker-1": "UNHEALTHY", "local-1": "HEALTHY"}
+        await services.heartbeat_agent(database, DEFAULT_TENANT_ID, agent.id)  # back up
+        assert (await monitor.run_once()).healthy == 1
+        events = []
+        while (event := subscription.get_nowait()) is not None:
+            if event.kind in ("agent.unhealthy", "agent.healthy"):
+                events.append((event.kind, event.data["name"], event.data["problem"]))
+    assert events == [
+        ("agent.unhealthy", "docker-1", reason),
+        ("agent.healthy", "docker-1", None),
+    ]
+
+
+async def test_an_agent_reporting_a_problem_does_not_cover_waiting_runs(database: Database):
+    # The run page's "which healthy agent can take this run" counts it out.
+    broken = await services.register_agent(database, DEFAULT_TENANT_ID, "docker-2", labels=["x"])
+    await services.register_agent(database, DEFAULT_TENANT_ID, "local-2", labels=["x"])
+    await services.heartbeat_agent(database, DEFAULT_TENANT_ID, broken.id, "daemon down")
+    found = await healthy_agents(database, DEFAULT_TENANT_ID, THRESHOLDS)
+    assert [agent.name for agent in found] == ["local-2"]
+
+
 async def test_the_agents_query_shows_health_labels_and_recent_runs(
     database: Database, registered_flow
 ):
@@ -119,7 +162,7 @@ async def test_the_agents_query_shows_health_labels_and_recent_runs(
         ) as http,
     ):
         agents = {}
-        for name in ("fresh", "late", "gone"):
+        for name in ("fresh", "late", "gone", "daemonless"):
             agents[name] = await services.register_agent(
                 database, DEFAULT_TENANT_ID, name, labels=["gpu"], version="9.9"
             )
@@ -141,10 +184,19 @@ async def test_the_agents_query_shows_health_labels_and_recent_runs(
         beat = get_settings().server.services.heartbeat_seconds
         await _set_heartbeat(database, str(agents["late"].id), now - timedelta(seconds=3 * beat))
         await _set_heartbeat(database, str(agents["gone"].id), now - timedelta(seconds=7 * beat))
+        beat_with_problem = await http.post(
+            "/graphql",
+            json={
+                "query": "mutation($id: ID!, $p: String) { agentHeartbeat(agentId: $id, "
+                "problem: $p) { id } }",
+                "variables": {"id": str(agents["daemonless"].id), "p": "Docker daemon is down"},
+            },
+        )
+        assert "errors" not in beat_with_problem.json(), beat_with_problem.json()
         response = await http.post(
             "/graphql",
             json={
-                "query": "{ agents { name health labels version runsInFlight "
+                "query": "{ agents { name health problem labels version runsInFlight "
                 "recentRuns(first: 2) { id } } }"
             },
         )
@@ -153,7 +205,10 @@ async def test_the_agents_query_shows_health_labels_and_recent_runs(
         "fresh": "HEALTHY",
         "late": "LATE",
         "gone": "UNHEALTHY",
+        "daemonless": "UNHEALTHY",
     }
+    assert found["daemonless"]["problem"] == "Docker daemon is down"
+    assert found["fresh"]["problem"] is None
     assert found["fresh"]["runsInFlight"] == 3 and found["gone"]["runsInFlight"] == 0
     assert found["late"]["labels"] == ["gpu"] and found["late"]["version"] == "9.9"
     newest = sorted(runs, key=lambda run: run.scheduled_start_time, reverse=True)[:2]

@@ -4,6 +4,7 @@ with `proctor agents rm`, and a running agent cannot be removed."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from playwright.sync_api import expect
 from tests.agent.processes import AgentProcess, proctor, proctor_json, start_server, wait_until
 from uiharness import new_page, shot
 
+from proctor.client import Client
 from proctor.testing import ServerProcess
 
 SEEN = 60_000  # ms: the agents page re-reads every 15 s; a loaded machine
@@ -92,3 +94,45 @@ def test_a_clean_stop_shows_stopped_and_stale_agents_can_be_removed(
     finally:
         for agent in (first, second, running):
             agent.stop()
+
+
+def test_an_agent_reporting_a_problem_is_unhealthy_with_the_reason_on_the_page(
+    page: Any, home: Path, live_server: ServerProcess, artifacts: Path
+) -> None:
+    # The problem arrives as a Docker agent's heartbeat sends it when its daemon is down
+    # (the agentHeartbeat mutation's `problem`); the tests of tests/docker stop a daemon.
+    # Both agents keep beating, as live agents do, so that only the problem can make one
+    # unhealthy (the test server's heartbeat interval is short).
+    reason = "The Docker daemon does not answer (Cannot connect to the Docker daemon): start it."
+    said: dict[str, str | None] = {"problem": reason}
+    done = threading.Event()
+
+    def beat() -> None:
+        with Client(live_server.url) as api:
+            while not done.is_set():
+                api.agent_heartbeat(broken.id, said["problem"])
+                api.agent_heartbeat(fine.id)
+                done.wait(0.5)
+
+    with Client(live_server.url) as api:
+        broken = api.register_agent("ui-docker-agent", ["docker"])
+        fine = api.register_agent("ui-fine-agent", [])
+    beating = threading.Thread(target=beat, daemon=True)
+    beating.start()
+    try:
+        page.goto("/agents")
+        table = page.get_by_test_id("agents-table")
+        row = table.locator("tr", has_text="ui-docker-agent")
+        expect(row.locator(".badge")).to_have_text("unhealthy", timeout=SEEN)
+        expect(row.get_by_test_id("agent-problem")).to_have_text(reason, timeout=SEEN)
+        other = table.locator("tr", has_text="ui-fine-agent")
+        expect(other.locator(".badge")).to_have_text("healthy", timeout=SEEN)
+        expect(other.get_by_test_id("agent-problem")).to_have_count(0)
+        shot(page, artifacts, "agents-problem")
+        # The daemon is back: the next heartbeats carry no problem, and the page follows.
+        said["problem"] = None
+        expect(row.locator(".badge")).to_have_text("healthy", timeout=SEEN)
+        expect(row.get_by_test_id("agent-problem")).to_have_count(0)
+    finally:
+        done.set()
+        beating.join(timeout=30)

@@ -188,7 +188,7 @@ export const DELETE_FLOW_RUN = `mutation Delete($id: ID!) { deleteFlowRun(id: $i
 export const AGENTS = `
 query Agents {
   agents {
-    id name labels version lastHeartbeat created runsInFlight health
+    id name labels version lastHeartbeat created runsInFlight health problem
     recentRuns(first: 10) { id name flowName state scheduledStartTime startTime endTime }
   }
 }`;

@@ -141,6 +141,8 @@ export interface Agent {
   runsInFlight: number;
   /** HEALTHY, LATE or UNHEALTHY, judged by the server; STOPPED after a clean stop. */
   health?: "HEALTHY" | "LATE" | "UNHEALTHY" | "STOPPED" | null;
+  /** What keeps it from starting runs, as its heartbeats say (its Docker daemon is down). */
+  problem?: string | null;
   recentRuns?: Pick<FlowRun, "id" | "name" | "flowName" | "state" | "scheduledStartTime" | "startTime" | "endTime">[];
 }
 

@@ -56,6 +56,8 @@ export default function Agents() {
                         <td style={{ fontWeight: 600 }}>{agent.name}</td>
                         <td>
                           <span className="badge" data-health={health} style={{ "--c": stateColorVar(HEALTH_FAMILY[health]) } as CSSProperties}><span className="dot" />{health}</span>
+                          {/* Why a heartbeating agent cannot start runs (its daemon is down): the server rates it unhealthy for this. */}
+                          {agent.problem && <div className="small" role="status" data-testid="agent-problem" style={{ marginTop: 4, maxWidth: 320, color: "var(--danger)" }}>{agent.problem}</div>}
                         </td>
                         <td><div className="row">{agent.labels.length ? agent.labels.map((l) => <span key={l} className="tag">{l}</span>) : <span className="faint small">any</span>}</div></td>
                         <td className="muted" title={formatDateTime(agent.lastHeartbeat)}>{formatRelative(agent.lastHeartbeat, now)}</td>
@@ -94,7 +96,8 @@ export default function Agents() {
       )}
       <p className="small faint" style={{ marginTop: 12 }}>
         Judged by the server from the agents’ heartbeat interval: healthy (heartbeats on time), late (a few missed),
-        unhealthy (silent for longer, or never), stopped (it stopped cleanly). An agent turning unhealthy can trigger an
+        unhealthy (silent for longer, or never, or reporting a problem that keeps it from starting runs, shown under
+        its health), stopped (it stopped cleanly). An agent turning unhealthy can trigger an
         automation; a stopped or unhealthy agent can be removed.
       </p>
     </>

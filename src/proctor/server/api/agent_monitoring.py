@@ -41,9 +41,19 @@ def thresholds_of(info: strawberry.Info) -> Thresholds:
 
 
 def health_of(
-    info: strawberry.Info, last_heartbeat: datetime | None, stopped_at: datetime | None = None
+    info: strawberry.Info,
+    last_heartbeat: datetime | None,
+    stopped_at: datetime | None = None,
+    *,
+    problem: str | None = None,
 ) -> Health:
-    return judge(last_heartbeat, datetime.now(UTC), thresholds_of(info), stopped_at=stopped_at)
+    return judge(
+        last_heartbeat,
+        datetime.now(UTC),
+        thresholds_of(info),
+        stopped_at=stopped_at,
+        problem=problem,
+    )
 
 
 async def recent_runs(info: strawberry.Info, agent_id: Any, first: int) -> list[records.FlowRun]:

@@ -609,11 +609,13 @@ class Agent:
     )
 
     @strawberry.field(
-        description="HEALTHY, LATE or UNHEALTHY from the last heartbeat; STOPPED after a "
-        "clean stop."
+        description="HEALTHY, LATE or UNHEALTHY from the last heartbeat (UNHEALTHY too while "
+        "it reports a `problem`); STOPPED after a clean stop."
     )
     def health(self, info: strawberry.Info) -> agent_monitoring.AgentHealth:  # type: ignore[valid-type]
-        return agent_monitoring.health_of(info, self.last_heartbeat, self.stopped_at)
+        return agent_monitoring.health_of(
+            info, self.last_heartbeat, self.stopped_at, problem=self.problem
+        )
 
     @strawberry.field(description="The flow runs it claimed most recently (at most 100).")
     async def recent_runs(self, info: strawberry.Info, first: int = 10) -> list[FlowRun]:

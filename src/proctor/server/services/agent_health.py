@@ -4,13 +4,14 @@ An agent heartbeats every `heartbeat_seconds` (its claims count too). It is
 
     HEALTHY     last heartbeat less than `late_after_beats` intervals ago (default 2)
     LATE        less than `unhealthy_after_beats` intervals ago (default 6)
-    UNHEALTHY   longer ago, or never
+    UNHEALTHY   longer ago, or never; or its heartbeats report a `problem` that keeps it
+                from starting runs (its Docker daemon is down)
     STOPPED     it said it stopped cleanly (`stop_agent`), and has not heartbeat since
 
 The API judges live (`judge`). The agent monitor (`monitor_agents`, run by the background
 service) stores each agent's health and publishes `agent.unhealthy` when an agent becomes
 UNHEALTHY and `agent.healthy` when it leaves that state, with data `{"agent_id", "name",
-"last_heartbeat"}` (automations of the alerting area trigger on them). The stored health
+"last_heartbeat", "problem"}` (automations of the alerting area trigger on them). The stored health
 changes only by a conditional UPDATE (`WHERE health = <what was read>`), in the same
 transaction as the event: of two server replicas judging the same agent, only the one
 whose UPDATE matched publishes.
@@ -67,11 +68,14 @@ def judge(
     thresholds: Thresholds,
     *,
     stopped_at: datetime | None = None,
+    problem: str | None = None,
 ) -> Health:
-    """The agent's health now; `stopped_at` (see `rows.stopped_at`) makes it STOPPED."""
+    """The agent's health now; `stopped_at` (see `rows.stopped_at`) makes it STOPPED, and
+    a `problem` its heartbeats report makes it UNHEALTHY however recent they are: an agent
+    that cannot start runs is not healthy for the runs waiting on it."""
     if stopped_at is not None:
         return Health.STOPPED
-    if last_heartbeat is None:
+    if last_heartbeat is None or problem:
         return Health.UNHEALTHY
     if last_heartbeat.tzinfo is None:
         last_heartbeat = last_heartbeat.replace(tzinfo=UTC)
@@ -107,13 +111,16 @@ async def monitor_agents(
                     Agent.last_heartbeat,
                     Agent.health,
                     Agent.health_changed,
+                    Agent.problem,
                 )
             )
         ).all()
-        for agent_id, tenant_id, name, last_heartbeat, stored, changed in rows:
+        for agent_id, tenant_id, name, last_heartbeat, stored, changed, problem in rows:
             # A cleanly stopped agent stays STOPPED (no alert) until it heartbeats again.
             stopped = stopped_at(stored, changed, last_heartbeat)
-            health = judge(last_heartbeat, moment, thresholds, stopped_at=stopped).value
+            health = judge(
+                last_heartbeat, moment, thresholds, stopped_at=stopped, problem=problem
+            ).value
             if health == stored:
                 continue
             if await _change(session, agent_id, stored, health, moment):
@@ -124,7 +131,8 @@ async def monitor_agents(
                         report.unhealthy += 1
                     else:
                         report.healthy += 1
-                    record_event(session, _event(kind, tenant_id, agent_id, name, last_heartbeat))
+                    event = _event(kind, tenant_id, agent_id, name, last_heartbeat, problem)
+                    record_event(session, event)
         return report
 
     return await db.run_in_transaction(work)
@@ -158,6 +166,7 @@ def _event(
     agent_id: uuid.UUID,
     name: str,
     last_heartbeat: datetime | None,
+    problem: str | None,
 ) -> Event:
     return Event(
         kind,
@@ -166,6 +175,7 @@ def _event(
             "agent_id": str(agent_id),
             "name": name,
             "last_heartbeat": None if last_heartbeat is None else last_heartbeat.isoformat(),
+            "problem": problem,
         },
     )
 

@@ -72,19 +72,31 @@ def match_agents(run_labels: Iterable[str], agents: Sequence[HealthyAgent]) -> A
 async def healthy_agents(
     db: Database, tenant: uuid.UUID, thresholds: Thresholds, now: datetime | None = None
 ) -> list[HealthyAgent]:
-    """The team's agents whose heartbeat is on time."""
+    """The team's agents whose heartbeat is on time and reports no problem."""
     moment = now or datetime.now(UTC)
     async with db.session() as session:
         found = await session.execute(
             sa.select(
-                Agent.name, Agent.labels, Agent.last_heartbeat, Agent.health, Agent.health_changed
+                Agent.name,
+                Agent.labels,
+                Agent.last_heartbeat,
+                Agent.health,
+                Agent.health_changed,
+                Agent.problem,
             ).where(Agent.tenant_id == tenant)
         )
         return [
             HealthyAgent(name, tuple(labels or ()))
-            for name, labels, beat, health, changed in found.all()
-            # A cleanly stopped agent takes nothing, however recent its last heartbeat.
-            if judge(beat, moment, thresholds, stopped_at=stopped_at(health, changed, beat))
+            for name, labels, beat, health, changed, problem in found.all()
+            # A cleanly stopped agent takes nothing, however recent its last heartbeat; one
+            # whose daemon is down cannot start what it takes.
+            if judge(
+                beat,
+                moment,
+                thresholds,
+                stopped_at=stopped_at(health, changed, beat),
+                problem=problem,
+            )
             is Health.HEALTHY
         ]
 
