@@ -9,7 +9,9 @@
   with the clone URL built from the host and repository name.
 - `S3`, `GCS` and `Azure` with a `key`/`blob_name` are Proctor's `Remote` on the right fsspec
   URL. Proctor never uploads a file at registration: the script must already be there.
-- `Docker`, `Webhook`, `CodeCommit`, and `S3`/`GCS`/`Azure` without a key are kept as
+- `Docker(base_image=..., ...)` is Proctor's `Docker`: the flow is built into an image at
+  registration and a Docker agent runs it there.
+- `Webhook`, `CodeCommit`, and `S3`/`GCS`/`Azure` without a key are kept as
   metadata: they serialise with the flow, and an agent asked to load a flow from one says
   which storage to use instead.
 """
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 from proctor.core.errors import StorageError
 from proctor.core.storage import base as _base
 from proctor.core.storage.base import Storage
+from proctor.core.storage.docker import Docker as _Docker
 from proctor.core.storage.git import Git as _Git
 from proctor.core.storage.local import Local as _Local
 from proctor.core.storage.module import Module as _Module
@@ -232,15 +235,11 @@ class MetadataStorage(Storage):
         raise AttributeError(f"{type(self).__name__} storage has no setting {name!r}")
 
 
-class Docker(MetadataStorage):
-    """1.x `Docker(...)` storage: kept as metadata (Proctor does not build images)."""
-
-    type_name = "docker"
-    _fields = {"settings": ((dict,), False)}
-    instead = (
-        "build the image yourself with the flow file in it, and register the flow with "
-        "Local(path=<the file's path inside the image>) plus DockerRun(image=...)"
-    )
+class Docker(_Docker):
+    """1.x `Docker(...)` storage: Proctor's, which builds the flow into an image when it is
+    registered (1.x's `base_image`, `registry_url`, `python_dependencies`, `files`,
+    `env_vars`, `image_name`, `image_tag`, `extra_dockerfile_commands` and `path` work;
+    other 1.x settings such as `prefect_version` or `local_image` have nothing to do)."""
 
 
 class Webhook(MetadataStorage):
@@ -316,7 +315,7 @@ def _json_only(options: Mapping[str, Any]) -> dict[str, Any]:
 
 # The engine rebuilds storages from their descriptions with its own classes; the 1.x ones
 # above only widen how they are built, so the registry keeps pointing at Proctor's.
-for _core in (_Local, _Module, _Git, _Remote):
+for _core in (_Local, _Module, _Git, _Remote, _Docker):
     _base._REGISTRY[_core.type_name] = _core
 
 

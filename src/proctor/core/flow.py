@@ -665,7 +665,9 @@ class Flow:
 
         Only metadata travels: `serialize()` and the storage reference, never code.
         `storage` defaults to the flow's own, else `Local(<the file that defined the
-        flow>)`, which an agent on this machine can load. Labels are added to the flow's
+        flow>)`, which an agent on this machine can load; `Docker` storage first builds
+        the flow into an image (and pushes it) and names that image in the run config.
+        Labels are added to the flow's
         own; agents run the flow only if they carry every label. Returns the server's
         answer: `.flow` (its `.version`), `.status` ("new", or "unchanged" when an
         identical flow was registered before) and `.archived` (the versions it replaced).
@@ -697,9 +699,12 @@ class Flow:
         if self.schedule is not None:
             # A clock that can never fire is refused here, before anything is sent.
             self.schedule.check_can_fire()
+        # Docker storage builds (and pushes) the flow's image here, before anything is sent.
+        chosen = chosen.build(self)
         reference = chosen.to_dict()
         spec: dict[str, Any] = dict(self.serialize())
         spec["storage"] = reference
+        spec["run_config"] = chosen.run_config_for(spec.get("run_config") or {})
         run_config_labels = self.run_config.get("labels") if self.run_config else None
         wanted = sorted(set(self.labels) | set(labels or ()) | set(run_config_labels or ()))
         # Sending is the client's job: it is reached through the hook it installs.

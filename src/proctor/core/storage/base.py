@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
@@ -56,6 +57,16 @@ class Storage(ABC):
 
         With no name, the file or module must define exactly one flow.
         """
+
+    def build(self, flow: Flow) -> Storage:
+        """Make the flow's code available before it is registered; returns the storage to
+        register. Most storages point at code that is already there (self); `Docker`
+        builds an image."""
+        return self
+
+    def run_config_for(self, run_config: Mapping[str, Any]) -> dict[str, Any]:
+        """The run config to register with this storage (`Docker` names its image)."""
+        return dict(run_config)
 
     def _describe(self) -> dict[str, Any]:
         """`to_dict` without its checks, for comparing and printing."""
