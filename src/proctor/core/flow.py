@@ -667,8 +667,8 @@ class Flow:
         `storage` defaults to the flow's own, else `Local(<the file that defined the
         flow>)`, which an agent on this machine can load; `Docker` storage first builds
         the flow into an image (and pushes it) and names that image in the run config.
-        Labels are added to the flow's
-        own; agents run the flow only if they carry every label. Returns the server's
+        Labels are added to the flow's own; agents run the flow only if they carry every
+        label. Returns the server's
         answer: `.flow` (its `.version`), `.status` ("new", or "unchanged" when an
         identical flow was registered before) and `.archived` (the versions it replaced).
 
