@@ -438,7 +438,7 @@ def load_registered_flow(context: FlowRunContext) -> Flow:
             "flow.register(project=...) or `proctor register FILE`, which record where "
             "the code lives."
         )
-    # The 1.x storage kinds kept as metadata (Docker, Webhook, ...) register themselves on
+    # The 1.x storage kinds kept as metadata (Webhook, CodeCommit, ...) register themselves on
     # import, so that loading from one says what to use instead of "unknown type".
     import proctor.compat.storage  # noqa: F401
 
