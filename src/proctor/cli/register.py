@@ -65,7 +65,8 @@ def register_file(
     json_output: JsonOption = False,
 ) -> None:
     """Register every flow defined in the files given; print what is new, unchanged or
-    archived. `proctor register --project P -p DIR` (the 1.x spelling) works too."""
+    archived. A flow with Docker storage is built into its image first (the build's
+    output on stderr). `proctor register --project P -p DIR` (the 1.x spelling) works too."""
     from proctor.core.errors import ProctorError
 
     sources = [*(files or []), *(path or [])]
