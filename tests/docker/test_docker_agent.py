@@ -87,7 +87,11 @@ def test_a_docker_run_config_runs_in_a_container_to_success(
     # The container had its labels and limits, and was removed once the run ended.
     output = docker_agents[0].output()
     assert f"Started run {run.name} ({run_id}" in output and "in container " in output
-    assert run_containers(docker_daemon, run_id) == []
+    # The run's final state is reported from inside the container, before it exits: the
+    # agent removes it once it has.
+    wait_until(
+        lambda: run_containers(docker_daemon, run_id) == [], 60, "the run's container removed"
+    )
 
 
 def test_the_container_gets_labels_limits_and_no_secret_on_its_command_line(
