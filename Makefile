@@ -17,13 +17,13 @@ $(STAMP): pyproject.toml
 run: $(STAMP) ui-build
 	$(BIN)/proctor server start
 
-# Most tests wait on processes, sockets and browsers rather than the CPU, so four
+# Most tests wait on processes, sockets and browsers rather than the CPU, so three
 # workers finish sooner even on two cores; a file's tests stay on one worker (they share
 # module-scoped databases and servers). PYTEST_WORKERS=0 runs them in one process.
 # The browser tests run on their own afterwards, in processes of their own: Playwright's
 # sync API keeps an event loop running in its process for the whole session, which other
 # tests cannot share (two browser workers, each with its own server and Chromium).
-PYTEST_WORKERS ?= 4
+PYTEST_WORKERS ?= 3
 UI_TEST_WORKERS ?= 2
 
 test: $(STAMP) lint typecheck ui-build ui-test
