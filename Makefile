@@ -20,15 +20,16 @@ run: $(STAMP) ui-build
 # Most tests wait on processes, sockets and browsers rather than the CPU, so three
 # workers finish sooner even on two cores; a file's tests stay on one worker (they share
 # module-scoped databases and servers). PYTEST_WORKERS=0 runs them in one process.
-# The browser tests run on their own afterwards, in one process: Playwright's sync API
-# keeps an event loop running in its process for the whole session, which other tests
-# cannot share, and their files share one server (split over workers, one file's flows
-# show up in another's lists).
+# The browser tests run on their own afterwards: Playwright's sync API keeps an event loop
+# running in its process for the whole session, which other tests cannot share. Each of
+# their files has a server of its own, so two workers (each with its own Chromium) share
+# nothing.
 PYTEST_WORKERS ?= 3
+UI_TEST_WORKERS ?= 2
 
 test: $(STAMP) lint typecheck ui-build ui-test
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --ignore=tests/ui
-	$(BIN)/python -m pytest tests/ui
+	$(BIN)/python -m pytest -n $(UI_TEST_WORKERS) --dist loadfile tests/ui
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests examples benchmarks

@@ -59,15 +59,19 @@ def ui_ready() -> None:
         pytest.skip(problem)
 
 
-@pytest.fixture(scope="session")
-def server(ui_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+# Each test file has a server (and database) of its own: a file's lists show only its own
+# flows whatever ran before it, and the files can be spread over workers.
+@pytest.fixture(scope="module")
+def server(
+    ui_ready: None, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[ServerProcess]:
     process = ServerProcess(tmp_path_factory.mktemp("ui-server"), free_port())
     process.start()
     yield process
     process.stop()
     # The server's own log, for when a test saw an internal error.
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "server.log").write_text("".join(process.output))
+    (ARTIFACTS / f"server-{request.module.__name__}.log").write_text("".join(process.output))
 
 
 @pytest.fixture
@@ -106,23 +110,24 @@ def page(browser: Any, server: ServerProcess) -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
-    if ARTIFACTS.exists():
+    # Spread over workers, one worker must not wipe the screenshots another just took.
+    if ARTIFACTS.exists() and "PYTEST_XDIST_WORKER" not in os.environ:
         shutil.rmtree(ARTIFACTS)
-    ARTIFACTS.mkdir(parents=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def auth_server(
-    ui_ready: None, tmp_path_factory: pytest.TempPathFactory
+    ui_ready: None, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> Iterator[ProctorServer]:
     """A server in auth mode (`PROCTOR_SERVER_AUTH_ENABLED`), its owner made with
-    `proctor server create-admin`: shared by the team and alerting tests."""
+    `proctor server create-admin`: one per test file (team, alerting)."""
     process = start_auth_server(tmp_path_factory.mktemp("ui-auth-server"))
     yield process
     process.stop()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "auth-server.log").write_text("".join(process.output))
+    (ARTIFACTS / f"auth-server-{request.module.__name__}.log").write_text("".join(process.output))
 
 
 @pytest.fixture
