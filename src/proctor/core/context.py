@@ -13,8 +13,11 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from proctor.core.clock import REAL_CLOCK
+
 if TYPE_CHECKING:
     from proctor.core.artifacts import Artifact
+    from proctor.core.clock import Clock
     from proctor.core.flow import Flow
 
 building_flow: ContextVar[Flow | None] = ContextVar("proctor_building_flow", default=None)
@@ -33,6 +36,7 @@ class FlowRunContext:
     """Facts about one flow run, shared by all its task runs (and shipped to workers)."""
 
     __slots__ = (
+        "clock",
         "extra",
         "flow_name",
         "flow_run_id",
@@ -51,6 +55,7 @@ class FlowRunContext:
         *,
         flow_run_name: str | None = None,
         scheduled_start: datetime | None = None,
+        clock: Clock = REAL_CLOCK,
     ) -> None:
         self.flow_name = flow_name
         self.flow_run_id = flow_run_id
@@ -61,6 +66,8 @@ class FlowRunContext:
         self.started = time.time()
         self.extra: dict[str, Any] = user_values.get()
         self.raise_on_exception = raise_on_exception.get()
+        # The run's clock: task runs read it for retry times (a FakeClock in tests).
+        self.clock = clock
 
     def __getstate__(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}

@@ -173,18 +173,19 @@ def _call(
             signal.message or f"Task is looping ({count})", signal.result, loop_count=count
         )
     except signals.RETRY as signal:
-        start = signal.start_time if signal.start_time is not None else time.time()
+        start = signal.start_time if signal.start_time is not None else flow_context.clock.now()
         return Retrying(signal.message, signal.result, start_time=start, run_count=unit.run_count)
     except signals.ProctorSignal as signal:
         return signal.to_state()
     except TimeoutExpired as exc:
-        return retry_or_fail(task, unit, TimedOut(str(exc), exc))
+        return retry_or_fail(task, unit, TimedOut(str(exc), exc), flow_context.clock.now())
     except TaskTimeout as exc:
         return TimedOut(f"Task {task.name!r} timed out", exc)
     except Exception as exc:
         if flow_context.raise_on_exception:
             raise  # debugging (raise_on_exception): let it leave flow.run()
-        state = retry_or_fail(task, unit, Failed(f"{type(exc).__name__}: {exc}", exc))
+        failure = Failed(f"{type(exc).__name__}: {exc}", exc)
+        state = retry_or_fail(task, unit, failure, flow_context.clock.now())
         where = unit.slug if unit.map_index is None else f"{unit.slug}[{unit.map_index}]"
         if isinstance(state, Retrying):
             logger.warning(
@@ -280,8 +281,9 @@ def _reuse(
     )
 
 
-def retry_or_fail(task: Task, unit: TaskRunUnit, failure: State) -> State:
-    """`Retrying` at the next retry time while retries remain, else `failure` itself."""
+def retry_or_fail(task: Task, unit: TaskRunUnit, failure: State, now: float | None = None) -> State:
+    """`Retrying` at the next retry time while retries remain, else `failure` itself.
+    `now` is the run's clock reading (epoch seconds; the wall clock when not given)."""
     if unit.run_count > task.retries:
         return failure
     configured = task.retry_delay
@@ -298,7 +300,7 @@ def retry_or_fail(task: Task, unit: TaskRunUnit, failure: State) -> State:
     return Retrying(
         f"Retry {unit.run_count} of {task.retries} after: {failure.message}",
         failure.result,
-        start_time=time.time() + delay,
+        start_time=(time.time() if now is None else now) + delay,
         run_count=unit.run_count,
         failure=failure,
     )
