@@ -18,6 +18,7 @@ import pytest
 from proctor import Flow, Secret, get_run_logger, task
 from proctor.core.executors import DaskExecutor
 from proctor.core.masking import forget_secret_values, mask_secrets
+from proctor.core.secrets import set_secret_resolver
 from proctor.core.states import Success
 from proctor.testing import DaskCluster
 
@@ -158,3 +159,55 @@ def test_a_secret_read_on_a_worker_is_masked_in_what_the_flow_process_ships(
     output = cluster.log("worker-1") + cluster.log("worker-2")
     assert "cluster-secret/leaky | read the token **** on a worker" in output
     assert TOKEN not in output
+
+
+SERVER_VALUE = f"server-only-{uuid.uuid4().hex}"
+
+
+@task
+def use_token(token: str) -> int:
+    get_run_logger().warning("using %s on a worker", token)
+    return os.getpid()
+
+
+@task
+def reads_itself() -> str:
+    return Secret("SERVER_ONLY").get()
+
+
+def test_a_runs_secrets_are_read_in_the_flow_process_and_reach_workers_as_values(
+    cluster: DaskCluster, run_logs: list[logging.LogRecord]
+) -> None:
+    # The run's resolver, as an agent's run process installs one (it asks the server with
+    # the run's key): who asks it, from which process, is what this test is about.
+    asked: list[tuple[str, int]] = []
+
+    def server(name: str) -> str:
+        asked.append((name, os.getpid()))
+        return SERVER_VALUE
+
+    previous = set_secret_resolver(server)
+    try:
+        with Flow("cluster-server-secret") as flow:
+            used = use_token(Secret("SERVER_TOKEN"))
+            refused = reads_itself()
+        state = flow.run(executor=DaskExecutor(cluster.address))
+    finally:
+        set_secret_resolver(previous)
+
+    # Read once, here; the task ran on a worker with the value as its input.
+    assert asked == [("SERVER_TOKEN", os.getpid())]
+    assert state.result[used].is_successful(), state.result[used]
+    assert state.result[used].result in set(cluster.worker_pids().values())
+    # A task that reads a secret itself on a worker does not get the server's: it is told
+    # how to have it.
+    failed = state.result[refused]
+    assert failed.is_failed()
+    assert "No secret 'SERVER_ONLY' on this worker" in failed.message
+    assert "Pass Secret('SERVER_ONLY') to the task as an argument" in failed.message
+    # Masked in the lines that came back, and in the worker's own output.
+    lines = [r.getMessage() for r in run_logs if getattr(r, "task_slug", None) == "use_token"]
+    assert lines == ["using **** on a worker"]
+    output = cluster.log("worker-1") + cluster.log("worker-2")
+    assert "cluster-server-secret/use_token | using **** on a worker" in output
+    assert SERVER_VALUE not in output

@@ -80,6 +80,11 @@ def has_secret_values() -> bool:
     return bool(_values)
 
 
+def is_secret_value(value: object) -> bool:
+    """Whether `value` is a secret value this process masks (a string registered)."""
+    return isinstance(value, str) and value in _values
+
+
 def forget_secret_values() -> None:
     """Stop masking (tests; a long-lived process between unrelated runs)."""
     global _values, _pattern
@@ -94,6 +99,7 @@ __all__ = [
     "collecting_secret_values",
     "forget_secret_values",
     "has_secret_values",
+    "is_secret_value",
     "mask_secrets",
     "register_secret_value",
 ]

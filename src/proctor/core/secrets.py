@@ -26,15 +26,24 @@ Where the value comes from:
 Every value read is masked (`****`) in the run's logs and shipped state messages
 (`proctor.core.masking`). Passed as a task input, a secret becomes a small task of the
 flow (`secret:NAME`) whose result is never checkpointed to a result store.
+
+Workers (`DaskExecutor`, `ProcessExecutor`) never read a run's server secrets: the
+`secret:NAME` task runs in the flow-run process, whose resolver holds the run's key, and
+the task that takes the secret gets its value as an input, with the chunk. A
+`Secret(...).get()` inside a task on a worker reads only the worker's own local secrets
+(`worker_lookup`: what its operator gave it), never the server with a key the worker would
+have to hold; a name it does not have is refused saying to pass the secret as an argument.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +64,10 @@ SecretResolver = Callable[[str], str]
 
 _resolver: SecretResolver | None = None
 _resolver_lock = threading.Lock()
+# Set while a worker runs a chunk of a run whose secrets come from a resolver (a server):
+# reads there look up local secrets only (see the module docstring). A context variable,
+# so a Dask worker running chunks of several runs at once keeps them apart.
+_worker_lookup: ContextVar[bool] = ContextVar("proctor_secrets_worker_lookup", default=False)
 
 
 class SecretError(ProctorError):
@@ -85,6 +98,34 @@ def set_secret_resolver(resolver: SecretResolver | None) -> SecretResolver | Non
     return previous
 
 
+def resolver_installed() -> bool:
+    """Whether this process reads secrets through a resolver (a run started by an agent)."""
+    return _resolver is not None
+
+
+@contextlib.contextmanager
+def worker_lookup() -> Iterator[None]:
+    """In this context (a worker's chunk of a server run), `Secret.get()` reads local
+    secrets only, whatever resolver the process has (a forked worker inherits one)."""
+    token = _worker_lookup.set(True)
+    try:
+        yield
+    finally:
+        _worker_lookup.reset(token)
+
+
+def _on_worker(name: str) -> str:
+    try:
+        return local_secret(name)
+    except SecretNotFound:
+        raise SecretNotFound(
+            f"No secret {name!r} on this worker: tasks on workers never read the run's "
+            f"server secrets. Pass Secret({name!r}) to the task as an argument instead (the "
+            f"flow run reads it and hands the task its value), or give the worker "
+            f"{ENV_PREFIX}{name}."
+        ) from None
+
+
 class Secret:
     """A named secret; `get()` reads its value (see the module docstring for where)."""
 
@@ -96,7 +137,12 @@ class Secret:
     def get(self) -> str:
         """The secret's value (registered for masking before it is returned)."""
         resolver = _resolver
-        value = resolver(self.name) if resolver is not None else local_secret(self.name)
+        if _worker_lookup.get():
+            value = _on_worker(self.name)
+        elif resolver is not None:
+            value = resolver(self.name)
+        else:
+            value = local_secret(self.name)
         if not isinstance(value, str):
             raise SecretError(f"Secret {self.name!r} is not a string.")
         register_secret_value(value)
@@ -118,7 +164,12 @@ class Secret:
 
 class SecretTask(Task):
     """The task a `Secret` passed as an input becomes: returns the value, never persists
-    it (no checkpoint, no cache)."""
+    it (no checkpoint, no cache), and runs in the flow-run process even when the flow's
+    executor runs tasks elsewhere (`runs_in_flow_process`)."""
+
+    #: Read by the executors that run tasks in other processes: run this one in the
+    #: flow-run process (where the run's secret resolver is), not on a worker.
+    runs_in_flow_process = True
 
     def __init__(self, secret_name: str, **options: Any) -> None:
         self.secret_name = check_secret_name(secret_name)
@@ -182,5 +233,7 @@ __all__ = [
     "SecretTask",
     "check_secret_name",
     "local_secret",
+    "resolver_installed",
     "set_secret_resolver",
+    "worker_lookup",
 ]

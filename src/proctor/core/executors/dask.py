@@ -26,6 +26,7 @@ from proctor.core.executors.process import (
     fail_all,
     fail_or_retry,
     run_chunk,
+    run_here,
     split_batch,
 )
 
@@ -73,7 +74,9 @@ class DaskExecutor(Executor):
     (`KilledWorker`), the chunk's task runs fail, or retry if their task has retries.
 
     The log lines of task runs and the secret values they read come back with each chunk
-    (`proctor.core.executors.worker_logs`). See docs/executors.md.
+    (`proctor.core.executors.worker_logs`). Secrets passed as task inputs are read in the
+    flow's process and sent as values; workers never read the run's server secrets
+    (`proctor.core.secrets`). See docs/executors.md.
     """
 
     reports_start = False  # the start callback cannot be called from another process
@@ -187,6 +190,10 @@ class DaskExecutor(Executor):
         assert client is not None and flow_context is not None, "start() must come first"
         self._in_flight += len(units)
         finished = self._finished
+        # A secret's task reads the run's secret here: workers never read server secrets.
+        units, done_here = run_here(units, flow_context)
+        if done_here:
+            finished.put(done_here)
         refused: Completed = []
         payloads: list[bytes] = []
         keys: list[str] = []

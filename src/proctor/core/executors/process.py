@@ -40,7 +40,9 @@ import cloudpickle
 
 from proctor.core.executors import worker_logs
 from proctor.core.executors.base import Completed, Executor
+from proctor.core.masking import has_secret_values, is_secret_value, register_secret_value
 from proctor.core.runner.task_runner import retry_or_fail, run_task
+from proctor.core.secrets import resolver_installed, worker_lookup
 from proctor.core.states import Cancelled, Failed, State
 
 if TYPE_CHECKING:
@@ -121,14 +123,49 @@ def _log_settings() -> tuple[int, str]:
     return logging.getLogger("proctor").getEffectiveLevel(), worker_logs.this_process()
 
 
+def _secret_settings(units: list[TaskRunUnit]) -> tuple[bool, frozenset[str]]:
+    """What a worker needs to know of this run's secrets: whether they come from a server
+    (then a task there reads only the worker's own: `worker_lookup`), and the
+    secret values among the chunk's inputs, for the worker to mask them in its own output
+    (the flow's process masks what comes back either way)."""
+    values: frozenset[str] = frozenset()
+    if has_secret_values():
+        values = frozenset(
+            value for unit in units for value in unit.inputs.values() if is_secret_value(value)
+        )
+    return resolver_installed(), values
+
+
+def run_here(
+    units: list[TaskRunUnit], flow_context: FlowRunContext
+) -> tuple[list[TaskRunUnit], Completed]:
+    """Run now, in the flow's process, the task runs that must not go to a worker (a
+    `secret:NAME` task reads the run's secret here); `(the others, their outcomes)`."""
+    if not any(getattr(unit.task, "runs_in_flow_process", False) for unit in units):
+        return units, []
+    others: list[TaskRunUnit] = []
+    done: Completed = []
+    for unit in units:
+        if getattr(unit.task, "runs_in_flow_process", False):
+            try:
+                state = run_task(unit, flow_context)
+            except Exception as exc:  # a hook or the engine, as in `_run_units`
+                state = Failed(f"Proctor failed to run {describe(unit)}: {exc!r}", exc)
+            done.append((unit, state))
+        else:
+            others.append(unit)
+    return others, done
+
+
 def encode_chunk(
     units: list[TaskRunUnit], flow_context: FlowRunContext
 ) -> tuple[bytes | None, list[TaskRunUnit], Completed]:
     """Pickle a chunk for a worker: `(payload, units sent, Failed pairs for units that
     cannot be pickled)`. One bad input fails only its own task run, not its neighbours."""
     logs = _log_settings()
+    rule = _secret_settings(units)
     try:
-        return _dumps((units, flow_context, logs)), units, []
+        return _dumps((units, flow_context, logs, rule)), units, []
     except Exception:
         pass  # find out which task runs cannot be sent
     try:
@@ -151,7 +188,7 @@ def encode_chunk(
             sendable.append(unit)
     if not sendable:
         return None, [], refused
-    return _dumps((sendable, flow_context, logs)), sendable, refused
+    return _dumps((sendable, flow_context, logs, rule)), sendable, refused
 
 
 def run_chunk(payload: bytes) -> bytes:
@@ -163,11 +200,19 @@ def run_chunk(payload: bytes) -> bytes:
     could not be loaded. Never raises for a task's doing: every outcome is a state.
     """
     try:
-        units, flow_context, (log_level, origin) = cloudpickle.loads(payload)
+        units, flow_context, (log_level, origin), (server, values) = cloudpickle.loads(payload)
     except Exception as exc:
         return _dumps(f"The worker could not load the task runs: {exc!r}")
+    for value in values:
+        register_secret_value(value)
     with worker_logs.collecting(log_level, origin) as collected:
-        outcomes = _run_units(units, flow_context)
+        # (A chunk run in the flow's own process, by an in-process Dask worker, is not
+        # on a worker: the run's resolver is right here.)
+        if server and origin != worker_logs.this_process():
+            with worker_lookup():
+                outcomes = _run_units(units, flow_context)
+        else:
+            outcomes = _run_units(units, flow_context)
     records, secrets = (collected.records, collected.secrets) if collected else ([], set())
     try:
         return _dumps((outcomes, records, secrets))
@@ -369,6 +414,10 @@ class ProcessExecutor(Executor):
         flow_context = self.flow_context
         assert self._pool is not None and flow_context is not None, "start() must come first"
         finished = self._finished
+        self._in_flight += len(units)
+        units, done_here = run_here(units, flow_context)
+        if done_here:
+            finished.put(functools.partial(list, done_here))
         for chunk in split_batch(units, self._workers):
             payload, sent, refused = encode_chunk(chunk, flow_context)
             if refused:
@@ -377,7 +426,6 @@ class ProcessExecutor(Executor):
                 continue
             future = self._submit_payload(payload)
             future.add_done_callback(functools.partial(_on_done, finished, sent, self._hint))
-        self._in_flight += len(units)
 
     def _submit_payload(self, payload: bytes) -> Future[bytes]:
         pool = self._pool
