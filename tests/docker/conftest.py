@@ -16,6 +16,7 @@ import pytest
 from tests.agent.processes import FAST_SERVER, DrainedServer
 from tests.docker.daemon import DockerDaemon, build_run_image, why_no_daemon
 from tests.docker.processes import DockerAgentProcess
+from tests.docker.registry import Registry, why_no_registry
 
 from proctor.client import Client
 from proctor.testing import ServerProcess
@@ -39,6 +40,22 @@ def docker_daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DockerDa
         yield daemon
     finally:
         daemon.stop()
+
+
+@pytest.fixture(scope="session")
+def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
+    """An image registry on loopback (Debian's docker-registry), for the push tests."""
+    reason = why_no_registry()
+    if reason is not None:
+        if os.environ.get("PROCTOR_TEST_DOCKER_REQUIRED"):
+            pytest.fail(f"CI must run the registry tests, but {reason}")
+        pytest.skip(f"no image registry can run here: {reason}")
+    running = Registry(Path(tmp_path_factory.mktemp("registry")))
+    running.start()
+    try:
+        yield running
+    finally:
+        running.stop()
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from tests.docker.daemon import RUN_IMAGE, DockerDaemon, run_volumes
 
 class DockerAgentProcess:
     """A Docker agent in its own session, its output in a file; runs get the test image
-    (`--image`), the read-only mounts it needs, and never pull."""
+    (`--image`) and the read-only mounts they need, and never pull (`pull` to change)."""
 
     def __init__(
         self,
@@ -28,11 +28,12 @@ class DockerAgentProcess:
         extra_args: Iterable[str] = (),
         settings: Mapping[str, str] | None = None,
         spelling: tuple[str, ...] = ("agent", "start", "--type", "docker"),
+        pull: str = "never",
     ) -> None:
         self.name = name
         self.log = home / f"docker-agent-{name}.log"
         command = [sys.executable, "-m", "proctor", *spelling, "--name", name]
-        command += ["--max-runs", str(max_runs), "--image", RUN_IMAGE, "--pull", "never"]
+        command += ["--max-runs", str(max_runs), "--image", RUN_IMAGE, "--pull", pull]
         for volume in run_volumes():
             command += ["--volume", volume]
         for label in labels:

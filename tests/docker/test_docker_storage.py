@@ -161,3 +161,47 @@ def test_a_registry_url_pushes_and_a_refused_push_registers_nothing(
     assert "docker login" in done.stderr and "Traceback" not in done.stderr
     assert flow_names(client, project) == []
     assert os.path.exists(commands)
+
+
+def test_a_pushed_image_is_in_the_registry_and_an_agent_pulls_it_from_there(
+    home, server, client, docker_agents, docker_daemon, registry
+):
+    project = f"p-{uuid.uuid4().hex[:8]}"
+    # A label of its own makes an image no other test builds, so removing it here takes
+    # its flow's layers off the daemon: only the registry has them afterwards.
+    marker = uuid.uuid4().hex[:8]
+    done = register(
+        home, server.url, docker_daemon, project,
+        env={
+            "PROCTOR_TEST_REGISTRY": f"{registry.address}/team",
+            "PROCTOR_TEST_EXTRA_COMMAND": f"LABEL io.proctor.test=pushed-{marker}",
+        },
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    [registered] = json.loads(done.stdout)
+    image = registered["flow"]["storage"]["image"]
+    name, _, tag = image.rpartition(":")
+    assert name == f"{registry.address}/team/proctor-test-built"
+    assert registered["flow"]["run_config"] == {"type": "docker", "image": image}
+    assert tag in registry.tags("team/proctor-test-built")  # asked of the registry itself
+
+    # A daemon that never saw the image: remove it (its base layers stay, as on an agent
+    # machine that has the base image), then the agent's `docker create --pull missing`
+    # must fetch it from the registry.
+    removed = docker_daemon.docker("image", "rm", image)
+    assert removed.returncode == 0, removed.stderr
+    assert docker_daemon.docker("image", "inspect", image).returncode != 0
+    docker_agents.append(
+        DockerAgentProcess(home, server.url, "puller", docker_daemon, pull="missing")
+    )
+    created = client.create_flow_run(project=project, flow_name="built")
+    run = finished_run(client, created.id, timeout=300)
+    assert run.state == "Success", (run.state_message, docker_agents[0].output())
+    assert "flow file at /opt/proctor/flows/built.py, in a container: True" in log_lines(
+        client, created.id
+    )
+    inspected = docker_daemon.docker("image", "inspect", image)
+    assert inspected.returncode == 0, inspected.stderr
+    [details] = json.loads(inspected.stdout)
+    assert details["Config"]["Labels"]["io.proctor.test"] == f"pushed-{marker}"
+    assert f"{registry.address}/team/proctor-test-built@sha256:" in " ".join(details["RepoDigests"])
