@@ -1,13 +1,15 @@
 """Mutation testing with mutmut (not part of CI): the code that decides access, or the engine.
 
-    .venv/bin/python benchmarks/mutation.py [--suite auth|engine] [--workdir DIR]
-        [--children 2] [--only PATH ...]
+    .venv/bin/python benchmarks/mutation.py [--suite auth|engine|invitations|users|api_keys]
+        [--workdir DIR] [--children 2] [--only PATH ...]
 
 The `auth` suite is `[tool.mutmut]` in pyproject.toml as it stands (the modules, the
 focused tests). The `engine` suite (`ENGINE` below) mutates triggers, the runners, cache
 validators and states, and runs the engine's tests in `tests/core`; its subprocesses
 (the cross-process cache tests, process executors started fresh) import the mutated copy
-too, so a mutant that only shows in another process is killed there.
+too, so a mutant that only shows in another process is killed there. The `invitations`,
+`users` and `api_keys` suites each mutate that one auth module and judge it with its own
+in-process tests (SQLite), the way docs/security.md's scores were measured.
 This script runs mutmut in a copy of the tree, so the working tree is never touched and no
 `mutants/` directory is left in it, and prints one JSON line per module (killed, survived,
 no tests, timeouts, score) and one for the total.
@@ -78,7 +80,58 @@ ENGINE = Suite(
     # an unclosed iterator; reported at exit under -W error, it would stop mutmut itself.
     pytest_args=("-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:unraisableexception"),
 )
-SUITES: dict[str, Suite | None] = {"auth": None, "engine": ENGINE}
+
+
+def _auth_module(module: str, *tests: str) -> Suite:
+    """One auth service module judged by its fast in-process tests only (on SQLite), so a
+    module's score takes minutes, not the hour of the whole `[tool.mutmut]` run."""
+    return Suite(
+        modules=(f"src/proctor/server/auth/{module}.py",),
+        tests=tuple(f"tests/server/auth/{name}.py" for name in tests),
+        subprocesses_see_mutants=False,
+        pytest_args=(
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:xdist",
+            "-p",
+            "no:unraisableexception",
+            "-k",
+            "not postgresql and not real_server",
+            # The slow tests start a server process, which imports the unmutated package.
+            "-m",
+            "not slow",
+        ),
+    )
+
+
+INVITATIONS = _auth_module(
+    "invitations",
+    "test_invitation_accept_rules",
+    "test_invitation_rules",
+    "test_teams",
+)
+USERS = _auth_module(
+    "users",
+    "test_email_rules",
+    "test_change_password_rules",
+    "test_user_rules",
+    "test_login",
+    "test_invitation_accept_rules",
+)
+API_KEYS = _auth_module(
+    "api_keys",
+    "test_api_keys",
+    "test_api_key_lineage",
+    "test_api_key_rules",
+)
+SUITES: dict[str, Suite | None] = {
+    "auth": None,
+    "engine": ENGINE,
+    "invitations": INVITATIONS,
+    "users": USERS,
+    "api_keys": API_KEYS,
+}
 STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests"}
 TIMEOUTS = {-24, 24, 36, 152, 255}
 
@@ -112,9 +165,11 @@ def prepare(workdir: Path, only: list[str], suite: Suite | None = None) -> None:
             settings,
             count=1,
         )
+        # A suite may name a test file not written yet: judge with those that exist.
+        tests = [test for test in suite.tests if (ROOT / test.split("::")[0]).exists()]
         settings = re.sub(
             r"pytest_add_cli_args_test_selection = \[\n.*?\]",
-            lambda _: f"pytest_add_cli_args_test_selection = [\n{_listed(suite.tests)}]",
+            lambda _: f"pytest_add_cli_args_test_selection = [\n{_listed(tests)}]",
             settings,
             flags=re.S,
         )
