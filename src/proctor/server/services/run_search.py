@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from proctor.server.database import Database
+from proctor.server.database.durations import RunDuration
 from proctor.server.database.models import FlowGroup, FlowRun
 from proctor.server.errors import InvalidInput
 from proctor.server.orchestration.states import parse_timestamp
@@ -76,7 +77,8 @@ class NullableOrder:
 
 
 def _duration(db: Database) -> Any:
-    return db.config.milliseconds_between(FlowRun.start_time, FlowRun.end_time)
+    # The indexed expression itself (migration 0019), so the sort reads the index.
+    return RunDuration(FlowRun.start_time, FlowRun.end_time)
 
 
 NULLABLE_ORDERINGS = {
