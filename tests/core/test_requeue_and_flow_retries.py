@@ -1,5 +1,8 @@
 """Flow-level retries, stopping early for far-away retries (`max_retry_wait`), carrying on
-retries an earlier process scheduled, and the file a flow was defined in."""
+retries an earlier process scheduled, and the file a flow was defined in.
+
+Times are checked on a `FakeClock`: what the run waited for is exact, and a run that
+returns instead of waiting shows no wait at all."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from datetime import timedelta
 import pytest
 
 from proctor import Flow, flow, task
+from proctor.core.clock import FakeClock
 from proctor.core.errors import FlowDefinitionError
 from proctor.core.observers import RunObserver
 from proctor.core.runner.flow_runner import FlowRunner
@@ -42,12 +46,14 @@ def test_flow_retry_reruns_only_what_failed():
     with Flow("retried", retries=1, retry_delay=0.05) as f:
         node = b(a())
     observer = FlowStates()
-    started = time.monotonic()
-    state = f.run(observers=[observer])
+    clock = FakeClock()
+    started = clock.now()
+    state = FlowRunner(f, observers=[observer], clock=clock).run()
     assert state.is_successful()
     assert state.result[node].result == 2
     assert calls == {"a": 1, "b": 2}
-    assert time.monotonic() - started >= 0.05
+    # The run slept out the flow's retry delay, once.
+    assert clock.waits == [(started, started + 0.05)]
     # Observers see one Running and one final state: an in-process retry is not a new run.
     assert [s.name for s in observer.states] == ["Running", "Success"]
 
@@ -62,9 +68,35 @@ def test_flow_retries_exhausted_end_failed():
 
     with Flow("exhausted", retries=2, retry_delay=timedelta(0)) as f:
         boom()
-    state = f.run()
+    clock = FakeClock()
+    state = FlowRunner(f, clock=clock).run()
     assert state.is_failed()
     assert len(attempts) == 3
+    assert clock.waits == []
+
+
+def test_a_cancelled_run_does_not_retry_the_flow():
+    attempts = []
+
+    @task
+    def boom():
+        attempts.append(1)
+        raise RuntimeError("always")
+
+    with Flow("cancelled", retries=2, retry_delay=60) as f:
+        boom()
+    clock = FakeClock()
+    runner = FlowRunner(f, clock=clock)
+
+    class CancelOnRetry(RunObserver):
+        def flow_run_retrying(self, context, failed):
+            runner.cancel()
+
+    runner.observers.append(CancelOnRetry())
+    state = runner.run()
+    assert state.is_cancelled()
+    assert len(attempts) == 1
+    assert clock.waits == []
 
 
 def test_flow_retry_delay_may_depend_on_the_attempt():
@@ -90,14 +122,16 @@ def test_a_requeueable_run_returns_retrying_instead_of_retrying_the_flow_itself(
 
     with Flow("far", retries=2, retry_delay=5) as f:
         boom()
-    started = time.time()
-    state = FlowRunner(f, max_retry_wait=60).run(run_count=2)
+    clock = FakeClock()
+    started = clock.now()
+    state = FlowRunner(f, max_retry_wait=60, clock=clock).run(run_count=2)
     assert type(state) is Retrying
     assert state.run_count == 2
-    assert state.start_time == pytest.approx(started + 5, abs=2)
-    assert time.time() - started < 5  # returned instead of sleeping out the 5 s delay
+    assert state.start_time == started + 5
+    assert clock.waits == []  # returned instead of sleeping out the 5 s delay
     # The last attempt fails for good.
-    assert FlowRunner(f, max_retry_wait=60).run(run_count=3).is_failed()
+    assert FlowRunner(f, max_retry_wait=60, clock=clock).run(run_count=3).is_failed()
+    assert clock.waits == []
 
 
 def test_an_in_process_flow_retry_tells_observers_what_runs_again():
@@ -143,11 +177,12 @@ def test_far_task_retry_stops_the_walk_with_a_scheduled_state():
     with Flow("requeue") as f:
         retry_node = flaky()
         other = independent()
-    started = time.time()
-    state = FlowRunner(f, max_retry_wait=60).run()
+    clock = FakeClock()
+    started = clock.now()
+    state = FlowRunner(f, max_retry_wait=60, clock=clock).run()
     assert type(state) is Scheduled
-    assert state.start_time == pytest.approx(started + 3600, abs=5)
-    assert time.time() - started < 5
+    assert state.start_time == started + 3600
+    assert clock.waits == []  # stopped instead of waiting an hour
     # Work that did not wait for the retry was done first.
     assert ran == ["independent"]
     assert state.result[other].is_successful()
@@ -167,8 +202,29 @@ def test_near_task_retry_still_waits_in_process():
 
     with Flow("near") as f:
         flaky()
-    assert FlowRunner(f, max_retry_wait=60).run().is_successful()
+    clock = FakeClock()
+    started = clock.now()
+    assert FlowRunner(f, max_retry_wait=60, clock=clock).run().is_successful()
     assert len(attempts) == 2
+    assert clock.waits == [(started, started + 0.05)]
+
+
+def test_a_retry_at_exactly_the_longest_wait_is_waited_for_in_process():
+    attempts = []
+
+    @task(retries=1, retry_delay=60)
+    def flaky():
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise ConnectionError("once")
+        return "ok"
+
+    with Flow("edge") as f:
+        flaky()
+    clock = FakeClock()
+    started = clock.now()
+    assert FlowRunner(f, max_retry_wait=60, clock=clock).run().is_successful()
+    assert clock.waits == [(started, started + 60)]
 
 
 def test_a_retry_from_an_earlier_process_keeps_its_attempt_count():
@@ -186,10 +242,12 @@ def test_a_retry_from_an_earlier_process_keeps_its_attempt_count():
     with Flow("carry-on") as f:
         node = flaky()
     # The earlier process ran attempts 1 and 2; only attempt 3 is left.
-    earlier = Retrying("retry 2", start_time=time.time() - 1, run_count=2)
-    state = f.run(task_states={node: earlier})
+    clock = FakeClock()
+    earlier = Retrying("retry 2", start_time=clock.now() - 1, run_count=2)
+    state = FlowRunner(f, clock=clock).run(task_states={node: earlier})
     assert seen == [3]
     assert state.result[node].is_failed()
+    assert clock.waits == []  # it was due already
 
 
 def test_a_retry_from_an_earlier_process_waits_for_its_start_time():
@@ -199,10 +257,14 @@ def test_a_retry_from_an_earlier_process_waits_for_its_start_time():
 
     with Flow("not-yet") as f:
         node = flaky()
-    earlier = Retrying("retry 1", start_time=time.time() + 3600, run_count=1)
-    state = FlowRunner(f, max_retry_wait=60).run(task_states={node: earlier})
+    clock = FakeClock()
+    earlier = Retrying("retry 1", start_time=clock.now() + 3600, run_count=1)
+    state = FlowRunner(f, max_retry_wait=60, clock=clock).run(task_states={node: earlier})
     assert type(state) is Scheduled
-    assert state.start_time == pytest.approx(earlier.start_time)
+    assert state.start_time == earlier.start_time
+    # Without max_retry_wait the run waits for it in process, then runs it.
+    assert FlowRunner(f, clock=clock).run(task_states={node: earlier}).is_successful()
+    assert clock.waits == [(earlier.start_time - 3600, earlier.start_time)]
 
 
 def test_mapped_children_reuse_successes_and_carry_on_retries():

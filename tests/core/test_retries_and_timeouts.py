@@ -1,8 +1,11 @@
-"""Retries (delay, backoff, jitter, RETRY signal) and timeouts that really stop waiting."""
+"""Retries (delay, backoff, jitter, RETRY signal) and timeouts that really stop waiting.
+
+Retry times are checked on a `FakeClock`: time moves only when the run waits, so every
+delay is exact and nothing sleeps. Timeouts bound real work on real threads.
+"""
 
 from __future__ import annotations
 
-import itertools
 import random
 import threading
 import time
@@ -11,7 +14,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from proctor import Flow, exponential_backoff, signals, task
+from proctor.core.clock import FakeClock
 from proctor.core.observers import RunObserver
+from proctor.core.runner.flow_runner import FlowRunner
 from proctor.core.runner.task_runner import retry_or_fail
 from proctor.core.runner.unit import TaskRunUnit
 from proctor.executors import ThreadExecutor
@@ -20,20 +25,23 @@ from proctor.triggers import all_finished
 
 
 class RetryTimes(RunObserver):
-    def __init__(self):
+    """(attempt, start time, the clock when the observer heard of it) of each retry."""
+
+    def __init__(self, clock):
+        self.clock = clock
         self.retries = []
 
     def task_run_state(self, context, change):
         if isinstance(change.state, Retrying):
-            self.retries.append((change.state.run_count, change.state.start_time, time.time()))
+            self.retries.append((change.state.run_count, change.state.start_time, self.clock.now()))
 
 
-def make_flaky(failures: int):
+def make_flaky(failures: int, clock: FakeClock):
     attempts = []
 
     @task(retries=failures, retry_delay=0.05)
     def flaky():
-        attempts.append(time.monotonic())
+        attempts.append(clock.now())
         if len(attempts) <= failures:
             raise ConnectionError(f"attempt {len(attempts)}")
         return len(attempts)
@@ -42,14 +50,18 @@ def make_flaky(failures: int):
 
 
 def test_retries_until_success():
-    flaky, attempts = make_flaky(2)
+    clock = FakeClock()
+    start = clock.now()
+    flaky, attempts = make_flaky(2, clock)
     with Flow("retry") as f:
         node = flaky()
-    state = f.run()
+    state = FlowRunner(f, clock=clock).run()
     assert state.is_successful()
     assert state.result[node].result == 3
-    gaps = [b - a for a, b in itertools.pairwise(attempts)]
-    assert all(gap >= 0.05 for gap in gaps)
+    # Each attempt starts exactly its delay after the one before failed, and the run
+    # waited for nothing else.
+    assert attempts == pytest.approx([start, start + 0.05, start + 0.1], abs=1e-6)
+    assert [b - a for a, b in clock.waits] == pytest.approx([0.05, 0.05], abs=1e-6)
 
 
 def test_retries_exhausted_keep_the_last_error():
@@ -68,35 +80,47 @@ def test_retries_exhausted_keep_the_last_error():
     assert "still down" in state.result[node].message
 
 
-def test_exponential_backoff_and_jitter_set_the_retry_times():
+def test_exponential_backoff_and_jitter_set_the_retry_times(monkeypatch):
     backoff = exponential_backoff(base=0.05, factor=2, max_delay=0.15)
     assert [backoff(n) for n in (1, 2, 3, 4)] == [0.05, 0.1, 0.15, 0.15]
 
+    # The jitter drawn for each retry is recorded, so each retry time is known exactly.
+    drawn = []
+    real_uniform = random.uniform
+
+    def recorded(low, high):
+        drawn.append(real_uniform(low, high))
+        assert (low, high) == (0, 0.02)
+        return drawn[-1]
+
+    monkeypatch.setattr(random, "uniform", recorded)
+    clock = FakeClock()
     failed_at = []
 
     @task(retries=3, retry_delay=backoff, retry_jitter=0.02)
     def unlucky():
-        failed_at.append(time.time())
+        failed_at.append(clock.now())
         raise OSError("no")
 
     with Flow("backoff") as f:
         unlucky()
-    recorder = RetryTimes()
-    f.run(observers=[recorder])
+    recorder = RetryTimes(clock)
+    FlowRunner(f, observers=[recorder], clock=clock).run()
     assert [count for count, _, _ in recorder.retries] == [1, 2, 3]
-    # Bounds that hold however busy the machine is: each retry is due at least its delay
-    # after the attempt failed (read inside the task, before the state was made), and at
-    # most delay + jitter after the observer heard of it (which is after it was made).
-    for (_, start, heard), failed, expected in zip(
-        recorder.retries, failed_at, [0.05, 0.1, 0.15], strict=False
-    ):
-        assert start - failed >= expected
-        assert start - heard <= expected + 0.02
+    assert len(drawn) == 3
+    expected = [delay + jitter for delay, jitter in zip([0.05, 0.1, 0.15], drawn, strict=True)]
+    starts = [start for _, start, _ in recorder.retries]
+    assert [start - failed for start, failed in zip(starts, failed_at, strict=False)] == (
+        pytest.approx(expected, abs=1e-6)
+    )
+    # Each next attempt started exactly when its retry was due: the run slept to it.
+    assert failed_at[1:] == pytest.approx(starts, abs=1e-6)
+    assert [until for _, until in clock.waits] == pytest.approx(starts, abs=1e-6)
 
 
 def test_jitter_adds_a_random_share_of_retry_jitter_to_the_delay(monkeypatch):
     # random.uniform is replaced by its upper bound, so a run without jitter (or with the
-    # bounds swapped) cannot pass; the clock is read before and after to bound start_time.
+    # bounds swapped) cannot pass; the clock reading is given, so start_time is exact.
     asked = []
 
     def upper_bound(low, high):
@@ -111,11 +135,9 @@ def test_jitter_adds_a_random_share_of_retry_jitter_to_the_delay(monkeypatch):
 
     for run_count, base in ((1, 10), (2, 10)):
         unit = TaskRunUnit(0, unlucky, "unlucky", {}, [], run_count=run_count)
-        before = time.time()
-        state = retry_or_fail(unlucky, unit, Failed("no"))
-        after = time.time()
+        state = retry_or_fail(unlucky, unit, Failed("no"), now=1_000.0)
         assert isinstance(state, Retrying)
-        assert before + base + 3 <= state.start_time <= after + base + 3
+        assert state.start_time == 1_000.0 + base + 3
         assert state.run_count == run_count
         assert state.message == f"Retry {run_count} of 2 after: no"
     assert asked == [(0, 3), (0, 3)]
@@ -132,6 +154,8 @@ def test_no_jitter_means_no_random_delay(monkeypatch):
         raise OSError("no")
 
     unit = TaskRunUnit(0, unlucky, "unlucky", {}, [], run_count=1)
+    assert retry_or_fail(unlucky, unit, Failed("no"), now=1_000.0).start_time == 1_007.0
+    # Without a clock reading, the wall clock is the run's clock.
     before = time.time()
     state = retry_or_fail(unlucky, unit, Failed("no"))
     assert before + 7 <= state.start_time <= time.time() + 7
@@ -139,32 +163,51 @@ def test_no_jitter_means_no_random_delay(monkeypatch):
 
 def test_retry_signal_start_time_is_honoured():
     # RETRY(start_time=...) reschedules at that time, given as epoch seconds or a datetime.
+    clock = FakeClock()
     wanted: list[float] = []
-    seen = RetryTimes()
+    seen = RetryTimes(clock)
     attempts: list[float] = []
 
     @task
     def polls():
-        attempts.append(time.time())
+        attempts.append(clock.now())
         if len(attempts) == 1:
-            wanted.append(time.time() + 0.3)
+            wanted.append(clock.now() + 300)
             raise signals.RETRY("not ready", start_time=wanted[-1])
         if len(attempts) == 2:
-            when = datetime.now(UTC) + timedelta(seconds=0.3)
+            when = datetime.fromtimestamp(clock.now(), UTC) + timedelta(seconds=30)
             wanted.append(when.timestamp())
             raise signals.RETRY("still not ready", start_time=when)
         return "ready"
 
     with Flow("poll-at") as f:
         node = polls()
-    assert f.run(observers=[seen]).result[node].result == "ready"
+    assert FlowRunner(f, observers=[seen], clock=clock).run().result[node].result == "ready"
     assert [start for _, start, _ in seen.retries] == pytest.approx(wanted, abs=1e-6)
-    # Each attempt after a retry starts no earlier than the time the signal asked for.
-    assert attempts[1] >= wanted[0]
-    assert attempts[2] >= wanted[1]
+    # Each attempt after a retry starts at the time the signal asked for, not before.
+    assert attempts[1:] == pytest.approx(wanted, abs=1e-6)
+
+
+def test_a_retry_signal_without_a_start_time_retries_at_once():
+    clock = FakeClock()
+    attempts = []
+
+    @task
+    def polls():
+        attempts.append(clock.now())
+        if len(attempts) == 1:
+            raise signals.RETRY("again")
+        return "ready"
+
+    with Flow("poll-now") as f:
+        node = polls()
+    assert FlowRunner(f, clock=clock).run().result[node].result == "ready"
+    assert attempts == [clock.now(), clock.now()]
+    assert clock.waits == []
 
 
 def test_retry_waits_do_not_block_other_tasks():
+    clock = FakeClock()
     order = []
 
     @task(retries=1, retry_delay=0.3)
@@ -181,23 +224,27 @@ def test_retry_waits_do_not_block_other_tasks():
     with Flow("overlap") as f:
         slow_retry()
         other.map([1, 2])
-    assert f.run().is_successful()
-    assert order.index("other-1") < order.index("retry-attempt", 1)
+    assert FlowRunner(f, clock=clock).run().is_successful()
+    assert order == ["retry-attempt", "other-1", "other-2", "retry-attempt"]
+    assert [b - a for a, b in clock.waits] == pytest.approx([0.3], abs=1e-6)
 
 
 def test_retry_signal_reschedules():
+    clock = FakeClock()
     attempts = []
 
     @task
     def polls():
         attempts.append(1)
         if len(attempts) < 3:
-            raise signals.RETRY("not ready", start_time=time.time() + 0.01)
+            raise signals.RETRY("not ready", start_time=clock.now() + 0.01)
         return "ready"
 
     with Flow("poll") as f:
         node = polls()
-    assert f.run().result[node].result == "ready"
+    assert FlowRunner(f, clock=clock).run().result[node].result == "ready"
+    assert len(attempts) == 3
+    assert [b - a for a, b in clock.waits] == pytest.approx([0.01, 0.01], abs=1e-6)
 
 
 @pytest.mark.parametrize("executor", [None, ThreadExecutor(2)], ids=["local", "thread"])

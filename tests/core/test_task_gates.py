@@ -9,6 +9,7 @@ import time
 import pytest
 
 from proctor import Flow, task
+from proctor.core.clock import FakeClock
 from proctor.core.executors import LocalExecutor, ThreadExecutor
 from proctor.core.gates import LocalTaskGate
 from proctor.core.observers import RunObserver, TaskRunChange
@@ -117,27 +118,35 @@ def test_a_task_with_two_limited_tags_needs_a_slot_of_each() -> None:
     assert peak["b"] == 1
 
 
-def test_retries_give_their_slot_back_while_they_wait() -> None:
-    attempts: list[int] = []
+@pytest.mark.parametrize("executor", [ThreadExecutor(4), LocalExecutor()], ids=["thread", "local"])
+def test_retries_give_their_slot_back_while_they_wait(executor) -> None:  # type: ignore[no-untyped-def]
+    clock = FakeClock()
+    started = clock.now()
+    attempts: list[tuple[int, float]] = []
     gauge = Gauge()
 
-    @task(tags=["api"], retries=1, retry_delay=0.05)
+    @task(tags=["api"], retries=1, retry_delay=60)
     def flaky(i: int) -> int:
         with gauge:
-            attempts.append(i)
-            time.sleep(0.01)
-            if attempts.count(i) == 1:
+            attempts.append((i, clock.now()))
+            if len(attempts) <= 5:
                 raise ValueError("first attempt fails")
         return i
 
     with Flow("flaky") as flow:
         flaky.map(list(range(5)))
     gate = LocalTaskGate({"api": 1})
-    final = FlowRunner(flow, executor=ThreadExecutor(4), gate=gate).run()
+    final = FlowRunner(flow, executor=executor, gate=gate, clock=clock).run()
     assert final.is_successful(), final.message
-    assert len(attempts) == 10
     assert gauge.peak == 1
     assert gate.in_use == {"api": 0}
+    # All five first attempts ran, one at a time, before any retry was due: a retry that
+    # kept its slot for its minute would have held every other child back that long.
+    assert sorted(i for i, _ in attempts[:5]) == list(range(5))
+    assert {at for _, at in attempts[:5]} == {started}
+    assert sorted(i for i, _ in attempts[5:]) == list(range(5))
+    assert {at for _, at in attempts[5:]} == {started + 60}
+    assert clock.waits == [(started, started + 60)]
 
 
 def test_cancelling_a_run_with_queued_task_runs_ends_them_cancelled() -> None:
