@@ -380,3 +380,37 @@ async def test_the_list_is_the_teams_keys_newest_first_or_one_persons(database: 
     assert [k.name for k in everyone] == ["k3", "k2", "k1", "k0"]
     mine = await api_keys.list_api_keys(database, team, user_id=me.id)
     assert [k.id for k in mine] == [ids[3], ids[0]]
+
+
+async def test_the_list_shows_when_a_key_was_last_used(database: Database):
+    team = await new_team(database, "usage")
+    used, used_id = await _key(database, team, None, role="agent", name="used")
+    await _key(database, team, None, role="agent", name="idle")
+    await api_keys.authenticate_key(database, used)
+    listed = {k.name: k for k in await api_keys.list_api_keys(database, team)}
+    assert listed["idle"].last_used is None
+    last_used = listed["used"].last_used
+    assert last_used is not None and datetime.now(UTC) - last_used < timedelta(minutes=1)
+    assert listed["used"].id == used_id and listed["used"].revoked is False
+
+
+async def test_a_failed_last_used_write_is_logged_and_the_key_still_works(
+    sqlite_database: Database, caplog: pytest.LogCaptureFixture
+):
+    """`lastUsed` is bookkeeping: when writing it fails (here a trigger of the database
+    refuses it), the request is served and a warning names the key."""
+    team = await new_team(sqlite_database, "bookkeeping")
+    key, key_id = await _key(sqlite_database, team, None, role="agent")
+    async with sqlite_database.transaction() as session:
+        await session.execute(
+            sa.text(
+                "CREATE TRIGGER no_last_used BEFORE UPDATE OF last_used ON api_key "
+                "BEGIN SELECT RAISE(ABORT, 'last_used is read-only here'); END"
+            )
+        )
+    with caplog.at_level("WARNING", logger="proctor.server.auth"):
+        checked = await api_keys.authenticate_key(sqlite_database, key)
+    assert checked.principal is not None and checked.principal.api_key_id == key_id
+    [warning] = [r for r in caplog.records if r.name == "proctor.server.auth"]
+    assert warning.levelname == "WARNING"
+    assert str(key_id) in warning.getMessage() and "read-only here" in warning.getMessage()
