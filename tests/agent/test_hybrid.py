@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import time
 import uuid
 from datetime import UTC, datetime
 
@@ -122,12 +121,12 @@ def test_cancelling_a_running_flow_stops_its_tasks(home, server, client, agents)
         60,
         "the nap task to run",
     )
-    asked = time.monotonic()
     cancelled = proctor_json("runs", "cancel", created["id"], home=home, api_url=server.url)
     assert cancelled["state"] in {"Cancelling", "Cancelled"}
-    run = finished_run(client, created["id"], timeout=30)
-    # Seen within a second, the task ignores it, the process leaves after a 2 s grace.
-    assert time.monotonic() - asked < 15
+    # Seen within a second, the task ignores it, the process leaves after a 2 s grace. The
+    # nap would take 120 s: a run that waited for it would pass this generous deadline,
+    # and its nap would end Success, not Cancelled.
+    run = finished_run(client, created["id"], timeout=90)
     assert run.state == "Cancelled"
     states = {t.task_slug: t.state for t in all_task_runs(client, created["id"])}
     assert states["start"] == "Success"

@@ -178,9 +178,11 @@ def test_close_gives_up_after_the_exit_timeout():
     reporter = Reporter(client, RUN_ID, interval=0.01, exit_timeout=0.3, capture_logs=False)
     reporter.start()
     reporter.task_run_state(None, change("t", Success()))
-    started = time.monotonic()
+    # The server never answers before its 1000 failures run out: close() returning False
+    # with failures left means it gave up at its exit timeout (a close that kept trying
+    # would have used them up and succeeded, or hung until the suite's timeout).
     assert reporter.close() is False
-    assert time.monotonic() - started < 10
+    assert client.failures
     assert reporter.unsent >= 1
 
 

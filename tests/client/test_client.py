@@ -6,7 +6,6 @@ SQLite database, no socket); what needs a socket (a server that is down) has non
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import httpx
@@ -132,11 +131,19 @@ def test_errors_map_to_their_client_exceptions(in_process, flow_spec_dict):
 def test_server_down_is_a_clear_error_after_bounded_retries():
     with socket_free_port() as port:
         url = f"http://127.0.0.1:{port}"
-    retry = RetryPolicy(attempts=3, base_delay=0.05, max_delay=0.1, jitter=False)
-    started = time.monotonic()
+    waited: list[float] = []
+
+    class Recorded(RetryPolicy):
+        def delays(self):  # type: ignore[no-untyped-def]
+            for delay in super().delays():
+                waited.append(delay)
+                yield delay
+
+    retry = Recorded(attempts=3, base_delay=0.05, max_delay=0.1, jitter=False)
     with Client(url, retry=retry) as client, pytest.raises(ServerUnavailable) as error:
         client.list_projects()
-    assert time.monotonic() - started < 5
+    # Bounded: three attempts in all, two waits between them, then the error.
+    assert waited == [0.05, 0.1]
     assert f"cannot reach the Proctor server at {url}" in str(error.value)
     assert "proctor server start" in str(error.value)
 
