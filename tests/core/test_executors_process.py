@@ -330,3 +330,47 @@ def test_worker_log_lines_are_printed_once_by_the_flow_process(tmp_path: Path) -
     assert [line for line in lines if "worker read" in line] == ["FLOW worker read ****"]
     assert secret not in done.stderr
     assert done.stdout.strip() == "****"
+
+
+@task
+def secret_prefix(token: str) -> tuple[str, int]:
+    return token[:7], os.getpid()
+
+
+@task
+def reads_server_secret() -> str:
+    from proctor import Secret
+
+    return Secret("ONLY_ON_THE_SERVER").get()
+
+
+@pytest.mark.parametrize("method", ["fork", default_start_method()])
+def test_workers_never_ask_the_runs_secret_resolver(method: str) -> None:
+    # A forked worker inherits the run's resolver (in a real run: a client holding the
+    # run's key); it must not use it. `asked` lives in this process: a worker's calls
+    # would land in its own copy, so the worker's failure message is checked too.
+    from proctor import Secret
+    from proctor.core.masking import forget_secret_values
+    from proctor.core.secrets import set_secret_resolver
+
+    asked: list[tuple[str, int]] = []
+
+    def server(name: str) -> str:
+        asked.append((name, os.getpid()))
+        return "s3cret-from-the-server"
+
+    previous = set_secret_resolver(server)
+    try:
+        with Flow("process-secrets") as flow:
+            used = secret_prefix(Secret("API_TOKEN"))
+            refused = reads_server_secret()
+        state = flow.run(executor=ProcessExecutor(max_workers=2, mp_context=method))
+    finally:
+        set_secret_resolver(previous)
+        forget_secret_values()
+    assert asked == [("API_TOKEN", os.getpid())]
+    prefix, pid = state.result[used].result
+    assert prefix == "s3cret-" and pid != os.getpid()
+    message = state.result[refused].message
+    assert state.result[refused].is_failed()
+    assert "No secret 'ONLY_ON_THE_SERVER' on this worker" in message
