@@ -52,6 +52,7 @@ class Verdict:
     """
 
     change: Change
+    slot: Hashable  # `change.slot`, computed once
     outcome: Outcome | None
     before: RunSnapshot | None
     after: RunSnapshot | None = None
@@ -82,7 +83,7 @@ def evaluate(
         slot = change.slot
         run = runs.get(slot)
         if run is None:
-            verdicts.append(Verdict(change, None, None))
+            verdicts.append(Verdict(change, slot, None, None))
             continue
         outcome = judge(
             Transition(
@@ -97,11 +98,11 @@ def evaluate(
         )
         state = outcome.state
         if state is None or outcome.kind in ("reject", "unchanged"):
-            verdicts.append(Verdict(change, outcome, run))
+            verdicts.append(Verdict(change, slot, outcome, run))
             continue
         new = apply_state(run, state, kind=kind, agent_id=change.agent_id)
         runs[slot] = new
-        verdicts.append(Verdict(change, outcome, run, new))
+        verdicts.append(Verdict(change, slot, outcome, run, new))
     return verdicts
 
 

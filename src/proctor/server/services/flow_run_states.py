@@ -1,13 +1,15 @@
 """Flow-run state changes: through the orchestration policy, written in one transaction.
 
 `transition_flow_runs` is the single write path for flow-run states; `set_flow_run_states`
-(the API), `cancel_flow_run`, `restart_flow_run` and agent claims all call it.
+(the API), `cancel_flow_run`, `restart_flow_run` and agent claims all call it. It locks
+and reads the rows; the rest is the transition engine shared with task runs
+(`orchestration.evaluate`, then `FLOW_RUN_EFFECTS` run by `services._transitions`).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -15,19 +17,15 @@ from typing import Any, cast
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from proctor.server.database import Database, record_event
-from proctor.server.database.bulk import BulkWrite
+from proctor.server.database import Database
 from proctor.server.database.dialects import DialectConfiguration
-from proctor.server.database.ids import new_id
-from proctor.server.database.models import FlowRun, FlowRunState
-from proctor.server.events import Event
-from proctor.server.orchestration import (
-    FLOW_RUN_POLICY,
-    Policy,
-    ProposedState,
-    RunSnapshot,
-    Transition,
-    apply_state,
+from proctor.server.database.models import FlowRun
+from proctor.server.orchestration import FLOW_RUN_POLICY, Policy, ProposedState, RunSnapshot
+from proctor.server.services._transitions import (
+    FLOW_RUN_EFFECTS,
+    Batch,
+    results_of,
+    write_transitions,
 )
 from proctor.server.services.inputs import (
     FlowRunStateChange,
@@ -37,48 +35,9 @@ from proctor.server.services.inputs import (
     state_arg,
 )
 from proctor.server.services.records import TransitionResult
-from proctor.server.services.slots import HOLDING_FLOW_STATES, release_flow_run_slots
 from proctor.server.services.validation import as_uuid, batch_size
 
 _RUN = cast(sa.Table, FlowRun.__table__)
-_HISTORY = cast(sa.Table, FlowRunState.__table__)
-
-_UPDATE = BulkWrite(
-    _RUN,
-    key="id",
-    columns=(
-        "state",
-        "state_type",
-        "state_message",
-        "state_timestamp",
-        "version",
-        "run_count",
-        "start_time",
-        "end_time",
-        "scheduled_start_time",
-        "agent_id",
-        "result_location",
-        "heartbeat",
-        "updated",
-    ),
-)
-_INSERT_HISTORY = BulkWrite(
-    _HISTORY,
-    columns=(
-        "id",
-        "tenant_id",
-        "flow_run_id",
-        "state",
-        "state_type",
-        "message",
-        "timestamp",
-        "start_time",
-        "result_location",
-        "version",
-        "data",
-        "created",
-    ),
-)
 
 
 @dataclass(slots=True)
@@ -90,6 +49,11 @@ class FlowChange:
     version: int | None
     agent_id: uuid.UUID | None
     force: bool
+
+    @property
+    def slot(self) -> uuid.UUID:
+        """The run's key among a batch's rows."""
+        return self.flow_run_id
 
 
 def normalize_changes(changes: Sequence[Any]) -> list[FlowChange]:
@@ -156,25 +120,6 @@ async def load_snapshots(
     return found
 
 
-def history_row(
-    tenant: uuid.UUID, run: RunSnapshot, state: ProposedState, now: datetime
-) -> tuple[Any, ...]:
-    return (
-        new_id(),
-        tenant,
-        run.id,
-        state.name,
-        state.type,
-        state.message,
-        state.timestamp,
-        state.start_time,
-        state.result_location,
-        run.version,
-        state.history_data(),
-        now,
-    )
-
-
 async def transition_flow_runs(
     session: AsyncSession,
     config: DialectConfiguration,
@@ -183,79 +128,20 @@ async def transition_flow_runs(
     *,
     policy: Policy = FLOW_RUN_POLICY,
 ) -> list[TransitionResult]:
-    """Evaluate and write `changes` (in order) inside the caller's transaction."""
+    """Evaluate and write `changes` (in order) inside the caller's transaction; what a
+    change writes besides the run's row is `FLOW_RUN_EFFECTS` (services._transitions)."""
     now = datetime.now(UTC)
     runs = await load_snapshots(session, tenant, [c.flow_run_id for c in changes])
-    results: list[TransitionResult] = []
-    history: list[tuple[Any, ...]] = []
-    written: dict[uuid.UUID, tuple[RunSnapshot, ProposedState]] = {}
-    for change in changes:
-        run = runs.get(change.flow_run_id)
-        if run is None:
-            results.append(TransitionResult.no_flow_run(change.flow_run_id, change.flow_run_id))
-            continue
-        transition = Transition(
-            kind="flow_run",
-            current=run,
-            proposed=change.state,
-            expected_version=change.version,
-            force=change.force,
-            agent_id=change.agent_id,
-        )
-        outcome = policy.evaluate(transition)
-        if outcome.kind in ("reject", "unchanged"):
-            results.append(TransitionResult.kept(run, outcome, run.state_type))
-            continue
-        assert outcome.state is not None
-        new = apply_state(run, outcome.state, kind="flow_run", agent_id=change.agent_id)
-        runs[change.flow_run_id] = new
-        written[change.flow_run_id] = (new, outcome.state)
-        history.append(history_row(tenant, new, outcome.state, now))
-        results.append(TransitionResult.written(new, outcome, new.state_type))
-    if written:
-        await _UPDATE(
-            session,
-            config,
-            [
-                (
-                    run.id,
-                    run.state,
-                    run.state_type,
-                    state.message,
-                    run.state_timestamp,
-                    run.version,
-                    run.run_count,
-                    run.start_time,
-                    run.end_time,
-                    run.scheduled_start_time,
-                    run.agent_id,
-                    run.result_location,
-                    now,
-                    now,
-                )
-                for run, state in written.values()
-            ],
-        )
-        await _INSERT_HISTORY(session, config, history)
-        # A run that stopped holding (finished, re-queued, paused) frees its concurrency
-        # slots and its task runs' in this same transaction (see services.concurrency).
-        stopped = [
-            run_id
-            for run_id, (run, _) in written.items()
-            if run.state_type not in HOLDING_FLOW_STATES
-        ]
-        await release_flow_run_slots(session, config, stopped)
-        for run, _state in written.values():
-            record_event(
-                session,
-                Event(
-                    "flow_run.state",
-                    str(tenant),
-                    flow_run_id=str(run.id),
-                    data={"state": run.state, "state_type": run.state_type, "version": run.version},
-                ),
-            )
-    return results
+    batch = Batch(
+        "flow_run",
+        tenant,
+        now,
+        cast(dict[Hashable, RunSnapshot], runs),
+        sorted(runs),
+        stored=set(runs),
+    )
+    verdicts = await write_transitions(session, config, batch, changes, policy, FLOW_RUN_EFFECTS)
+    return results_of(verdicts, missing_id=True)
 
 
 async def set_flow_run_states(

@@ -15,6 +15,9 @@ call is one transaction of a fixed number of statements whatever the batch size:
    evaluated: see `services.write_pipeline`);
 5. after commit, one event per flow run.
 
+Steps 1-2 are here; 3-5 are the transition engine shared with flow runs
+(`orchestration.evaluate`, then `TASK_RUN_EFFECTS` run by `services._transitions`).
+
 New task runs are inserted once, already in their final state, rather than inserted
 Pending and then updated: the first report of a mapped task is the common case, and
 on PostgreSQL updating a row inserted by the same transaction writes every tuple and
@@ -25,10 +28,9 @@ index entry twice and re-runs its foreign-key check (measured: 1,000 new task ru
 from __future__ import annotations
 
 import asyncio
-import functools
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, cast
@@ -40,7 +42,7 @@ from proctor.server.database import Database, record_event
 from proctor.server.database.bulk import BulkWrite
 from proctor.server.database.dialects import DialectConfiguration
 from proctor.server.database.ids import new_id
-from proctor.server.database.models import FlowRun, TaskRun, TaskRunState
+from proctor.server.database.models import FlowRun, TaskRun
 from proctor.server.errors import InvalidInput, NotFound
 from proctor.server.events import Event
 from proctor.server.orchestration import (
@@ -48,11 +50,15 @@ from proctor.server.orchestration import (
     Policy,
     ProposedState,
     RunSnapshot,
-    Transition,
-    apply_state,
 )
 from proctor.server.orchestration.states import FAMILIES, FAMILY_OF
 from proctor.server.services import records, rows
+from proctor.server.services._transitions import (
+    TASK_RUN_EFFECTS,
+    Batch,
+    results_of,
+    write_transitions,
+)
 from proctor.server.services.inputs import (
     TaskRunStateChange,
     UuidCache,
@@ -63,39 +69,14 @@ from proctor.server.services.inputs import (
 )
 from proctor.server.services.lookups import find_flow_run
 from proctor.server.services.pagination import Ordering, SortKey, fetch_page, ordering_choice
-from proctor.server.services.slots import HOLDING_TASK_STATES, release_task_run_slots
 from proctor.server.services.validation import as_uuid, batch_size, page_size
-from proctor.server.services.write_pipeline import WritePipeline
 
 _TR = cast(sa.Table, TaskRun.__table__)
 _FR = cast(sa.Table, FlowRun.__table__)
-_HISTORY = cast(sa.Table, TaskRunState.__table__)
 _CHUNK = 2000
-# While a chunk's writes run, the evaluation lets them send their next statement this
-# often (see services.write_pipeline).
-_YIELD_EVERY = 50
 
 Key = tuple[str, int]
 
-_INSERT_HISTORY = BulkWrite(
-    _HISTORY,
-    columns=(
-        "id",
-        "tenant_id",
-        "task_run_id",
-        "flow_run_id",
-        "state",
-        "state_type",
-        "message",
-        "timestamp",
-        "start_time",
-        "result_location",
-        "version",
-        "run_count",
-        "data",
-        "created",
-    ),
-)
 _INSERT_NEW = BulkWrite(
     _TR,
     columns=(
@@ -114,35 +95,6 @@ _INSERT_NEW = BulkWrite(
     ),
     conflict=("flow_run_id", "task_slug", "map_index"),
 )
-# A task run's whole row, for `_task_run_row`; the state columns are what a change sets.
-_STATE_COLUMNS = (
-    "state",
-    "state_type",
-    "state_message",
-    "state_timestamp",
-    "version",
-    "run_count",
-    "start_time",
-    "end_time",
-    "result_location",
-    "updated",
-)
-_ROW_COLUMNS = (
-    "id",
-    "tenant_id",
-    "flow_run_id",
-    "task_slug",
-    "map_index",
-    "created",
-    *_STATE_COLUMNS,
-)
-_WRITE_NEW = BulkWrite(_TR, columns=_ROW_COLUMNS)
-# Existing task runs are updated with INSERT ... ON CONFLICT (id) DO UPDATE: every row
-# conflicts, and PostgreSQL finds each through the primary key, whereas an UPDATE joined
-# to the batch lets the planner hash-join it against a scan of the whole table (chosen at
-# ~50k-300k task runs: 50-100 ms per 1,000 rows instead of ~25).
-_WRITE_CHANGED = BulkWrite(_TR, columns=_ROW_COLUMNS, conflict=("id",), update=_STATE_COLUMNS)
-
 TASK_RUN_ORDERINGS = {
     "task_slug": Ordering(
         "task_slug", (SortKey(TaskRun.task_slug), SortKey(TaskRun.map_index), SortKey(TaskRun.id))
@@ -166,6 +118,15 @@ class TaskChange:
     state: ProposedState
     version: int | None
     force: bool
+
+    @property
+    def slot(self) -> tuple[uuid.UUID, Key]:
+        """The task run's key among a batch's rows."""
+        return (self.flow_run_id, self.key)
+
+    @property
+    def agent_id(self) -> uuid.UUID | None:
+        return None  # task runs are not claimed
 
 
 def change_keys(changes: Sequence[Any]) -> list[tuple[TaskRunStateChange, uuid.UUID, Key]]:
@@ -366,71 +327,6 @@ async def find_or_create_task_runs(
     return runs
 
 
-def _history_row(
-    tenant: uuid.UUID, flow_run_id: uuid.UUID, run: RunSnapshot, state: ProposedState, now: datetime
-) -> tuple[Any, ...]:
-    return (
-        new_id(),
-        tenant,
-        run.id,
-        flow_run_id,
-        state.name,
-        state.type,
-        state.message,
-        state.timestamp,
-        state.start_time,
-        state.result_location,
-        run.version,
-        run.run_count,
-        state.history_data(),
-        now,
-    )
-
-
-def _task_run_row(
-    tenant: uuid.UUID,
-    slot: tuple[uuid.UUID, Key],
-    run: RunSnapshot,
-    written: tuple[RunSnapshot, ProposedState] | None,
-    now: datetime,
-) -> tuple[Any, ...]:
-    """A task run as the batch left it, laid out as `_ROW_COLUMNS` (a new one stays
-    Pending if every change to it was refused)."""
-    flow_run_id, (slug, map_index) = slot
-    return (
-        run.id,
-        tenant,
-        flow_run_id,
-        slug,
-        map_index,
-        now,
-        run.state,
-        run.state_type,
-        None if written is None else written[1].message,
-        run.state_timestamp,
-        run.version,
-        run.run_count,
-        run.start_time,
-        run.end_time,
-        run.result_location,
-        now,
-    )
-
-
-async def _write_chunk(
-    session: AsyncSession,
-    config: DialectConfiguration,
-    new_rows: list[tuple[Any, ...]],
-    changed_rows: list[tuple[Any, ...]],
-    history: list[tuple[Any, ...]],
-) -> None:
-    # New rows first: the parent lock means nobody else inserts them, so a plain INSERT
-    # (a unique violation would fail the batch, never drop a state silently).
-    await _WRITE_NEW(session, config, new_rows)
-    await _WRITE_CHANGED(session, config, changed_rows)
-    await _INSERT_HISTORY(session, config, history)
-
-
 async def transition_task_runs(
     session: AsyncSession,
     config: DialectConfiguration,
@@ -443,7 +339,8 @@ async def transition_task_runs(
 ) -> list[records.TransitionResult]:
     """Evaluate and write task-run `changes` inside the caller's transaction (`read`:
     the batch's `read_batch`, when the caller has made it already; `policy`: another
-    rule list, e.g. for states set by hand).
+    rule list, e.g. for states set by hand). What a change writes besides the run's row
+    is `TASK_RUN_EFFECTS` (services._transitions).
 
     Changes reported by a run's process are a sign of life of its flow run (its
     heartbeat is refreshed); the server's own changes (the zombie killer) pass
@@ -452,115 +349,23 @@ async def transition_task_runs(
     if read is None:
         slots = ((change.flow_run_id, change.key) for change in changes)
         read = await read_batch(session, config, tenant, slots, now)
-    parents, keys_by_run, runs = read.parents, read.keys_by_run, read.runs
-    created, new_slots = read.created, read.new_slots
-    # Slots whose row is in the database (written by this batch's earlier chunks or
-    # found there): a row is inserted the first time a chunk changes it, updated after.
-    stored = set(runs.keys() - set(new_slots))
-
-    results: list[records.TransitionResult] = []
-    written: dict[uuid.UUID, tuple[RunSnapshot, ProposedState]] = {}
-    accepted: dict[uuid.UUID, int] = defaultdict(int)
-    changed_any = False
-    evaluate = policy.evaluate
-    pipeline = WritePipeline()
-    try:
-        if parents and touch_heartbeat:
-            # Reports from a flow run are a sign of life (for the zombie killer); sent
-            # first, so that it runs while the changes are evaluated.
-            heartbeat = sa.update(_FR).where(_FR.c.id.in_(sorted(keys_by_run)))
-            await pipeline.submit(
-                functools.partial(session.execute, heartbeat.values(heartbeat=now))
-            )
-        chunk = config.pipeline_chunk or max(len(changes), 1)
-        for first in range(0, len(changes), chunk):
-            touched: dict[tuple[uuid.UUID, Key], None] = {}  # ordered set
-            history: list[tuple[Any, ...]] = []
-            for position, change in enumerate(changes[first : first + chunk]):
-                if position % _YIELD_EVERY == _YIELD_EVERY - 1:
-                    await pipeline.yield_now()
-                parent = parents.get(change.flow_run_id)
-                if parent is None:
-                    results.append(records.TransitionResult.no_flow_run(change.flow_run_id, None))
-                    continue
-                slot = (change.flow_run_id, change.key)
-                run = runs[slot]
-                outcome = evaluate(
-                    Transition(
-                        kind="task_run",
-                        current=run,
-                        proposed=change.state,
-                        expected_version=change.version,
-                        force=change.force,
-                        flow_run_state=parent,
-                    )
-                )
-                if outcome.kind in ("reject", "unchanged"):
-                    kept = records.TransitionResult.kept(run, outcome, FAMILY_OF[run.state])
-                    results.append(kept)
-                    continue
-                state = outcome.state
-                assert state is not None
-                new = apply_state(run, state, kind="task_run")
-                runs[slot] = new
-                assert new.id is not None
-                written[new.id] = (new, state)
-                accepted[change.flow_run_id] += 1
-                touched[slot] = None
-                history.append(_history_row(tenant, change.flow_run_id, new, state, now))
-                results.append(records.TransitionResult.written(new, outcome, state.type))
-            if not history:
-                continue
-            changed_any = True
-            new_rows: list[tuple[Any, ...]] = []
-            changed_rows: list[tuple[Any, ...]] = []
-            for slot in touched:
-                run = runs[slot]
-                entry = written[run.id] if run.id is not None else None
-                row = _task_run_row(tenant, slot, run, entry, now)
-                (changed_rows if slot in stored else new_rows).append(row)
-                stored.add(slot)
-            await pipeline.submit(
-                functools.partial(_write_chunk, session, config, new_rows, changed_rows, history)
-            )
-        await pipeline.drain()
-    except BaseException:
-        await pipeline.abandon()
-        raise
-    # New task runs that every change was refused to are stored too (Pending).
-    await _WRITE_NEW(
-        session,
-        config,
-        [
-            _task_run_row(tenant, slot, runs[slot], None, now)
-            for slot in new_slots
-            if slot not in stored
-        ],
+    runs = cast(dict[Hashable, RunSnapshot], read.runs)  # updated in place, as evaluated
+    batch = Batch(
+        "task_run",
+        tenant,
+        now,
+        runs,
+        sorted(read.keys_by_run),
+        parents=read.parents,
+        touch_heartbeat=touch_heartbeat,
+        new_slots=cast(list[Hashable], read.new_slots),
+        stored=set(runs.keys() - set(read.new_slots)),
+        created=read.created,
     )
-    if changed_any:
-        # Concurrency slots go back in this same transaction (see services.concurrency).
-        await release_task_run_slots(
-            session,
-            config,
-            keys_by_run,
-            [
-                run_id
-                for run_id, (_, state) in written.items()
-                if state.type not in HOLDING_TASK_STATES
-            ],
-        )
-    for flow_run_id in sorted(keys_by_run):
-        if accepted[flow_run_id] or created[flow_run_id]:
-            record_event(
-                session,
-                Event(
-                    "task_runs.state",
-                    str(tenant),
-                    flow_run_id=str(flow_run_id),
-                    data={"accepted": accepted[flow_run_id], "created": created[flow_run_id]},
-                ),
-            )
-    return results
+    verdicts = await write_transitions(
+        session, config, batch, changes, policy, TASK_RUN_EFFECTS, chunk=config.pipeline_chunk
+    )
+    return results_of(verdicts, missing_id=False)
 
 
 async def set_task_run_states(

@@ -161,7 +161,7 @@ class FlowRunRows(Effect):
     def chunk(self, batch: Batch, written: Sequence[Verdict]) -> list[Write]:
         now = batch.now
         rows = []
-        for slot in dict.fromkeys(verdict.change.slot for verdict in written):
+        for slot in dict.fromkeys(verdict.slot for verdict in written):
             run = batch.runs[slot]
             assert run.id is not None
             rows.append(
@@ -196,7 +196,7 @@ class TaskRunRows(Effect):
         new_rows: list[Row] = []
         changed_rows: list[Row] = []
         stored = batch.stored
-        for slot in dict.fromkeys(verdict.change.slot for verdict in written):
+        for slot in dict.fromkeys(verdict.slot for verdict in written):
             run = batch.runs[slot]
             assert run.id is not None
             message = batch.written[run.id].entered.message
