@@ -20,8 +20,8 @@ export function actorName(actor: string | null | undefined, members: Member[], k
 
 /** A function naming actors from the team's members and the keys this person may see. */
 export function useActorNames(): (actor: string | null | undefined) => string {
-  const members = useQuery<{ members: Member[] }>(MEMBERS);
-  const keys = useQuery<{ apiKeys: ApiKey[] }>(API_KEYS);
+  const members = useQuery(MEMBERS);
+  const keys = useQuery(API_KEYS);
   const m = members.data?.members ?? [];
   const k = keys.data?.apiKeys ?? [];
   return (actor) => actorName(actor, m, k);

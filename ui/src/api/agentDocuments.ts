@@ -1,2 +1,3 @@
 /** Agent lifecycle documents: removing a stale agent (stopped, or unhealthy). */
-export const DELETE_AGENT = `mutation DeleteAgent($id: ID!) { deleteAgent(id: $id) }`;
+import { graphql } from "../gql";
+export const DELETE_AGENT = graphql(`mutation DeleteAgent($id: ID!) { deleteAgent(id: $id) }`);

@@ -1,29 +1,17 @@
-/** Artifacts and result details as the API sends them (see artifactDocuments.ts). */
+/** Artifacts and result details: the generated types of artifactDocuments.ts. */
+import type { ArtifactFieldsFragment, TaskRunOutputsQuery } from "../gql/graphql";
 
 export type ArtifactType = "markdown" | "link" | "table";
 
-export interface Artifact {
-  id: string;
-  key: string | null;
-  type: ArtifactType | string;
-  description: string | null;
-  data: { markdown?: string; link?: string; text?: string; columns?: string[]; rows?: unknown[][] };
-  flowRunId: string;
-  flowRunName: string | null;
-  flowName: string | null;
-  taskRunId: string | null;
-  taskSlug: string | null;
-  mapIndex: number | null;
-  created: string;
-  updated: string;
+/** What `data` holds (a JSON field, by type): the schema does not say, the server's
+ * artifact writers do. */
+export interface ArtifactData {
+  markdown?: string;
+  link?: string;
+  text?: string;
+  columns?: string[];
+  rows?: unknown[][];
 }
 
-export interface ResultDetails {
-  location: string;
-  size: number | null;
-  serializer: string | null;
-  resultType: string | null;
-  preview: string | null;
-  previewNote: string;
-  loadSnippet: string;
-}
+export type Artifact = Omit<ArtifactFieldsFragment, "data"> & { data: ArtifactData };
+export type ResultDetails = NonNullable<NonNullable<TaskRunOutputsQuery["taskRun"]>["result"]>;

@@ -7,6 +7,7 @@
  * and `details` what the server attached, e.g. per-parameter messages).
  */
 
+import type { TypedDocumentString } from "../gql/graphql";
 import { csrfHeader, sessionRefused } from "./session";
 
 export const GRAPHQL_PATH = "/graphql";
@@ -56,7 +57,19 @@ interface GraphQLErrorBody {
 
 export type Variables = Record<string, unknown>;
 
-export async function request<T>(query: string, variables: Variables = {}, signal?: AbortSignal): Promise<T> {
+/**
+ * A document with the types of its result and variables, as `graphql()` returns it (the
+ * types are generated from the schema by `npm run codegen`; the value is the query text).
+ */
+export type Document<Result, Vars> = TypedDocumentString<Result, Vars>;
+
+/** Send a query or mutation; the answer has the document's result type. */
+export async function request<Result, Vars extends Variables>(
+  document: Document<Result, Vars>,
+  variables: NoInfer<Vars>,
+  signal?: AbortSignal,
+): Promise<Result> {
+  const query = document.toString();
   let response: Response;
   try {
     response = await fetch(GRAPHQL_PATH, {
@@ -71,7 +84,7 @@ export async function request<T>(query: string, variables: Variables = {}, signa
     if (signal?.aborted) throw error;
     throw new ApiError("network", "The Proctor server did not answer.");
   }
-  let body: { data?: T | null; errors?: GraphQLErrorBody[] } | null = null;
+  let body: { data?: Result | null; errors?: GraphQLErrorBody[] } | null = null;
   try {
     body = await response.json();
   } catch {

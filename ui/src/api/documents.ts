@@ -1,29 +1,53 @@
-/** Every GraphQL document the UI sends, in one place (fields match `types.ts`). */
+/**
+ * The core GraphQL documents the UI sends (pages add theirs in `*Documents.ts`). Each is a
+ * `graphql()` call that GraphQL Code Generator reads (`npm run codegen`): it returns the
+ * document string typed with its result and variables (src/gql/), so `useQuery`,
+ * `request` and `subscribe` know what they get. Shared selections are fragments, whose
+ * generated types `types.ts` re-exports.
+ */
+import { graphql } from "../gql";
+import { LastRunFieldsFragmentDoc, TypedDocumentString, type LastRunFieldsFragment } from "../gql/graphql";
+import type { Document } from "./client";
 
-export const FLOW_RUN_FIELDS = `
+graphql(`
+fragment FlowRunFields on FlowRun {
   id flowId flowGroupId flowName name state stateType stateMessage stateTimestamp version
   runCount parameters labels scheduledStartTime startTime endTime autoScheduled agentId
-  heartbeat created`;
+  heartbeat created
+}`);
 
-export const TASK_RUN_FIELDS = `
+graphql(`
+fragment TaskRunFields on TaskRun {
   id taskSlug mapIndex state stateType stateMessage stateTimestamp version runCount
-  startTime endTime`;
+  startTime endTime
+}`);
 
-export const LOG_FIELDS = `id taskSlug mapIndex timestamp level levelName message name`;
+graphql(`fragment LogFields on Log { id taskSlug mapIndex timestamp level levelName message name }`);
 
-const FLOW_SUMMARY_FIELDS = `
+graphql(`
+fragment FlowSummaryFields on Flow {
   id flowGroupId projectId projectName name version description labels schedule
-  scheduleActive archived created`;
+  scheduleActive archived created
+}`);
 
-export const DASHBOARD = `
+graphql(`
+fragment FlowTaskFields on FlowTask {
+  id slug name type mapped tags retries retryDelay timeout trigger isParameter isReference description
+}`);
+
+graphql(`fragment FlowEdgeFields on FlowGraphEdge { upstream downstream key mapped flatten }`);
+
+graphql(`fragment StateRecordFields on StateRecord { id state stateType message timestamp startTime version }`);
+
+export const DASHBOARD = graphql(`
 query Dashboard($since: DateTime!, $bucket: Int!, $now: DateTime!, $until: DateTime!) {
   runCounts(since: $since, bucketSeconds: $bucket, until: $until) { bucketStart state count }
   active: flowRuns(states: ["Submitted", "Running", "Cancelling", "Paused"], first: 20,
                    orderBy: STATE_TIMESTAMP_DESC) {
-    totalCount nodes { ${FLOW_RUN_FIELDS} }
+    totalCount nodes { ...FlowRunFields }
   }
   upcoming: flowRuns(states: ["Scheduled", "Pending"], first: 10, orderBy: SCHEDULED_START_TIME_ASC) {
-    totalCount nodes { ${FLOW_RUN_FIELDS} agentMatch { covered missingLabels suggestion } }
+    totalCount nodes { ...FlowRunFields agentMatch { covered missingLabels suggestion } }
   }
   late: flowRuns(states: ["Scheduled", "Pending"], scheduledBefore: $now, first: 1) { totalCount }
   failures: recentFailures(first: 8) {
@@ -32,163 +56,172 @@ query Dashboard($since: DateTime!, $bucket: Int!, $now: DateTime!, $until: DateT
   }
   agents { id name labels version lastHeartbeat created runsInFlight health }
   flows(first: 1) { totalCount }
-}`;
+}`);
 
-export const RUN_FEED = `subscription RunFeed { runFeed { kind flowRunId state stateType occurred } }`;
+export const RUN_FEED = graphql(`subscription RunFeed { runFeed { kind flowRunId state stateType occurred } }`);
 
-export const PROJECTS = `query Projects { projects { id name description created flowCount } }`;
+export const PROJECTS = graphql(`query Projects { projects { id name description created flowCount } }`);
 
-export const CREATE_PROJECT = `
+export const CREATE_PROJECT = graphql(`
 mutation CreateProject($name: String!, $description: String) {
   createProject(name: $name, description: $description) { id name }
-}`;
+}`);
 
-export const DELETE_PROJECT = `mutation DeleteProject($id: ID!) { deleteProject(id: $id) }`;
+export const DELETE_PROJECT = graphql(`mutation DeleteProject($id: ID!) { deleteProject(id: $id) }`);
 
-export const FLOWS = `
+export const FLOWS = graphql(`
 query Flows($search: String, $project: String, $first: Int!, $after: String, $includeArchived: Boolean! = false) {
   flows(search: $search, project: $project, first: $first, after: $after, includeArchived: $includeArchived) {
     totalCount pageInfo { endCursor hasNextPage }
-    nodes { ${FLOW_SUMMARY_FIELDS} }
+    nodes { ...FlowSummaryFields }
   }
-}`;
+}`);
+
+graphql(`fragment LastRunFields on FlowRun { id name state stateType scheduledStartTime startTime endTime }`);
+
+/** The last runs of each flow on a page, by alias (`f0`, `f1`, ... in the page's order). */
+export type LastRuns = Record<string, { nodes: LastRunFieldsFragment[] } | undefined>;
 
 /** One request for the last runs of each flow on a page (aliases f0, f1, ...): runs
- * scheduled before `$asOf` only, so future scheduled runs never hide real outcomes. */
-export function lastRunsQuery(groupIds: string[], perFlow: number): string {
+ * scheduled before `$asOf` only, so future scheduled runs never hide real outcomes.
+ *
+ * The one document built at run time (one alias per flow), so codegen cannot see it: its
+ * result type is declared here from its fragment's generated type, and
+ * tests/server/api/test_schema_contract.py validates what it builds. */
+export function lastRunsQuery(groupIds: string[], perFlow: number): Document<LastRuns, { asOf: string }> {
   const parts = groupIds.map(
     (id, i) =>
       `f${i}: flowRuns(flowGroupId: ${JSON.stringify(id)}, first: ${perFlow}, scheduledBefore: $asOf, orderBy: SCHEDULED_START_TIME_DESC) {
-        nodes { id name state stateType scheduledStartTime startTime endTime } }`,
+        nodes { ...LastRunFields } }`,
   );
-  return `query LastRuns($asOf: DateTime!) { ${parts.join("\n")} }`;
+  return new TypedDocumentString(`query LastRuns($asOf: DateTime!) { ${parts.join("\n")} }\n${LastRunFieldsFragmentDoc}`);
 }
 
-export const SET_SCHEDULE_ACTIVE = `
+export const SET_SCHEDULE_ACTIVE = graphql(`
 mutation SetScheduleActive($flowId: ID!, $active: Boolean!) {
   setScheduleActive(flowId: $flowId, active: $active) { id scheduleActive }
-}`;
+}`);
 
-export const FLOW = `
+export const FLOW = graphql(`
 query Flow($id: ID!) {
   flow(id: $id) {
-    ${FLOW_SUMMARY_FIELDS} fingerprint parameterSchema storage runConfig
-    tasks { id slug name type mapped tags retries retryDelay timeout trigger isParameter isReference description }
-    edges { upstream downstream key mapped flatten }
+    ...FlowSummaryFields fingerprint parameterSchema storage runConfig
+    tasks { ...FlowTaskFields }
+    edges { ...FlowEdgeFields }
     versions { id version created archived fingerprint }
     nextRunTimes(n: 5)
   }
-}`;
+}`);
 
-export const FLOW_RUNS = `
+export const FLOW_RUNS = graphql(`
 query FlowRuns($flowGroupId: ID, $states: [String!], $first: Int!, $after: String,
                $orderBy: FlowRunOrder, $scheduledAfter: DateTime) {
   flowRuns(flowGroupId: $flowGroupId, states: $states, first: $first, after: $after,
            orderBy: $orderBy, scheduledAfter: $scheduledAfter) {
     totalCount pageInfo { endCursor hasNextPage }
-    nodes { ${FLOW_RUN_FIELDS} }
+    nodes { ...FlowRunFields }
   }
-}`;
+}`);
 
-export const CREATE_FLOW_RUN = `
+export const CREATE_FLOW_RUN = graphql(`
 mutation CreateFlowRun($input: CreateFlowRunInput!) {
   createFlowRun(input: $input) { id name state }
-}`;
+}`);
 
-export const FLOW_RUN = `
+export const FLOW_RUN = graphql(`
 query FlowRun($id: ID!) {
   flowRun(id: $id) {
-    ${FLOW_RUN_FIELDS}
-    states { id state stateType message timestamp startTime version }
+    ...FlowRunFields
+    states { ...StateRecordFields }
     flow {
       id name
-      tasks { id slug name type mapped tags retries retryDelay timeout trigger isParameter isReference description }
-      edges { upstream downstream key mapped flatten }
+      tasks { ...FlowTaskFields }
+      edges { ...FlowEdgeFields }
     }
     taskRunSummary
   }
-}`;
+}`);
 
 /** A run's per-task aggregate (counts by state): re-read while a run reports, cheap at any size. */
-export const TASK_RUN_SUMMARY = `query TaskRunSummary($id: ID!) { flowRun(id: $id) { id taskRunSummary } }`;
+export const TASK_RUN_SUMMARY = graphql(`query TaskRunSummary($id: ID!) { flowRun(id: $id) { id taskRunSummary } }`);
 
 /** Task runs as compact rows (one array per run, in the order of `fields`), paged. */
-export const TASK_RUN_ROWS = `
+export const TASK_RUN_ROWS = graphql(`
 query TaskRunRows($id: ID!, $first: Int!, $after: String, $taskSlug: String) {
   flowRun(id: $id) {
     taskRunRows(first: $first, after: $after, taskSlug: $taskSlug) {
       fields rows pageInfo { endCursor hasNextPage }
     }
   }
-}`;
+}`);
 
 /** A task run by flow run and slug (+ map index): what its page shows, in one request. */
-export const TASK_RUN = `
+export const TASK_RUN = graphql(`
 query TaskRun($flowRunId: ID!, $taskSlug: String!, $mapIndex: Int!) {
   taskRun(flowRunId: $flowRunId, taskSlug: $taskSlug, mapIndex: $mapIndex) {
-    ${TASK_RUN_FIELDS}
-    states { id state stateType message timestamp startTime version }
-    flowRun { ${FLOW_RUN_FIELDS} flow { id tasks { slug mapped } } }
-    task { id slug name type mapped tags retries retryDelay timeout trigger isParameter isReference description }
-    upstream { upstream downstream key mapped flatten }
-    downstream { upstream downstream key mapped flatten }
+    ...TaskRunFields
+    states { ...StateRecordFields }
+    flowRun { ...FlowRunFields flow { id tasks { slug mapped } } }
+    task { ...FlowTaskFields }
+    upstream { ...FlowEdgeFields }
+    downstream { ...FlowEdgeFields }
   }
-}`;
+}`);
 
-export const TASK_CHILDREN = `
+export const TASK_CHILDREN = graphql(`
 query TaskChildren($id: ID!, $taskSlug: String!, $first: Int!, $after: String) {
   taskRun(flowRunId: $id, taskSlug: $taskSlug) {
     id
     children(first: $first, after: $after) { fields rows pageInfo { endCursor hasNextPage } }
   }
-}`;
+}`);
 
 /** `taskRuns: false`: the first message ("snapshot") carries the run only; read the task
  * runs after it, and later messages carry what changed since. */
-export const FLOW_RUN_LIVE = `
+export const FLOW_RUN_LIVE = graphql(`
 subscription FlowRunLive($id: ID!, $taskRuns: Boolean! = true) {
   flowRun(id: $id, taskRuns: $taskRuns) {
     kind
-    flowRun { ${FLOW_RUN_FIELDS} }
-    taskRuns { ${TASK_RUN_FIELDS} }
+    flowRun { ...FlowRunFields }
+    taskRuns { ...TaskRunFields }
   }
-}`;
+}`);
 
-export const LOGS = `
+export const LOGS = graphql(`
 query Logs($flowRunId: ID!, $taskSlug: String, $mapIndex: Int, $first: Int!, $after: String) {
   logs(flowRunId: $flowRunId, taskSlug: $taskSlug, mapIndex: $mapIndex, first: $first, after: $after) {
     pageInfo { endCursor hasNextPage }
-    nodes { ${LOG_FIELDS} }
+    nodes { ...LogFields }
   }
-}`;
+}`);
 
 /** The newest lines: a log view opens at its tail. */
-export const LOGS_TAIL = `
+export const LOGS_TAIL = graphql(`
 query LogsTail($flowRunId: ID!, $taskSlug: String, $mapIndex: Int, $last: Int!) {
   logs(flowRunId: $flowRunId, taskSlug: $taskSlug, mapIndex: $mapIndex, last: $last) {
     pageInfo { endCursor }
-    nodes { ${LOG_FIELDS} }
+    nodes { ...LogFields }
   }
-}`;
+}`);
 
-export const LOGS_LIVE = `
+export const LOGS_LIVE = graphql(`
 subscription LogsLive($flowRunId: ID!, $after: String) {
-  logs(flowRunId: $flowRunId, after: $after) { ${LOG_FIELDS} }
-}`;
+  logs(flowRunId: $flowRunId, after: $after) { ...LogFields }
+}`);
 
-export const SET_FLOW_RUN_STATES = `
+export const SET_FLOW_RUN_STATES = graphql(`
 mutation SetFlowRunStates($changes: [JSON!]!) {
   setFlowRunStates(changes: $changes) { accepted state code reason }
-}`;
+}`);
 
-export const CANCEL_FLOW_RUN = `mutation Cancel($id: ID!) { cancelFlowRun(id: $id) { id state } }`;
-export const RESTART_FLOW_RUN = `mutation Restart($id: ID!) { restartFlowRun(id: $id) { id state } }`;
-export const DELETE_FLOW_RUN = `mutation Delete($id: ID!) { deleteFlowRun(id: $id) }`;
+export const CANCEL_FLOW_RUN = graphql(`mutation Cancel($id: ID!) { cancelFlowRun(id: $id) { id state } }`);
+export const RESTART_FLOW_RUN = graphql(`mutation Restart($id: ID!) { restartFlowRun(id: $id) { id state } }`);
+export const DELETE_FLOW_RUN = graphql(`mutation Delete($id: ID!) { deleteFlowRun(id: $id) }`);
 
-export const AGENTS = `
+export const AGENTS = graphql(`
 query Agents {
   agents {
     id name labels version lastHeartbeat created runsInFlight health problem
     recentRuns(first: 10) { id name flowName state scheduledStartTime startTime endTime }
   }
-}`;
+}`);

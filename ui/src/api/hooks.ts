@@ -7,7 +7,7 @@
  * re-reads after the live link reconnects, since events may have been missed meanwhile.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
-import { request, type Variables } from "./client";
+import { request, type Document, type Variables } from "./client";
 import { onReconnect } from "./live";
 
 export const MIN_REFRESH_MS = 10_000;
@@ -18,13 +18,18 @@ const CACHE_LIMIT = 200;
 // data starts loading before React has even committed the page.
 const inflight = new Map<string, Promise<unknown>>();
 
-function fetchOnce<T>(key: string, query: string, variables: Variables): Promise<T> {
-  let pending = inflight.get(key) as Promise<T> | undefined;
+function fetchOnce<Result, Vars extends Variables>(key: string, document: Document<Result, Vars>, variables: Vars): Promise<Result> {
+  // The key names the document and its variables: what is in flight for it has its type.
+  let pending = inflight.get(key) as Promise<Result> | undefined;
   if (!pending) {
-    pending = request<T>(query, variables).finally(() => inflight.delete(key));
+    pending = request(document, variables).finally(() => inflight.delete(key));
     inflight.set(key, pending);
   }
   return pending;
+}
+
+function keyOf(document: Document<unknown, never>, variables: Variables): string {
+  return document.toString() + JSON.stringify(variables);
 }
 
 // Data a route asked for before its page's code was even loaded (`prefetch`): the page's
@@ -37,10 +42,10 @@ const PREFETCH_FRESH_MS = 5000;
  * router calls it when a URL is resolved). The page's `useQuery` with the same query and
  * variables joins the request, or takes its answer.
  */
-export function prefetch(query: string, variables: Variables): void {
-  const key = query + JSON.stringify(variables);
+export function prefetch<Result, Vars extends Variables>(document: Document<Result, Vars>, variables: NoInfer<Vars>): void {
+  const key = keyOf(document, variables);
   if (cache.has(key) || inflight.has(key)) return;
-  fetchOnce(key, query, variables).then(
+  fetchOnce(key, document, variables).then(
     (data) => {
       remember(key, data);
       prefetched.set(key, Date.now());
@@ -62,29 +67,39 @@ export interface QueryState<T> {
   refetch: () => Promise<void>;
 }
 
-export function useQuery<T>(
-  query: string,
-  variables: Variables = {},
-  options: { refreshMs?: number; skip?: boolean } = {},
-): QueryState<T> {
-  const key = query + JSON.stringify(variables);
+export interface QueryOptions {
+  refreshMs?: number;
+  skip?: boolean;
+}
+
+/** The variables may be left out when the document requires none. */
+type QueryArguments<Vars> = Record<string, never> extends Vars ? [variables?: Vars, options?: QueryOptions] : [variables: Vars, options?: QueryOptions];
+
+export function useQuery<Result, Vars extends Variables>(
+  document: Document<Result, Vars>,
+  ...[given, options = {}]: QueryArguments<NoInfer<Vars>>
+): QueryState<Result> {
+  type T = Result;
+  // Left out only where the document requires no variable (QueryArguments).
+  const variables = (given ?? {}) as Vars;
+  const key = keyOf(document, variables);
   const [state, setState] = useState<{ key: string; data: T | undefined; error: unknown; loading: boolean }>(() => ({
     key,
     data: cache.get(key) as T | undefined,
     error: null,
     loading: !options.skip,
   }));
-  if (!options.skip && !cache.has(key) && !inflight.has(key)) void fetchOnce(key, query, variables).catch(() => undefined);
-  const latest = useRef({ query, variables, key });
-  latest.current = { query, variables, key };
+  if (!options.skip && !cache.has(key) && !inflight.has(key)) void fetchOnce(key, document, variables).catch(() => undefined);
+  const latest = useRef({ document, variables, key });
+  latest.current = { document, variables, key };
   const sequence = useRef(0);
 
   const run = useCallback(async () => {
-    const { query: q, variables: v, key: k } = latest.current;
+    const { document: d, variables: v, key: k } = latest.current;
     const mine = ++sequence.current;
     setState((s) => (s.key === k ? { ...s, loading: true } : { key: k, data: (cache.get(k) as T | undefined) ?? s.data, error: null, loading: true }));
     try {
-      const data = await fetchOnce<T>(k, q, v);
+      const data = await fetchOnce(k, d, v);
       remember(k, data);
       if (mine === sequence.current) setState({ key: k, data, error: null, loading: false });
     } catch (error) {

@@ -8,7 +8,7 @@
  * told to re-read after a reconnect (`onReconnect`), since events may have been missed.
  */
 import { createClient, type Client } from "graphql-ws";
-import { GRAPHQL_PATH, type Variables } from "./client";
+import { GRAPHQL_PATH, type Document, type Variables } from "./client";
 
 export type LiveStatus = "connecting" | "live" | "offline";
 
@@ -100,13 +100,18 @@ export interface SubscriptionHandlers<T> {
   complete?: () => void;
 }
 
-/** Subscribe; returns the function that ends the subscription. */
-export function subscribe<T>(query: string, variables: Variables, handlers: SubscriptionHandlers<T>): () => void {
-  return getClient().subscribe<T>(
-    { query, variables },
+/** Subscribe; returns the function that ends the subscription. Each message has the
+ * document's result type. */
+export function subscribe<Result, Vars extends Variables>(
+  document: Document<Result, Vars>,
+  variables: NoInfer<Vars>,
+  handlers: SubscriptionHandlers<Result>,
+): () => void {
+  return getClient().subscribe<Result>(
+    { query: document.toString(), variables },
     {
       next: (message) => {
-        if (message.data) handlers.next(message.data as T);
+        if (message.data) handlers.next(message.data);
         else if (message.errors?.length) handlers.error?.(new Error(message.errors[0].message));
       },
       error: (error) => handlers.error?.(error),

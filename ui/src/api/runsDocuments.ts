@@ -1,19 +1,13 @@
 /** Documents of the Runs page (every flow's runs), its bulk actions and the timeline. */
-import { FLOW_RUN_FIELDS } from "./documents";
-
-const FILTER_VARIABLES = `$states: [String!], $flowName: String, $project: String, $labels: [String!],
-  $agentId: ID, $scheduledAfter: DateTime, $scheduledBefore: DateTime, $startedAfter: DateTime,
-  $startedBefore: DateTime, $search: String`;
-const FILTER_ARGUMENTS = `states: $states, flowName: $flowName, project: $project, labels: $labels,
-    agentId: $agentId, scheduledAfter: $scheduledAfter, scheduledBefore: $scheduledBefore,
-    startedAfter: $startedAfter, startedBefore: $startedBefore, search: $search`;
+import { graphql } from "../gql";
+import type { BulkRunResultFieldsFragment, RunsTimelineQuery } from "../gql/graphql";
 
 /**
  * One page of runs, without their count: counting every match is the slow part of a
  * page at 100,000 runs, so `RUNS_PAGE_COUNT` asks it apart, once per set of filters
  * (not per page or sort), and the list does not wait for it.
  */
-export const RUNS_PAGE = `
+export const RUNS_PAGE = graphql(`
 query RunsPage($states: [String!], $flowName: String, $project: String, $labels: [String!],
   $agentId: ID, $scheduledAfter: DateTime, $scheduledBefore: DateTime, $startedAfter: DateTime,
   $startedBefore: DateTime, $search: String, $orderBy: FlowRunOrder, $first: Int, $after: String) {
@@ -21,51 +15,41 @@ query RunsPage($states: [String!], $flowName: String, $project: String, $labels:
     agentId: $agentId, scheduledAfter: $scheduledAfter, scheduledBefore: $scheduledBefore,
     startedAfter: $startedAfter, startedBefore: $startedBefore, search: $search,
     orderBy: $orderBy, first: $first, after: $after) {
-    pageInfo { endCursor hasNextPage } nodes { ${FLOW_RUN_FIELDS} }
+    pageInfo { endCursor hasNextPage } nodes { ...FlowRunFields }
   }
-}`;
+}`);
 
-export const RUNS_PAGE_COUNT = `
-query RunsPageCount(${FILTER_VARIABLES}) {
-  flowRuns(${FILTER_ARGUMENTS}, first: 0) { totalCount }
-}`;
+export const RUNS_PAGE_COUNT = graphql(`
+query RunsPageCount($states: [String!], $flowName: String, $project: String, $labels: [String!],
+  $agentId: ID, $scheduledAfter: DateTime, $scheduledBefore: DateTime, $startedAfter: DateTime,
+  $startedBefore: DateTime, $search: String) {
+  flowRuns(states: $states, flowName: $flowName, project: $project, labels: $labels,
+    agentId: $agentId, scheduledAfter: $scheduledAfter, scheduledBefore: $scheduledBefore,
+    startedAfter: $startedAfter, startedBefore: $startedBefore, search: $search, first: 0) { totalCount }
+}`);
 
 /** What the filter controls offer: projects, flow names and agents. */
-export const RUNS_PAGE_CHOICES = `
+export const RUNS_PAGE_CHOICES = graphql(`
 query RunsPageChoices {
   projects { id name }
   flows(first: 500) { nodes { id name projectName } }
   agents { id name }
-}`;
+}`);
 
 /** Runs that started in the timeline's window (and those that began a little before it). */
-export const RUNS_TIMELINE = `
+export const RUNS_TIMELINE = graphql(`
 query RunsTimeline($startedAfter: DateTime!, $startedBefore: DateTime!, $first: Int!, $states: [String!],
   $flowName: String, $project: String) {
   flowRuns(startedAfter: $startedAfter, startedBefore: $startedBefore, states: $states,
     flowName: $flowName, project: $project, orderBy: START_TIME_ASC, first: $first) {
     totalCount nodes { id name flowName state startTime endTime }
   }
-}`;
+}`);
 
-const BULK_FIELDS = "flowRunId ok state code message";
-export const CANCEL_FLOW_RUNS = `mutation CancelFlowRuns($ids: [ID!]!) { cancelFlowRuns(ids: $ids) { ${BULK_FIELDS} } }`;
-export const RESTART_FLOW_RUNS = `mutation RestartFlowRuns($ids: [ID!]!) { restartFlowRuns(ids: $ids) { ${BULK_FIELDS} } }`;
-export const DELETE_FLOW_RUNS = `mutation DeleteFlowRuns($ids: [ID!]!) { deleteFlowRuns(ids: $ids) { ${BULK_FIELDS} } }`;
+graphql(`fragment BulkRunResultFields on BulkRunResult { flowRunId ok state code message }`);
+export const CANCEL_FLOW_RUNS = graphql(`mutation CancelFlowRuns($ids: [ID!]!) { cancelFlowRuns(ids: $ids) { ...BulkRunResultFields } }`);
+export const RESTART_FLOW_RUNS = graphql(`mutation RestartFlowRuns($ids: [ID!]!) { restartFlowRuns(ids: $ids) { ...BulkRunResultFields } }`);
+export const DELETE_FLOW_RUNS = graphql(`mutation DeleteFlowRuns($ids: [ID!]!) { deleteFlowRuns(ids: $ids) { ...BulkRunResultFields } }`);
 
-export interface BulkRunResult {
-  flowRunId: string;
-  ok: boolean;
-  state: string | null;
-  code: string | null;
-  message: string | null;
-}
-
-export interface TimelineRun {
-  id: string;
-  name: string;
-  flowName: string;
-  state: string;
-  startTime: string | null;
-  endTime: string | null;
-}
+export type BulkRunResult = BulkRunResultFieldsFragment;
+export type TimelineRun = RunsTimelineQuery["flowRuns"]["nodes"][number];

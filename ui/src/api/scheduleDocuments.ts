@@ -1,139 +1,92 @@
 /** GraphQL documents and types of the flow page's Schedule and Backfills tabs. */
-import type { JsonObject } from "./types";
+import { graphql } from "../gql";
+import type {
+  BackfillFieldsFragment,
+  BackfillPreviewQuery,
+  FlowScheduleFieldsFragment,
+  ScheduleClockInput,
+} from "../gql/graphql";
 
-export interface ScheduleClock {
-  index: number;
-  kind: string;
-  intervalSeconds: number | null;
-  cron: string | null;
-  dayOr: boolean | null;
-  rrule: string | null;
-  timezone: string | null;
-  startDate: string | null;
-  endDate: string | null;
-  parameterDefaults: JsonObject;
-  labels: string[];
-}
+/** A flow's schedule; `source` is "code" or "override". */
+export type FlowSchedule = FlowScheduleFieldsFragment;
+export type ScheduleClock = FlowSchedule["clocks"][number];
 
-export interface FlowSchedule {
-  flowGroupId: string;
-  flowId: string;
-  source: "code" | "override";
-  overridden: boolean;
-  overriddenAt: string | null;
-  active: boolean;
-  clocks: ScheduleClock[];
-  parameterSchema: JsonObject;
-  nextTimes: string[];
-}
+export type ClockInput = ScheduleClockInput;
 
-export interface ClockInput {
-  kind: string;
-  intervalSeconds?: number | null;
-  cron?: string | null;
-  dayOr?: boolean;
-  rrule?: string | null;
-  timezone?: string | null;
-  startDate?: string | null;
-  endDate?: string | null;
-  parameterDefaults?: JsonObject | null;
-  labels?: string[];
-}
-
-const SCHEDULE_FIELDS = `flowGroupId flowId source overridden overriddenAt active parameterSchema
+graphql(`
+fragment FlowScheduleFields on FlowSchedule {
+  flowGroupId flowId source overridden overriddenAt active parameterSchema
   clocks { index kind intervalSeconds cron dayOr rrule timezone startDate endDate parameterDefaults labels }
-  nextTimes(n: 10)`;
+  nextTimes(n: 10)
+}`);
 
-export const FLOW_SCHEDULE = `
+export const FLOW_SCHEDULE = graphql(`
 query FlowSchedule($flowId: ID!) {
-  flowSchedule(flowId: $flowId) { ${SCHEDULE_FIELDS} }
-}`;
+  flowSchedule(flowId: $flowId) { ...FlowScheduleFields }
+}`);
 
-export const SCHEDULE_PREVIEW = `
+export const SCHEDULE_PREVIEW = graphql(`
 query SchedulePreview($clock: ScheduleClockInput!, $flowId: ID) {
   schedulePreview(clock: $clock, flowId: $flowId, n: 10) { times error }
-}`;
+}`);
 
-export const ADD_SCHEDULE_CLOCK = `
+export const ADD_SCHEDULE_CLOCK = graphql(`
 mutation AddScheduleClock($flowId: ID!, $clock: ScheduleClockInput!) {
-  addScheduleClock(flowId: $flowId, clock: $clock) { ${SCHEDULE_FIELDS} }
-}`;
+  addScheduleClock(flowId: $flowId, clock: $clock) { ...FlowScheduleFields }
+}`);
 
-export const UPDATE_SCHEDULE_CLOCK = `
+export const UPDATE_SCHEDULE_CLOCK = graphql(`
 mutation UpdateScheduleClock($flowId: ID!, $index: Int!, $clock: ScheduleClockInput!) {
-  updateScheduleClock(flowId: $flowId, index: $index, clock: $clock) { ${SCHEDULE_FIELDS} }
-}`;
+  updateScheduleClock(flowId: $flowId, index: $index, clock: $clock) { ...FlowScheduleFields }
+}`);
 
-export const REMOVE_SCHEDULE_CLOCK = `
+export const REMOVE_SCHEDULE_CLOCK = graphql(`
 mutation RemoveScheduleClock($flowId: ID!, $index: Int!) {
-  removeScheduleClock(flowId: $flowId, index: $index) { ${SCHEDULE_FIELDS} }
-}`;
+  removeScheduleClock(flowId: $flowId, index: $index) { ...FlowScheduleFields }
+}`);
 
-export const RESET_FLOW_SCHEDULE = `
+export const RESET_FLOW_SCHEDULE = graphql(`
 mutation ResetFlowSchedule($flowId: ID!) {
-  resetFlowSchedule(flowId: $flowId) { ${SCHEDULE_FIELDS} }
-}`;
+  resetFlowSchedule(flowId: $flowId) { ...FlowScheduleFields }
+}`);
 
-export interface BackfillTime {
-  start: string;
-  exists: boolean;
-}
+export type BackfillPreview = BackfillPreviewQuery["backfillPreview"];
+export type BackfillTime = BackfillPreview["first"][number];
 
-export interface BackfillPreview {
-  times: number;
-  existing: number;
-  new: number;
-  maxRuns: number;
-  first: BackfillTime[];
-  last: BackfillTime[];
-}
+export type Backfill = BackfillFieldsFragment;
 
-export interface Backfill {
-  id: string;
-  flowId: string;
-  flowName: string;
-  start: string;
-  end: string;
-  maxConcurrent: number;
-  total: number;
-  skipped: number;
-  createdRuns: number;
-  finished: number;
-  state: string;
-  created: string;
-  ended: string | null;
-  counts: { state: string; count: number }[];
-}
+graphql(`
+fragment BackfillFields on Backfill {
+  id flowId flowName start end maxConcurrent total skipped createdRuns finished state created ended
+  counts { state count }
+}`);
 
-const BACKFILL_FIELDS = `id flowId flowName start end maxConcurrent total skipped createdRuns finished state created ended
-  counts { state count }`;
-
-export const BACKFILL_PREVIEW = `
+export const BACKFILL_PREVIEW = graphql(`
 query BackfillPreview($flowId: ID!, $start: DateTime!, $end: DateTime!) {
   backfillPreview(flowId: $flowId, start: $start, end: $end) {
     times existing new maxRuns first { start exists } last { start exists }
   }
-}`;
+}`);
 
-export const CREATE_BACKFILL = `
+export const CREATE_BACKFILL = graphql(`
 mutation CreateBackfill($flowId: ID!, $start: DateTime!, $end: DateTime!, $maxConcurrent: Int!) {
-  createBackfill(flowId: $flowId, start: $start, end: $end, maxConcurrent: $maxConcurrent) { ${BACKFILL_FIELDS} }
-}`;
+  createBackfill(flowId: $flowId, start: $start, end: $end, maxConcurrent: $maxConcurrent) { ...BackfillFields }
+}`);
 
-export const FLOW_BACKFILLS = `
+export const FLOW_BACKFILLS = graphql(`
 query FlowBackfills($flowId: ID!) {
-  backfills(flowId: $flowId) { ${BACKFILL_FIELDS} }
-}`;
+  backfills(flowId: $flowId) { ...BackfillFields }
+}`);
 
-export const BACKFILL = `
+export const BACKFILL = graphql(`
 query Backfill($id: ID!) {
   backfill(id: $id) {
-    ${BACKFILL_FIELDS}
+    ...BackfillFields
     runs(first: 200) { id name state stateType scheduledStartTime startTime endTime }
   }
-}`;
+}`);
 
-export const CANCEL_BACKFILL = `
+export const CANCEL_BACKFILL = graphql(`
 mutation CancelBackfill($id: ID!) {
-  cancelBackfill(id: $id) { ${BACKFILL_FIELDS} }
-}`;
+  cancelBackfill(id: $id) { ...BackfillFields }
+}`);

@@ -7,7 +7,6 @@ import { useEffect, useState } from "react";
 import { useQuery } from "../api/hooks";
 import { onReconnect, subscribe } from "../api/live";
 import { ACTIVITY, ACTIVITY_LIVE, type ActivityEvent } from "../api/housekeepingDocuments";
-import type { Connection } from "../api/types";
 import { formatDateTime, formatRelative } from "../lib/time";
 import { Link } from "../lib/router";
 import { flowRunUrl } from "../routes";
@@ -32,12 +31,12 @@ function dotState(event: ActivityEvent): string | null {
 }
 
 export function ActivityFeed({ filters, limit, compact }: { filters: ActivityFilters; limit: number; compact?: boolean }) {
-  const query = useQuery<{ activity: Connection<ActivityEvent> }>(ACTIVITY, { ...filters, first: limit, after: null });
+  const query = useQuery(ACTIVITY, { ...filters, first: limit, after: null });
   const [live, setLive] = useState<ActivityEvent[]>([]);
   const key = JSON.stringify(filters);
   useEffect(() => {
     setLive([]);
-    const stop = subscribe<{ activity: ActivityEvent }>(ACTIVITY_LIVE, { kinds: filters.kinds, flow: filters.flow }, {
+    const stop = subscribe(ACTIVITY_LIVE, { kinds: filters.kinds, flow: filters.flow }, {
       next: ({ activity }) => setLive((seen) => (seen.some((e) => e.id === activity.id) ? seen : [activity, ...seen].slice(0, limit))),
     });
     const off = onReconnect(() => {

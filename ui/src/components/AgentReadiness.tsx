@@ -19,7 +19,7 @@ export function startCommand(labels: string[]): string {
 
 export function AgentReadiness({ labels }: { labels: string[] }) {
   // Heartbeats announce no event: re-read every 15 s.
-  const query = useQuery<{ agents: Agent[] }>(AGENTS, {}, { refreshMs: 15_000 });
+  const query = useQuery(AGENTS, {}, { refreshMs: 15_000 });
   if (!query.data) return null;
   const covering = coveringAgents(query.data.agents, labels);
   const wanted = labels.length ? ` with the labels ${labels.join(", ")}` : "";

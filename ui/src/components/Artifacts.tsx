@@ -95,7 +95,7 @@ const PUBLISH_HINT = 'from proctor.artifacts import create_markdown_artifact\n\n
 
 /** The Artifacts tab of a flow run; re-read every few seconds while the run is going. */
 export function RunArtifacts({ flowRunId, live = false }: { flowRunId: string; live?: boolean }) {
-  const query = useQuery<{ flowRun: { artifacts: Artifact[] } }>(RUN_ARTIFACTS, { id: flowRunId }, { refreshMs: live ? LIVE_REFRESH_MS : undefined });
+  const query = useQuery(RUN_ARTIFACTS, { id: flowRunId }, { refreshMs: live ? LIVE_REFRESH_MS : undefined });
   if (query.error && !query.data) return <ErrorMessage error={query.error} onRetry={() => void query.refetch()} />;
   if (!query.data) return <div className="skeleton" style={{ height: 160 }} />;
   const artifacts = query.data.flowRun.artifacts;
@@ -140,7 +140,7 @@ export function ResultCard({ result }: { result: ResultDetails | null }) {
 /** A task run's artifacts and result, read in one request, and again when `state` (the
  * task run's state, kept live by its page) changes: they arrive with its states. */
 export function TaskRunOutputs({ flowRunId, slug, mapIndex, state }: { flowRunId: string; slug: string; mapIndex: number; state: string }) {
-  const query = useQuery<{ taskRun: { artifacts: Artifact[]; result: ResultDetails | null } }>(TASK_RUN_OUTPUTS, { flowRunId, taskSlug: slug, mapIndex });
+  const query = useQuery(TASK_RUN_OUTPUTS, { flowRunId, taskSlug: slug, mapIndex });
   const seen = useRef(state);
   const { refetch } = query;
   useEffect(() => {

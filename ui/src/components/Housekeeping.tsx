@@ -37,7 +37,7 @@ function DeleteDialog({ target, title, choice, onCancel, onDeleted, perform }: {
   useEffect(() => {
     let alive = true;
     setPreview(null);
-    request<{ deletionPreview: DeletionPreview }>(DELETION_PREVIEW, JSON.parse(targetKey) as Target).then(
+    request(DELETION_PREVIEW, JSON.parse(targetKey) as Target).then(
       (data) => alive && setPreview(data.deletionPreview),
       (error: unknown) => alive && setFailure(message(error)),
     );
@@ -106,7 +106,8 @@ export function FlowHousekeeping({ flow, onChanged }: { flow: Flow; onChanged: (
   const allArchived = flow.versions.length > 0 ? flow.versions.every((v) => v.archived) : flow.archived;
   const setArchived = async (archived: boolean) => {
     try {
-      await request(archived ? ARCHIVE_FLOW_GROUP : UNARCHIVE_FLOW_GROUP, { id: flow.flowGroupId });
+      if (archived) await request(ARCHIVE_FLOW_GROUP, { id: flow.flowGroupId });
+      else await request(UNARCHIVE_FLOW_GROUP, { id: flow.flowGroupId });
       toast(archived ? `${flow.name} archived: its runs are kept` : `${flow.name} unarchived`);
       onChanged();
     } catch (error) {

@@ -12,7 +12,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent }
 import { request } from "../api/client";
 import { LOGS_LIVE, LOGS_TAIL } from "../api/documents";
 import { subscribe } from "../api/live";
-import type { Connection, LogLine } from "../api/types";
+import type { LogLine } from "../api/types";
 import { filterLogs, formatLogFile, LEVELS, logSource, splitMatches } from "../lib/logs";
 import { useSearchParam } from "../lib/router";
 import { formatClock, formatDateTime } from "../lib/time";
@@ -63,7 +63,7 @@ export function useLogStream(flowRunId: string, scope: Scope = {}): { lines: Log
 
     let stop = () => {};
     const follow = () => {
-      stop = subscribe<{ logs: LogLine[] }>(LOGS_LIVE, { flowRunId, after: null }, {
+      stop = subscribe(LOGS_LIVE, { flowRunId, after: null }, {
         next: ({ logs }) => {
           for (const line of logs) {
             if (seen.has(line.id)) {
@@ -86,7 +86,7 @@ export function useLogStream(flowRunId: string, scope: Scope = {}): { lines: Log
     quiet = setTimeout(() => setStreaming(false), 1500);
     // The tail first, alone (the stream's first pages would compete with it), then the
     // stream: from the start, so the older lines fill in behind the tail.
-    void request<{ logs: Connection<LogLine> }>(LOGS_TAIL, { flowRunId, taskSlug, mapIndex, last: TAIL })
+    void request(LOGS_TAIL, { flowRunId, taskSlug, mapIndex, last: TAIL })
       .then(
         (opened) => {
           if (cancelled) return;

@@ -23,7 +23,6 @@ export function needsText(names: string[]): string {
   return `Needs a value for ${names.join(", ")} (no default): fill in the form.`;
 }
 
-type FlowForRun = { id: string; name: string; archived: boolean; parameterSchema: JsonValue; labels: string[] };
 
 export function QuickRunButton({ flowId, flowName, schema, small = false }: { flowId: string; flowName: string; schema?: JsonValue; small?: boolean }) {
   const [busy, setBusy] = useState(false);
@@ -44,7 +43,7 @@ export function QuickRunButton({ flowId, flowName, schema, small = false }: { fl
       let runId = flowId;
       if (missing === null) {
         // The flows list knows no schema: read it now, and run the latest version.
-        const { flow } = await request<{ flow: FlowForRun }>(QUICK_RUN_FLOW, { id: flowId });
+        const { flow } = await request(QUICK_RUN_FLOW, { id: flowId });
         if (flow.archived) {
           toast(`${flowName} is archived: run its current version instead`, true);
           return;
@@ -58,7 +57,7 @@ export function QuickRunButton({ flowId, flowName, schema, small = false }: { fl
         return;
       }
       const input = { flowId: runId, parameters: {}, labels };
-      const { createFlowRun } = await request<{ createFlowRun: { id: string; name: string } }>(QUICK_RUN, { input });
+      const { createFlowRun } = await request(QUICK_RUN, { input });
       setStarted(createFlowRun);
       toast(`Run ${createFlowRun.name} started with the default parameters`);
     } catch (error) {

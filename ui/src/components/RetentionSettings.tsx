@@ -2,6 +2,7 @@
  * default) and the database's size; owners and admins change the team's figures. */
 import { useState, type FormEvent } from "react";
 import { request } from "../api/client";
+import { graphql } from "../gql";
 import { useQuery } from "../api/hooks";
 import { useCan } from "../api/session";
 import { Loaded } from "./ErrorView";
@@ -9,20 +10,13 @@ import { toast } from "./Feedback";
 import { errorText } from "./OneTime";
 import { Card } from "./Page";
 
-const FIGURES = "days logMaxBytes keepNewestRuns";
-export const RETENTION_POLICY = `query RetentionPolicy { retentionPolicy { ${FIGURES}
-  team { ${FIGURES} } serverDefault { ${FIGURES} } databaseSizeBytes databaseDialect } }`;
-export const SET_RETENTION_POLICY = `mutation SetRetentionPolicy($days: Float, $logMaxBytes: Float, $keepNewestRuns: Int) {
-  setRetentionPolicy(days: $days, logMaxBytes: $logMaxBytes, keepNewestRuns: $keepNewestRuns) { days } }`;
+export const RETENTION_POLICY = graphql(`query RetentionPolicy { retentionPolicy { days logMaxBytes keepNewestRuns
+  team { days logMaxBytes keepNewestRuns } serverDefault { days logMaxBytes keepNewestRuns }
+  databaseSizeBytes databaseDialect } }`);
+export const SET_RETENTION_POLICY = graphql(`mutation SetRetentionPolicy($days: Float, $logMaxBytes: Float, $keepNewestRuns: Int) {
+  setRetentionPolicy(days: $days, logMaxBytes: $logMaxBytes, keepNewestRuns: $keepNewestRuns) { days } }`);
 
 interface Figures { days: number | null; logMaxBytes: number | null; keepNewestRuns: number | null }
-interface RetentionPolicy extends Figures {
-  team: Figures;
-  serverDefault: Figures;
-  databaseSizeBytes: number;
-  databaseDialect: string;
-}
-
 export function formatBytes(bytes: number): string {
   const units = ["B", "KB", "MB", "GB", "TB"];
   let value = bytes;
@@ -42,7 +36,7 @@ function Source({ own }: { own: boolean }) {
 
 export function RetentionSettings() {
   const can = useCan();
-  const query = useQuery<{ retentionPolicy: RetentionPolicy }>(RETENTION_POLICY);
+  const query = useQuery(RETENTION_POLICY);
   return (
     <div className="stack">
       <Card title="Run history" testId="retention-policy"

@@ -8,10 +8,12 @@ import { Confirm, toast } from "./Feedback";
 
 type Action = "cancel" | "restart" | "delete";
 
-const ACTIONS: Record<Action, { label: string; document: string; field: string; done: string; explain: string }> = {
-  cancel: { label: "Cancel", document: CANCEL_FLOW_RUNS, field: "cancelFlowRuns", done: "cancelled", explain: "Runs that have not started are cancelled at once; running ones are asked to stop." },
-  restart: { label: "Restart", document: RESTART_FLOW_RUNS, field: "restartFlowRuns", done: "restarted", explain: "Finished runs run again: failed and cancelled task runs and what follows them." },
-  delete: { label: "Delete", document: DELETE_FLOW_RUNS, field: "deleteFlowRuns", done: "deleted", explain: "The runs go with their task runs, states and logs. This cannot be undone." },
+type Send = (ids: string[]) => Promise<BulkRunResult[]>;
+
+const ACTIONS: Record<Action, { label: string; send: Send; done: string; explain: string }> = {
+  cancel: { label: "Cancel", send: async (ids) => (await request(CANCEL_FLOW_RUNS, { ids })).cancelFlowRuns, done: "cancelled", explain: "Runs that have not started are cancelled at once; running ones are asked to stop." },
+  restart: { label: "Restart", send: async (ids) => (await request(RESTART_FLOW_RUNS, { ids })).restartFlowRuns, done: "restarted", explain: "Finished runs run again: failed and cancelled task runs and what follows them." },
+  delete: { label: "Delete", send: async (ids) => (await request(DELETE_FLOW_RUNS, { ids })).deleteFlowRuns, done: "deleted", explain: "The runs go with their task runs, states and logs. This cannot be undone." },
 };
 
 const plural = (n: number) => `${n.toLocaleString()} run${n === 1 ? "" : "s"}`;
@@ -21,10 +23,8 @@ export function BulkBar({ selected, names, onDone, onClear }: { selected: string
   const [results, setResults] = useState<{ action: Action; items: BulkRunResult[] } | null>(null);
 
   const run = async (action: Action) => {
-    const { document, field } = ACTIONS[action];
     try {
-      const data = await request<Record<string, BulkRunResult[]>>(document, { ids: selected });
-      setResults({ action, items: data[field] });
+      setResults({ action, items: await ACTIONS[action].send(selected) });
       onDone();
     } catch (error) {
       toast(error instanceof Error ? error.message : String(error), true);

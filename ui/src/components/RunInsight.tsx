@@ -8,7 +8,7 @@ import { useEffect, useState } from "react";
 import { request } from "../api/client";
 import { RESTART_FLOW_RUN } from "../api/documents";
 import { useQuery } from "../api/hooks";
-import { RESTART_PREVIEW, RUN_INSIGHT, type AgentMatch, type FailureSummary, type RestartPreview, type RunAttempt, type RunInsight } from "../api/insightDocuments";
+import { RESTART_PREVIEW, RUN_INSIGHT, type AgentMatch, type FailureSummary, type RunAttempt, type RunInsight } from "../api/insightDocuments";
 import type { FlowRun } from "../api/types";
 import { Link } from "../lib/router";
 import { stateColorVar } from "../lib/states";
@@ -20,7 +20,7 @@ import { Card } from "./Page";
 
 /** The run's insight, read again whenever the run's state changes (its version). */
 export function useRunInsight(run: Pick<FlowRun, "id" | "version">): RunInsight | undefined {
-  const { data, refetch } = useQuery<{ flowRun: RunInsight }>(RUN_INSIGHT, { id: run.id });
+  const { data, refetch } = useQuery(RUN_INSIGHT, { id: run.id });
   useEffect(() => {
     void refetch();
   }, [run.version, refetch]);
@@ -100,7 +100,8 @@ function Attempts({ attempts, now }: { attempts: RunAttempt[]; now: number }) {
   );
 }
 
-const REASONS: Record<RestartPreview["rerun"][number]["reason"], string> = {
+/** Why a task runs again (the server's `reason` values). */
+const REASONS: Record<string, string> = {
   chosen: "chosen to restart from",
   failed: "failed",
   downstream: "after a failed task",
@@ -109,7 +110,7 @@ const REASONS: Record<RestartPreview["rerun"][number]["reason"], string> = {
 
 /** Asks before restarting, saying what will run again and what is reused. */
 export function RestartConfirm({ run, onDone, onCancel }: { run: FlowRun; onDone: () => void; onCancel: () => void }) {
-  const { data, error } = useQuery<{ flowRun: { restartPreview: RestartPreview } }>(RESTART_PREVIEW, { id: run.id });
+  const { data, error } = useQuery(RESTART_PREVIEW, { id: run.id });
   const [busy, setBusy] = useState(false);
   const preview = data?.flowRun.restartPreview;
   const restart = async () => {
@@ -138,7 +139,7 @@ export function RestartConfirm({ run, onDone, onCancel }: { run: FlowRun; onDone
               <span key={`${group.taskSlug}:${group.reason}`} className="small" style={{ display: "block", marginTop: 4 }} data-testid="rerun-group">
                 <span className="mono">{group.taskSlug}</span>
                 {group.mapIndexes.length > 0 && <span className="mono faint">[{group.mapIndexes.join(", ")}{group.count > group.mapIndexes.length ? ", …" : ""}]</span>}
-                {group.count > 1 ? ` ×${group.count.toLocaleString()}` : ""} — {REASONS[group.reason]}
+                {group.count > 1 ? ` ×${group.count.toLocaleString()}` : ""} — {REASONS[group.reason] ?? group.reason}
               </span>
             ))}
           </>

@@ -5,16 +5,10 @@ import { RUNS_PAGE_CHOICES } from "../api/runsDocuments";
 import { FAMILIES } from "../lib/states";
 import { IconSearch } from "./icons";
 
-interface Choices {
-  projects: { id: string; name: string }[];
-  flows: { nodes: { id: string; name: string; projectName: string }[] };
-  agents: { id: string; name: string }[];
-}
-
 const FILTERABLE = FAMILIES.filter((f) => f !== "Finished");
 
 export function RunsFilters({ params, set }: { params: URLSearchParams; set: (updates: Record<string, string | null>, push?: boolean) => void }) {
-  const choices = useQuery<Choices>(RUNS_PAGE_CHOICES);
+  const choices = useQuery(RUNS_PAGE_CHOICES);
   const flowNames = [...new Set(choices.data?.flows.nodes.map((f) => f.name) ?? [])].sort();
   const states = (params.get("state") ?? "").split(",").filter(Boolean);
   const q = params.get("q") ?? "";

@@ -8,7 +8,7 @@ import { useEffect, useMemo, useState, type WheelEvent } from "react";
 import { RUN_FEED } from "../api/documents";
 import { useNow, useQuery, useThrottled } from "../api/hooks";
 import { subscribe } from "../api/live";
-import { RUNS_TIMELINE, type TimelineRun } from "../api/runsDocuments";
+import { RUNS_TIMELINE } from "../api/runsDocuments";
 import { navigate, useSearchParam } from "../lib/router";
 import { stateColorVar } from "../lib/states";
 import { formatDateTime, formatDuration } from "../lib/time";
@@ -47,7 +47,7 @@ export function RunsTimeline({ zoom, onZoom, filters = {} }: { zoom: Zoom; onZoo
     }),
     [start, end, filters.states, filters.flowName, filters.project],
   );
-  const query = useQuery<{ flowRuns: { totalCount: number | null; nodes: TimelineRun[] } }>(RUNS_TIMELINE, variables);
+  const query = useQuery(RUNS_TIMELINE, variables);
   const refetch = useThrottled(() => void query.refetch(), 3000);
   useEffect(() => subscribe(RUN_FEED, {}, { next: refetch }), [refetch]);
   const [now, setNow] = useState(() => Date.now());

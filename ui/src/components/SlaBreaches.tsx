@@ -1,6 +1,5 @@
 /** The dashboard's SLA breaches of the last day: which flow, what kind, which run. */
 import { SLA_BREACHES } from "../api/alertingDocuments";
-import type { SlaBreach } from "../api/alertingTypes";
 import { useQuery } from "../api/hooks";
 import { SLA_KIND_LABELS } from "../lib/automationForm";
 import { Link } from "../lib/router";
@@ -12,7 +11,7 @@ import { Card } from "./Page";
 
 export function SlaBreachesCard({ since, now }: { since: string; now: number }) {
   // Breaches are found by the SLA watcher, not announced to the UI: re-read every 30 s.
-  const query = useQuery<{ slaBreaches: { totalCount: number | null; nodes: SlaBreach[] } }>(SLA_BREACHES, { since, first: 8 }, { refreshMs: 30_000 });
+  const query = useQuery(SLA_BREACHES, { since, first: 8 }, { refreshMs: 30_000 });
   const breaches = query.data?.slaBreaches;
   return (
     <Card title="SLA breaches" hint={breaches?.totalCount ? `${breaches.totalCount} in 24 h` : "last 24 hours"} flush testId="sla-breaches">

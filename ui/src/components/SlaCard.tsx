@@ -23,7 +23,7 @@ type Key = (typeof FIELDS)[number][0];
 
 export function SlaCard({ flow }: { flow: Flow }) {
   const can = useCan();
-  const query = useQuery<{ flowSla: FlowSla }>(FLOW_SLA, { flowId: flow.flowGroupId });
+  const query = useQuery(FLOW_SLA, { flowId: flow.flowGroupId });
   const [editing, setEditing] = useState(false);
   const sla = query.data?.flowSla;
   const any = sla && FIELDS.some(([key]) => sla[key] != null);

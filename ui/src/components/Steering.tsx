@@ -11,7 +11,6 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from "react";
 import { request } from "../api/client";
 import { useQuery } from "../api/hooks";
-import type { RestartPreview } from "../api/insightDocuments";
 import { MARK_FLOW_RUN, MARK_TASK_RUN, OTHER_RUNS, RESTART_FROM, RESTART_FROM_PREVIEW } from "../api/steeringDocuments";
 import { navigate } from "../lib/router";
 import { formatDateTime } from "../lib/time";
@@ -81,9 +80,10 @@ function MarkAsDialog({ target, onClose, onDone }: { target: MarkTarget; onClose
     setBusy(true);
     setError(null);
     try {
-      const document = target.kind === "flow_run" ? MARK_FLOW_RUN : MARK_TASK_RUN;
-      const data = await request<Record<string, { state: string }>>(document, { id: target.id, state, reason });
-      const now = Object.values(data)[0]?.state ?? state;
+      const variables = { id: target.id, state, reason };
+      const now = target.kind === "flow_run"
+        ? (await request(MARK_FLOW_RUN, variables)).markFlowRun.state
+        : (await request(MARK_TASK_RUN, variables)).markTaskRun.state;
       toast(now === "Cancelling" ? `Cancellation requested: ${target.label} stops and ends Cancelled` : `${target.label} marked ${now}`);
       onDone();
     } catch (failure) {
@@ -134,7 +134,7 @@ export function RestartFromButton({ runId, tasks, initial, onDone, label = "Rest
 function RestartFromDialog({ runId, tasks, initial, onClose, onDone }: { runId: string; tasks: string[]; initial: string; onClose: () => void; onDone: () => void }) {
   const [slug, setSlug] = useState(initial);
   const [busy, setBusy] = useState(false);
-  const { data, error } = useQuery<{ flowRun: { restartPreview: RestartPreview } }>(RESTART_FROM_PREVIEW, { id: runId, fromTasks: slug ? [slug] : null }, { skip: !slug });
+  const { data, error } = useQuery(RESTART_FROM_PREVIEW, { id: runId, fromTasks: slug ? [slug] : null }, { skip: !slug });
   const preview = data?.flowRun.restartPreview;
   const restart = async () => {
     setBusy(true);
@@ -193,8 +193,6 @@ export function inGraphOrder<T extends { taskSlug: string }>(groups: T[], tasks:
   return [...groups].sort((x, y) => at(x) - at(y) || x.taskSlug.localeCompare(y.taskSlug));
 }
 
-type OtherRun = { id: string; name: string; state: string; scheduledStartTime: string };
-
 export function CompareWithButton({ runId, flowGroupId }: { runId: string; flowGroupId: string }) {
   const [open, setOpen] = useState(false);
   return (
@@ -206,7 +204,7 @@ export function CompareWithButton({ runId, flowGroupId }: { runId: string; flowG
 }
 
 function CompareWithDialog({ runId, flowGroupId, onClose }: { runId: string; flowGroupId: string; onClose: () => void }) {
-  const { data, error } = useQuery<{ flowRuns: { nodes: OtherRun[] } }>(OTHER_RUNS, { flowGroupId, first: 50 });
+  const { data, error } = useQuery(OTHER_RUNS, { flowGroupId, first: 50 });
   const others = (data?.flowRuns.nodes ?? []).filter((r) => r.id !== runId);
   const [other, setOther] = useState("");
   const chosen = other || others[0]?.id || "";

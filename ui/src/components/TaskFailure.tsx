@@ -7,7 +7,7 @@
 import { useEffect, useState } from "react";
 import { request } from "../api/client";
 import { LOGS_TAIL } from "../api/documents";
-import type { Connection, LogLine } from "../api/types";
+import type { LogLine } from "../api/types";
 import { familyOf } from "../lib/states";
 import { Card } from "./Page";
 
@@ -36,7 +36,7 @@ export function TaskFailure({ flowRunId, taskSlug, mapIndex, state, message, ver
     // The run process ships its logs apart from its states: the failure's line may come a
     // little after the failed state, so an empty answer is asked again a few times.
     const read = (attempt: number) =>
-      request<{ logs: Connection<LogLine> }>(LOGS_TAIL, { flowRunId, taskSlug, mapIndex, last: LOOK_BACK }).then(
+      request(LOGS_TAIL, { flowRunId, taskSlug, mapIndex, last: LOOK_BACK }).then(
         (data) => {
           if (cancelled) return;
           const text = tracebackOf(data.logs.nodes);

@@ -5,6 +5,7 @@
  * `proctor.server.services.alerting.specs` so that most mistakes never leave the page.
  */
 import type { Automation } from "../api/alertingTypes";
+import type { ActionInput, AutomationInput, TriggerInput } from "../gql/graphql";
 import type { JsonObject } from "../api/types";
 import { isEmail, isHttpUrl } from "./validation";
 
@@ -208,8 +209,8 @@ export function validateAutomation(form: AutomationForm): FormErrors {
 }
 
 /** The form as the API's `AutomationInput` (only the fields its types use). */
-export function toAutomationInput(form: AutomationForm): Record<string, unknown> {
-  const trigger: Record<string, unknown> = { type: form.triggerType };
+export function toAutomationInput(form: AutomationForm): AutomationInput {
+  const trigger: TriggerInput = { type: form.triggerType };
   if (form.triggerType !== "agent_unhealthy") {
     if (form.projectId) trigger.project = form.projectId;
     if (form.flowGroupIds.length) trigger.flowGroupIds = form.flowGroupIds;
@@ -228,7 +229,7 @@ export function toAutomationInput(form: AutomationForm): Record<string, unknown>
     if (slugs.length) trigger.taskSlugs = slugs;
   }
   const actions = form.actions.map((action) => {
-    const out: Record<string, unknown> = { type: action.type };
+    const out: ActionInput = { type: action.type };
     if (action.type === "webhook" || action.type === "slack") out.url = action.url.trim();
     if (action.type === "webhook") {
       const headers: Record<string, string> = {};

@@ -17,6 +17,7 @@ export default function AcceptInvitation() {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (!token) return; // the form offers no submit button without one
     if (!signedIn) {
       if (password.length < 8) return setError("Choose a password of at least 8 characters.");
       if (password !== confirm) return setError("The two passwords differ.");
@@ -24,7 +25,7 @@ export default function AcceptInvitation() {
     setBusy(true);
     setError(null);
     try {
-      const { acceptInvitation } = await request<{ acceptInvitation: { user: { email: string }; team: { name: string } } }>(
+      const { acceptInvitation } = await request(
         ACCEPT_INVITATION,
         signedIn ? { token } : { token, password, name: name.trim() || null },
       );

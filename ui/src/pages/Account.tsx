@@ -52,7 +52,7 @@ function CreateTeam() {
     if (!name.trim()) return setError("Name the team.");
     setError(null);
     try {
-      const { createTeam } = await request<{ createTeam: { id: string; name: string } }>(CREATE_TEAM, { name: name.trim() });
+      const { createTeam } = await request(CREATE_TEAM, { name: name.trim() });
       await request(SWITCH_TEAM, { teamId: createTeam.id });
       await identityChanged();
       toast(`Team ${createTeam.name} created; you own it`);

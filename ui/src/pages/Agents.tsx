@@ -18,7 +18,7 @@ import { flowRunUrl } from "../routes";
 
 export default function Agents() {
   // Heartbeats announce no event: re-read every 15 s (never faster than 10 s).
-  const query = useQuery<{ agents: Agent[] }>(AGENTS, {}, { refreshMs: 15_000 });
+  const query = useQuery(AGENTS, {}, { refreshMs: 15_000 });
   const now = useNow(5000);
   const can = useCan();
   const [removing, setRemoving] = useState<Agent | null>(null);

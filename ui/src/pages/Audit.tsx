@@ -3,8 +3,6 @@ import { useState } from "react";
 import { actorName } from "../api/actors";
 import { useQuery } from "../api/hooks";
 import { API_KEYS, AUDIT_EVENTS, MEMBERS } from "../api/teamDocuments";
-import type { ApiKey, AuditEvent, Member } from "../api/teamTypes";
-import type { Connection } from "../api/types";
 import { EmptyState } from "../components/Empty";
 import { Loaded } from "../components/ErrorView";
 import { IconList } from "../components/icons";
@@ -39,8 +37,8 @@ export default function Audit() {
   // Machine traffic (heartbeats, claims, task states, log lines) is hidden unless asked for.
   const [traffic, setTraffic] = useSearchParam("traffic");
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const members = useQuery<{ members: Member[] }>(MEMBERS);
-  const keys = useQuery<{ apiKeys: ApiKey[] }>(API_KEYS);
+  const members = useQuery(MEMBERS);
+  const keys = useQuery(API_KEYS);
   const memberList = members.data?.members ?? [];
   const keyList = keys.data?.apiKeys ?? [];
   const filters = {
@@ -52,7 +50,7 @@ export default function Audit() {
     until: toIso(until),
   };
   const machine = traffic === "machine" ? true : traffic === "all" ? null : false;
-  const query = useQuery<{ auditEvents: Connection<AuditEvent> }>(AUDIT_EVENTS, { ...filters, machine, first: PAGE_SIZE, after: cursors[cursors.length - 1] });
+  const query = useQuery(AUDIT_EVENTS, { ...filters, machine, first: PAGE_SIZE, after: cursors[cursors.length - 1] });
   // A new filter starts from the first page.
   const filtered = (set: (v: string | null) => void) => (value: string | null) => {
     setCursors([null]);

@@ -1,7 +1,6 @@
 /** `/automations/new` and `/automations/ID`: the automation form (trigger, actions, templates). */
 import { useMemo, useState, type FormEvent, type ReactNode } from "react";
 import { AUTOMATION, AUTOMATION_CHOICES, CREATE_AUTOMATION, UPDATE_AUTOMATION } from "../api/alertingDocuments";
-import type { Automation } from "../api/alertingTypes";
 import { request } from "../api/client";
 import { useQuery } from "../api/hooks";
 import { useCan } from "../api/session";
@@ -17,15 +16,9 @@ import {
 import { navigate } from "../lib/router";
 import { FAMILIES, STATE_NAMES } from "../lib/states";
 
-interface Choices {
-  projects: { id: string; name: string }[];
-  flows: { nodes: { id: string; flowGroupId: string; name: string; projectName: string }[] };
-  agents: { id: string; name: string }[];
-}
-
 export default function AutomationEdit({ params }: { params: Record<string, string> }) {
   const id = params.id;
-  const query = useQuery<{ automation: Automation }>(AUTOMATION, { id }, { skip: !id });
+  const query = useQuery(AUTOMATION, { id }, { skip: !id });
   if (!id) return <Editor initial={emptyAutomation()} />;
   if (query.error) return <ErrorMessage error={query.error} onRetry={() => void query.refetch()} />;
   if (!query.data) return <div className="skeleton" style={{ height: 320 }} />;
@@ -45,7 +38,7 @@ function Field({ label, error, help, children, htmlFor }: { label: ReactNode; er
 
 function Editor({ id, initial }: { id?: string; initial: AutomationForm }) {
   const can = useCan();
-  const choices = useQuery<Choices>(AUTOMATION_CHOICES);
+  const choices = useQuery(AUTOMATION_CHOICES);
   const [form, setForm] = useState<AutomationForm>(initial);
   const [touched, setTouched] = useState(false);
   const [serverError, setServerError] = useState<string | null>(null);
@@ -76,7 +69,7 @@ function Editor({ id, initial }: { id?: string; initial: AutomationForm }) {
         toast(`Automation ${form.name.trim()} saved`);
         navigate("/automations");
       } else {
-        const { createAutomation } = await request<{ createAutomation: { id: string; signingSecret: string | null } }>(CREATE_AUTOMATION, { input });
+        const { createAutomation } = await request(CREATE_AUTOMATION, { input });
         toast(`Automation ${form.name.trim()} created`);
         if (hasWebhook && createAutomation.signingSecret) setSecret(createAutomation.signingSecret);
         else navigate("/automations");

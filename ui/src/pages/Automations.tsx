@@ -18,7 +18,7 @@ import { automationUrl, ROUTES } from "../routes";
 
 export default function Automations() {
   const can = useCan();
-  const query = useQuery<{ automations: Automation[] }>(AUTOMATIONS);
+  const query = useQuery(AUTOMATIONS);
   const [testing, setTesting] = useState<string | null>(null);
   const [result, setResult] = useState<{ automation: Automation; sent: Notification[] } | null>(null);
   const [deleting, setDeleting] = useState<Automation | null>(null);
@@ -35,7 +35,7 @@ export default function Automations() {
   const sendTest = async (automation: Automation) => {
     setTesting(automation.id);
     try {
-      const { sendTestNotification } = await request<{ sendTestNotification: Notification[] }>(SEND_TEST_NOTIFICATION, { automationId: automation.id });
+      const { sendTestNotification } = await request(SEND_TEST_NOTIFICATION, { automationId: automation.id });
       setResult({ automation, sent: sendTestNotification });
     } catch (error) {
       toast(errorText(error), true);

@@ -4,7 +4,7 @@ import { request } from "../api/client";
 import { RUN_FEED } from "../api/documents";
 import { useNow, useQuery, useThrottled } from "../api/hooks";
 import { subscribe } from "../api/live";
-import { BACKFILL, CANCEL_BACKFILL, type Backfill } from "../api/scheduleDocuments";
+import { BACKFILL, CANCEL_BACKFILL } from "../api/scheduleDocuments";
 import { useCan } from "../api/session";
 import { Loaded } from "../components/ErrorView";
 import { Confirm, toast } from "../components/Feedback";
@@ -15,17 +15,8 @@ import { formatDateTime, formatRelative } from "../lib/time";
 import { flowRunUrl, flowUrl } from "../routes";
 import { BackfillProgress } from "./FlowBackfills";
 
-interface BackfillRun {
-  id: string;
-  name: string;
-  state: string;
-  scheduledStartTime: string;
-  startTime: string | null;
-  endTime: string | null;
-}
-
 export default function BackfillPage({ params }: { params: Record<string, string> }) {
-  const query = useQuery<{ backfill: Backfill & { runs: BackfillRun[] } }>(BACKFILL, { id: params.id });
+  const query = useQuery(BACKFILL, { id: params.id });
   const refetch = useThrottled(() => void query.refetch(), 1000);
   useEffect(() => subscribe(RUN_FEED, {}, { next: refetch }), [refetch]);
   const can = useCan();

@@ -41,7 +41,7 @@ export default function ComparePage() {
 }
 
 function Compared({ a, b }: { a: string; b: string }) {
-  const query = useQuery<{ compareFlowRuns: Comparison }>(COMPARE_FLOW_RUNS, { a, b });
+  const query = useQuery(COMPARE_FLOW_RUNS, { a, b });
   const [all, setAll] = useState(false);
   return (
     <Loaded query={query}>

@@ -1,9 +1,8 @@
 import { useEffect, useMemo, type CSSProperties } from "react";
 import { DASHBOARD, RUN_FEED } from "../api/documents";
 import { useNow, useQuery, useThrottled } from "../api/hooks";
-import type { AgentMatch, RecentFailure } from "../api/insightDocuments";
+import type { DashboardQuery } from "../gql/graphql";
 import { subscribe } from "../api/live";
-import type { Agent, Connection, FlowRun, RunCount } from "../api/types";
 import { ActivityFeed } from "../components/ActivityFeed";
 import { EmptyState } from "../components/Empty";
 import { Loaded } from "../components/ErrorView";
@@ -20,15 +19,7 @@ import { stateColorVar } from "../lib/states";
 import { formatDuration, formatRelative, runDuration } from "../lib/time";
 import { flowRunUrl } from "../routes";
 
-interface DashboardData {
-  runCounts: RunCount[];
-  active: Connection<FlowRun>;
-  upcoming: Connection<FlowRun & { agentMatch: Pick<AgentMatch, "covered" | "missingLabels" | "suggestion"> | null }>;
-  late: { totalCount: number | null };
-  failures: RecentFailure[];
-  agents: Agent[];
-  flows: { totalCount: number | null };
-}
+type DashboardData = DashboardQuery;
 
 const HOURS = 24;
 const EVERYTHING = { kinds: null, flow: null, since: null };
@@ -45,7 +36,7 @@ export default function Dashboard() {
     () => ({ since: new Date(since).toISOString(), bucket: BUCKET_MS / 1000, now: new Date(Math.floor((now - LATE_AFTER_MS) / 10_000) * 10_000).toISOString(), until: new Date(Math.ceil(now / 10_000) * 10_000).toISOString() }),
     [since, now],
   );
-  const query = useQuery<DashboardData>(DASHBOARD, variables, { refreshMs: 30_000 });
+  const query = useQuery(DASHBOARD, variables, { refreshMs: 30_000 });
   const refetch = useThrottled(() => void query.refetch(), 1000);
   useEffect(() => subscribe(RUN_FEED, {}, { next: refetch }), [refetch]);
 

@@ -4,7 +4,8 @@ import { CREATE_FLOW_RUN, FLOW, FLOW_RUNS, RUN_FEED, SET_SCHEDULE_ACTIVE } from 
 import { useNow, useQuery, useThrottled } from "../api/hooks";
 import { subscribe } from "../api/live";
 import { useCan } from "../api/session";
-import type { Connection, Flow, FlowRun } from "../api/types";
+import type { Flow, FlowRun } from "../api/types";
+import type { FlowRunsQueryVariables } from "../gql/graphql";
 import { AgentReadiness } from "../components/AgentReadiness";
 import { EmptyState } from "../components/Empty";
 import { Loaded } from "../components/ErrorView";
@@ -28,7 +29,7 @@ import { BackfillsTab } from "./FlowBackfills";
 import { ScheduleTab } from "./FlowSchedule";
 
 export default function FlowPage({ params }: { params: Record<string, string> }) {
-  const query = useQuery<{ flow: Flow }>(FLOW, { id: params.id });
+  const query = useQuery(FLOW, { id: params.id });
   const can = useCan();
   const [tab] = useSearchParam("tab");
   const active = tab === "runs" || tab === "run" || tab === "schedule" || tab === "backfills" ? tab : "overview";
@@ -61,8 +62,8 @@ export default function FlowPage({ params }: { params: Record<string, string> })
   );
 }
 
-function useFlowRuns(flow: Flow, variables: Record<string, unknown>) {
-  const query = useQuery<{ flowRuns: Connection<FlowRun> }>(FLOW_RUNS, { flowGroupId: flow.flowGroupId, ...variables });
+function useFlowRuns(flow: Flow, variables: Omit<FlowRunsQueryVariables, "flowGroupId">) {
+  const query = useQuery(FLOW_RUNS, { flowGroupId: flow.flowGroupId, ...variables });
   const refetch = useThrottled(() => void query.refetch(), 1500);
   useEffect(() => subscribe(RUN_FEED, {}, { next: refetch }), [refetch]);
   return query;
@@ -214,7 +215,7 @@ function RunTab({ flow }: { flow: Flow }) {
   }
   const submit = async (run: RunRequest) => {
     const input = { flowId: flow.id, parameters: run.parameters, name: run.name, labels: run.labels, scheduledStartTime: run.scheduledStartTime, ...(run.env ? { env: run.env } : {}) };
-    const result = await request<{ createFlowRun: { id: string; name: string } }>(CREATE_FLOW_RUN, { input });
+    const result = await request(CREATE_FLOW_RUN, { input });
     toast(`Run ${result.createFlowRun.name} created`);
     navigate(flowRunUrl(result.createFlowRun.id));
   };

@@ -32,7 +32,7 @@ function message(error: unknown): string {
 
 export function BackfillsTab({ flow }: { flow: Flow }) {
   const can = useCan();
-  const list = useQuery<{ backfills: Backfill[] }>(FLOW_BACKFILLS, { flowId: flow.id });
+  const list = useQuery(FLOW_BACKFILLS, { flowId: flow.id });
   const refetch = useThrottled(() => void list.refetch(), 1500);
   useEffect(() => subscribe(RUN_FEED, {}, { next: refetch }), [refetch]);
   const now = useNow(10_000);
@@ -92,15 +92,17 @@ function NewBackfill({ flow }: { flow: Flow }) {
   const [preview, setPreview] = useState<BackfillPreview | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const range = { flowId: flow.id, start: utc(start), end: utc(end) };
-  const ready = Boolean(range.start && range.end);
+  const [startUtc, endUtc] = [utc(start), utc(end)];
+  const range = startUtc && endUtc ? { flowId: flow.id, start: startUtc, end: endUtc } : null;
+  const ready = range !== null;
   const maxConcurrent = Number(limit);
   const limitOk = Number.isInteger(maxConcurrent) && maxConcurrent >= 1 && maxConcurrent <= 1000;
   useEffect(() => { setPreview(null); setError(null); }, [start, end]);
   const dryRun = async () => {
+    if (!range) return;
     setBusy(true);
     try {
-      const data = await request<{ backfillPreview: BackfillPreview }>(BACKFILL_PREVIEW, range);
+      const data = await request(BACKFILL_PREVIEW, range);
       setPreview(data.backfillPreview);
       setError(null);
     } catch (e) {
@@ -111,9 +113,10 @@ function NewBackfill({ flow }: { flow: Flow }) {
     }
   };
   const create = async () => {
+    if (!range) return;
     setBusy(true);
     try {
-      const data = await request<{ createBackfill: Backfill }>(CREATE_BACKFILL, { ...range, maxConcurrent });
+      const data = await request(CREATE_BACKFILL, { ...range, maxConcurrent });
       toast(`Backfill of ${data.createBackfill.total} runs created`);
       navigate(backfillUrl(data.createBackfill.id));
     } catch (e) {

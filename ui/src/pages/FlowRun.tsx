@@ -198,7 +198,7 @@ function RunActions({ run, tasks, onChanged }: { run: FlowRun; tasks: string[]; 
   const startNow = () =>
     act("Run moved to start now", async () => {
       const now = new Date().toISOString();
-      const [result] = (await request<{ setFlowRunStates: { accepted: boolean; reason: string | null }[] }>(SET_FLOW_RUN_STATES, {
+      const [result] = (await request(SET_FLOW_RUN_STATES, {
         changes: [{ flowRunId: run.id, version: run.version, state: { type: "Scheduled", message: "Start now (from the UI).", timestamp: now, start_time: now } }],
       })).setFlowRunStates;
       if (!result?.accepted) throw new Error(result?.reason ?? "The server refused the change.");

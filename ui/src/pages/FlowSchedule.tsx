@@ -27,21 +27,19 @@ import { clockInput, EMPTY_CLOCK, formOf, parseDefaults, type ClockForm, type Cl
 import { formatDateTime } from "../lib/time";
 import "../styles/schedules.css";
 
-type Saved = Record<string, FlowSchedule>;
-
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
 export function ScheduleTab({ flow }: { flow: Flow }) {
-  const query = useQuery<{ flowSchedule: FlowSchedule }>(FLOW_SCHEDULE, { flowId: flow.id });
+  const query = useQuery(FLOW_SCHEDULE, { flowId: flow.id });
   const can = useCan();
   const [editing, setEditing] = useState<number | "new" | null>(null);
   const [removing, setRemoving] = useState<ScheduleClock | null>(null);
   const [resetting, setResetting] = useState(false);
-  const changed = async (document: string, variables: Record<string, unknown>, done: string) => {
+  const changed = async (write: () => Promise<unknown>, done: string) => {
     try {
-      await request<Saved>(document, variables);
+      await write();
       toast(done);
       await query.refetch();
       return true;
@@ -65,7 +63,7 @@ export function ScheduleTab({ flow }: { flow: Flow }) {
               <div className="row">
                 {schedule.clocks.length > 0 && (
                   <button type="button" role="switch" className="toggle" aria-checked={schedule.active} aria-label="Schedule active" data-testid="schedule-active-toggle"
-                    onClick={() => void changed(SET_SCHEDULE_ACTIVE, { flowId: flow.id, active: !schedule.active }, `Schedule turned ${schedule.active ? "off" : "on"}`)} />
+                    onClick={() => void changed(() => request(SET_SCHEDULE_ACTIVE, { flowId: flow.id, active: !schedule.active }), `Schedule turned ${schedule.active ? "off" : "on"}`)} />
                 )}
                 <button type="button" className="btn btn-sm btn-primary" onClick={() => setEditing("new")} disabled={editing !== null} data-testid="add-clock">Add clock</button>
               </div>
@@ -105,21 +103,21 @@ export function ScheduleTab({ flow }: { flow: Flow }) {
               onCancel={() => setEditing(null)}
               onSave={async (clock) => {
                 const ok = editing === "new"
-                  ? await changed(ADD_SCHEDULE_CLOCK, { flowId: flow.id, clock }, "Clock added")
-                  : await changed(UPDATE_SCHEDULE_CLOCK, { flowId: flow.id, index: editing, clock }, "Clock saved");
+                  ? await changed(() => request(ADD_SCHEDULE_CLOCK, { flowId: flow.id, clock }), "Clock added")
+                  : await changed(() => request(UPDATE_SCHEDULE_CLOCK, { flowId: flow.id, index: editing, clock }), "Clock saved");
                 if (ok) setEditing(null);
               }}
             />
           )}
           {removing && (
             <Confirm title={`Remove clock ${removing.index}?`} confirmLabel="Remove" danger onCancel={() => setRemoving(null)}
-              onConfirm={() => { const index = removing.index; setRemoving(null); void changed(REMOVE_SCHEDULE_CLOCK, { flowId: flow.id, index }, "Clock removed"); }}>
+              onConfirm={() => { const index = removing.index; setRemoving(null); void changed(() => request(REMOVE_SCHEDULE_CLOCK, { flowId: flow.id, index }), "Clock removed"); }}>
               {describe(removing)}: its runs not yet started are removed. The schedule in code stays available through “Reset to code”.
             </Confirm>
           )}
           {resetting && (
             <Confirm title="Reset to the schedule in code?" confirmLabel="Reset" onCancel={() => setResetting(false)}
-              onConfirm={() => { setResetting(false); void changed(RESET_FLOW_SCHEDULE, { flowId: flow.id }, "Schedule reset to code"); }}>
+              onConfirm={() => { setResetting(false); void changed(() => request(RESET_FLOW_SCHEDULE, { flowId: flow.id }), "Schedule reset to code"); }}>
               The edits made here are dropped and the newest version’s schedule from code applies again.
             </Confirm>
           )}
@@ -236,7 +234,7 @@ function usePreview(flowId: string, clock: ReturnType<typeof clockInput> | null)
     if (!clock) return undefined;
     const controller = new AbortController();
     const timer = setTimeout(() => {
-      request<{ schedulePreview: { times: string[]; error: string | null } }>(SCHEDULE_PREVIEW, { clock, flowId }, controller.signal).then(
+      request(SCHEDULE_PREVIEW, { clock, flowId }, controller.signal).then(
         (data) => setState({ key, times: data.schedulePreview.times, error: data.schedulePreview.error }),
         (error: unknown) => { if (!controller.signal.aborted) setState({ key, times: [], error: message(error) }); },
       );

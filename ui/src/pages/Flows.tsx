@@ -4,7 +4,7 @@ import { FLOWS, lastRunsQuery, PROJECTS, RUN_FEED, SET_SCHEDULE_ACTIVE } from ".
 import { useQuery, useThrottled } from "../api/hooks";
 import { useCan } from "../api/session";
 import { subscribe } from "../api/live";
-import type { Connection, FlowRun, FlowSummary, Project } from "../api/types";
+import type { FlowSummary } from "../api/types";
 import { EmptyState } from "../components/Empty";
 import { Loaded } from "../components/ErrorView";
 import { toast } from "../components/Feedback";
@@ -18,7 +18,6 @@ import { formatRelative } from "../lib/time";
 import { flowUrl } from "../routes";
 
 const PAGE = 50;
-type LastRuns = Record<string, { nodes: Pick<FlowRun, "id" | "name" | "state" | "scheduledStartTime">[] }>;
 
 export default function Flows() {
   const [q, setQ] = useSearchParam("q");
@@ -37,13 +36,13 @@ export default function Flows() {
     return () => clearTimeout(timer);
   }, [text, q, setQ]);
 
-  const projects = useQuery<{ projects: Project[] }>(PROJECTS);
+  const projects = useQuery(PROJECTS);
   const vars = useMemo(() => ({ search: q || null, project: project || null, first: PAGE, after: cursors[cursors.length - 1], includeArchived: archived === "1" }), [q, project, cursors, archived]);
-  const flows = useQuery<{ flows: Connection<FlowSummary> }>(FLOWS, vars);
+  const flows = useQuery(FLOWS, vars);
   const groupIds = flows.data?.flows.nodes.map((f) => f.flowGroupId) ?? [];
   // Past runs only: read as of now, and as of the moment of each burst of run events.
   const [asOf, setAsOf] = useState(() => new Date().toISOString());
-  const lastRuns = useQuery<LastRuns>(groupIds.length ? lastRunsQuery(groupIds, 10) : "", { asOf }, { skip: groupIds.length === 0 });
+  const lastRuns = useQuery(lastRunsQuery(groupIds, 10), { asOf }, { skip: groupIds.length === 0 });
   const refetchRuns = useThrottled(() => setAsOf(new Date().toISOString()), 2000);
   useEffect(() => subscribe(RUN_FEED, {}, { next: refetchRuns }), [refetchRuns]);
 

@@ -21,7 +21,7 @@ const KIND_LABELS: Record<string, string> = { flow_label: "Flow runs with label"
 export default function Limits() {
   const can = useCan();
   // Slots are taken and freed by runs: no event announces it, so re-read every 10 s.
-  const query = useQuery<{ concurrencyLimits: ConcurrencyLimit[] }>(CONCURRENCY_LIMITS, {}, { refreshMs: 10_000 });
+  const query = useQuery(CONCURRENCY_LIMITS, {}, { refreshMs: 10_000 });
   const [editing, setEditing] = useState<{ kind: string; key: string; limit: string; isNew: boolean } | null>(null);
   const [deleting, setDeleting] = useState<ConcurrencyLimit | null>(null);
 

@@ -1,9 +1,8 @@
 /** The delivery log: every notification with each attempt's status, error and time. */
 import { Fragment, useState } from "react";
 import { AUTOMATIONS, NOTIFICATIONS } from "../api/alertingDocuments";
-import type { Automation, Notification } from "../api/alertingTypes";
+import type { Notification } from "../api/alertingTypes";
 import { useQuery } from "../api/hooks";
-import type { Connection } from "../api/types";
 import { Attempts, DeliveryStatus } from "../components/Delivery";
 import { EmptyState } from "../components/Empty";
 import { Loaded } from "../components/ErrorView";
@@ -30,9 +29,9 @@ export default function Notifications() {
   const [since, setSince] = useSearchParam("since");
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const [open, setOpen] = useState<Set<string>>(new Set());
-  const automations = useQuery<{ automations: Automation[] }>(AUTOMATIONS);
+  const automations = useQuery(AUTOMATIONS);
   const sinceIso = since && !Number.isNaN(Date.parse(since)) ? new Date(Date.parse(since)).toISOString() : null;
-  const query = useQuery<{ notifications: Connection<Notification> }>(
+  const query = useQuery(
     NOTIFICATIONS,
     { automationId: automation || null, status: status || null, since: sinceIso, first: PAGE_SIZE, after: cursors[cursors.length - 1] },
     { refreshMs: 15_000 },

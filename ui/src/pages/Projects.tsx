@@ -3,7 +3,6 @@ import { request } from "../api/client";
 import { CREATE_PROJECT, PROJECTS } from "../api/documents";
 import { useQuery } from "../api/hooks";
 import { useCan } from "../api/session";
-import type { Project } from "../api/types";
 import { EmptyState } from "../components/Empty";
 import { Loaded } from "../components/ErrorView";
 import { toast } from "../components/Feedback";
@@ -14,7 +13,7 @@ import { Link } from "../lib/router";
 import { formatRelative } from "../lib/time";
 
 export default function Projects() {
-  const query = useQuery<{ projects: Project[] }>(PROJECTS);
+  const query = useQuery(PROJECTS);
   const can = useCan();
   const [name, setName] = useState("");
   const [adding, setAdding] = useState(false);

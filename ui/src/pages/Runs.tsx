@@ -8,7 +8,7 @@ import { useNow, useQuery, useThrottled } from "../api/hooks";
 import { subscribe } from "../api/live";
 import { RUNS_PAGE, RUNS_PAGE_COUNT } from "../api/runsDocuments";
 import { useCan } from "../api/session";
-import type { Connection, FlowRun } from "../api/types";
+import type { FlowRun } from "../api/types";
 import { EmptyState } from "../components/Empty";
 import { Loaded } from "../components/ErrorView";
 import { Card, PageHead } from "../components/Page";
@@ -32,12 +32,12 @@ export default function Runs() {
     navigate(pathname + withParams(window.location.search, updates), { replace: !push });
   }, [pathname]);
   const now = useNow(15_000);
-  const query = useQuery<{ flowRuns: Connection<FlowRun> }>(RUNS_PAGE, variables);
+  const query = useQuery(RUNS_PAGE, variables);
   const countVariables = useMemo(() => {
     const { orderBy: _order, first: _first, after: _after, ...filters } = variables;
     return filters;
   }, [variables]);
-  const counted = useQuery<{ flowRuns: { totalCount: number | null } }>(RUNS_PAGE_COUNT, countVariables);
+  const counted = useQuery(RUNS_PAGE_COUNT, countVariables);
   const refetch = useThrottled(() => {
     void query.refetch();
     void counted.refetch();

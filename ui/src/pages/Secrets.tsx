@@ -5,7 +5,6 @@ import { request } from "../api/client";
 import { useQuery } from "../api/hooks";
 import { useCan } from "../api/session";
 import { DELETE_SECRET, SECRETS, SET_SECRET } from "../api/teamDocuments";
-import type { Secret } from "../api/teamTypes";
 import { EmptyState } from "../components/Empty";
 import { Loaded } from "../components/ErrorView";
 import { Confirm, toast } from "../components/Feedback";
@@ -17,7 +16,7 @@ import { formatDateTime, formatRelative } from "../lib/time";
 
 export default function Secrets() {
   const can = useCan();
-  const query = useQuery<{ secrets: Secret[] }>(SECRETS);
+  const query = useQuery(SECRETS);
   const actor = useActorNames();
   const [editing, setEditing] = useState<{ name: string; isNew: boolean } | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);

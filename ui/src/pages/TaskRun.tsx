@@ -9,7 +9,8 @@ import { ApiError, request } from "../api/client";
 import { FLOW_RUN_LIVE, TASK_CHILDREN, TASK_RUN } from "../api/documents";
 import { useNow, useQuery, useThrottled } from "../api/hooks";
 import { subscribe } from "../api/live";
-import type { FlowEdge, FlowRun, FlowTask, StateRecord, TaskRun, TaskRunRows } from "../api/types";
+import type { FlowEdge, TaskRun } from "../api/types";
+import type { TaskChildrenQuery, TaskRunQuery } from "../gql/graphql";
 import { TaskRunOutputs } from "../components/Artifacts";
 import { EmptyState } from "../components/Empty";
 import { ErrorMessage, NotFound } from "../components/ErrorView";
@@ -27,23 +28,17 @@ import { formatDateTime, formatDuration, runDuration } from "../lib/time";
 import { flowRunUrl, flowUrl, taskRunUrl } from "../routes";
 import { StateHistory } from "./FlowRun";
 
-export type TaskRunDetail = TaskRun & {
-  states: StateRecord[];
-  flowRun: FlowRun & { flow: { id: string; tasks: { slug: string; mapped: boolean }[] } };
-  task: FlowTask | null;
-  upstream: FlowEdge[];
-  downstream: FlowEdge[];
-};
+export type TaskRunDetail = NonNullable<TaskRunQuery["taskRun"]>;
 
 export default function TaskRunPage({ params }: { params: Record<string, string> }) {
   const runId = params.id;
   const slug = params.slug;
   const mapIndex = params.index != null ? (/^\d+$/.test(params.index) ? Number(params.index) : NaN) : -1;
-  const query = useQuery<{ taskRun: TaskRunDetail }>(TASK_RUN, { flowRunId: runId, taskSlug: slug, mapIndex }, { skip: Number.isNaN(mapIndex) });
+  const query = useQuery(TASK_RUN, { flowRunId: runId, taskSlug: slug, mapIndex }, { skip: Number.isNaN(mapIndex) });
   const refetch = useThrottled(() => void query.refetch(), 500);
   useEffect(
     () =>
-      subscribe<{ flowRun: { taskRuns: TaskRun[] } }>(FLOW_RUN_LIVE, { id: runId }, {
+      subscribe(FLOW_RUN_LIVE, { id: runId }, {
         next: ({ flowRun }) => {
           if (flowRun.taskRuns.some((t) => t.taskSlug === slug)) refetch();
         },
@@ -165,7 +160,7 @@ function MappedChildren({ runId, slug }: { runId: string; slug: string }) {
       let after: string | null = null;
       try {
         for (;;) {
-          const page: { taskRun: { children: TaskRunRows } } = await request(TASK_CHILDREN, { id: runId, taskSlug: slug, first: 1000, after });
+          const page: TaskChildrenQuery = await request(TASK_CHILDREN, { id: runId, taskSlug: slug, first: 1000, after });
           if (cancelled) return;
           for (const child of decodeRows(page.taskRun.children)) store.set(child.id, child);
           setVersion((v) => v + 1);

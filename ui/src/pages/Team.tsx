@@ -7,7 +7,7 @@ import { useCan, useRole, useSession } from "../api/session";
 import {
   API_KEYS, CREATE_API_KEY, CREATE_SERVICE_ACCOUNT, INVITATIONS, INVITE_MEMBER, MEMBERS, REMOVE_MEMBER, REVOKE_API_KEY, SET_MEMBER_ROLE,
 } from "../api/teamDocuments";
-import type { ApiKey, Invitation, Member, NewApiKey } from "../api/teamTypes";
+import type { ApiKey, Member } from "../api/teamTypes";
 import { EmptyState } from "../components/Empty";
 import { Loaded } from "../components/ErrorView";
 import { Confirm, toast } from "../components/Feedback";
@@ -62,8 +62,8 @@ function MembersTab() {
   const session = useSession();
   const me = session.status === "signed-in" ? session.identity.user?.id : undefined;
   const local = session.status === "signed-in" && !session.identity.authEnabled;
-  const members = useQuery<{ members: Member[] }>(MEMBERS);
-  const invitations = useQuery<{ invitations: Invitation[] }>(INVITATIONS, {}, { skip: !can.manageTeam });
+  const members = useQuery(MEMBERS);
+  const invitations = useQuery(INVITATIONS, {}, { skip: !can.manageTeam });
   const [removing, setRemoving] = useState<Member | null>(null);
   const roles = grantableRoles(role);
 
@@ -168,7 +168,7 @@ function InviteForm({ roles, onInvited }: { roles: Role[]; onInvited: () => void
     if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) return setError("Enter the email address of the person to invite.");
     setError(null);
     try {
-      const { inviteMember } = await request<{ inviteMember: { url: string } }>(INVITE_MEMBER, { email: email.trim(), role });
+      const { inviteMember } = await request(INVITE_MEMBER, { email: email.trim(), role });
       setLink(inviteMember.url);
       setEmail("");
       onInvited();
@@ -202,7 +202,7 @@ function expiryIso(value: string): string | null {
 function KeysTab({ service }: { service: boolean }) {
   const can = useCan();
   const role = useRole();
-  const query = useQuery<{ apiKeys: ApiKey[] }>(API_KEYS);
+  const query = useQuery(API_KEYS);
   const [name, setName] = useState("");
   const [keyRole, setKeyRole] = useState<string>(service ? "agent" : role ?? "member");
   const [expires, setExpires] = useState("");
@@ -219,12 +219,11 @@ function KeysTab({ service }: { service: boolean }) {
     if (expires && (!expiresAt || Date.parse(expiresAt) <= Date.now())) return setError("The expiry must be a time in the future.");
     setError(null);
     try {
-      const data = await request<{ createApiKey?: NewApiKey; createServiceAccount?: NewApiKey }>(
-        service ? CREATE_SERVICE_ACCOUNT : CREATE_API_KEY,
-        { name: name.trim(), role: keyRole, expiresAt },
-      );
-      const result = data.createApiKey ?? data.createServiceAccount;
-      setMade(result?.key ?? null);
+      const variables = { name: name.trim(), role: keyRole, expiresAt };
+      const created = service
+        ? (await request(CREATE_SERVICE_ACCOUNT, variables)).createServiceAccount
+        : (await request(CREATE_API_KEY, variables)).createApiKey;
+      setMade(created.key);
       setName("");
       setExpires("");
       await query.refetch();

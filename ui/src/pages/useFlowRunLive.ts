@@ -25,7 +25,8 @@ import { request } from "../api/client";
 import { FLOW_RUN, FLOW_RUN_LIVE, TASK_RUN_ROWS, TASK_RUN_SUMMARY } from "../api/documents";
 import { useQuery, useThrottled } from "../api/hooks";
 import { subscribe } from "../api/live";
-import type { FlowEdge, FlowRun, FlowTask, StateRecord, TaskRun, TaskRunRows, TaskSummaryEntry } from "../api/types";
+import type { FlowEdge, FlowRun, FlowTask, StateRecord, TaskRun, TaskSummaryEntry } from "../api/types";
+import type { TaskRunRowsQuery } from "../gql/graphql";
 import { decodeRows, mergeTaskRuns, summaryTotal } from "../lib/taskRuns";
 
 const PAGE = 1000; // the API's largest page
@@ -58,7 +59,7 @@ export interface FlowRunLive {
 }
 
 export function useFlowRunLive(id: string): FlowRunLive {
-  const query = useQuery<{ flowRun: FlowRun & { states: StateRecord[]; flow: { tasks: FlowTask[]; edges: FlowEdge[] }; taskRunSummary: TaskSummaryEntry[] } }>(FLOW_RUN, { id });
+  const query = useQuery(FLOW_RUN, { id });
   const [live, setLive] = useState<FlowRun | undefined>();
   const [deleted, setDeleted] = useState(false);
   const store = useRef(new Map<string, TaskRun>());
@@ -86,7 +87,7 @@ export function useFlowRunLive(id: string): FlowRunLive {
     let complete = false;
     try {
       for (;;) {
-        const page: { flowRun: { taskRunRows: TaskRunRows } } = await request(TASK_RUN_ROWS, { id, first: PAGE, after });
+        const page: TaskRunRowsQuery = await request(TASK_RUN_ROWS, { id, first: PAGE, after });
         if (signal.cancelled) return;
         const rows = page.flowRun.taskRunRows;
         if (mergeTaskRuns(store.current, decodeRows(rows))) bump();
@@ -110,7 +111,7 @@ export function useFlowRunLive(id: string): FlowRunLive {
 
   const refreshSummary = useThrottled(() => {
     const mine = ++reads.current.next;
-    request<{ flowRun: { taskRunSummary: TaskSummaryEntry[] } }>(TASK_RUN_SUMMARY, { id }).then(
+    request(TASK_RUN_SUMMARY, { id }).then(
       (data) => {
         if (mine < reads.current.summary) return;
         reads.current.summary = mine;
@@ -167,7 +168,7 @@ export function useFlowRunLive(id: string): FlowRunLive {
       quiet = setTimeout(reconcile, wait);
     };
     fallback = setTimeout(reload, LIVE_WAIT_MS);
-    const stop = subscribe<{ flowRun: { kind: string; flowRun: FlowRun | null; taskRuns: TaskRun[] } }>(FLOW_RUN_LIVE, { id, taskRuns: false }, {
+    const stop = subscribe(FLOW_RUN_LIVE, { id, taskRuns: false }, {
       next: ({ flowRun: update }) => {
         if (update.kind === "deleted") {
           setDeleted(true);
