@@ -4,8 +4,9 @@ it.
 
 The documents are collected by importing the sending modules (the client's operation
 builders, called with sample arguments; module-level document strings of the client, the
-agent and the CLI; the agent's batched report mutation) and by reading the UI's
-`ui/src/api/*.ts` document constants, so a new document is checked without being listed.
+agent and the CLI; the agent's batched report mutation) and by reading the UI's documents
+as GraphQL Code Generator wrote them into ui/src/gql/, so a new document is checked
+without being listed.
 """
 
 from __future__ import annotations
@@ -306,102 +307,86 @@ def test_a_document_asking_for_a_missing_field_is_rejected(live_schema: GraphQLS
 
 # -- documents the UI sends -----------------------------------------------------------------
 
-# The UI writes each document as a string constant (`const NAME = `...``, pieces shared
-# through `${FIELDS}` constants). A document built at run time instead is listed here, by
-# its opening, with the function that builds it and sample arguments: the test runs the
-# UI's own function (through the UI's build tool) and validates what it returns.
+# The UI writes each document in a `graphql(`...`)` call (shared selections are fragments,
+# no pieces pasted in), which GraphQL Code Generator reads to write the UI's types into
+# ui/src/gql/ (`npm run codegen`; `npm run codegen:check`, run by `make ui-test`, fails
+# when that output is stale, and codegen itself fails on a document the committed schema
+# rejects). Here the generated file gives every static document, in full with its
+# fragments, to validate against the live schema. A document built at run time instead is
+# listed here, by its opening, with the function that builds it and sample arguments: the
+# test runs the UI's own function (through the UI's build tool) and validates what it
+# returns.
 UI_DYNAMIC_DOCUMENTS: dict[str, tuple[str, str, list[Any]]] = {
     "query LastRuns($asOf: DateTime!) {": ("api/documents.ts", "lastRunsQuery", [["g1", "g2"], 10]),
 }
 
-# `const NAME = `...`` or a plain `const NAME = "..."` piece.
-_UI_CONSTANT = re.compile(
-    r"\bconst\s+([A-Za-z_$][\w$]*)\s*(?::\s*string\s*)?=\s*"
-    r"(?:`([^`]*)`|\"([^\"\\\n]*)\")"
+UI_GENERATED = UI_API.parent / "gql" / "graphql.ts"
+
+# An operation's generated document: `export const NameDocument = new TypedDocumentString(`...`.
+_UI_GENERATED_DOCUMENT = re.compile(
+    r"^export const (\w+)Document = new TypedDocumentString\(`([^`]*)`", re.MULTILINE
 )
-_UI_OPENING = re.compile(r"`(\s*(?:query|mutation|subscription)\s*[\w({][^\n`]*)")
-_UI_PIECE = re.compile(r"\$\{\s*([A-Za-z_$][\w$]*)\s*\}")
+# An operation's opening in a template literal of the UI's sources, and whether it is the
+# argument of a `graphql(` call (which codegen reads).
+_UI_OPENING = re.compile(r"(graphql\(\s*)?`(\s*(?:query|mutation|subscription)\s*[\w({][^\n`]*)")
+_UI_OPERATION_NAME = re.compile(r"^\s*(?:query|mutation|subscription)\s+(\w+)")
 
 
 def _ui_sources() -> list[Path]:
     return sorted(
         path
         for path in (UI_API.parent).rglob("*.ts*")
-        if path.suffix in (".ts", ".tsx") and ".test." not in path.name
+        if path.suffix in (".ts", ".tsx")
+        and ".test." not in path.name
+        and UI_GENERATED.parent not in path.parents
     )
 
 
-def ui_documents() -> tuple[dict[str, str], list[str]]:
-    """The UI's documents by `file:NAME`, and the openings of any literal not extracted."""
-    constants: dict[Path, dict[str, str]] = {}
-    by_name: dict[str, list[str]] = {}
+def ui_documents() -> tuple[dict[str, str], list[str], list[str]]:
+    """The UI's documents as generated (by operation name), the openings of any literal
+    codegen does not read, and the names of the operations the sources write."""
+    documents = dict(_UI_GENERATED_DOCUMENT.findall(UI_GENERATED.read_text()))
     missed: list[str] = []
+    written: list[str] = []
     for path in _ui_sources():
-        text = path.read_text(encoding="utf-8")
-        found = {
-            match.group(1): match.group(2) if match.group(2) is not None else match.group(3)
-            for match in _UI_CONSTANT.finditer(text)
-        }
-        constants[path] = found
-        for name, value in found.items():
-            by_name.setdefault(name, []).append(value)
-        starts = {match.start(2) for match in _UI_CONSTANT.finditer(text)}
-        for match in _UI_OPENING.finditer(text):
-            opening = match.group(1).strip()
-            dynamic = any(opening.startswith(known) for known in UI_DYNAMIC_DOCUMENTS)
-            if match.start(1) not in starts and not dynamic:
+        for match in _UI_OPENING.finditer(path.read_text(encoding="utf-8")):
+            opening = match.group(2).strip()
+            if match.group(1):
+                named = _UI_OPERATION_NAME.match(opening)
+                written.append(named.group(1) if named else opening)
+            elif not any(opening.startswith(known) for known in UI_DYNAMIC_DOCUMENTS):
                 missed.append(f"{path.name}: {opening}")
-
-    def resolve(path: Path, text: str, depth: int = 0) -> str:
-        def piece(match: re.Match[str]) -> str:
-            name = match.group(1)
-            candidates = (
-                [constants[path][name]] if name in constants[path] else by_name.get(name, [])
-            )
-            if len(candidates) != 1 or depth > 5:
-                return match.group(0)  # left in place: validation then reports it
-            return resolve(path, candidates[0], depth + 1)
-
-        return _UI_PIECE.sub(piece, text)
-
-    documents = {
-        f"{path.relative_to(UI_API.parent)}:{name}": resolve(path, value)
-        for path, found in constants.items()
-        for name, value in found.items()
-        if _is_operation_text(value)
-    }
-    return documents, missed
+    return documents, missed, written
 
 
-UI_DOCUMENTS, UI_MISSED = ui_documents() if UI_API.is_dir() else ({}, [])
+UI_DOCUMENTS, UI_MISSED, UI_WRITTEN = ui_documents() if UI_GENERATED.is_file() else ({}, [], [])
 
 
-def test_every_ui_document_literal_is_extracted() -> None:
-    """A document written any other way than as a constant would escape the check below."""
+def test_every_ui_document_is_read_by_codegen() -> None:
+    """A document written any other way than in a `graphql()` call would have no generated
+    type and escape the check below; the generated file has exactly the sources' operations."""
     if not UI_API.is_dir():
         pytest.skip("no UI sources in this tree")
-    assert not UI_MISSED, f"UI documents not extracted (make them constants): {UI_MISSED}"
-    assert "api/documents.ts:DASHBOARD" in UI_DOCUMENTS
-    assert "api/documents.ts:RUN_FEED" in UI_DOCUMENTS
+    assert not UI_MISSED, f"UI documents codegen does not read (use graphql(`...`)): {UI_MISSED}"
+    assert "Dashboard" in UI_DOCUMENTS and "RunFeed" in UI_DOCUMENTS
+    assert sorted(UI_WRITTEN) == sorted(UI_DOCUMENTS), (
+        "ui/src/gql/ is stale: run `npm run codegen` in ui/"
+    )
 
 
-@pytest.mark.parametrize("where", sorted(UI_DOCUMENTS))
-def test_ui_document_is_valid(live_schema: GraphQLSchema, where: str) -> None:
-    document = UI_DOCUMENTS[where]
-    assert "${" not in document, f"{where}: a piece could not be resolved: {document}"
-    errors = _errors(live_schema, document)
-    assert not errors, f"the UI's {where} is a document the schema rejects: {errors}"
+@pytest.mark.parametrize("name", sorted(UI_DOCUMENTS))
+def test_ui_document_is_valid(live_schema: GraphQLSchema, name: str) -> None:
+    errors = _errors(live_schema, UI_DOCUMENTS[name])
+    assert not errors, f"the UI's {name} is a document the schema rejects: {errors}"
 
 
-# Loads a UI module with the UI's own TypeScript transform (vite's, as the build uses) and
-# prints what one of its functions returns for the given arguments.
+# Loads a UI module with the UI's own build tool (vite, which resolves its imports as the
+# build does) and prints what one of its functions returns for the given arguments.
 _RUN_UI_FUNCTION = """
-import { transformWithOxc } from "vite";
-import fs from "node:fs";
+import { runnerImport } from "vite";
 const [file, name, args] = JSON.parse(process.argv[1]);
-const { code } = await transformWithOxc(fs.readFileSync(file, "utf8"), file, { lang: "ts" });
-const module = await import("data:text/javascript;base64," + Buffer.from(code).toString("base64"));
-process.stdout.write(JSON.stringify(module[name](...args)));
+const { module } = await runnerImport("./" + file, { configFile: false, logLevel: "silent" });
+process.stdout.write(JSON.stringify(String(module[name](...args))));
 """
 
 
@@ -443,8 +428,11 @@ def test_ui_document_built_at_run_time_is_valid(live_schema: GraphQLSchema, open
 
 
 def _root_fields(document: str) -> list[graphql.FieldNode]:
-    [operation] = graphql.parse(document).definitions
-    assert isinstance(operation, graphql.OperationDefinitionNode)
+    [operation] = [
+        node
+        for node in graphql.parse(document).definitions
+        if isinstance(node, graphql.OperationDefinitionNode)
+    ]
     return [
         node for node in operation.selection_set.selections if isinstance(node, graphql.FieldNode)
     ]
