@@ -32,7 +32,10 @@ $(UI_DIST)/index.html: $(UI_NODE_STAMP) $(UI_SOURCES)
 
 ui-build: $(UI_DIST)/index.html
 
+# The generated GraphQL types (src/gql/) must match the committed schema and the UI's
+# documents: `npm run codegen` rewrites them, codegen:check fails when they are stale.
 ui-test: $(UI_NODE_STAMP)
+	cd $(UI_DIR) && npm run --silent codegen:check
 	cd $(UI_DIR) && npx vitest run
 
 # Dev server with hot reload on :5173, proxying the API to `proctor server start --port 4300`.
