@@ -79,13 +79,14 @@ export function useQuery<Result, Vars extends Variables>(
   document: Document<Result, Vars>,
   ...[given, options = {}]: QueryArguments<NoInfer<Vars>>
 ): QueryState<Result> {
-  type T = Result;
+  // The cache is keyed by the document's text and variables: what it holds under a key
+  // is that document's result.
   // Left out only where the document requires no variable (QueryArguments).
   const variables = (given ?? {}) as Vars;
   const key = keyOf(document, variables);
-  const [state, setState] = useState<{ key: string; data: T | undefined; error: unknown; loading: boolean }>(() => ({
+  const [state, setState] = useState<{ key: string; data: Result | undefined; error: unknown; loading: boolean }>(() => ({
     key,
-    data: cache.get(key) as T | undefined,
+    data: cache.get(key) as Result | undefined,
     error: null,
     loading: !options.skip,
   }));
@@ -97,7 +98,7 @@ export function useQuery<Result, Vars extends Variables>(
   const run = useCallback(async () => {
     const { document: d, variables: v, key: k } = latest.current;
     const mine = ++sequence.current;
-    setState((s) => (s.key === k ? { ...s, loading: true } : { key: k, data: (cache.get(k) as T | undefined) ?? s.data, error: null, loading: true }));
+    setState((s) => (s.key === k ? { ...s, loading: true } : { key: k, data: (cache.get(k) as Result | undefined) ?? s.data, error: null, loading: true }));
     try {
       const data = await fetchOnce(k, d, v);
       remember(k, data);
@@ -113,7 +114,7 @@ export function useQuery<Result, Vars extends Variables>(
     prefetched.delete(key);
     if (early !== undefined && Date.now() - early <= PREFETCH_FRESH_MS && cache.has(key)) {
       // Answered while the page's code loaded: take it, and do not ask again.
-      setState({ key, data: cache.get(key) as T, error: null, loading: false });
+      setState({ key, data: cache.get(key) as Result, error: null, loading: false });
     } else {
       void run();
     }
@@ -127,7 +128,7 @@ export function useQuery<Result, Vars extends Variables>(
   }, [key, options.skip, options.refreshMs, run]);
 
   // A new key shows its cached data, else the previous data, while it loads (no flash).
-  const current = state.key === key ? state : { data: (cache.get(key) as T | undefined) ?? state.data, error: null, loading: true };
+  const current = state.key === key ? state : { data: (cache.get(key) as Result | undefined) ?? state.data, error: null, loading: true };
   return { data: current.data, error: current.error, loading: current.loading, refetch: run };
 }
 
