@@ -42,6 +42,7 @@ MATRIX: dict[str, str] = {
     "Query.activity":               "YYYY--",
     "Query.deletionPreview":        "YYYY--",
     "Query.artifacts":              "YYYY--",  # docs/artifacts.md: people read them
+    "Query.artifactsPage":          "YYYY--",
     # What a run needs to execute (the agent's run processes read these)
     "Query.flow":                   "YYYYY-",
     "Query.flowRun":                "YYYYY-",

@@ -5,6 +5,8 @@
     query { artifacts(key: "report", latestPerKey: false, first: 20) {
               id key type description data created flowRunId flowRunName flowName
               taskSlug mapIndex taskRunId } }
+    query { artifactsPage(latestPerKey: true, first: 50, after: null) {
+              nodes { id key type } pageInfo { endCursor hasNextPage } totalCount } }
     query { flowRun(id: "...") { artifacts { key type data } } }
     mutation ($a: [JSON!]!) { writeArtifacts(artifacts: $a) { count } }
 
@@ -21,6 +23,7 @@ from strawberry.scalars import JSON
 from proctor.server.api import run_scope
 from proctor.server.api.limits import check_batch_size
 from proctor.server.api.loaders import ctx
+from proctor.server.api.pagination import Connection, connection_from_page
 from proctor.server.services import artifacts as service
 from proctor.server.services.artifacts import ArtifactRecord
 
@@ -119,13 +122,38 @@ class ArtifactsQuery:
         )
         return [Artifact.from_record(record) for record in found]
 
+    @strawberry.field(
+        description="The same list as `artifacts`, in pages: pass `pageInfo.endCursor` as "
+        "`after` for the next. Paging on while tasks publish neither repeats nor skips one."
+    )
+    async def artifacts_page(
+        self,
+        info: strawberry.Info,
+        key: str | None = None,
+        type: str | None = None,
+        flow_run_id: strawberry.ID | None = None,
+        latest_per_key: bool = False,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[Artifact]:
+        context = ctx(info)
+        wanted = service.ArtifactFilter(
+            flow_run_id=flow_run_id, key=key, type_=type, latest_per_key=latest_per_key
+        )
+        page = await service.page_artifacts(
+            context.db, context.tenant_id, wanted, first=first, after=after
+        )
+        return connection_from_page(page, Artifact.from_record)
+
 
 @strawberry.type
 class ArtifactsMutation:
     @strawberry.mutation(
         description="Store a batch of artifacts (run processes send them with their task "
         "states): `{flowRunId, id, type, data, key?, description?, taskSlug?, mapIndex?}`; "
-        "an existing id is replaced, `deleted: true` removes it."
+        "an existing id is replaced, `deleted: true` removes it. An agent's key may "
+        "publish into a run it claimed, and into a finished one only for 15 minutes "
+        "after its end (like log lines)."
     )
     async def write_artifacts(
         self, info: strawberry.Info, artifacts: list[JSON]
@@ -133,7 +161,9 @@ class ArtifactsMutation:
         context = ctx(info)
         check_batch_size(artifacts, context.limits)
         items = service.parse_items(artifacts)
-        await run_scope.runs(info, {item.flow_run_id for item in items}, "report")
+        # As log lines: an agent's key publishes into a finished run only within the
+        # grace after its end (auth.agent_scope).
+        await run_scope.runs(info, {item.flow_run_id for item in items}, "artifacts")
         count = await service.write_artifacts(context.db, context.tenant_id, artifacts)
         return WriteArtifactsResult(count=count)
 

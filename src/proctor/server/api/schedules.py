@@ -4,11 +4,13 @@
 override a person set), add, change and remove clocks, preview the next times of a
 clock that is not saved yet, and go back to the schedule in code.
 
-    query { flowSchedule(flowId: "...") { source active clocks { index kind cron timezone }
-            nextTimes(n: 10) } }
+    query { flowSchedule(flowId: "...") { source active version
+            clocks { index kind cron timezone } nextTimes(n: 10) } }
     query { schedulePreview(clock: {kind: "cron", cron: "0 9 * * *",
             timezone: "Europe/Berlin"}) { times error } }
     mutation { addScheduleClock(flowId: "...", clock: {...}) { source } }
+    mutation { removeScheduleClock(flowId: "...", index: 1, expectedVersion: "...") {
+               version } }
     mutation { resetFlowSchedule(flowId: "...") { source } }
 
 Turning the schedule on and off stays `setScheduleActive`. The rules (what an edit
@@ -18,7 +20,7 @@ checks, what a new version does to an override) are in `services.schedule_edits`
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -28,6 +30,14 @@ from proctor.server.services import schedule_edits, schedules
 from proctor.server.services.schedule_edits import ClockFields
 
 _KINDS = {"IntervalClock": "interval", "CronClock": "cron", "RRuleClock": "rrule"}
+ExpectedVersion = Annotated[
+    str | None,
+    strawberry.argument(
+        description="The `version` the edit was made on: refused with STALE_VERSION (reload "
+        "and edit again) when the schedule changed since. Without it the edit applies to "
+        "whatever the schedule is now."
+    ),
+]
 
 
 @strawberry.type(description="One clock of a schedule, as the schedule editor shows it.")
@@ -88,6 +98,10 @@ class FlowSchedule:
     clocks: list[ScheduleClock]
     filters: JSON = strawberry.field(description="filters, or_filters, not_filters, adjustments.")
     parameter_schema: JSON = strawberry.field(description="The newest version's parameters.")
+    version: str = strawberry.field(
+        description="Changes with every edit; send it back as `expectedVersion` so an edit "
+        "made on an older schedule is refused (STALE_VERSION) instead of overwriting."
+    )
 
     @strawberry.field(description="The next `n` start times (UTC), on or off.")
     def next_times(self, n: int = 10) -> list[datetime]:
@@ -116,6 +130,7 @@ class FlowSchedule:
                 }
             ),
             parameter_schema=JSON(record.parameter_schema),
+            version=record.version,
         )
 
 
@@ -221,11 +236,19 @@ class ScheduleMutation:
         "one in code (kept for new versions) until resetFlowSchedule."
     )
     async def add_schedule_clock(
-        self, info: strawberry.Info, flow_id: strawberry.ID, clock: ScheduleClockInput
+        self,
+        info: strawberry.Info,
+        flow_id: strawberry.ID,
+        clock: ScheduleClockInput,
+        expected_version: ExpectedVersion = None,
     ) -> FlowSchedule:
         context = ctx(info)
         record = await schedule_edits.add_clock(
-            context.db, context.tenant_id, flow_id, clock.fields()
+            context.db,
+            context.tenant_id,
+            flow_id,
+            clock.fields(),
+            expected_version=expected_version,
         )
         return FlowSchedule.of(record)
 
@@ -236,10 +259,16 @@ class ScheduleMutation:
         flow_id: strawberry.ID,
         index: int,
         clock: ScheduleClockInput,
+        expected_version: ExpectedVersion = None,
     ) -> FlowSchedule:
         context = ctx(info)
         record = await schedule_edits.update_clock(
-            context.db, context.tenant_id, flow_id, index, clock.fields()
+            context.db,
+            context.tenant_id,
+            flow_id,
+            index,
+            clock.fields(),
+            expected_version=expected_version,
         )
         return FlowSchedule.of(record)
 
@@ -248,10 +277,16 @@ class ScheduleMutation:
         "it is off) until a clock is added or the schedule reset to the code's."
     )
     async def remove_schedule_clock(
-        self, info: strawberry.Info, flow_id: strawberry.ID, index: int
+        self,
+        info: strawberry.Info,
+        flow_id: strawberry.ID,
+        index: int,
+        expected_version: ExpectedVersion = None,
     ) -> FlowSchedule:
         context = ctx(info)
-        record = await schedule_edits.remove_clock(context.db, context.tenant_id, flow_id, index)
+        record = await schedule_edits.remove_clock(
+            context.db, context.tenant_id, flow_id, index, expected_version=expected_version
+        )
         return FlowSchedule.of(record)
 
     @strawberry.mutation(
@@ -259,20 +294,31 @@ class ScheduleMutation:
         "adjustments) as the override; null removes it."
     )
     async def set_flow_schedule(
-        self, info: strawberry.Info, flow_id: strawberry.ID, schedule: JSON | None
+        self,
+        info: strawberry.Info,
+        flow_id: strawberry.ID,
+        schedule: JSON | None,
+        expected_version: ExpectedVersion = None,
     ) -> FlowSchedule:
         context = ctx(info)
-        record = await schedule_edits.set_schedule(context.db, context.tenant_id, flow_id, schedule)
+        record = await schedule_edits.set_schedule(
+            context.db, context.tenant_id, flow_id, schedule, expected_version=expected_version
+        )
         return FlowSchedule.of(record)
 
     @strawberry.mutation(
         description="Drop the override: the schedule in code (newest version) applies again."
     )
     async def reset_flow_schedule(
-        self, info: strawberry.Info, flow_id: strawberry.ID
+        self,
+        info: strawberry.Info,
+        flow_id: strawberry.ID,
+        expected_version: ExpectedVersion = None,
     ) -> FlowSchedule:
         context = ctx(info)
-        record = await schedule_edits.reset_schedule(context.db, context.tenant_id, flow_id)
+        record = await schedule_edits.reset_schedule(
+            context.db, context.tenant_id, flow_id, expected_version=expected_version
+        )
         return FlowSchedule.of(record)
 
 

@@ -7,10 +7,11 @@ report with the same key) may
 - read a run it claimed: the run, its context, task runs and states, the flow version
   it runs, its secrets (`secretValue`);
 - report into a run it claimed: flow and task run states, task runs, heartbeats,
-  concurrency slots and log lines. A finished run is closed to it: no `force` (the one
-  way out of a finished state) and no new task runs, and log lines only for
-  `FINISHED_LOG_GRACE` after the run finished, so a process that reports its last lines
-  after its final state (or after the server was briefly away) loses none of them.
+  concurrency slots, log lines and artifacts. A finished run is closed to it: no `force`
+  (the one way out of a finished state) and no new task runs, and log lines and
+  artifacts only for `FINISHED_LOG_GRACE` after the run finished, so a process that
+  reports its last lines or artifacts after its final state (or after the server was
+  briefly away) loses none of them, and a finished run's outputs stop changing then.
 
 Everything else is refused with `FORBIDDEN` and a message that says which run and why.
 A run remembers the key that claimed it last (`flow_run.agent_key_id`); claiming again
@@ -41,8 +42,8 @@ FINISHED_LOG_GRACE = timedelta(minutes=15)
 
 # read: any state. report: states and heartbeats (the state rules refuse changes to a
 # finished run). reopen: a forced change or new task runs, never into a finished run.
-# logs: log lines, into a finished run only within the grace.
-Use = Literal["read", "report", "reopen", "logs"]
+# logs, artifacts: into a finished run only within the grace.
+Use = Literal["read", "report", "reopen", "logs", "artifacts"]
 
 
 def agent_key(principal: Principal | None) -> uuid.UUID | None:
@@ -111,13 +112,14 @@ _VERBS: dict[Use, str] = {
     "report": "report into",
     "reopen": "reopen task runs or add task runs to",
     "logs": "add log lines to",
+    "artifacts": "publish artifacts to",
 }
 
 
 def _closed(use: Use, finished_at: datetime, now: datetime) -> bool:
     if use == "reopen":
         return True
-    if use == "logs":
+    if use in ("logs", "artifacts"):
         return finished_at + FINISHED_LOG_GRACE <= now
     return False
 

@@ -103,6 +103,7 @@ FIELD_ACTIONS: dict[str, Action] = {
     "Mutation.writeLogs": Action.RUN_REPORT,
     # Artifacts (issue 16): anyone in the team reads them; runs (and writers) publish them
     "Query.artifacts": Action.READ,
+    "Query.artifactsPage": Action.READ,
     "Mutation.writeArtifacts": Action.RUN_REPORT,
     "Subscription.flowRun": Action.READ,  # the UI's live view; run processes poll flowRun
     "Subscription.logs": Action.READ,

@@ -7,7 +7,8 @@ its id is stored. The engine makes each artifact's id, so a later update or dele
 item whose id exists in the team replaces that row's data, one marked `deleted` removes it.
 
 Reads: a flow run's or a task run's artifacts, and the team's artifacts filtered by key,
-type or run, optionally only the latest per key (the Artifacts page).
+type or run, optionally only the latest per key (the Artifacts page), as a list or in
+pages with cursors (`page_artifacts`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from proctor.server.database.models import Artifact, Flow, FlowRun, TaskRun
 from proctor.server.errors import InvalidInput, NotFound
 from proctor.server.events import Event
 from proctor.server.services.inputs import UuidCache, optional_int, slug_arg
+from proctor.server.services.pagination import Ordering, SortKey, fetch_page
+from proctor.server.services.records import Page
 from proctor.server.services.validation import as_uuid, batch_size, page_size
 
 _FIELDS = frozenset(
@@ -251,6 +254,60 @@ def _record(row: Artifact, run_name: str | None = None, flow: str | None = None)
     )
 
 
+@dataclass(frozen=True, slots=True)
+class ArtifactFilter:
+    """Which of the team's artifacts a list shows (see `list_artifacts`)."""
+
+    flow_run_id: uuid.UUID | str | None = None
+    task_slug: str | None = None
+    map_index: int | None = None
+    key: str | None = None
+    type_: str | None = None
+    latest_per_key: bool = False
+
+
+# Newest first; the id breaks ties (a batch's artifacts are a microsecond apart, but
+# two batches may land in the same one).
+NEWEST_FIRST = Ordering(
+    "-created", (SortKey(Artifact.created, descending=True), SortKey(Artifact.id, descending=True))
+)
+
+
+def _statement(tenant: uuid.UUID, wanted: ArtifactFilter) -> Any:
+    """A select of (Artifact, run name, flow name) narrowed by `wanted`, not ordered."""
+    if wanted.type_ is not None and wanted.type_ not in ARTIFACT_TYPES:
+        raise InvalidInput(
+            f"type must be one of {', '.join(ARTIFACT_TYPES)}", details={"field": "type"}
+        )
+    where: list[Any] = [Artifact.tenant_id == tenant]
+    if wanted.flow_run_id is not None:
+        where.append(Artifact.flow_run_id == as_uuid(wanted.flow_run_id, "flow_run_id"))
+    if wanted.task_slug is not None:
+        where.append(Artifact.task_slug == wanted.task_slug)
+        where.append(Artifact.map_index == (-1 if wanted.map_index is None else wanted.map_index))
+    if wanted.key is not None:
+        where.append(Artifact.key == wanted.key)
+    if wanted.type_ is not None:
+        where.append(Artifact.type == wanted.type_)
+    if wanted.latest_per_key:
+        rank = (
+            sa.func.row_number()
+            .over(
+                partition_by=Artifact.key,
+                order_by=(Artifact.created.desc(), Artifact.id.desc()),
+            )
+            .label("rank")
+        )
+        newest = sa.select(Artifact.id, rank).where(*where, Artifact.key.is_not(None)).subquery()
+        where = [Artifact.id.in_(sa.select(newest.c.id).where(newest.c.rank == 1))]
+    return (
+        sa.select(Artifact, FlowRun.name, Flow.name)
+        .join(FlowRun, FlowRun.id == Artifact.flow_run_id)
+        .join(Flow, Flow.id == FlowRun.flow_id)
+        .where(*where)
+    )
+
+
 async def list_artifacts(
     db: Database,
     tenant_id: uuid.UUID | str,
@@ -267,42 +324,16 @@ async def list_artifacts(
     """The team's artifacts, newest first, with their run's and flow's names.
 
     `latest_per_key` keeps only the newest artifact of each key (artifacts without a key
-    are left out then): the Artifacts page's list.
+    are left out then): the Artifacts page's list. `page_artifacts` is the same list
+    with cursors, for lists longer than a page.
     """
     tenant = as_uuid(tenant_id, "tenant_id")
-    if type_ is not None and type_ not in ARTIFACT_TYPES:
-        raise InvalidInput(
-            f"type must be one of {', '.join(ARTIFACT_TYPES)}", details={"field": "type"}
-        )
     if offset < 0:
         raise InvalidInput("offset must be 0 or more", details={"field": "offset"})
-    where: list[Any] = [Artifact.tenant_id == tenant]
-    if flow_run_id is not None:
-        where.append(Artifact.flow_run_id == as_uuid(flow_run_id, "flow_run_id"))
-    if task_slug is not None:
-        where.append(Artifact.task_slug == task_slug)
-        where.append(Artifact.map_index == (-1 if map_index is None else map_index))
-    if key is not None:
-        where.append(Artifact.key == key)
-    if type_ is not None:
-        where.append(Artifact.type == type_)
-    if latest_per_key:
-        rank = (
-            sa.func.row_number()
-            .over(
-                partition_by=Artifact.key,
-                order_by=(Artifact.created.desc(), Artifact.id.desc()),
-            )
-            .label("rank")
-        )
-        newest = sa.select(Artifact.id, rank).where(*where, Artifact.key.is_not(None)).subquery()
-        where = [Artifact.id.in_(sa.select(newest.c.id).where(newest.c.rank == 1))]
+    wanted = ArtifactFilter(flow_run_id, task_slug, map_index, key, type_, latest_per_key)
     statement = (
-        sa.select(Artifact, FlowRun.name, Flow.name)
-        .join(FlowRun, FlowRun.id == Artifact.flow_run_id)
-        .join(Flow, Flow.id == FlowRun.flow_id)
-        .where(*where)
-        .order_by(Artifact.created.desc(), Artifact.id.desc())
+        _statement(tenant, wanted)
+        .order_by(*NEWEST_FIRST.order_by())
         .limit(page_size(100 if first is None else first))
         .offset(offset)
     )
@@ -311,4 +342,42 @@ async def list_artifacts(
     return [_record(row, run_name, flow) for row, run_name, flow in rows]
 
 
-__all__ = ["ArtifactRecord", "list_artifacts", "parse_items", "write_artifacts"]
+async def page_artifacts(
+    db: Database,
+    tenant_id: uuid.UUID | str,
+    wanted: ArtifactFilter,
+    *,
+    first: int | None = None,
+    after: str | None = None,
+) -> Page[ArtifactRecord]:
+    """One page of `list_artifacts`' list (newest first): keyset cursors, so paging on
+    while tasks publish neither repeats nor skips one, and a later page costs what the
+    first does."""
+    tenant = as_uuid(tenant_id, "tenant_id")
+    size = page_size(100 if first is None else first)
+    async with db.session() as session:
+        page = await fetch_page(
+            session,
+            _statement(tenant, wanted),
+            NEWEST_FIRST,
+            first=size,
+            after=after,
+            sort_values=lambda row: (row[0].created, row[0].id),
+        )
+    return Page(
+        items=[_record(row, run_name, flow) for row, run_name, flow in page.rows],
+        end_cursor=page.end_cursor,
+        has_next_page=page.has_next_page,
+        total_count=page.total_count,
+    )
+
+
+__all__ = [
+    "NEWEST_FIRST",
+    "ArtifactFilter",
+    "ArtifactRecord",
+    "list_artifacts",
+    "page_artifacts",
+    "parse_items",
+    "write_artifacts",
+]

@@ -17,11 +17,19 @@ Rules:
 - a schedule that appears where there was none starts on; removing the last clock turns
   it off; otherwise the on/off switch is kept;
 - when the effective schedule changes, the runs the scheduler made and nothing has
-  touched are deleted, and the scheduler makes the new ones at once.
+  touched are deleted, and the scheduler makes the new ones at once;
+- every read carries a `version` of the effective schedule (a digest of its document and
+  where it comes from); an edit may name the version it was made on
+  (`expected_version`) and is refused with STALE_VERSION when the schedule changed since,
+  so two people editing clock 2 of the same schedule never overwrite each other
+  silently (clocks are addressed by index: after someone else's removal, clock 2 is
+  another clock). Turning the schedule on or off does not change its version.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,7 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from proctor.server.database import Database, record_event
 from proctor.server.database.models import Flow, FlowGroup, Project, ScheduleOverride
-from proctor.server.errors import InvalidInput, NotFound
+from proctor.server.errors import InvalidInput, NotFound, StaleVersion
 from proctor.server.events import Event
 from proctor.server.services.lookups import find_flow
 from proctor.server.services.parameters import validate_parameters
@@ -51,6 +59,7 @@ __all__ = [
     "preview",
     "remove_clock",
     "reset_schedule",
+    "schedule_version",
     "set_schedule",
     "update_clock",
 ]
@@ -89,12 +98,20 @@ class FlowSchedule:
     code_schedule: dict[str, Any] | None
     parameter_schema: dict[str, Any]
     overridden_at: datetime | None
+    version: str  # see `schedule_version`
 
 
 @dataclass(frozen=True, slots=True)
 class SchedulePreview:
     times: list[datetime]
     error: str | None
+
+
+def schedule_version(source: str, document: dict[str, Any] | None) -> str:
+    """The version an editor sends back as `expected_version`: a digest of the effective
+    schedule and its source, so it changes with every edit that changes either."""
+    canonical = json.dumps([source, document], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -211,17 +228,19 @@ async def _record(session: AsyncSession, group: FlowGroup) -> FlowSchedule:
     override = await session.get(ScheduleOverride, group.id)
     project = await session.scalar(sa.select(Project.name).where(Project.id == group.project_id))
     code = (newest.spec or {}).get("schedule")
+    source = "override" if override is not None else "code"
     return FlowSchedule(
         flow_group_id=group.id,
         flow_id=newest.id,
         flow_name=group.name,
         project=project or "",
-        source="override" if override is not None else "code",
+        source=source,
         active=group.schedule_active,
         schedule=group.schedule,
         code_schedule=code if isinstance(code, dict) else None,
         parameter_schema=newest.parameter_schema or {},
         overridden_at=override.updated if override is not None else None,
+        version=schedule_version(source, group.schedule),
     )
 
 
@@ -257,18 +276,39 @@ async def _apply(
     )
 
 
+async def _check_version(
+    session: AsyncSession, group: FlowGroup, expected: str | None
+) -> ScheduleOverride | None:
+    """The group's override row, after refusing an edit made on an older version."""
+    override = await session.get(ScheduleOverride, group.id)
+    if expected is None:
+        return override
+    current = schedule_version("override" if override else "code", group.schedule)
+    if expected != current:
+        raise StaleVersion(
+            f"The schedule of flow {group.name!r} was changed since you read it (version "
+            f"{str(expected)[:40]!r}, now {current!r}): reload it and make your edit again.",
+            details={"field": "expected_version", "current_version": current},
+        )
+    return override
+
+
 async def _edit(
-    db: Database, tenant_id: uuid.UUID | str, flow_id: uuid.UUID | str, change: Any
+    db: Database,
+    tenant_id: uuid.UUID | str,
+    flow_id: uuid.UUID | str,
+    change: Any,
+    expected_version: str | None = None,
 ) -> FlowSchedule:
     """Run `change(current_document) -> new document` and store the result as the override."""
     tenant = as_uuid(tenant_id, "tenant_id")
     some_id = as_uuid(flow_id, "flow_id")
     async with db.transaction() as session:
         group = await group_for(session, tenant, some_id, lock=True)
+        override = await _check_version(session, group, expected_version)
         newest = await _newest(session, group)
         document = change(group.schedule)
         _check(document, newest.parameter_schema or {})
-        override = await session.get(ScheduleOverride, group.id)
         now = datetime.now(UTC)
         if override is None:
             session.add(
@@ -297,12 +337,21 @@ def _index(clocks: list[dict[str, Any]], index: int) -> int:
 
 
 async def add_clock(
-    db: Database, tenant_id: uuid.UUID | str, flow_id: uuid.UUID | str, clock: ClockFields
+    db: Database,
+    tenant_id: uuid.UUID | str,
+    flow_id: uuid.UUID | str,
+    clock: ClockFields,
+    *,
+    expected_version: str | None = None,
 ) -> FlowSchedule:
     """Add a clock to the flow's effective schedule (storing it as the override)."""
     new = clock_document(clock)
     return await _edit(
-        db, tenant_id, flow_id, lambda current: _with_clocks(current, [*_clocks(current), new])
+        db,
+        tenant_id,
+        flow_id,
+        lambda current: _with_clocks(current, [*_clocks(current), new]),
+        expected_version,
     )
 
 
@@ -312,6 +361,8 @@ async def update_clock(
     flow_id: uuid.UUID | str,
     index: int,
     clock: ClockFields,
+    *,
+    expected_version: str | None = None,
 ) -> FlowSchedule:
     """Replace clock `index` (0-based) of the effective schedule."""
     new = clock_document(clock)
@@ -321,11 +372,16 @@ async def update_clock(
         clocks[_index(clocks, index)] = new
         return _with_clocks(current, clocks)
 
-    return await _edit(db, tenant_id, flow_id, change)
+    return await _edit(db, tenant_id, flow_id, change, expected_version)
 
 
 async def remove_clock(
-    db: Database, tenant_id: uuid.UUID | str, flow_id: uuid.UUID | str, index: int
+    db: Database,
+    tenant_id: uuid.UUID | str,
+    flow_id: uuid.UUID | str,
+    index: int,
+    *,
+    expected_version: str | None = None,
 ) -> FlowSchedule:
     """Remove clock `index`; removing the last one leaves the flow without a schedule
     (an override too: the code's schedule comes back only by a reset)."""
@@ -335,11 +391,16 @@ async def remove_clock(
         del clocks[_index(clocks, index)]
         return _with_clocks(current, clocks)
 
-    return await _edit(db, tenant_id, flow_id, change)
+    return await _edit(db, tenant_id, flow_id, change, expected_version)
 
 
 async def set_schedule(
-    db: Database, tenant_id: uuid.UUID | str, flow_id: uuid.UUID | str, document: Any
+    db: Database,
+    tenant_id: uuid.UUID | str,
+    flow_id: uuid.UUID | str,
+    document: Any,
+    *,
+    expected_version: str | None = None,
 ) -> FlowSchedule:
     """Replace the whole effective schedule (`Schedule.to_dict()` form, with filters and
     adjustments), or remove it with None."""
@@ -350,18 +411,22 @@ async def set_schedule(
             document = load_schedule(document).to_dict()
         except ValueError as exc:
             raise InvalidInput(f"schedule: {exc}", details={"field": "schedule"}) from None
-    return await _edit(db, tenant_id, flow_id, lambda _current: document)
+    return await _edit(db, tenant_id, flow_id, lambda _current: document, expected_version)
 
 
 async def reset_schedule(
-    db: Database, tenant_id: uuid.UUID | str, flow_id: uuid.UUID | str
+    db: Database,
+    tenant_id: uuid.UUID | str,
+    flow_id: uuid.UUID | str,
+    *,
+    expected_version: str | None = None,
 ) -> FlowSchedule:
     """Drop the override: the newest version's schedule from code applies again."""
     tenant = as_uuid(tenant_id, "tenant_id")
     some_id = as_uuid(flow_id, "flow_id")
     async with db.transaction() as session:
         group = await group_for(session, tenant, some_id, lock=True)
-        override = await session.get(ScheduleOverride, group.id)
+        override = await _check_version(session, group, expected_version)
         if override is not None:
             await session.delete(override)
             code = ((await _newest(session, group)).spec or {}).get("schedule")
