@@ -158,3 +158,66 @@ def test_artifacts_page_lists_the_newest_per_key_and_a_keys_history(page, publis
     page.get_by_label("Artifact type").select_option("markdown")
     page.wait_for_url("**type=markdown**")
     page.locator("text=No artifacts yet").wait_for()
+
+
+@pytest.fixture
+def many(ui_ready: None, tmp_path: Any) -> Iterator[str]:
+    """A server of its own (the module's keeps four keys) whose one run published 230
+    keys, 5 versions of one of them and 1 of every other."""
+    home = tmp_path / "home"
+    server = DrainedServer(f"sqlite+aiosqlite:///{home / 'proctor.db'}", home, env=FAST_SERVER)
+    server.start(timeout=60)
+    try:
+        proctor_json(
+            "register", str(FLOWS / "simple.py"), "--project", "many", home=home,
+            api_url=server.url,
+        )  # fmt: skip
+        with Client(server.url) as client:
+            [flow] = [f for f in client.list_flows().items if f.project_name == "many"]
+            run = client.create_flow_run(flow_id=flow.id)
+            items = [
+                {"flowRunId": run.id, "id": str(uuid.uuid4()), "type": "markdown",
+                 "key": f"bulk-{n:03d}", "data": {"markdown": f"number {n}"}}
+                for n in range(230)
+            ] + [
+                {"flowRunId": run.id, "id": str(uuid.uuid4()), "type": "markdown",
+                 "key": "bulk-000", "data": {"markdown": f"version {v}"}}
+                for v in range(4)
+            ]  # fmt: skip
+            written = client.query(
+                "mutation ($a: [JSON!]!) { writeArtifacts(artifacts: $a) { count } }",
+                {"a": items},
+            )
+            assert written["writeArtifacts"]["count"] == 234
+        yield server.url
+    finally:
+        server.stop()
+
+
+def test_artifacts_page_loads_more_until_every_key_is_listed(browser, many):
+    context, page, errors = new_page(browser, many)
+    try:
+        page.goto("/artifacts")
+        rows = page.locator("[data-testid=artifact-keys] tbody tr")
+        rows.nth(99).wait_for()
+        assert rows.count() == 100
+        more = page.get_by_role("button", name="Load more")
+        more.click()
+        rows.nth(199).wait_for()
+        assert rows.count() == 200
+        more.click()
+        rows.nth(229).wait_for()
+        more.wait_for(state="detached")
+        keys = rows.locator("td:first-child").all_inner_texts()
+        # Newest first: bulk-000's last version was published last; no key twice.
+        assert keys[0] == "bulk-000"
+        assert sorted(keys) == [f"bulk-{n:03d}" for n in range(230)]
+        # One key's history: five versions on one page, nothing more to load.
+        page.goto("/artifacts?key=bulk-000")
+        versions = page.locator("[data-testid=artifact]")
+        versions.nth(4).wait_for()
+        assert versions.count() == 5
+        assert page.get_by_role("button", name="Load more").count() == 0
+    finally:
+        context.close()
+    assert not errors, errors

@@ -1,10 +1,13 @@
 /**
  * The Artifacts page (`/artifacts`): the newest artifact of every key, and (`?key=K`) one
  * key's history, newest first, each version rendered. Keyless artifacts live on their
- * runs' pages only.
+ * runs' pages only. A page of 100, then "Load more" (cursor pages: nothing repeats or
+ * is skipped while tasks publish).
  */
-import { ARTIFACTS } from "../api/artifactDocuments";
+import { useEffect, useState } from "react";
+import { ARTIFACTS_PAGE } from "../api/artifactDocuments";
 import type { Artifact } from "../api/artifactTypes";
+import { request } from "../api/client";
 import { useQuery } from "../api/hooks";
 import { ArtifactList } from "../components/Artifacts";
 import { EmptyState } from "../components/Empty";
@@ -19,8 +22,34 @@ const PAGE = 100;
 export default function ArtifactsPage() {
   const [key] = useSearchParam("key");
   const [type, setType] = useSearchParam("type");
-  const variables = { key: key || null, type: type || null, latestPerKey: !key, first: PAGE, offset: 0 };
-  const query = useQuery<{ artifacts: Artifact[] }>(ARTIFACTS, variables, { refreshMs: 15000 });
+  const variables = { key: key || null, type: type || null, latestPerKey: !key, first: PAGE };
+  // Pages after the first, loaded on demand; while there are some, the first page stays
+  // as it was read (a refresh would shift the list under the loaded pages).
+  const [more, setMore] = useState<{ artifacts: Artifact[]; after: string | null; loading: boolean; error: string | null } | null>(null);
+  useEffect(() => setMore(null), [key, type]);
+  const query = useQuery(ARTIFACTS_PAGE, { ...variables, after: null }, { refreshMs: more ? undefined : 15000 });
+  const firstPage = query.data?.artifactsPage;
+  const artifacts: Artifact[] = [...(firstPage?.nodes ?? []), ...(more?.artifacts ?? [])];
+  const after = more ? more.after : firstPage?.pageInfo.hasNextPage ? firstPage.pageInfo.endCursor : null;
+  const loadMore = async () => {
+    const loaded = more?.artifacts ?? [];
+    setMore({ artifacts: loaded, after, loading: true, error: null });
+    try {
+      const page = (await request(ARTIFACTS_PAGE, { ...variables, after })).artifactsPage;
+      const next = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+      setMore({ artifacts: [...loaded, ...page.nodes], after: next, loading: false, error: null });
+    } catch (error) {
+      setMore({ artifacts: loaded, after, loading: false, error: error instanceof Error ? error.message : String(error) });
+    }
+  };
+  const loader = after ? (
+    <div className="toolbar" style={{ justifyContent: "center" }}>
+      {more?.error && <span className="small error">{more.error}</span>}
+      <button type="button" className="btn btn-sm" disabled={more?.loading} onClick={() => void loadMore()}>
+        {more?.loading ? "Loading…" : "Load more"}
+      </button>
+    </div>
+  ) : null;
   return (
     <>
       <PageHead
@@ -43,7 +72,7 @@ export default function ArtifactsPage() {
         <ErrorMessage error={query.error} onRetry={() => void query.refetch()} />
       ) : !query.data ? (
         <div className="skeleton" style={{ height: 240 }} />
-      ) : query.data.artifacts.length === 0 ? (
+      ) : artifacts.length === 0 ? (
         <Card>
           <EmptyState title="No artifacts yet">
             Tasks publish markdown, links and tables with <code>create_markdown_artifact</code>, <code>create_link_artifact</code> and{" "}
@@ -51,13 +80,16 @@ export default function ArtifactsPage() {
           </EmptyState>
         </Card>
       ) : key ? (
-        <ArtifactList artifacts={query.data.artifacts} showSource />
+        <>
+          <ArtifactList artifacts={artifacts} showSource />
+          {loader}
+        </>
       ) : (
         <Card flush>
           <table className="table" data-testid="artifact-keys">
             <thead><tr><th>Key</th><th>Type</th><th>Flow</th><th>Run</th><th>Task</th><th>Updated</th></tr></thead>
             <tbody>
-              {query.data.artifacts.map((a) => (
+              {artifacts.map((a) => (
                 <tr key={a.id}>
                   <td><Link className="mono" to={`/artifacts?key=${encodeURIComponent(a.key ?? "")}`}>{a.key}</Link></td>
                   <td><span className="tag">{a.type}</span></td>
@@ -69,6 +101,7 @@ export default function ArtifactsPage() {
               ))}
             </tbody>
           </table>
+          {loader}
         </Card>
       )}
     </>
