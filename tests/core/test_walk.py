@@ -93,6 +93,20 @@ def test_a_retry_due_while_others_run_bounds_the_wait_for_them() -> None:
     assert walk.step(10.0) is DONE
 
 
+def test_work_handed_out_while_a_retry_waits_carries_the_retry_s_time() -> None:
+    with Flow("chain-and-retry") as flow:
+        add_one(one())
+        numbers()
+    walk = walk_of(flow)
+    first, other = submitted(walk.step(0.0))
+    walk.completed(other, Retrying(start_time=10.0, run_count=1))
+    walk.completed(first, Success(result=1))
+    decision = walk.step(5.0)
+    # Hand `add_one` over, then wait for it, but not past the retry's time.
+    assert type(decision) is Submit and decision.until == 10.0
+    assert [unit.slug for unit in decision.units] == ["add_one"]
+
+
 def test_a_retry_further_away_than_the_run_may_wait_requeues_the_run() -> None:
     with Flow("far") as flow:
         one()

@@ -18,7 +18,6 @@ import time
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from proctor.core.executors.base import Completed, Executor
     from proctor.core.gates import Admission, TaskGate
 
 
@@ -33,23 +32,16 @@ class Clock(Protocol):
         """Wait until `deadline` unless `cancel` is set first; True when it was."""
         ...
 
-    def wait_completed(
-        self, executor: Executor, deadline: float | None, patience: float
-    ) -> Completed:
-        """Task runs the executor finished, waiting for one at most `patience` seconds
-        and not past `deadline` (when something else is due then)."""
+    def wait_timeout(self, deadline: float | None, patience: float) -> float | None:
+        """How long to block waiting for the executor to finish a task run: at most
+        `patience` seconds and not past `deadline` (when something else is due then);
+        None: until one finishes."""
         ...
 
     def wait_admitted(self, gate: TaskGate, deadline: float | None, patience: float) -> Admission:
         """What the gate admits, waiting at most `patience` seconds and not past
         `deadline`."""
         ...
-
-
-def _bounded(deadline: float | None, patience: float) -> float:
-    if deadline is None:
-        return patience
-    return min(patience, max(0.0, deadline - time.time()))
 
 
 class RealClock:
@@ -61,13 +53,15 @@ class RealClock:
     def sleep_until(self, deadline: float, cancel: threading.Event) -> bool:
         return cancel.wait(max(0.0, deadline - time.time()))
 
-    def wait_completed(
-        self, executor: Executor, deadline: float | None, patience: float
-    ) -> Completed:
-        return executor.completed(_bounded(deadline, patience))
+    def wait_timeout(self, deadline: float | None, patience: float) -> float | None:
+        if deadline is None:
+            return patience
+        return min(patience, max(0.0, deadline - time.time()))
 
     def wait_admitted(self, gate: TaskGate, deadline: float | None, patience: float) -> Admission:
-        return gate.poll(_bounded(deadline, patience))
+        if deadline is None:
+            return gate.poll(patience)
+        return gate.poll(min(patience, max(0.0, deadline - time.time())))
 
     def __repr__(self) -> str:
         return "RealClock()"
@@ -99,10 +93,8 @@ class FakeClock:
         self._jump(deadline)
         return False
 
-    def wait_completed(
-        self, executor: Executor, deadline: float | None, patience: float
-    ) -> Completed:
-        return executor.completed(None)
+    def wait_timeout(self, deadline: float | None, patience: float) -> float | None:
+        return None  # work takes no time: a task run's end comes before any deadline
 
     def wait_admitted(self, gate: TaskGate, deadline: float | None, patience: float) -> Admission:
         admission = gate.poll(0.0)

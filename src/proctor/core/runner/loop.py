@@ -33,7 +33,11 @@ def drive(
 ) -> None:
     """Run `walk` to its end (done, requeued or cancelled) with `executor`."""
     executor.start(walk.context, walk.started if walk.observers else None)
-    step, now = walk.step, clock.now
+    step, now, completed = walk.step, clock.now, walk.completed
+    # Read once, for the hot path (a chain: one submit and one wait per task run): whether
+    # the walk reports Submitted states, and how long to wait when no retry is due.
+    announce = bool(walk.observers) and not walk.reports_start
+    idle = clock.wait_timeout(None, PATIENCE_SECONDS)
     while True:
         if cancel.is_set():
             walk.cancel()
@@ -44,12 +48,18 @@ def drive(
             if gate is not None:
                 units = _admit(walk, gate, units)
             if units:
-                walk.handed_over(units)
+                if announce:
+                    walk.handed_over(units)
                 executor.submit(units)
-            continue
-        if type(decision) is not Wait:
+        elif type(decision) is not Wait:
             return  # done, or requeued for a far-away retry
-        _wait(walk, executor, clock, cancel, gate, decision.until)
+        until = decision.until
+        # Without a gate, what the walk handed out and the executor holds are the same.
+        if gate is None and until is None and walk.outstanding:
+            for unit, state in executor.completed(idle):
+                completed(unit, state)
+        else:
+            _wait(walk, executor, clock, cancel, gate, until)
 
 
 def _wait(
@@ -66,7 +76,7 @@ def _wait(
         # Task runs waiting at the gate are looked at again every GATE_POLL_SECONDS.
         patience = GATE_POLL_SECONDS if held else PATIENCE_SECONDS
         completed = walk.completed
-        for unit, state in clock.wait_completed(executor, until, patience):
+        for unit, state in executor.completed(clock.wait_timeout(until, patience)):
             if gate is not None:
                 gate.release(unit, state)
             completed(unit, state)

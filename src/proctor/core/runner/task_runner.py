@@ -106,6 +106,8 @@ def _attempt(
         while type(state) is Looped:
             running = _next_iteration(task, context, running, state)
             state = _call(task, unit, context, flow_context)
+        if not task.state_handlers and task.on_failure is None and task.on_success is None:
+            return state  # no hooks: the common case skips the call
         return _finish(task, unit, state, running)
     except ProctorError as exc:
         # Templates, result stores and caches report user-fixable problems this way; they
@@ -165,6 +167,8 @@ def _call(
         if task.log_stdout:
             with capture_stdout():
                 value = _invoke(task, unit.inputs)
+        elif task.timeout is None:
+            value = task.run(**unit.inputs)  # the common case, without a frame of its own
         else:
             value = _invoke(task, unit.inputs)
     except signals.LOOP as signal:

@@ -3,9 +3,10 @@
 `Walk` is a state machine fed with events (a task run finished, the run was cancelled)
 and asked for its next decision at a given time (`step(now)`): `Submit` these task runs,
 `Wait` for a task run to finish (or until a time, when a retry is due), `Requeue` the run
-for a far-away retry, or `DONE`. It never reads a clock, sleeps or touches the executor or
-the gate; `proctor.core.runner.loop.drive` does that, on an injected `Clock`. What the
-walk tells observers (task run states as they change) is its only other output.
+for a far-away retry, or `DONE`. It never reads a clock, sleeps or touches the executor
+or the gate; `proctor.core.runner.loop.drive` does that, on an injected `Clock`. What the
+walk tells observers (task run states as they change) is its only other output. Read a
+decision before the next step: the walk refills one `Submit` (no allocation per step).
 
 A node becomes ready when its last upstream node finishes; a mapped node expands into one
 child per element once its inputs are known; retries wait in a heap until their start
@@ -95,15 +96,17 @@ class _Unmappable(Exception):  # control flow inside the walk, never raised out 
 
 
 class Submit:
-    """Hand these task runs over (through the gate, if any, then to the executor)."""
+    """Hand these task runs over (through the gate, if any, then to the executor), then
+    wait as `Wait(until)` would: something is in flight now, so that is always next."""
 
-    __slots__ = ("units",)
+    __slots__ = ("units", "until")
 
-    def __init__(self, units: list[TaskRunUnit]) -> None:
+    def __init__(self, units: list[TaskRunUnit], until: float | None) -> None:
         self.units = units
+        self.until = until
 
     def __repr__(self) -> str:
-        return f"Submit({self.units!r})"
+        return f"Submit({self.units!r}, until={self.until!r})"
 
 
 class Wait:
@@ -188,6 +191,9 @@ class Walk:
         self.requeue_at: float | None = None
         # The time of the step in progress (for retries an earlier process scheduled).
         self._now = 0.0
+        # The one Submit decision, refilled by each step that hands work out: a chain
+        # hands out one task run per step, and an allocation each would show in its cost.
+        self._submit = Submit([], None)
 
     # -- decisions ------------------------------------------------------------------------
 
@@ -202,7 +208,10 @@ class Walk:
             batch.append(heapq.heappop(retries)[2])
         if batch:
             self.outstanding += len(batch)
-            return Submit(batch)
+            submit = self._submit
+            submit.units = batch
+            submit.until = retries[0][0] if retries else None
+            return submit
         if self.outstanding:
             return Wait(retries[0][0]) if retries else WAIT_FOR_WORK
         if retries:
@@ -232,7 +241,7 @@ class Walk:
         if self.observers:
             self._emit(unit, state)
         if unit.map_index is None:
-            self._finish_node(unit.index, state, emit=False)
+            self._finish_node(unit.index, state, False)
         else:
             self._record_child(unit.index, unit.map_index, state)
 
@@ -278,7 +287,7 @@ class Walk:
 
     def _dispatch(self, index: int, batch: list[TaskRunUnit]) -> None:
         plan = self.plan
-        prior = self.prior.get(index)
+        prior = self.prior.get(index) if self.prior else None
         if prior is not None and prior.is_successful() and not plan.mapped[index]:
             self._finish_node(index, prior)
             return
@@ -286,12 +295,12 @@ class Walk:
         if name is not None:
             self._finish_node(index, Success(result=self.context.parameters[name]))
             return
-        upstream = [self.states[position] for position in plan.upstream[index]]
+        states = self.states
+        upstream = [states[position] for position in plan.upstream[index]]
         if plan.mapped[index]:
             self._expand(index, upstream, batch)  # type: ignore[arg-type]
             return
         inputs = dict(plan.constants[index])
-        states = self.states
         for key, position, _mapped, flat in plan.inputs[index]:
             value = states[position].result  # type: ignore[union-attr]
             inputs[key] = _flatten_one(value) if flat and value is not None else value
@@ -304,7 +313,7 @@ class Walk:
             resumed=index in self.resumed,
             result_store=plan.result_stores[index],
         )
-        if isinstance(prior, Retrying):
+        if prior is not None and isinstance(prior, Retrying):
             self._carry_on(unit, prior, batch)
         else:
             batch.append(unit)
@@ -462,7 +471,7 @@ class Walk:
                 index, Mapped(message, [item.result for item in done], map_states=done)
             )
 
-    def _finish_node(self, index: int, state: State, *, emit: bool = True) -> None:
+    def _finish_node(self, index: int, state: State, emit: bool = True) -> None:
         self.states[index] = state
         if emit and self.observers:
             self._emit_node(index, state, len(self.children.get(index, ())) or None)
