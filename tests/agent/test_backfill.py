@@ -142,3 +142,29 @@ def test_schedule_commands_print_for_people_and_refuse_clearly(home, server):
     assert added.returncode == 0 and "overrides the schedule in code" in added.stdout
     reset = proctor("schedules", "reset", *flow, **where)
     assert reset.returncode == 0 and "from code" in reset.stdout
+
+
+def test_a_clock_edit_on_a_stale_version_is_refused_from_the_cli(home, server):
+    """`schedules ls` shows the version; an edit given an older one (someone else edited
+    in between) is refused with a one-line "reload" message and changes nothing."""
+    project = f"p-{uuid.uuid4().hex[:8]}"
+    where = {"home": home, "api_url": server.url}
+    flow = ["hourly_nap", "--project", project]
+    proctor_json("register", str(FLOWS / "hourly_nap.py"), "--project", project, **where)
+    seen = proctor_json("schedules", "ls", *flow, **where)["version"]
+    shown = proctor("schedules", "ls", *flow, **where)
+    assert f"Version {seen} (edit with --if-version {seen})." in shown.stdout
+
+    # Someone else adds a clock; then our removal of "clock 0" as we saw it is refused.
+    other = proctor_json("schedules", "add", *flow, "--cron", "0 9 * * *", **where)
+    assert [c["kind"] for c in other["clocks"]] == ["interval", "cron"]
+    stale = proctor("schedules", "rm", *flow, "0", "--if-version", seen, **where)
+    assert stale.returncode == 2, stale.stdout + stale.stderr
+    assert "changed since you read it" in stale.stderr and "reload" in stale.stderr
+    assert len(stale.stderr.strip().splitlines()) == 1 and "Traceback" not in stale.stderr
+    kept = proctor_json("schedules", "ls", *flow, **where)
+    assert [c["kind"] for c in kept["clocks"]] == ["interval", "cron"]
+
+    # With the version read now, it applies.
+    done = proctor_json("schedules", "rm", *flow, "0", "--if-version", kept["version"], **where)
+    assert [c["kind"] for c in done["clocks"]] == ["cron"] and done["version"] != kept["version"]

@@ -9,7 +9,11 @@ at a time, and follows its progress (see docs/schedules.md).
 
 from __future__ import annotations
 
+import functools
+import inspect
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -38,7 +42,7 @@ FlowArg = Annotated[
 ProjectOption = Annotated[str | None, typer.Option("--project", help="The flow's project.")]
 
 _SCHEDULE = """fragment FlowScheduleParts on FlowSchedule {
-  flowGroupId flowId flowName project source overridden active
+  flowGroupId flowId flowName project source overridden active version
   clocks { index kind intervalSeconds cron rrule timezone startDate endDate
            parameterDefaults labels }
   nextTimes(n: $n) }"""
@@ -50,20 +54,21 @@ query CliFlowSchedule($id: ID!, $n: Int!) { flowSchedule(flowId: $id) { ...FlowS
 ADD = (
     _SCHEDULE
     + """
-mutation CliAddClock($id: ID!, $clock: ScheduleClockInput!, $n: Int!) {
-  addScheduleClock(flowId: $id, clock: $clock) { ...FlowScheduleParts } }"""
+mutation CliAddClock($id: ID!, $clock: ScheduleClockInput!, $n: Int!, $v: String) {
+  addScheduleClock(flowId: $id, clock: $clock, expectedVersion: $v) { ...FlowScheduleParts } }"""
 )
 REMOVE = (
     _SCHEDULE
     + """
-mutation CliRemoveClock($id: ID!, $index: Int!, $n: Int!) {
-  removeScheduleClock(flowId: $id, index: $index) { ...FlowScheduleParts } }"""
+mutation CliRemoveClock($id: ID!, $index: Int!, $n: Int!, $v: String) {
+  removeScheduleClock(flowId: $id, index: $index, expectedVersion: $v) {
+    ...FlowScheduleParts } }"""
 )
 RESET = (
     _SCHEDULE
     + """
-mutation CliResetSchedule($id: ID!, $n: Int!) {
-  resetFlowSchedule(flowId: $id) { ...FlowScheduleParts } }"""
+mutation CliResetSchedule($id: ID!, $n: Int!, $v: String) {
+  resetFlowSchedule(flowId: $id, expectedVersion: $v) { ...FlowScheduleParts } }"""
 )
 PREVIEW = """query CliPreviewClock($clock: ScheduleClockInput!, $id: ID, $n: Int!) {
   schedulePreview(clock: $clock, flowId: $id, n: $n) { times error } }"""
@@ -96,6 +101,7 @@ def _show(schedule: dict[str, Any], json_output: bool) -> None:
     origin = "overrides the schedule in code" if schedule["overridden"] else "from code"
     state = "on" if schedule["active"] else "off"
     typer.echo(f"Schedule of {schedule['project']}/{schedule['flowName']}: {state}, {origin}.")
+    typer.echo(f"Version {schedule['version']} (edit with --if-version {schedule['version']}).")
     if not schedule["clocks"]:
         typer.echo("No clocks: the flow has no schedule.")
         return
@@ -121,41 +127,48 @@ def _time(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def _clock_input(
-    cron: str | None,
-    interval: float | None,
-    rrule: str | None,
-    timezone: str | None,
-    start: datetime | None,
-    end: datetime | None,
-    params: list[str],
-    labels: list[str],
-) -> dict[str, Any]:
-    from proctor.cli.output import UserError, fail
-    from proctor.cli.params import parse_value, split_params
+@dataclass(frozen=True)
+class ClockOptions:
+    """The options that describe one clock (`add` and `preview` take the same)."""
 
-    given = [
-        kind
-        for kind, value in (("cron", cron), ("interval", interval), ("rrule", rrule))
-        if value is not None
-    ]
-    if len(given) != 1:
-        fail("give exactly one of --cron, --interval or --rrule")
-    try:
-        defaults = {name: parse_value(value) for name, value in split_params(params).items()}
-    except UserError as exc:
-        fail(str(exc))
-    return {
-        "kind": given[0],
-        "cron": cron,
-        "intervalSeconds": interval,
-        "rrule": rrule,
-        "timezone": timezone,
-        "startDate": _aware(start),
-        "endDate": _aware(end),
-        "parameterDefaults": defaults,
-        "labels": labels,
-    }
+    cron: str | None = None
+    interval: float | None = None
+    rrule: str | None = None
+    timezone: str | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+
+    def given(self) -> bool:
+        return (self.cron, self.interval, self.rrule) != (None, None, None)
+
+    def to_input(
+        self, params: list[str] | None = None, labels: list[str] | None = None
+    ) -> dict[str, Any]:
+        """The `ScheduleClockInput` of these options (exits on a user error)."""
+        from proctor.cli.output import UserError, fail
+        from proctor.cli.params import parse_value, split_params
+
+        kinds = (("cron", self.cron), ("interval", self.interval), ("rrule", self.rrule))
+        given = [kind for kind, value in kinds if value is not None]
+        if len(given) != 1:
+            fail("give exactly one of --cron, --interval or --rrule")
+        try:
+            defaults = {
+                name: parse_value(value) for name, value in split_params(params or []).items()
+            }
+        except UserError as exc:
+            fail(str(exc))
+        return {
+            "kind": given[0],
+            "cron": self.cron,
+            "intervalSeconds": self.interval,
+            "rrule": self.rrule,
+            "timezone": self.timezone,
+            "startDate": _aware(self.start),
+            "endDate": _aware(self.end),
+            "parameterDefaults": defaults,
+            "labels": list(labels or []),
+        }
 
 
 def _aware(value: datetime | None) -> str | None:
@@ -165,20 +178,50 @@ def _aware(value: datetime | None) -> str | None:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
 
 
-CronOption = Annotated[
-    str | None, typer.Option("--cron", help="Cron expression, e.g. '0 9 * * MON-FRI'.")
-]
-IntervalOption = Annotated[
-    float | None, typer.Option("--interval", min=0.001, help="Seconds between runs.")
-]
-RRuleOption = Annotated[str | None, typer.Option("--rrule", help="RFC 5545 rule text.")]
-TimezoneOption = Annotated[
-    str | None, typer.Option("--timezone", "--tz", help="IANA zone, e.g. Europe/Berlin (UTC).")
-]
-StartOption = Annotated[
-    datetime | None, typer.Option("--start", help="First allowed time; an interval's anchor.")
-]
-EndOption = Annotated[datetime | None, typer.Option("--end", help="Last allowed time.")]
+# Typer reads a command's options from its signature: `with_clock_options` adds these to
+# a command once, and hands them to it as one `clock: ClockOptions`.
+_CLOCK_OPTIONS: dict[str, Any] = {
+    "cron": Annotated[
+        str | None, typer.Option("--cron", help="Cron expression, e.g. '0 9 * * MON-FRI'.")
+    ],
+    "interval": Annotated[
+        float | None, typer.Option("--interval", min=0.001, help="Seconds between runs.")
+    ],
+    "rrule": Annotated[str | None, typer.Option("--rrule", help="RFC 5545 rule text.")],
+    "timezone": Annotated[
+        str | None,
+        typer.Option("--timezone", "--tz", help="IANA zone, e.g. Europe/Berlin (UTC)."),
+    ],
+    "start": Annotated[
+        datetime | None,
+        typer.Option("--start", help="First allowed time; an interval's anchor."),
+    ],
+    "end": Annotated[datetime | None, typer.Option("--end", help="Last allowed time.")],
+}
+
+
+def with_clock_options(command: Callable[..., None]) -> Callable[..., None]:
+    """`command(flow, clock: ClockOptions, ...)` as a Typer command with --cron,
+    --interval, --rrule, --timezone, --start and --end after FLOW."""
+    signature = inspect.signature(command, eval_str=True)
+    own = [p for p in signature.parameters.values() if p.name != "clock"]
+    added = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=kind)
+        for name, kind in _CLOCK_OPTIONS.items()
+    ]
+    keyword = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own[1:]]
+
+    @functools.wraps(command)
+    def run(*args: Any, **options: Any) -> None:
+        clock = ClockOptions(**{name: options.pop(name) for name in _CLOCK_OPTIONS})
+        command(*args, clock=clock, **options)
+
+    run.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[own[0], *added, *keyword]
+    )
+    return run
+
+
 ParamOption = Annotated[
     list[str] | None,
     typer.Option("--param", "-p", help="A parameter default NAME=VALUE (repeatable)."),
@@ -187,6 +230,15 @@ LabelOption = Annotated[
     list[str] | None, typer.Option("--label", help="A label for its runs (repeatable).")
 ]
 CountOption = Annotated[int, typer.Option("--next", min=1, max=100, help="Times shown.")]
+VersionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--if-version",
+        metavar="VERSION",
+        help="Refuse if the schedule changed since `schedules ls` showed this version "
+        "(someone else's edit: list it again).",
+    ),
+]
 
 
 @schedules_app.command("ls")
@@ -205,26 +257,24 @@ def list_schedule(
 
 
 @schedules_app.command("add")
+@with_clock_options
 def add_clock(
     flow: FlowArg,
-    cron: CronOption = None,
-    interval: IntervalOption = None,
-    rrule: RRuleOption = None,
-    timezone: TimezoneOption = None,
-    start: StartOption = None,
-    end: EndOption = None,
+    clock: ClockOptions,
     param: ParamOption = None,
     label: LabelOption = None,
     project: ProjectOption = None,
     count: CountOption = 10,
+    if_version: VersionOption = None,
     api_url: ApiUrlOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Add a clock (the edited schedule overrides the one in code until `reset`)."""
-    clock = _clock_input(cron, interval, rrule, timezone, start, end, param or [], label or [])
+    clock_input = clock.to_input(param, label)
     with api_call(), make_client(api_url) as client:
         found = find_flow(client, flow, project)
-        data = _mutate(client, ADD, {"id": found.id, "clock": clock, "n": count})
+        variables = {"id": found.id, "clock": clock_input, "n": count, "v": if_version}
+        data = _mutate(client, ADD, variables)
     _show(data["addScheduleClock"], json_output)
 
 
@@ -234,13 +284,15 @@ def remove_clock(
     index: Annotated[int, typer.Argument(help="The clock's # in `proctor schedules ls`.")],
     project: ProjectOption = None,
     count: CountOption = 10,
+    if_version: VersionOption = None,
     api_url: ApiUrlOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Remove a clock (without clocks the flow has no schedule until `add` or `reset`)."""
     with api_call(), make_client(api_url) as client:
         found = find_flow(client, flow, project)
-        data = _mutate(client, REMOVE, {"id": found.id, "index": index, "n": count})
+        variables = {"id": found.id, "index": index, "n": count, "v": if_version}
+        data = _mutate(client, REMOVE, variables)
     _show(data["removeScheduleClock"], json_output)
 
 
@@ -249,25 +301,22 @@ def reset_schedule(
     flow: FlowArg,
     project: ProjectOption = None,
     count: CountOption = 10,
+    if_version: VersionOption = None,
     api_url: ApiUrlOption = None,
     json_output: JsonOption = False,
 ) -> None:
     """Drop the edits: the schedule given in code applies again."""
     with api_call(), make_client(api_url) as client:
         found = find_flow(client, flow, project)
-        data = _mutate(client, RESET, {"id": found.id, "n": count})
+        data = _mutate(client, RESET, {"id": found.id, "n": count, "v": if_version})
     _show(data["resetFlowSchedule"], json_output)
 
 
 @schedules_app.command("preview")
+@with_clock_options
 def preview(
     flow: FlowArg,
-    cron: CronOption = None,
-    interval: IntervalOption = None,
-    rrule: RRuleOption = None,
-    timezone: TimezoneOption = None,
-    start: StartOption = None,
-    end: EndOption = None,
+    clock: ClockOptions,
     project: ProjectOption = None,
     count: CountOption = 10,
     api_url: ApiUrlOption = None,
@@ -278,11 +327,11 @@ def preview(
 
     with api_call(), make_client(api_url) as client:
         found = find_flow(client, flow, project)
-        if cron is None and interval is None and rrule is None:
+        if not clock.given():
             times = client.query(GET, {"id": found.id, "n": count})["flowSchedule"]["nextTimes"]
         else:
-            clock = _clock_input(cron, interval, rrule, timezone, start, end, [], [])
-            answer = client.query(PREVIEW, {"clock": clock, "id": found.id, "n": count})
+            variables = {"clock": clock.to_input(), "id": found.id, "n": count}
+            answer = client.query(PREVIEW, variables)
             if answer["schedulePreview"]["error"]:
                 fail(answer["schedulePreview"]["error"])
             times = answer["schedulePreview"]["times"]

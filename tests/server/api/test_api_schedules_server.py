@@ -206,3 +206,85 @@ async def test_a_backfill_is_previewed_created_tracked_and_cancelled(
     finally:
         server.stop()
     assert "Traceback" not in "".join(server.output)
+
+
+VERSIONED = """fragment V on FlowSchedule { version active
+  clocks { index kind cron intervalSeconds } }
+query Get($id: ID!) { flowSchedule(flowId: $id) { ...V } }
+mutation Update($id: ID!, $i: Int!, $clock: ScheduleClockInput!, $v: String) {
+  updateScheduleClock(flowId: $id, index: $i, clock: $clock, expectedVersion: $v) { ...V } }
+mutation Remove($id: ID!, $i: Int!, $v: String) {
+  removeScheduleClock(flowId: $id, index: $i, expectedVersion: $v) { ...V } }
+mutation Add($id: ID!, $clock: ScheduleClockInput!, $v: String) {
+  addScheduleClock(flowId: $id, clock: $clock, expectedVersion: $v) { ...V } }
+mutation Reset($id: ID!, $v: String) { resetFlowSchedule(flowId: $id, expectedVersion: $v) {
+  ...V } }"""
+
+
+def versioned(url: str, operation: str, variables: dict[str, Any]) -> dict[str, Any]:
+    response = httpx.post(
+        f"{url}/graphql",
+        json={"query": VERSIONED, "operationName": operation, "variables": variables},
+        timeout=60,
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def test_two_editors_of_one_clock_never_overwrite_each_other(
+    database_url: str, tmp_path: Path
+):
+    """Both read the schedule; A removes clock 0, then B's edit of "clock 0" (now
+    another clock) is refused with STALE_VERSION and a message that says to reload;
+    after reloading it applies. Turning the schedule off and on keeps the version."""
+    flow_id = await _seed(database_url, scheduled_spec())
+    server = ServerProcess(database_url, tmp_path / "home")
+    url = server.start(timeout=60)
+    try:
+
+        def ok(operation: str, **variables: Any) -> dict[str, Any]:
+            body = versioned(url, operation, {"id": flow_id, **variables})
+            assert "errors" not in body, body["errors"]
+            return dict(next(iter(body["data"].values())))
+
+        read = ok("Get")
+        two = ok("Add", clock=BERLIN, v=read["version"])
+        assert [c["kind"] for c in two["clocks"]] == ["interval", "cron"]
+        assert two["version"] != read["version"]
+        # A stale version is refused even for an add (it would add to what A did not see).
+        stale_add = versioned(url, "Add", {"id": flow_id, "clock": BERLIN, "v": read["version"]})
+        assert [e["extensions"]["code"] for e in stale_add["errors"]] == ["STALE_VERSION"]
+
+        editor_a = ok("Get")
+        editor_b = ok("Get")
+        assert editor_a["version"] == editor_b["version"] == two["version"]
+        after_a = ok("Remove", i=0, v=editor_a["version"])
+        assert [c["kind"] for c in after_a["clocks"]] == ["cron"]
+
+        hourly = {"kind": "interval", "intervalSeconds": 3600}
+        for operation, extra in (("Update", {"i": 0, "clock": hourly}), ("Remove", {"i": 0})):
+            body = versioned(url, operation, {"id": flow_id, "v": editor_b["version"], **extra})
+            [error] = body["errors"]
+            assert error["extensions"]["code"] == "STALE_VERSION", error
+            assert "reload" in error["message"] and "changed since you read it" in error["message"]
+            assert error["extensions"]["details"]["current_version"] == after_a["version"]
+        assert ok("Get") == after_a  # nothing changed
+
+        # The on/off switch is not an edit of the clocks: it keeps the version.
+        assert data(url, TOGGLE, {"id": flow_id, "on": False}) == {"scheduleActive": False}
+        assert ok("Get")["version"] == after_a["version"]
+        data(url, TOGGLE, {"id": flow_id, "on": True})
+
+        reloaded = ok("Get")
+        updated = ok("Update", i=0, clock=hourly, v=reloaded["version"])
+        assert [(c["kind"], c["intervalSeconds"]) for c in updated["clocks"]] == [
+            ("interval", 3600)
+        ]
+        # Without a version an edit applies to whatever the schedule is now (as before).
+        assert ok("Reset")["clocks"][0]["intervalSeconds"] == 600
+        stale_reset = versioned(url, "Reset", {"id": flow_id, "v": updated["version"]})
+        assert [e["extensions"]["code"] for e in stale_reset["errors"]] == ["STALE_VERSION"]
+    finally:
+        server.stop()
+    assert "Traceback" not in "".join(server.output)
