@@ -414,3 +414,26 @@ async def test_a_failed_last_used_write_is_logged_and_the_key_still_works(
     [warning] = [r for r in caplog.records if r.name == "proctor.server.auth"]
     assert warning.levelname == "WARNING"
     assert str(key_id) in warning.getMessage() and "read-only here" in warning.getMessage()
+
+
+async def test_a_chain_of_keys_ends_whole_when_its_first_key_is_revoked(database: Database):
+    """Every key made with a key ends with it, however long the chain: a chain is at most
+    64 keys long (a key 64 keys down makes no more keys), so the revocation and the check
+    on every use, both bounded walks of the chain, always reach its first key."""
+    team = await new_team(database, "chain")
+    person = await new_user(database, team, "owner")
+    first_key, first = await _key(database, team, person)
+    keys, parent = [first_key], first
+    for _ in range(63):
+        key, parent = await _key(database, team, person, parent=parent)
+        keys.append(key)
+    with pytest.raises(Forbidden) as too_deep:
+        await _key(database, team, person, parent=parent)
+    assert "64" in too_deep.value.message
+    assert (await api_keys.authenticate_key(database, keys[-1])).principal is not None
+    await api_keys.revoke_api_key(database, team, first)
+    async with database.session() as session:
+        assert set((await session.scalars(sa.select(ApiKey.revoked))).all()) == {True}
+    # Even where the cascade was missed (a key made while its chain was being revoked).
+    await _set(database, parent, revoked=False)
+    assert "created it was revoked" in await _problem(database, keys[-1])

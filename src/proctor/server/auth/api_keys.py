@@ -159,6 +159,14 @@ async def _capped_expiry(
     now = utcnow()
     if not rows or any(revoked for revoked, _ in rows):
         raise Forbidden("The API key making this request has been revoked.")
+    # Both walks of a chain (the revocation's and every use's) stop after _MAX_DEPTH keys:
+    # a longer chain would leave its last keys working after its first one was revoked.
+    if len(rows) >= _MAX_DEPTH:
+        raise Forbidden(
+            f"The API key making this request ends a chain of {_MAX_DEPTH} keys made with "
+            "keys, the longest there may be: make this key while logged in, or with a key "
+            "higher up the chain."
+        )
     ends = [expires for _, expires in rows if expires is not None]
     if any(end <= now for end in ends):
         raise Forbidden("The API key making this request has expired.")
