@@ -2,10 +2,11 @@
 server on each database, a real agent and the flow's own process publish each kind of
 artifact; the API shows them on the run, on each task run and on the team's list; the
 task run's result says where it is, how large and in which format, and loads with the
-client on this machine (which sees the folder)."""
+client on this machine (which sees the folder), blocking or async."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from tests.agent.processes import (
     wait_until,
 )
 
-from proctor.client import Client
+from proctor.client import AsyncClient, Client
 from proctor.core.errors import ResultError
 from proctor.testing import ServerProcess
 
@@ -129,4 +130,13 @@ def test_a_flow_on_an_agent_publishes_every_kind_of_artifact(home, server, clien
         assert api.load_result(run_id, "scores", map_index=1) == 4
         with pytest.raises(ResultError, match="There is no task run 'nothing'"):
             api.load_result(run_id, "nothing")
+
+    async def load_with_the_async_client() -> None:
+        async with AsyncClient(server.url) as api:
+            assert await api.load_result(run_id, "summarise") == {"day": "2026-12-07", "rows": 12}
+            assert await api.load_result(run_id, "scores", map_index=1) == 4
+            with pytest.raises(ResultError, match="There is no task run 'nothing'"):
+                await api.load_result(run_id, "nothing")
+
+    asyncio.run(load_with_the_async_client())
     assert json.loads(path.read_text()) == {"day": "2026-12-07", "rows": 12}

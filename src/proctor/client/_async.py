@@ -35,6 +35,7 @@ from proctor.client._models import (
     TaskRunStateChange,
     TransitionResult,
 )
+from proctor.client._results import LOCATION_QUERY, find_task_run, full_location, read_result
 from proctor.client._retry import RetryPolicy
 from proctor.client._wire import Operation, RetryableStatus, decode, status_error
 
@@ -292,6 +293,18 @@ class AsyncClient:
     async def get_flow_run_context(self, flow_run_id: str) -> FlowRunContext:
         """The run, its flow version's full spec and every task run, in one round trip."""
         return await self.execute(ops.get_flow_run_context(flow_run_id))
+
+    async def load_result(self, flow_run_id: str, task_slug: str, map_index: int = -1) -> Any:
+        """The value a task run persisted, read here from where its run wrote it (as
+        `Client.load_result`; the read itself runs in a worker thread).
+
+        The server never reads results; this machine must reach the result's location
+        (the same folder, bucket or URL the flow's result store names).
+        """
+        context = await self.get_flow_run_context(flow_run_id)
+        task_run = find_task_run(context, flow_run_id, task_slug, map_index)
+        full = full_location(await self.query(LOCATION_QUERY, {"id": task_run.id}))
+        return await asyncio.to_thread(read_result, context, flow_run_id, task_run, full)
 
     # -- logs, agents, dashboard -----------------------------------------------------------
 

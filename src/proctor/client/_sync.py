@@ -35,6 +35,7 @@ from proctor.client._models import (
     TaskRunStateChange,
     TransitionResult,
 )
+from proctor.client._results import LOCATION_QUERY, find_task_run, full_location, read_result
 from proctor.client._retry import RetryPolicy
 from proctor.client._wire import Operation, RetryableStatus, decode, status_error
 
@@ -293,36 +294,10 @@ class Client:
         The server never reads results; this machine must reach the result's location
         (the same folder, bucket or URL the flow's result store names).
         """
-        from proctor.core.errors import ResultError
-        from proctor.core.results import result_from_dict
-
         context = self.get_flow_run_context(flow_run_id)
-        found = [
-            run
-            for run in context.task_runs
-            if run.task_slug == task_slug and run.map_index == map_index
-        ]
-        where = f"task run {task_slug!r} (map index {map_index}) of flow run {flow_run_id}"
-        if not found:
-            raise ResultError(f"There is no {where}.")
-        store = context.spec.get("result")
-        location = self._full_result_location(found[0].id) or found[0].result_location
-        if not location or not isinstance(store, dict):
-            raise ResultError(
-                f"The {where} has no persisted result: give its flow or task a result store "
-                "(result=LocalResult(dir=...)) to read it later."
-            )
-        return result_from_dict(store).read(location)
-
-    def _full_result_location(self, task_run_id: str) -> str | None:
-        """Where the engine says it wrote the result (a full path or URL): right even when
-        the run process's result folder differed from the one registered."""
-        data = self.query(
-            "query ($id: ID!) { taskRun(id: $id) { result { location } } }", {"id": task_run_id}
-        )
-        result = (data.get("taskRun") or {}).get("result") or {}
-        location = result.get("location")
-        return location if isinstance(location, str) and location else None
+        task_run = find_task_run(context, flow_run_id, task_slug, map_index)
+        full = full_location(self.query(LOCATION_QUERY, {"id": task_run.id}))
+        return read_result(context, flow_run_id, task_run, full)
 
     # -- logs, agents, dashboard -----------------------------------------------------------
 
