@@ -6,12 +6,14 @@ NOT_FOUND; a new password follows the rules."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
 import sqlalchemy as sa
 from tests.server.auth.helpers import FAST, PASSWORD, new_team, new_user
 
+from proctor.server.auth.passwords import Passwords
 from proctor.server.auth.users import (
     add_user,
     authenticate,
@@ -134,3 +136,31 @@ async def test_a_new_password_follows_the_rules_and_an_unknown_user_changes_noth
     await change_password(database, FAST, person.id, PASSWORD, "a long new passphrase")
     assert await authenticate(database, FAST, other.email, PASSWORD) == other
     assert await authenticate(database, FAST, person.email, "a long new passphrase") == person
+
+
+class _Together(Passwords):
+    """Argon2 at its cheapest, where two calls wait for each other once both hash a
+    password, so both go on to write at the same moment."""
+
+    def __init__(self) -> None:
+        super().__init__(time_cost=1, memory_kib=8, parallelism=1)
+        self.barrier = asyncio.Barrier(2)
+
+    async def hash(self, password: str) -> str:
+        await asyncio.wait_for(self.barrier.wait(), 60)
+        return await super().hash(password)
+
+
+async def test_two_first_owners_with_one_address_at_once_make_one_account(database: Database):
+    together = _Together()
+    outcomes = await asyncio.gather(
+        create_admin(database, together, "boss@example.com", FIRST_PASSWORD),
+        create_admin(database, together, "boss@example.com", "another passphrase"),
+        return_exceptions=True,
+    )
+    [won] = [o for o in outcomes if not isinstance(o, BaseException)]
+    [lost] = [o for o in outcomes if isinstance(o, BaseException)]
+    # SQLite lets one writer in at a time (the second finds the account); on PostgreSQL
+    # the database refuses the second insert: a CONFLICT naming the address either way.
+    assert isinstance(lost, Conflict) and "boss@example.com" in lost.message, outcomes
+    assert await _memberships(database) == [(DEFAULT_TENANT_ID, won.id, "owner")]  # type: ignore[union-attr]
