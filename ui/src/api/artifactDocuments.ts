@@ -1,26 +1,30 @@
 /** The documents of artifacts and result details (run, task-run and Artifacts pages). */
+import { graphql } from "../gql";
 
-export const ARTIFACT_FIELDS = `
+graphql(`
+fragment ArtifactFields on Artifact {
   id key type description data flowRunId flowRunName flowName taskRunId taskSlug mapIndex
-  created updated`;
+  created updated
+}`);
 
-export const RUN_ARTIFACTS = `
+export const RUN_ARTIFACTS = graphql(`
 query RunArtifacts($id: ID!) {
-  flowRun(id: $id) { id artifacts { ${ARTIFACT_FIELDS} } }
-}`;
+  flowRun(id: $id) { id artifacts { ...ArtifactFields } }
+}`);
 
-export const TASK_RUN_OUTPUTS = `
+export const TASK_RUN_OUTPUTS = graphql(`
 query TaskRunOutputs($flowRunId: ID!, $taskSlug: String!, $mapIndex: Int!) {
   taskRun(flowRunId: $flowRunId, taskSlug: $taskSlug, mapIndex: $mapIndex) {
     id
-    artifacts { ${ARTIFACT_FIELDS} }
+    artifacts { ...ArtifactFields }
     result { location size serializer resultType preview previewNote loadSnippet }
   }
-}`;
+}`);
 
-export const ARTIFACTS = `
-query Artifacts($key: String, $type: String, $latestPerKey: Boolean!, $first: Int, $offset: Int!) {
-  artifacts(key: $key, type: $type, latestPerKey: $latestPerKey, first: $first, offset: $offset) {
-    ${ARTIFACT_FIELDS}
+export const ARTIFACTS_PAGE = graphql(`
+query ArtifactsPage($key: String, $type: String, $latestPerKey: Boolean!, $first: Int, $after: String) {
+  artifactsPage(key: $key, type: $type, latestPerKey: $latestPerKey, first: $first, after: $after) {
+    nodes { ...ArtifactFields }
+    pageInfo { endCursor hasNextPage }
   }
-}`;
+}`);
