@@ -11,7 +11,7 @@ import pytest
 from proctor import Flow, task
 from proctor.core.clock import FakeClock
 from proctor.core.executors import LocalExecutor, ThreadExecutor
-from proctor.core.gates import LocalTaskGate
+from proctor.core.gates import LocalTaskGate, TaskGate
 from proctor.core.observers import RunObserver, TaskRunChange
 from proctor.core.runner.flow_runner import FlowRunner
 
@@ -177,3 +177,66 @@ def test_cancelling_a_run_with_queued_task_runs_ends_them_cancelled() -> None:
 def test_a_limit_below_one_is_refused_with_a_message() -> None:
     with pytest.raises(ValueError, match="never finish"):
         LocalTaskGate({"db": 0})
+
+
+class OpensAt(TaskGate):
+    """A gate (as a server's slots would be) that admits nothing before `opens` on the
+    run's clock, then everything."""
+
+    def __init__(self, clock: FakeClock, opens: float) -> None:
+        self.clock = clock
+        self.opens = opens
+        self.held: list = []
+        self.new: list = []
+
+    def applies_to(self, task) -> bool:  # type: ignore[no-untyped-def]
+        return "remote" in task.tags
+
+    def request(self, units) -> None:  # type: ignore[no-untyped-def]
+        self.held.extend(units)
+        self.new.extend(units)
+
+    def poll(self, timeout: float):  # type: ignore[no-untyped-def]
+        queued = [(unit, "Waiting for the server") for unit in self.new]
+        self.new = []
+        if self.clock.now() < self.opens:
+            return [], queued
+        granted, self.held = self.held, []
+        return granted, queued
+
+    def release(self, unit, state) -> None:  # type: ignore[no-untyped-def]
+        pass
+
+    @property
+    def waiting(self) -> int:
+        return len(self.held)
+
+
+def test_task_runs_held_at_the_gate_wait_for_it_on_the_run_s_clock() -> None:
+    clock = FakeClock()
+    started = clock.now()
+    ran: list[tuple[str, float]] = []
+
+    @task(tags=["remote"])
+    def remote() -> str:
+        ran.append(("remote", clock.now()))
+        return "remote"
+
+    @task
+    def local() -> str:
+        ran.append(("local", clock.now()))
+        return "local"
+
+    with Flow("held") as flow:
+        remote()
+        local()
+    states = States()
+    gate = OpensAt(clock, opens=started + 1.2)
+    final = FlowRunner(flow, observers=[states], gate=gate, clock=clock).run()
+    assert final.is_successful(), final.message
+    # The untagged task ran at once; the held one when the gate opened, which the loop
+    # saw by polling every 0.5 s of the run's clock (no real time passed).
+    assert ran == [("local", started), ("remote", started + 1.5)]
+    assert [until - since for since, until in clock.waits] == pytest.approx([0.5] * 3, abs=1e-6)
+    queued = [c.state.message for c in states.changes if c.state.name == "Queued"]
+    assert queued == ["Waiting for the server"]
