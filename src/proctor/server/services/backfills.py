@@ -44,10 +44,15 @@ from proctor.server.orchestration import ProposedState
 from proctor.server.orchestration.states import FINISHED_FAMILIES, parse_timestamp
 from proctor.server.services import records, rows
 from proctor.server.services.flow_run_states import FlowChange, transition_flow_runs
-from proctor.server.services.names import run_name
 from proctor.server.services.parameters import validate_parameters
 from proctor.server.services.schedule_edits import group_for
-from proctor.server.services.schedules import load_schedule, schedule_key
+from proctor.server.services.schedules import (
+    ScheduleTarget,
+    insert_runs,
+    load_schedule,
+    planned_run,
+    schedule_key,
+)
 from proctor.server.services.validation import as_uuid
 
 if TYPE_CHECKING:
@@ -388,76 +393,20 @@ async def _insert(
     events: list[ScheduledEvent],
     now: datetime,
 ) -> int:
-    """Insert runs for these times (a time with a run already is skipped)."""
-    values = [
-        {
-            "id": new_id(),
-            "tenant_id": backfill.tenant_id,
-            "flow_id": flow.id,
-            "flow_group_id": backfill.flow_group_id,
-            "name": run_name(),
-            "state": "Scheduled",
-            "state_type": "Scheduled",
-            "state_message": MESSAGE,
-            "state_timestamp": now,
-            "version": 1,
-            "run_count": 0,
-            "parameters": validate_parameters(flow.parameter_schema or {}, e.parameter_defaults),
-            "context": {
-                "schedule": {"clock": e.clock_index},
-                "backfill": {"id": str(backfill.id)},
-            },
-            "labels": list(e.labels) or list(flow.labels or []),
-            "scheduled_start_time": e.start_time.astimezone(UTC),
-            "auto_scheduled": False,
-            "schedule_key": schedule_key(e.start_time),
-            "backfill_id": backfill.id,
-            "lazarus_count": 0,
-            "created": now,
-            "updated": now,
-        }
-        for e in events
-    ]
-    statement = (
-        db.config.insert(_RUN)
-        .values(values)
-        .on_conflict_do_nothing(index_elements=["flow_group_id", "schedule_key"])
-        .returning(_RUN.c.id)
+    """Insert runs for these times (a time with a run already is skipped), as the
+    scheduler inserts its own (`schedules.insert_runs`), naming the backfill."""
+    target = ScheduleTarget(
+        tenant_id=backfill.tenant_id,
+        flow_group_id=backfill.flow_group_id,
+        schedule=backfill.schedule,
+        flow_id=flow.id,
+        parameter_schema=flow.parameter_schema or {},
+        labels=list(flow.labels or []),
     )
-    inserted = set((await session.execute(statement)).scalars())
-    if not inserted:
-        return 0
-    made = [row for row in values if row["id"] in inserted]
-    await session.execute(
-        sa.insert(_HISTORY),
-        [
-            {
-                "id": new_id(),
-                "tenant_id": backfill.tenant_id,
-                "flow_run_id": row["id"],
-                "state": "Scheduled",
-                "state_type": "Scheduled",
-                "message": MESSAGE,
-                "timestamp": now,
-                "start_time": row["scheduled_start_time"],
-                "version": 1,
-                "data": {},
-                "created": now,
-            }
-            for row in made
-        ],
+    planned = [planned_run(e, target.parameter_schema, target.labels) for e in events]
+    return await insert_runs(
+        session, db, target, planned, now, backfill_id=backfill.id, message=MESSAGE
     )
-    for row in made:
-        record_event(
-            session,
-            Event(
-                "flow_run.created",
-                str(backfill.tenant_id),
-                flow_run_id=str(row["id"]),
-                data={"flow_id": str(flow.id), "state": "Scheduled", "version": 1},
-            ),
-        )
-    return len(made)
 
 
 async def _top_up(

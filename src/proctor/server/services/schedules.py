@@ -39,7 +39,7 @@ from proctor.server.services.parameters import validate_parameters
 from proctor.server.services.schedule_memory import ScheduleMemory
 
 if TYPE_CHECKING:
-    from proctor.core.schedules import Schedule
+    from proctor.core.schedules import Schedule, ScheduledEvent
 
 logger = logging.getLogger(__name__)
 
@@ -128,18 +128,24 @@ def plan_runs(
         memory.learn(group, document, schedule, found)
     planned = []
     for event in found.events:
-        start = event.start_time.astimezone(UTC)
-        if start > limit:
+        if event.start_time.astimezone(UTC) > limit:
             break
-        planned.append(
-            PlannedRun(
-                start=start,
-                parameters=validate_parameters(target.parameter_schema, event.parameter_defaults),
-                labels=list(event.labels) or list(target.labels),
-                clock=event.clock_index,
-            )
-        )
+        planned.append(planned_run(event, target.parameter_schema, target.labels))
     return planned
+
+
+def planned_run(
+    event: ScheduledEvent, parameter_schema: dict[str, Any], flow_labels: list[str]
+) -> PlannedRun:
+    """The run a schedule's event asks for (the scheduler's and a backfill's alike): its
+    clock's parameter defaults checked against the schema (`InvalidInput`), its clock's
+    labels or else the flow's."""
+    return PlannedRun(
+        start=event.start_time.astimezone(UTC),
+        parameters=validate_parameters(parameter_schema, event.parameter_defaults),
+        labels=list(event.labels) or list(flow_labels),
+        clock=event.clock_index,
+    )
 
 
 MAX_NEXT_RUN_TIMES = 100
@@ -211,9 +217,14 @@ async def insert_runs(
     target: ScheduleTarget,
     planned: list[PlannedRun],
     now: datetime,
+    *,
+    backfill_id: uuid.UUID | None = None,
+    message: str = SCHEDULED_MESSAGE,
 ) -> int:
     """Insert the planned runs that do not exist yet (by schedule key), with their first
-    history row and a `flow_run.created` event each; returns how many were new."""
+    history row and a `flow_run.created` event each; returns how many were new. The
+    scheduler's runs are `auto_scheduled`; a backfill's name their backfill instead."""
+    context_extra = {} if backfill_id is None else {"backfill": {"id": str(backfill_id)}}
     values = [
         {
             "id": new_id(),
@@ -223,22 +234,25 @@ async def insert_runs(
             "name": run_name(),
             "state": "Scheduled",
             "state_type": "Scheduled",
-            "state_message": SCHEDULED_MESSAGE,
+            "state_message": message,
             "state_timestamp": now,
             "version": 1,
             "run_count": 0,
             "parameters": run.parameters,
-            "context": {"schedule": {"clock": run.clock}},
+            "context": {"schedule": {"clock": run.clock}, **context_extra},
             "labels": run.labels,
             "scheduled_start_time": run.start,
-            "auto_scheduled": True,
+            "auto_scheduled": backfill_id is None,
             "schedule_key": run.key,
+            "backfill_id": backfill_id,
             "lazarus_count": 0,
             "created": now,
             "updated": now,
         }
         for run in planned
     ]
+    if not values:
+        return 0
     statement = (
         db.config.insert(_RUN)
         .values(values)
@@ -255,7 +269,7 @@ async def insert_runs(
             "flow_run_id": row["id"],
             "state": "Scheduled",
             "state_type": "Scheduled",
-            "message": SCHEDULED_MESSAGE,
+            "message": message,
             "timestamp": now,
             "start_time": row["scheduled_start_time"],
             "version": 1,
@@ -436,6 +450,7 @@ __all__ = [
     "insert_runs",
     "next_run_times",
     "plan_runs",
+    "planned_run",
     "remove_unstarted_auto_runs",
     "schedule_key",
     "schedule_runs",
