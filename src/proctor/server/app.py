@@ -2,7 +2,8 @@
 
     /graphql   POST queries and mutations; GET from a browser: GraphiQL;
                websocket (graphql-transport-ws): subscriptions
-    /health    200 when the database answers, 503 otherwise (JSON)
+    /health    200 when the database answers, 503 otherwise (JSON; checked in the
+               background every second, see `web.health_prober`)
     /metrics   Prometheus text format (per-app registry)
     /auth/*    login, logout, me (auth mode; see `proctor.server.web.auth_routes`)
     /          the web UI (`ui_dist/` when built, a placeholder page until then)
@@ -40,6 +41,7 @@ from proctor.server.errors import StartupFailed
 from proctor.server.web.auth_routes import auth_routes
 from proctor.server.web.deferred import Deferred
 from proctor.server.web.health import health_endpoint
+from proctor.server.web.health_prober import HealthProber
 from proctor.server.web.metrics import Metrics, MetricsMiddleware, metrics_endpoint
 from proctor.server.web.retention_metrics import RetentionCollector
 from proctor.server.web.security_headers import SecurityHeadersMiddleware
@@ -118,6 +120,7 @@ def create_app(
                 app.state.startup_error = error.message
                 raise
             app.state.api = state
+            app.state.health = await _start_health(state, stack)
             # The rest (GraphQL endpoint, then the background services) finishes while
             # uvicorn starts listening; `serve` announces the server once it is done.
             warm_up = asyncio.create_task(
@@ -140,14 +143,15 @@ def create_app(
     async def pool_status() -> dict[str, Any]:
         return dict(app.state.api.database.pool_status())
 
-    async def database_health() -> Any:
-        return await app.state.api.database.health()
-
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
-            Route("/health", health_endpoint(database_health, __version__), methods=["GET"]),
+            Route(
+                "/health",
+                health_endpoint(lambda: getattr(app.state, "health", None), __version__),
+                methods=["GET"],
+            ),
             Route("/metrics", metrics_endpoint(metrics, count_runs, pool_status), methods=["GET"]),
             *auth_routes(),
             Mount("/", app=UIApp(ui_dir)),
@@ -166,6 +170,15 @@ def create_app(
     app.state.settings = settings
     app.state.begin_shutdown = begin_shutdown
     return app
+
+
+async def _start_health(state: ApiState, stack: AsyncExitStack) -> HealthProber:
+    """The prober `/health` answers from: the database is checked in the background,
+    never on the request path (see `web.health_prober`); stopped before the database."""
+    prober = HealthProber(state.database.health, quick=state.database.quick_health)
+    await prober.start()
+    stack.push_async_callback(prober.stop)
+    return prober
 
 
 async def _warm_up(

@@ -346,6 +346,28 @@ class Database:
 
     # -- observability ----------------------------------------------------------------
 
+    def quick_health(self) -> dict[str, Any] | None:
+        """What is wrong that can be told without a query (`health()`'s answer for it),
+        or None: not connected, or the SQLite file deleted or replaced. Cheap enough for
+        every `/health` request (a `stat`, no connection)."""
+        if not self.connected:
+            return {
+                "database": "error",
+                "dialect": self.dialect,
+                "revision": None,
+                "error": "NOT_CONNECTED",
+            }
+        gone = self._file_watch.problem() if self._file_watch is not None else None
+        if gone is not None:
+            return {
+                "database": "error",
+                "dialect": self.dialect,
+                "revision": None,
+                "error": DATABASE_GONE,
+                "reason": gone,
+            }
+        return None
+
     async def health(self) -> dict[str, Any]:
         """`{"database": "ok", "dialect": ..., "revision": ...}`, or `"error"` with why."""
         gone = self._file_watch.problem() if self._file_watch is not None else None
