@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 import pytest
 from tests.server.api.graphql_results import error_codes
 
+from proctor.server.api import build_schema
+from proctor.server.api.context import ApiContext
+from proctor.server.api.document_worker import INLINE_CHARACTERS
 from proctor.server.api.limits import ApiLimits
+from proctor.server.auth.principal import Principal
+from proctor.server.database import DEFAULT_TENANT_ID
 
 
 async def _post(http, body, **kwargs):
@@ -124,11 +130,118 @@ def _aliases(count: int, field: str = "me { role }") -> str:
     return "{ " + " ".join(f"a{i}: {field}" for i in range(count)) + " }"
 
 
-async def test_a_megabyte_of_aliases_is_refused_while_parsing(gql):
+async def test_a_megabyte_of_aliases_is_refused_before_it_is_parsed(gql):
     body = await gql(_aliases(50_000))  # ~1 MB, ~300,000 tokens
     assert error_codes(body) == ["QUERY_TOO_LARGE"]
     assert body["data"] is None
-    assert "tokens" in body["errors"][0]["message"]
+    assert "more than 50 aliases" in body["errors"][0]["message"]
+    # Refused at the colon of the 51st alias: only the first kilobyte was read.
+    [location] = body["errors"][0]["locations"]
+    assert location == {"line": 1, "column": _aliases(51).rindex("a50:") + len("a50:")}
+
+
+async def test_too_many_tokens_are_refused_before_they_are_parsed(gql, app):
+    limit = app.state.api.limits.max_tokens
+    # No alias and one field: only the token count is over (a list argument).
+    values = ",".join(["1"] * (limit + 10))
+    body = await gql(f"{{ projects(x: [{values}]) {{ id }} }}")
+    assert error_codes(body) == ["QUERY_TOO_LARGE"]
+    assert f"more than {limit} tokens" in body["errors"][0]["message"]
+
+
+async def test_large_documents_within_the_limits_are_answered(gql, app):
+    """Documents longer than a few kilobytes are parsed and validated in a worker thread:
+    their answers and their errors are the same as on the event loop."""
+    padding = "# " + "x" * (2 * INLINE_CHARACTERS) + "\n"
+    ordinary = await gql(padding + "{ a: projects { id } b: flows { nodes { id } } }")
+    assert ordinary == {"data": {"a": [], "b": {"nodes": []}}}
+    many = "{ " + "projects { id name } " * 300 + "}"  # 900 fields, validated off the loop
+    assert len(many) > INLINE_CHARACTERS
+    assert (await gql(many)) == {"data": {"projects": []}}
+    unknown = await gql(padding + "{ nope }")
+    assert error_codes(unknown) == ["GRAPHQL_VALIDATION_FAILED"]
+    broken = await gql(padding + "{ projects { id ")
+    assert error_codes(broken) == ["GRAPHQL_PARSE_FAILED"]
+    assert broken["errors"][0]["locations"] == [{"line": 2, "column": 17}]
+    limit = app.state.api.limits.max_aliases
+    assert error_codes(await gql(padding + _aliases(limit + 1))) == ["QUERY_TOO_LARGE"]
+
+
+async def test_a_subscription_over_the_limits_gets_its_error(database):
+    """Subscriptions go through strawberry's streaming path, which reports errors of
+    its own parse only: a refused document must still come back as an error result."""
+    context = ApiContext(
+        db=database,
+        events=database.events,
+        tenant_id=DEFAULT_TENANT_ID,
+        limits=ApiLimits(),
+        principal=Principal.local(DEFAULT_TENANT_ID),
+        stopping=asyncio.Event(),
+    )
+    hostile = (
+        "subscription { " + " ".join(f'a{i}: flowRun(id: "x") {{ id }}' for i in range(60)) + " }"
+    )
+    for document in (hostile, "# " + "x" * (2 * INLINE_CHARACTERS) + "\n" + hostile):
+        result = await build_schema().subscribe(document, context_value=context)
+        if hasattr(result, "__anext__"):
+            result = await asyncio.wait_for(result.__anext__(), 60)
+        assert result.errors and result.errors[0].extensions["code"] == "QUERY_TOO_LARGE"
+        assert "aliases" in result.errors[0].message
+
+
+TRICKY = (
+    # strings, block strings and comments hiding braces, colons and names; object values;
+    # variables with defaults; directives; inline fragments; a fragment used twice
+    """query Q($a: Int = 3, $o: JSON = {x: {y: "}:{"}}) @skip(if: false) {
+      # a comment: with { braces } and a: colon
+      first: flowRuns(first: $a, filter: {state: "a: {b}"}) {
+        nodes { ...Run id ... on FlowRun { name state: state } }
+        totalCount
+      }
+      ... @include(if: true) { projects { id n: name } }
+      more: flowRuns { nodes { ...Run } }
+    }
+    fragment Run on FlowRun { id flow { versions { id } } s: state }""",
+    """{ __typename a: projects { id } b: __schema { queryType { name } } }""",
+    """{ flows { nodes { ... on Flow { ... on Flow { versions { id } } } } } }""",
+    '''"""a description { x: y }""" query { projects { id } }''',
+)
+
+
+@pytest.mark.parametrize("document", [*TRICKY, "introspection"])
+def test_the_scan_never_refuses_what_the_walk_accepts(document):
+    """The lexer-level scan counts what is written, the walk what the parsed document
+    asks for (fragments expanded): for every limit, at every value, a document the scan
+    refuses is refused by the walk (or, for tokens, by graphql-core) with the same code."""
+    from graphql import GraphQLSyntaxError, get_introspection_query, parse
+
+    from proctor.server.api.document_scan import scan_document
+    from proctor.server.api.limits import check_document
+
+    if document == "introspection":
+        document = get_introspection_query(descriptions=True)
+    schema = build_schema()._schema
+    parsed = parse(document)
+    unbounded = ApiLimits(
+        max_tokens=10**6, max_fields=10**6, max_aliases=10**6, max_depth=10**6, max_cost=10**9
+    )
+    assert scan_document(document, unbounded) is None
+    refused = 0
+    for limit in ("max_fields", "max_aliases", "max_depth", "max_tokens"):
+        for value in range(600):
+            limits = replace(unbounded, **{limit: value})
+            scanned = scan_document(document, limits)
+            if scanned is None:
+                break  # at the document's own count, and above
+            refused += 1
+            if limit == "max_tokens":
+                with pytest.raises(GraphQLSyntaxError, match=r"tokens\. Parsing aborted"):
+                    parse(document, max_tokens=value)
+            else:
+                walked = check_document(schema, parsed, {}, limits)
+                assert walked is not None, (limit, value, scanned)
+                assert walked.extensions["code"] == scanned.code, (limit, value)
+    assert refused  # the sweep did reach each document's counts
 
 
 async def test_aliases_over_the_limit_are_refused_and_nothing_runs(gql, app):
@@ -165,6 +278,31 @@ async def test_a_fragment_bomb_stops_at_the_field_budget(gql):
     fragments += [f"fragment F{i} on Query {{ ...F{i - 1} ...F{i - 1} }}" for i in range(1, levels)]
     body = await gql(f"{{ ...F{levels - 1} }} " + " ".join(fragments))
     assert error_codes(body) == ["QUERY_TOO_LARGE"]
+
+
+async def test_a_fragment_bomb_of_undefined_fragments_is_refused(gql):
+    # The same bomb whose leaves spread a fragment that does not exist: no field is ever
+    # counted, so the walk must count its spreads too (it used to run for ever).
+    levels = 40
+    fragments = ["fragment F0 on Query { ...Missing }"]
+    fragments += [f"fragment F{i} on Query {{ ...F{i - 1} ...F{i - 1} }}" for i in range(1, levels)]
+    body = await gql(f"{{ ...F{levels - 1} }} " + " ".join(fragments))
+    assert error_codes(body) == ["QUERY_TOO_LARGE"]
+    assert "selections" in body["errors"][0]["message"]
+
+
+async def test_a_long_chain_of_fragments_is_walked_without_recursion(gql):
+    # 1,500 fragments, each spreading the next: within the field and token limits. The
+    # walk goes through without recursion; graphql-core's validation then refuses the
+    # nesting itself (its own guard), as a validation error, not an internal one.
+    chain = [f"fragment F{i} on Query {{ ...F{i + 1} }}" for i in range(1_499)]
+    body = await gql(
+        "{ ...F0 } " + " ".join(chain) + " fragment F1499 on Query { projects { id } }"
+    )
+    assert error_codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
+    short = [f"fragment F{i} on Query {{ ...F{i + 1} }}" for i in range(99)]
+    body = await gql("{ ...F0 } " + " ".join(short) + " fragment F99 on Query { projects { id } }")
+    assert body == {"data": {"projects": []}}
 
 
 async def test_parser_nesting_guard_has_the_depth_code(gql):

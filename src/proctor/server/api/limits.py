@@ -1,16 +1,22 @@
 """Limits on what one GraphQL operation may ask for: size, fields, aliases, depth, cost.
 
-A hostile document must cost the server one bounded walk and nothing else, so the limits
-are checked in two places before anything heavier runs:
+A hostile document must cost the server one bounded look and nothing else, and no
+document may hold the event loop for long, so the limits are checked in three places
+before anything heavier runs:
 
-- parsing stops after `max_tokens` tokens (graphql-core's own guard), so a megabyte of
-  aliases is refused after reading its first few kilobytes;
+- before parsing, `document_scan` reads the source token by token and stops at the
+  first limit passed (tokens, aliases, fields as written, depth): a megabyte of aliases
+  is refused after its first few hundred bytes, without being parsed;
+- parsing stops after `max_tokens` tokens (graphql-core's own guard), and a document
+  longer than a few kilobytes is scanned and parsed in a worker thread
+  (`document_worker`), not on the event loop;
 - `QueryLimits.on_validate` walks the parsed document *before* graphql-core's validation
   (whose overlapping-fields rule grows with the square of the fields) and refuses it when
   it selects more than `max_fields` fields (fragments expanded; the walk stops as soon as
   the budget is spent, so fragment bombs cannot make it exponential), more than
   `max_aliases` aliases, nests deeper than `max_depth`, or could return more than
-  `max_cost` values. Only a document within every limit is validated and executed.
+  `max_cost` values. Only a document within every limit is validated (in the worker
+  thread when it is large) and executed.
 
 Each breach is a GraphQL error with a stable code: `QUERY_TOO_LARGE` (tokens, fields,
 aliases), `QUERY_TOO_DEEP`, `QUERY_TOO_COSTLY`, `PAGE_TOO_LARGE`. The limits are the same
@@ -26,10 +32,12 @@ working, but its fields count towards `max_fields`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
+from functools import partial
 from typing import Any
 
 from graphql import (
+    ASTValidationRule,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -43,12 +51,18 @@ from graphql import (
     IntValueNode,
     OperationDefinitionNode,
     OperationType,
+    SelectionNode,
     SelectionSetNode,
+    SourceLocation,
     VariableNode,
     get_named_type,
+    parse,
 )
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
 
+from proctor.server.api.document_scan import scan_document
+from proctor.server.api.document_worker import INLINE_CHARACTERS, INLINE_FIELDS, off_loop
 from proctor.server.api.errors import ApiError
 from proctor.server.api.limit_values import ApiLimits
 
@@ -75,6 +89,11 @@ def check_batch_size(items: list[Any], limits: ApiLimits) -> None:
         )
 
 
+# Selections (fields, fragment spreads, inline fragments) the walk may visit per field
+# allowed: spreads that expand to nothing (an undefined fragment, repeated) are work too.
+SELECTIONS_PER_FIELD = 4
+
+
 class _Breach(Exception):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
@@ -96,6 +115,7 @@ class _Walker:
         self.limits = limits
         self.fields = 0
         self.aliases = 0
+        self.steps = 0  # selections visited: fields, spreads and inline fragments
 
     def _page_size(self, node: FieldNode) -> int | None:
         for argument in node.arguments or ():
@@ -117,18 +137,44 @@ class _Walker:
             return value if isinstance(value, int) and value >= 0 else 0
         return None
 
-    def _fields(self, selection_set: SelectionSetNode, seen: frozenset[str]) -> Iterator[FieldNode]:
-        for selection in selection_set.selections:
+    def _fields(self, selection_set: SelectionSetNode) -> Iterator[FieldNode]:
+        """The fields of `selection_set`, fragments expanded (a fragment is not expanded
+        inside itself). Iterative, with one step per selection: a chain of thousands of
+        fragments costs one step per spread, not a generator frame per level for every
+        field, and spreads that expand to no field at all still spend the budget."""
+        stack: list[tuple[Iterator[SelectionNode], str | None]] = [
+            (iter(selection_set.selections), None)
+        ]
+        active: set[str] = set()  # the fragments being expanded, on the current path
+        while stack:
+            selections, expanding = stack[-1]
+            selection = next(selections, None)
+            if selection is None:
+                stack.pop()
+                if expanding is not None:
+                    active.discard(expanding)
+                continue
+            self._step()
             if isinstance(selection, FieldNode):
                 self._count(selection)
                 yield selection
             elif isinstance(selection, InlineFragmentNode):
-                yield from self._fields(selection.selection_set, seen)
+                stack.append((iter(selection.selection_set.selections), None))
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
                 fragment = self.fragments.get(name)
-                if fragment is not None and name not in seen:
-                    yield from self._fields(fragment.selection_set, seen | {name})
+                if fragment is not None and name not in active:
+                    active.add(name)
+                    stack.append((iter(fragment.selection_set.selections), name))
+
+    def _step(self) -> None:
+        self.steps += 1
+        if self.steps > self.limits.max_fields * SELECTIONS_PER_FIELD:
+            raise _Breach(
+                "QUERY_TOO_LARGE",
+                f"the query expands to more than {self.limits.max_fields * SELECTIONS_PER_FIELD}"
+                " selections (fragments expanded): split it into smaller queries",
+            )
 
     def _count(self, field: FieldNode) -> None:
         self.fields += 1
@@ -149,7 +195,7 @@ class _Walker:
 
     def _count_only(self, selection_set: SelectionSetNode) -> None:
         """Introspection: fields count, depth and cost do not."""
-        for field in self._fields(selection_set, frozenset()):
+        for field in self._fields(selection_set):
             if field.selection_set is not None:
                 self._count_only(field.selection_set)
 
@@ -161,7 +207,7 @@ class _Walker:
                 f"the query nests deeper than {self.limits.max_depth} levels",
             )
         deepest, cost = depth, 0
-        for field in self._fields(selection_set, frozenset()):
+        for field in self._fields(selection_set):
             name = field.name.value
             if name.startswith("__"):
                 if field.selection_set is not None:
@@ -205,6 +251,16 @@ def check_document(
     """The first limit `document` breaks (as a GraphQL error with its code), or None.
 
     Cheap by construction: the walk stops once the field budget is spent."""
+    return _check(schema, document, variables, limits)[0]
+
+
+def _check(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    variables: Mapping[str, Any],
+    limits: ApiLimits,
+) -> tuple[GraphQLError | None, int]:
+    """`check_document`'s answer, and how many fields the walk counted."""
     fragments = {
         definition.name.value: definition
         for definition in document.definitions
@@ -222,14 +278,16 @@ def check_document(
         try:
             walker.measure(definition.selection_set, roots.get(definition.operation), 1)
         except _Breach as breach:
-            return GraphQLError(str(breach), definition, extensions={"code": breach.code})
-    return None
+            error = GraphQLError(str(breach), definition, extensions={"code": breach.code})
+            return error, walker.fields
+    return None, walker.fields
 
 
 class QueryLimits(SchemaExtension):
-    """Caps parsing at `max_tokens` and checks the other limits on the parsed document
-    before graphql-core validates it (`limits` here are the fallback when the request's
-    context carries none)."""
+    """Scans the document before it is parsed, caps parsing at `max_tokens` and checks the
+    other limits on the parsed document before graphql-core validates it; large documents
+    are parsed and validated off the event loop (`limits` here are the fallback when the
+    request's context carries none)."""
 
     def __init__(self, limits: ApiLimits) -> None:
         self.limits = limits
@@ -239,20 +297,104 @@ class QueryLimits(SchemaExtension):
         limits = getattr(self.execution_context.context, "limits", None)
         return limits if isinstance(limits, ApiLimits) else self.limits
 
-    def on_parse(self) -> Iterator[None]:
-        self.execution_context.parse_options["max_tokens"] = self._limits().max_tokens
+    async def on_parse(self) -> AsyncIterator[None]:
+        context = self.execution_context
+        limits = self._limits()
+        context.parse_options["max_tokens"] = limits.max_tokens
+        query = context.query
+        failure: GraphQLError | None = None
+        if context.graphql_document is None and isinstance(query, str) and query:
+            try:
+                if len(query) > INLINE_CHARACTERS:
+                    options = dict(context.parse_options)
+                    context.graphql_document = await off_loop(
+                        partial(_scan_and_parse, query, limits, options)
+                    )
+                else:
+                    _raise_breach(query, limits)
+            except GraphQLError as error:
+                # Strawberry reports only the failures of its own parse: let it parse a
+                # document that fails at its first character (reading nothing of this
+                # one), then put the query back and report this error instead.
+                failure = error
+                context.query = _FAILS_AT_ONCE
         yield
+        if failure is not None:
+            context.query = query
+            if context.pre_execution_errors:
+                _become(context.pre_execution_errors[0], failure)
 
-    def on_validate(self) -> Iterator[None]:
+    async def on_validate(self) -> AsyncIterator[None]:
         context = self.execution_context
         document = context.graphql_document
         if document is not None and context.pre_execution_errors is None:
-            variables = context.variables if isinstance(context.variables, Mapping) else {}
-            breach = check_document(context.schema._schema, document, variables, self._limits())
-            if breach is not None:
-                # Set before graphql-core's validation: strawberry then skips it.
-                context.pre_execution_errors = [breach]
+            check = partial(
+                _check_and_validate,
+                context.schema._schema,
+                document,
+                context.variables if isinstance(context.variables, Mapping) else {},
+                self._limits(),
+                tuple(context.validation_rules),
+            )
+            if len(context.query or "") > INLINE_CHARACTERS:
+                errors = await off_loop(check)
+            else:
+                errors = check(validate_over=INLINE_FIELDS)
+                if errors is None:  # within the limits, but large once expanded
+                    errors = await off_loop(check)
+            # Set before graphql-core's validation: strawberry skips what is done.
+            context.pre_execution_errors = errors
         yield
+
+
+_FAILS_AT_ONCE = "}"
+
+
+def _check_and_validate(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    variables: Mapping[str, Any],
+    limits: ApiLimits,
+    rules: tuple[type[ASTValidationRule], ...],
+    validate_over: int | None = None,
+) -> list[GraphQLError] | None:
+    """The limit `document` breaks, else graphql-core's validation errors (a list, empty
+    when valid), or None when the document selects more than `validate_over` fields (the
+    caller then validates it in the worker thread)."""
+    breach, fields = _check(schema, document, variables, limits)
+    if breach is not None:
+        return [breach]
+    if validate_over is not None and fields > validate_over:
+        return None
+    return validate_document(schema, document, rules) if rules else []
+
+
+def _raise_breach(source: str, limits: ApiLimits) -> None:
+    """Raise the first limit the source passes, found by the lexer-level scan."""
+    breach = scan_document(source, limits)
+    if breach is not None:
+        error = GraphQLError(breach.message, extensions={"code": breach.code})
+        # Not from `source` and an offset: graphql-core would look for line breaks in
+        # the whole document (a megabyte) to place it.
+        error.locations = [SourceLocation(breach.line, breach.column)]
+        raise error
+
+
+def _scan_and_parse(source: str, limits: ApiLimits, options: dict[str, Any]) -> DocumentNode:
+    """In the worker thread: the scan, then graphql-core's parse (raising either's error)."""
+    _raise_breach(source, limits)
+    return parse(source, **options)
+
+
+def _become(target: GraphQLError, error: GraphQLError) -> None:
+    """Make the error strawberry reports (`target`) say what `error` says."""
+    target.message = error.message
+    target.locations = error.locations
+    target.positions = error.positions
+    target.source = error.source
+    target.nodes = error.nodes
+    target.extensions = dict(error.extensions or {})
+    target.original_error = error.original_error
 
 
 __all__ = ["ApiLimits", "QueryLimits", "check_batch_size", "check_document", "check_page_size"]
