@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -16,14 +16,11 @@ from proctor.server.database import Database
 from proctor.server.database.activity_log import ACTIVITY_KINDS
 from proctor.server.database.models import Activity
 from proctor.server.errors import InvalidInput
-from proctor.server.services import records
-from proctor.server.services.pagination import Ordering, SortKey, fetch_page
-from proctor.server.services.validation import as_uuid, page_size
+from proctor.server.services import event_log, records
+from proctor.server.services.validation import as_uuid
 
-ACTIVITY_ORDERING = Ordering(
-    "-occurred", (SortKey(Activity.occurred, True), SortKey(Activity.id, True))
-)
-PRUNE_BATCH = 5000
+ACTIVITY_ORDERING = event_log.newest_first(Activity)
+PRUNE_BATCH = event_log.PRUNE_BATCH
 #: A family ("agent") stands for each of its kinds ("agent.healthy", ...).
 FAMILIES: frozenset[str] = frozenset(kind.split(".", 1)[0] for kind in ACTIVITY_KINDS)
 
@@ -127,30 +124,12 @@ async def list_activity(
     """The team's activity, newest first; `kinds` (kinds or families), `flow` (a flow's
     name) and `since` (occurred at or after) narrow it."""
     tenant = as_uuid(tenant_id, "tenant_id")
-    size = page_size(first)
+    where = event_log.filters(Activity, equal={Activity.flow_name: flow}, since=since)
     by_kind = _kind_filter(kinds)
-    statement = sa.select(Activity).where(Activity.tenant_id == tenant)
     if by_kind is not None:
-        statement = statement.where(by_kind)
-    if flow:
-        statement = statement.where(Activity.flow_name == flow)
-    if since is not None:
-        statement = statement.where(Activity.occurred >= since)
-    async with db.session() as session:
-        page = await fetch_page(
-            session,
-            statement,
-            ACTIVITY_ORDERING,
-            first=size,
-            after=after,
-            count=count,
-            sort_values=lambda row: [row[0].occurred, row[0].id],
-        )
-    return records.Page(
-        items=[_record(row[0]) for row in page.rows],
-        end_cursor=page.end_cursor,
-        has_next_page=page.has_next_page,
-        total_count=page.total_count,
+        where.append(by_kind)
+    return await event_log.list_newest_first(
+        db, Activity, tenant, where, _record, first=first, after=after, count=count
     )
 
 
@@ -173,20 +152,7 @@ async def get_activity(
 
 async def prune_activity(db: Database, *, older_than: datetime, batch: int = PRUNE_BATCH) -> int:
     """Delete every team's rows older than `older_than`, `batch` rows per transaction."""
-    deleted = 0
-    while True:
-        async with db.transaction() as session:
-            doomed = (
-                sa.select(Activity.id)
-                .where(Activity.occurred < older_than)
-                .limit(batch)
-                .scalar_subquery()
-            )
-            result = await session.execute(sa.delete(Activity).where(Activity.id.in_(doomed)))
-            count = int(cast(Any, result).rowcount or 0)
-        deleted += count
-        if count < batch:
-            return deleted
+    return await event_log.prune_older_than(db, Activity, older_than=older_than, batch=batch)
 
 
 __all__ = [

@@ -11,20 +11,17 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 
 from proctor.server.database import Database
 from proctor.server.database.models import AuditEvent
-from proctor.server.services import records
-from proctor.server.services.pagination import Ordering, SortKey, fetch_page
-from proctor.server.services.validation import as_uuid, page_size
+from proctor.server.services import event_log, records
+from proctor.server.services.validation import as_uuid
 
-AUDIT_ORDERING = Ordering(
-    "-occurred", (SortKey(AuditEvent.occurred, True), SortKey(AuditEvent.id, True))
-)
-PRUNE_BATCH = 5000
+AUDIT_ORDERING = event_log.newest_first(AuditEvent)
+PRUNE_BATCH = event_log.PRUNE_BATCH
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,53 +117,35 @@ async def list_audit_events(
     except `since` <= occurred < `until`; `machine`: only (True) or no (False) machine
     traffic, the `MACHINE_ACTIONS` agents and run processes send all the time)."""
     tenant = as_uuid(tenant_id, "tenant_id")
-    size = page_size(first)
-    statement = sa.select(AuditEvent).where(AuditEvent.tenant_id == tenant)
+    equal = {
+        AuditEvent.action: action,
+        AuditEvent.object_type: object_type,
+        AuditEvent.object_id: object_id,
+    }
+    where = event_log.filters(AuditEvent, equal=equal, since=since, until=until)
     if actor:
-        statement = statement.where(_actor_filter(actor))
-    if action:
-        statement = statement.where(AuditEvent.action == action)
-    if object_type:
-        statement = statement.where(AuditEvent.object_type == object_type)
-    if object_id:
-        statement = statement.where(AuditEvent.object_id == object_id)
-    if since is not None:
-        statement = statement.where(AuditEvent.occurred >= since)
-    if until is not None:
-        statement = statement.where(AuditEvent.occurred < until)
+        where.append(_actor_filter(actor))
     if machine is not None:
         is_machine = AuditEvent.action.in_(sorted(MACHINE_ACTIONS))
-        statement = statement.where(is_machine if machine else ~is_machine)
-    async with db.session() as session:
-        page = await fetch_page(
-            session,
-            statement,
-            AUDIT_ORDERING,
-            first=size,
-            after=after,
-            count=count,
-            sort_values=lambda row: [row[0].occurred, row[0].id],
-        )
-    return records.Page(
-        items=[
-            AuditRecord(
-                id=event.id,
-                tenant_id=event.tenant_id,
-                action=event.action,
-                occurred=event.occurred,
-                actor_kind=event.actor_kind,
-                actor_user_id=event.actor_user_id,
-                actor_api_key_id=event.actor_api_key_id,
-                object_type=event.object_type,
-                object_id=event.object_id,
-                success=event.success,
-                details=event.details or {},
-            )
-            for (event,) in page.rows
-        ],
-        end_cursor=page.end_cursor,
-        has_next_page=page.has_next_page,
-        total_count=page.total_count,
+        where.append(is_machine if machine else ~is_machine)
+    return await event_log.list_newest_first(
+        db, AuditEvent, tenant, where, _record, first=first, after=after, count=count
+    )
+
+
+def _record(event: AuditEvent) -> AuditRecord:
+    return AuditRecord(
+        id=event.id,
+        tenant_id=event.tenant_id,
+        action=event.action,
+        occurred=event.occurred,
+        actor_kind=event.actor_kind,
+        actor_user_id=event.actor_user_id,
+        actor_api_key_id=event.actor_api_key_id,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        success=event.success,
+        details=event.details or {},
     )
 
 
@@ -175,20 +154,7 @@ async def prune_audit_events(
 ) -> int:
     """Delete every team's events that occurred before `older_than`, `batch` rows per
     transaction (a large backlog never holds the write lock for long)."""
-    deleted = 0
-    while True:
-        async with db.transaction() as session:
-            doomed = (
-                sa.select(AuditEvent.id)
-                .where(AuditEvent.occurred < older_than)
-                .limit(batch)
-                .scalar_subquery()
-            )
-            result = await session.execute(sa.delete(AuditEvent).where(AuditEvent.id.in_(doomed)))
-            count = int(cast(Any, result).rowcount or 0)
-        deleted += count
-        if count < batch:
-            return deleted
+    return await event_log.prune_older_than(db, AuditEvent, older_than=older_than, batch=batch)
 
 
 __all__ = [
