@@ -152,7 +152,8 @@ Decision = Submit | Wait | Requeue | Done
 
 
 class Walk:
-    """The mutable part of one run: states, counters, queues.
+    """One attempt of a flow run over its plan: node states, counters, the ready queue
+    and the retry heap (the module docstring lists its decisions and events).
 
     `reports_start` says whether the executor reports each task run's start itself (else
     the walk reports it once the run completed, from its `started_at`)."""
