@@ -48,11 +48,13 @@ class Verdict:
 
     - `before` None: the run (a task run's flow run) does not exist; nothing decided;
     - `after` None: refused, or an exact repeat (`outcome` says which): nothing to write;
-    - otherwise `after` is the row to write and `outcome.state` the state it entered.
+    - otherwise `after` is the row to write and `state` the state it entered (the one
+      proposed, or a rule's rewrite of it).
     """
 
     change: Change
     slot: Hashable  # `change.slot`, computed once
+    state: ProposedState  # as entered when written, else as proposed
     outcome: Outcome | None
     before: RunSnapshot | None
     after: RunSnapshot | None = None
@@ -60,12 +62,6 @@ class Verdict:
     @property
     def written(self) -> bool:
         return self.after is not None
-
-    @property
-    def entered(self) -> ProposedState:
-        """The state written (the proposed one, or a rule's rewrite); only if `written`."""
-        assert self.outcome is not None and self.outcome.state is not None
-        return self.outcome.state
 
 
 def evaluate(
@@ -81,15 +77,16 @@ def evaluate(
     judge = policy.evaluate
     for change in changes:
         slot = change.slot
+        proposed = change.state
         run = runs.get(slot)
         if run is None:
-            verdicts.append(Verdict(change, slot, None, None))
+            verdicts.append(Verdict(change, slot, proposed, None, None))
             continue
         outcome = judge(
             Transition(
                 kind,
                 run,
-                change.state,
+                proposed,
                 change.version,
                 change.force,
                 change.agent_id,
@@ -98,11 +95,11 @@ def evaluate(
         )
         state = outcome.state
         if state is None or outcome.kind in ("reject", "unchanged"):
-            verdicts.append(Verdict(change, slot, outcome, run))
+            verdicts.append(Verdict(change, slot, proposed, outcome, run))
             continue
         new = apply_state(run, state, kind=kind, agent_id=change.agent_id)
         runs[slot] = new
-        verdicts.append(Verdict(change, slot, outcome, run, new))
+        verdicts.append(Verdict(change, slot, state, outcome, run, new))
     return verdicts
 
 

@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, cast
+from typing import Any, ClassVar, Literal, cast
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -124,9 +124,7 @@ class TaskChange:
         """The task run's key among a batch's rows."""
         return (self.flow_run_id, self.key)
 
-    @property
-    def agent_id(self) -> uuid.UUID | None:
-        return None  # task runs are not claimed
+    agent_id: ClassVar[None] = None  # task runs are not claimed
 
 
 def change_keys(changes: Sequence[Any]) -> list[tuple[TaskRunStateChange, uuid.UUID, Key]]:

@@ -34,6 +34,8 @@ from proctor.server.services.slots import (
     release_task_run_slots,
 )
 
+#: A task run's key in a batch: (flow run id, (task slug, map index)).
+TaskSlot = tuple[uuid.UUID, tuple[str, int]]
 _FR = cast(sa.Table, FlowRun.__table__)
 _TR = cast(sa.Table, TaskRun.__table__)
 
@@ -161,7 +163,7 @@ class FlowRunRows(Effect):
     def chunk(self, batch: Batch, written: Sequence[Verdict]) -> list[Write]:
         now = batch.now
         rows = []
-        for slot in dict.fromkeys(verdict.slot for verdict in written):
+        for slot in {verdict.slot: None for verdict in written}:
             run = batch.runs[slot]
             assert run.id is not None
             rows.append(
@@ -169,7 +171,7 @@ class FlowRunRows(Effect):
                     run.id,
                     run.state,
                     run.state_type,
-                    batch.written[run.id].entered.message,
+                    batch.written[run.id].state.message,
                     run.state_timestamp,
                     run.version,
                     run.run_count,
@@ -196,10 +198,11 @@ class TaskRunRows(Effect):
         new_rows: list[Row] = []
         changed_rows: list[Row] = []
         stored = batch.stored
-        for slot in dict.fromkeys(verdict.slot for verdict in written):
+        touched = cast(dict[TaskSlot, None], {verdict.slot: None for verdict in written})
+        for slot in touched:
             run = batch.runs[slot]
             assert run.id is not None
-            message = batch.written[run.id].entered.message
+            message = batch.written[run.id].state.message
             (changed_rows if slot in stored else new_rows).append(
                 task_run_row(batch, slot, message)
             )
@@ -207,9 +210,9 @@ class TaskRunRows(Effect):
         return [Write(_TASK_RUN_INSERT, new_rows), Write(_TASK_RUN_UPSERT, changed_rows)]
 
     def unwritten(self, batch: Batch) -> list[Row]:
-        return [
-            task_run_row(batch, slot, None) for slot in batch.new_slots if slot not in batch.stored
-        ]
+        stored = batch.stored
+        new_slots = cast(list[TaskSlot], batch.new_slots)
+        return [task_run_row(batch, slot, None) for slot in new_slots if slot not in stored]
 
     async def after(
         self, session: AsyncSession, config: DialectConfiguration, batch: Batch
@@ -217,9 +220,9 @@ class TaskRunRows(Effect):
         await _TASK_RUN_INSERT(session, config, self.unwritten(batch))
 
 
-def task_run_row(batch: Batch, slot: object, message: str | None) -> Row:
+def task_run_row(batch: Batch, slot: TaskSlot, message: str | None) -> Row:
     """A task run as the batch left it, laid out as `TASK_ROW_COLUMNS`."""
-    flow_run_id, (slug, map_index) = cast(tuple[uuid.UUID, tuple[str, int]], slot)
+    flow_run_id, (slug, map_index) = slot
     run = batch.runs[slot]
     now = batch.now
     return (
@@ -251,7 +254,7 @@ class FlowRunHistory(Effect):
         tenant, now = batch.tenant, batch.now
         rows = []
         for verdict in written:
-            run, state = verdict.after, verdict.entered
+            run, state = verdict.after, verdict.state
             assert run is not None
             rows.append(
                 (
@@ -281,7 +284,7 @@ class TaskRunHistory(Effect):
         tenant, now = batch.tenant, batch.now
         rows = []
         for verdict in written:
-            run, state = verdict.after, verdict.entered
+            run, state = verdict.after, verdict.state
             assert run is not None
             rows.append(
                 (
@@ -318,9 +321,7 @@ class SlotRelease(Effect):
     def stopped(self, batch: Batch) -> list[uuid.UUID]:
         holding = self.holding
         return [
-            run_id
-            for run_id, verdict in batch.written.items()
-            if verdict.entered.type not in holding
+            run_id for run_id, verdict in batch.written.items() if verdict.state.type not in holding
         ]
 
     async def after(
