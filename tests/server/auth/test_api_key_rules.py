@@ -53,10 +53,17 @@ async def _key(
     return made.key, made.info.id
 
 
+def _sentence(message: str) -> str:
+    """A refusal says why in a sentence: capitalised, a full stop, not shouted."""
+    assert message[:1].isupper() and message.endswith("."), message
+    assert message != message.upper(), message
+    return message
+
+
 async def _problem(db: Database, key: str) -> str:
     checked = await api_keys.authenticate_key(db, key)
     assert checked.principal is None and checked.problem, checked
-    return checked.problem
+    return _sentence(checked.problem)
 
 
 async def _set(db: Database, key_id: uuid.UUID, **values: Any) -> None:
@@ -145,13 +152,19 @@ async def test_a_key_is_refused_for_what_is_wrong_with_it_and_nothing_is_stored(
             await api_keys.create_api_key(database, team, **args)
         return str(caught.value.message)  # type: ignore[attr-defined]
 
-    message = await refused(InvalidInput, role="god")
+    message = _sentence(await refused(InvalidInput, role="god"))
     assert "'god'" in message and all(role in message for role in ("owner", "agent"))
-    assert "admin" in await refused(Forbidden, role="admin")
-    assert "future" in await refused(InvalidInput, expires_at=_soon(seconds=-1))
-    assert "service account" in await refused(InvalidInput, service_account=True)
-    assert "service account" in await refused(InvalidInput, user_id=None)
-    await refused(InvalidInput, name="   ")
+    assert "admin" in _sentence(await refused(Forbidden, role="admin"))
+    past = await refused(InvalidInput, expires_at=_soon(seconds=-1))
+    assert past.startswith("expiresAt ") and past.endswith(" future."), "names the argument"
+    assert "service account" in _sentence(await refused(InvalidInput, service_account=True))
+    assert "service account" in _sentence(await refused(InvalidInput, user_id=None))
+    with pytest.raises(InvalidInput) as unnamed:
+        await api_keys.create_api_key(
+            database, team, name="   ", role="member", granter_role="member",
+            user_id=person.id, created_by=person.id,
+        )  # fmt: skip
+    assert unnamed.value.details == {"field": "name"} and unnamed.value.message.startswith("name ")
     async with database.session() as session:
         assert await session.scalar(sa.select(sa.func.count()).select_from(ApiKey)) == 0
 
@@ -291,7 +304,7 @@ async def test_a_revoked_expired_or_unknown_parent_makes_no_keys(database: Datab
     async def refused(key_id: uuid.UUID) -> str:
         with pytest.raises(Forbidden) as caught:
             await _key(database, team, person, parent=key_id)
-        return caught.value.message
+        return _sentence(caught.value.message)
 
     await _set(database, grandparent, revoked=True)
     assert "revoked" in await refused(parent)
@@ -345,10 +358,13 @@ async def test_only_a_key_of_the_team_and_of_the_person_when_asked_is_revoked(
     _, service = await _key(database, team, None, role="agent")
     _, foreign = await _key(database, other_team, None, role="agent")
     for key_id, only in ((yours, me.id), (service, me.id), (foreign, None)):
-        with pytest.raises(NotFound):
+        with pytest.raises(NotFound) as unknown:
             await api_keys.revoke_api_key(database, team, key_id, only_user=only)
-    with pytest.raises(InvalidInput):
+        _sentence(unknown.value.message)
+        assert unknown.value.details == {"id": str(key_id)}
+    with pytest.raises(InvalidInput) as not_an_id:
         await api_keys.revoke_api_key(database, team, "not an id")
+    assert not_an_id.value.details == {"field": "id"}
     assert (await api_keys.revoke_api_key(database, team, mine, only_user=me.id)).revoked
     by_admin = await api_keys.revoke_api_key(database, team, service)
     assert by_admin.revoked and by_admin.user_email is None
@@ -429,7 +445,7 @@ async def test_a_chain_of_keys_ends_whole_when_its_first_key_is_revoked(database
         keys.append(key)
     with pytest.raises(Forbidden) as too_deep:
         await _key(database, team, person, parent=parent)
-    assert "64" in too_deep.value.message
+    assert "64" in _sentence(too_deep.value.message)
     assert (await api_keys.authenticate_key(database, keys[-1])).principal is not None
     await api_keys.revoke_api_key(database, team, first)
     async with database.session() as session:
