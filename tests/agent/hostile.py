@@ -12,8 +12,8 @@ def aliases(count: int, field: str = "me { role }") -> str:
     return "{ " + " ".join(f"a{i}: {field}" for i in range(count)) + " }"
 
 
-def fragment_bomb(levels: int = 40) -> str:
-    fragments = ["fragment F0 on Query { projects { id } }"]
+def fragment_bomb(levels: int = 40, leaf: str = "projects { id }") -> str:
+    fragments = [f"fragment F0 on Query {{ {leaf} }}"]
     fragments += [f"fragment F{i} on Query {{ ...F{i - 1} ...F{i - 1} }}" for i in range(1, levels)]
     return f"{{ ...F{levels - 1} }} " + " ".join(fragments)
 
@@ -22,6 +22,7 @@ DOCUMENTS = (
     aliases(50_000),  # ~1 MB
     aliases(2_000),  # within the token limit, over the alias limit
     fragment_bomb(),
+    fragment_bomb(leaf="...Undefined"),  # expands to no field at all
     "{" + "flows {" * 3_000 + "id" + "}" * 3_000 + "}",
 )
 

@@ -1,7 +1,7 @@
 """A misbehaving client does not stop the server: while hostile documents keep arriving
-(a megabyte of aliases, thousands of aliases, a fragment bomb, a deeply nested query),
-every one is refused with its code, `/health` keeps answering, and an agent claims,
-heartbeats and reports a running flow to the end."""
+(a megabyte of aliases, thousands of aliases, fragment bombs, a deeply nested query),
+every one is refused with its code, `/health` answers 200 every time, and an agent
+claims, heartbeats and reports a running flow to the end."""
 
 from __future__ import annotations
 
@@ -42,18 +42,11 @@ def test_a_hostile_client_and_a_running_flow_at_once(home, server, client, agent
     assert sent_during_run >= 4
     assert set(hostile.codes) <= REFUSED, hostile.codes
     assert hostile.codes["QUERY_TOO_LARGE"] > 0 and hostile.codes["QUERY_TOO_DEEP"] > 0
-    # /health answered every probe (each with a 10 s client timeout) throughout, and
-    # said the server was up at every probe while the flow ran under the hostile load,
-    # but for at most one: on a CI machine at load 10 (two cores), one probe as the run
-    # process started has seen its 5 s database check time out (503, "TimeoutError"),
-    # the event loop starved rather than frozen (the next probe was 200). Two, or any
-    # other failure, fail the test.
-    assert health.statuses and all(isinstance(s, int) for s in health.statuses), health.statuses
-    during_run = health.statuses[probes_before_run:]
-    stalls = [s for s in during_run if s != 200]
-    assert during_run and len(stalls) <= 1, (during_run, health.failures)
-    assert set(stalls) <= {503}, (during_run, health.failures)
-    assert all('"error":"TimeoutError"' in body for body in health.failures), health.failures
+    # /health answered every probe (each with a 10 s client timeout) with 200, before and
+    # while the flow ran under the hostile load: it answers from the background prober's
+    # record, and the hostile documents are refused without holding the event loop.
+    assert health.statuses[probes_before_run:], health.statuses
+    assert all(status == 200 for status in health.statuses), (health.statuses, health.failures)
     print(
         f"health probes: {len(health.latencies)}, max {max(health.latencies) * 1000:.0f} ms; "
         f"hostile requests: {hostile.sent}"
