@@ -244,6 +244,31 @@ def test_the_scan_never_refuses_what_the_walk_accepts(document):
     assert refused  # the sweep did reach each document's counts
 
 
+def test_the_scan_reads_long_tokens_whole_in_bounded_steps():
+    """Strings, block strings, comments and names longer than one bounded regex match
+    (64 Ki characters) are read in several steps, and still count as one token."""
+    from proctor.server.api.document_scan import scan_document
+
+    long = "y" * 200_000
+    document = (
+        f'{{ p: projects(x: "{long}", y: """{long} \\""" " "" {long}""") {{ id }}\n'
+        f"# {long}\n" + " ".join(f"a{i}: projects {{ id }}" for i in range(50)) + f" {long} }}"
+    )
+    limits = ApiLimits()
+    breach = scan_document(document, limits)
+    assert breach is not None and "aliases" in breach.message
+    assert breach.offset == document.rindex("a49:") + len("a49")
+    assert breach.line == 3
+    assert scan_document(document, replace(limits, max_aliases=51)) is None
+    # `p { id }`, 50 x `projects { id }` and the long name, which is one field, not four.
+    fields = 1 + 1 + 50 * 2 + 1
+    assert scan_document(document, replace(limits, max_aliases=51, max_fields=fields)) is None
+    over = scan_document(document, replace(limits, max_aliases=51, max_fields=fields - 1))
+    assert over is not None and over.offset == document.rindex(long)
+    # A string that never ends is left to the parser (which reports where).
+    assert scan_document('{ projects(x: "' + long, limits) is None
+
+
 async def test_aliases_over_the_limit_are_refused_and_nothing_runs(gql, app):
     limit = app.state.api.limits.max_aliases
     body = await gql(_aliases(limit + 1))

@@ -27,22 +27,36 @@ from dataclasses import dataclass
 
 from proctor.server.api.limit_values import ApiLimits
 
-# Ignored characters, then one token. Comments are tokens of their own (graphql-core
-# counts them towards max_tokens), so they are matched, not skipped. Possessive loops:
-# an unterminated string must fail in one pass, never by backtracking.
+# `re` holds the GIL for a whole match, whichever thread runs it: no single match may
+# read more than about this many characters (a few milliseconds), or a long string in a
+# hostile document would stall the event loop as surely as parsing it there.
+_CHUNK = 65_536
+
+# One token, or a bounded run of ignored characters. Tokens that can be long (comments,
+# strings, names, numbers) are matched by their start here and read on by `_end_of`.
+# Comments are tokens (graphql-core counts them towards max_tokens).
+_UP_TO = f"{{0,{_CHUNK}}}+"  # a possessive `{0,_CHUNK}`
 _TOKEN = re.compile(
-    r"""[\s,\ufeff]*+
-    (?:
-        (?P<comment>\#[^\n\r]*+)
-      | (?P<block>\"\"\"(?:\\\"\"\"|[^"\\]|\\|"(?!""))*+\"\"\")
-      | (?P<string>"(?:[^"\\\n\r]|\\.)*+")
-      | (?P<spread>\.\.\.)
-      | (?P<name>[_A-Za-z][_0-9A-Za-z]*+)
-      | (?P<number>-?[0-9][0-9.eE+\-]*+)
-      | (?P<punct>[!$&()\[\]{}:=@|])
-    )""",
-    re.VERBOSE,
+    r"(?P<ignored>[\s,\ufeff]" + f"{{1,{_CHUNK}}}+)"
+    r"|(?P<comment>\#)"
+    r'|(?P<block>""")'
+    r'|(?P<string>")'
+    r"|(?P<spread>\.\.\.)"
+    r"|(?P<name>[_A-Za-z][_0-9A-Za-z]" + _UP_TO + ")"
+    r"|(?P<number>-?[0-9][0-9.eE+\-]" + _UP_TO + ")"
+    r"|(?P<punct>[!$&()\[\]{}:=@|])"
 )
+# The rest of a token, at most `_CHUNK` characters per match; possessive, so a string
+# that never ends fails in one pass, never by backtracking.
+_RUNS = {
+    "comment": re.compile(r"[^\n\r]" + _UP_TO),
+    "name": re.compile(r"[_0-9A-Za-z]" + _UP_TO),
+    "number": re.compile(r"[0-9.eE+\-]" + _UP_TO),
+}
+_QUOTED = {
+    "string": re.compile(r'(?:[^"\\\n\r]{1,4096}+|\\.){0,16}+(?P<end>")?'),
+    "block": re.compile(r'(?:[^"\\]{1,4096}+|\\"""|\\|"(?!"")){0,16}+(?P<end>""")?'),
+}
 _EXECUTABLE = frozenset({"query", "mutation", "subscription", "fragment"})
 _TYPE_SYSTEM = frozenset(
     {"schema", "scalar", "type", "interface", "union", "enum", "input", "directive", "extend"}
@@ -172,23 +186,52 @@ def scan_document(source: str, limits: ApiLimits) -> ScanBreach | None:
         found = match(source, position)
         if found is None:
             return None  # the end, or something only the parser can judge
-        position = found.end()
         kind = found.lastgroup or ""
+        if kind == "ignored":
+            position = found.end()
+            continue
         counts.tokens += 1
         if counts.tokens > limits.max_tokens:
             too_many = _too_large(f"the query has more than {limits.max_tokens} tokens")
-            return _breach(source, found.start(kind), too_many)
+            return _breach(source, found.start(), too_many)
+        end = _end_of(kind, source, found.end())
+        if end is None:
+            return None  # a string that never ends: the parser says so
+        position = end
         breach: tuple[str, str] | None = None
         if kind == "punct":
             breach = counts.punctuator(found.group(kind))
         elif kind == "name":
-            breach = counts.name(found.group(kind))
+            breach = counts.name(found.group(kind))  # past `_CHUNK`, a prefix will do
         elif kind == "spread":
             counts.skip_name = counts.after_spread = counts.inline = True
         elif kind != "comment":
             counts.skip_name = counts.after_spread = False
         if breach is not None:
-            return _breach(source, found.start(kind), breach)
+            return _breach(source, found.start(), breach)
+
+
+def _end_of(kind: str, source: str, position: int) -> int | None:
+    """Where the token that `_TOKEN` started (up to `position`) ends; None when it is a
+    string that never ends."""
+    run = _RUNS.get(kind)
+    if run is not None:
+        while True:
+            found = run.match(source, position)
+            if found is None or found.end() - position < _CHUNK:
+                return found.end() if found is not None else position
+            position = found.end()
+    quoted = _QUOTED.get(kind)
+    while quoted is not None:
+        found = quoted.match(source, position)
+        if found is None:
+            return None
+        if found.group("end") is not None:
+            return found.end()
+        if found.end() == position:
+            return None
+        position = found.end()
+    return position
 
 
 def _breach(source: str, offset: int, breach: tuple[str, str]) -> ScanBreach:
