@@ -8,7 +8,7 @@ UI_DIST := src/proctor/server/ui_dist
 UI_NODE_STAMP := $(UI_DIR)/node_modules/.proctor-installed
 UI_SOURCES := $(shell find $(UI_DIR)/src $(UI_DIR)/public -type f 2>/dev/null) \
 	$(UI_DIR)/index.html $(UI_DIR)/package.json $(UI_DIR)/package-lock.json \
-	$(UI_DIR)/vite.config.ts $(UI_DIR)/tsconfig.json
+	$(UI_DIR)/vite.config.ts $(UI_DIR)/typedDocuments.ts $(UI_DIR)/tsconfig.json
 
 .PHONY: ui-build ui-test ui-dev ui-clean
 

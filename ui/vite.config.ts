@@ -2,14 +2,18 @@
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
 import { fileURLToPath } from "node:url";
+import { typedDocuments } from "./typedDocuments";
 
 // The build goes into the Python package, where the server serves it at `/`.
 const outDir = fileURLToPath(new URL("../src/proctor/server/ui_dist", import.meta.url));
 // `npm run dev` proxies the API to a server started with `proctor server start --port 4300`.
 const api = process.env.PROCTOR_UI_API ?? "http://127.0.0.1:4300";
 
+// What GraphQL Code Generator writes (`npm run codegen`): the UI's typed documents.
+const generated = fileURLToPath(new URL("./src/gql/graphql.ts", import.meta.url));
+
 export default defineConfig({
-  plugins: [react()],
+  plugins: [typedDocuments(generated), react()],
   build: {
     outDir,
     emptyOutDir: true,
