@@ -61,11 +61,11 @@ export type Variables = Record<string, unknown>;
  * A document with the types of its result and variables, as `graphql()` returns it (the
  * types are generated from the schema by `npm run codegen`; the value is the query text).
  */
-export type Document<Result, Vars> = TypedDocumentString<Result, Vars>;
+export type TypedDocument<Result, Vars> = TypedDocumentString<Result, Vars>;
 
 /** Send a query or mutation; the answer has the document's result type. */
 export async function request<Result, Vars extends Variables>(
-  document: Document<Result, Vars>,
+  document: TypedDocument<Result, Vars>,
   variables: NoInfer<Vars>,
   signal?: AbortSignal,
 ): Promise<Result> {

@@ -7,7 +7,7 @@
  */
 import { graphql } from "../gql";
 import { LastRunFieldsFragmentDoc, TypedDocumentString, type LastRunFieldsFragment } from "../gql/graphql";
-import type { Document } from "./client";
+import type { TypedDocument } from "./client";
 
 graphql(`
 fragment FlowRunFields on FlowRun {
@@ -88,7 +88,7 @@ export type LastRuns = Record<string, { nodes: LastRunFieldsFragment[] } | undef
  * The one document built at run time (one alias per flow), so codegen cannot see it: its
  * result type is declared here from its fragment's generated type, and
  * tests/server/api/test_schema_contract.py validates what it builds. */
-export function lastRunsQuery(groupIds: string[], perFlow: number): Document<LastRuns, { asOf: string }> {
+export function lastRunsQuery(groupIds: string[], perFlow: number): TypedDocument<LastRuns, { asOf: string }> {
   const parts = groupIds.map(
     (id, i) =>
       `f${i}: flowRuns(flowGroupId: ${JSON.stringify(id)}, first: ${perFlow}, scheduledBefore: $asOf, orderBy: SCHEDULED_START_TIME_DESC) {

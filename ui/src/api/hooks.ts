@@ -7,7 +7,7 @@
  * re-reads after the live link reconnects, since events may have been missed meanwhile.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
-import { request, type Document, type Variables } from "./client";
+import { request, type TypedDocument, type Variables } from "./client";
 import { onReconnect } from "./live";
 
 export const MIN_REFRESH_MS = 10_000;
@@ -18,7 +18,7 @@ const CACHE_LIMIT = 200;
 // data starts loading before React has even committed the page.
 const inflight = new Map<string, Promise<unknown>>();
 
-function fetchOnce<Result, Vars extends Variables>(key: string, document: Document<Result, Vars>, variables: Vars): Promise<Result> {
+function fetchOnce<Result, Vars extends Variables>(key: string, document: TypedDocument<Result, Vars>, variables: Vars): Promise<Result> {
   // The key names the document and its variables: what is in flight for it has its type.
   let pending = inflight.get(key) as Promise<Result> | undefined;
   if (!pending) {
@@ -28,7 +28,7 @@ function fetchOnce<Result, Vars extends Variables>(key: string, document: Docume
   return pending;
 }
 
-function keyOf(document: Document<unknown, never>, variables: Variables): string {
+function keyOf(document: TypedDocument<unknown, never>, variables: Variables): string {
   return document.toString() + JSON.stringify(variables);
 }
 
@@ -42,7 +42,7 @@ const PREFETCH_FRESH_MS = 5000;
  * router calls it when a URL is resolved). The page's `useQuery` with the same query and
  * variables joins the request, or takes its answer.
  */
-export function prefetch<Result, Vars extends Variables>(document: Document<Result, Vars>, variables: NoInfer<Vars>): void {
+export function prefetch<Result, Vars extends Variables>(document: TypedDocument<Result, Vars>, variables: NoInfer<Vars>): void {
   const key = keyOf(document, variables);
   if (cache.has(key) || inflight.has(key)) return;
   fetchOnce(key, document, variables).then(
@@ -76,7 +76,7 @@ export interface QueryOptions {
 type QueryArguments<Vars> = Record<string, never> extends Vars ? [variables?: Vars, options?: QueryOptions] : [variables: Vars, options?: QueryOptions];
 
 export function useQuery<Result, Vars extends Variables>(
-  document: Document<Result, Vars>,
+  document: TypedDocument<Result, Vars>,
   ...[given, options = {}]: QueryArguments<NoInfer<Vars>>
 ): QueryState<Result> {
   // The cache is keyed by the document's text and variables: what it holds under a key

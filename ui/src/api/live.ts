@@ -8,7 +8,7 @@
  * told to re-read after a reconnect (`onReconnect`), since events may have been missed.
  */
 import { createClient, type Client } from "graphql-ws";
-import { GRAPHQL_PATH, type Document, type Variables } from "./client";
+import { GRAPHQL_PATH, type TypedDocument, type Variables } from "./client";
 
 export type LiveStatus = "connecting" | "live" | "offline";
 
@@ -103,7 +103,7 @@ export interface SubscriptionHandlers<T> {
 /** Subscribe; returns the function that ends the subscription. Each message has the
  * document's result type. */
 export function subscribe<Result, Vars extends Variables>(
-  document: Document<Result, Vars>,
+  document: TypedDocument<Result, Vars>,
   variables: NoInfer<Vars>,
   handlers: SubscriptionHandlers<Result>,
 ): () => void {
