@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import strawberry
 
-from proctor.server.api.loaders import ctx
+from proctor.server.api.service_call import for_team
 from proctor.server.api.types import FlowGroup
 from proctor.server.services import housekeeping
 from proctor.server.services.housekeeping import DeletionCounts
@@ -54,10 +54,9 @@ class HousekeepingQuery:
         flow_id: strawberry.ID | None = None,
         project: str | None = None,
     ) -> DeletionPreview:
-        context = ctx(info)
-        counts = await housekeeping.preview_deletion(
-            context.db,
-            context.tenant_id,
+        counts = await for_team(
+            info,
+            housekeeping.preview_deletion,
             flow_group_id=flow_group_id,
             flow_id=flow_id,
             project=project,
@@ -79,13 +78,8 @@ class HousekeepingMutation:
         flow_id: strawberry.ID | None = None,
         force: bool = False,
     ) -> DeletionPreview:
-        context = ctx(info)
-        counts = await housekeeping.delete(
-            context.db,
-            context.tenant_id,
-            flow_group_id=flow_group_id,
-            flow_id=flow_id,
-            force=force,
+        counts = await for_team(
+            info, housekeeping.delete, flow_group_id=flow_group_id, flow_id=flow_id, force=force
         )
         return DeletionPreview.from_counts(counts)
 
@@ -94,18 +88,14 @@ class HousekeepingMutation:
         "runs), its schedule off; its runs are kept."
     )
     async def archive_flow_group(self, info: strawberry.Info, id: strawberry.ID) -> FlowGroup:
-        context = ctx(info)
-        record = await housekeeping.set_archived(context.db, context.tenant_id, id, True)
-        return FlowGroup.from_record(record)
+        return FlowGroup.from_record(await for_team(info, housekeeping.set_archived, id, True))
 
     @strawberry.mutation(
         description="Unarchive a flow: its newest version is active again (the schedule "
         "stays off until turned on)."
     )
     async def unarchive_flow_group(self, info: strawberry.Info, id: strawberry.ID) -> FlowGroup:
-        context = ctx(info)
-        record = await housekeeping.set_archived(context.db, context.tenant_id, id, False)
-        return FlowGroup.from_record(record)
+        return FlowGroup.from_record(await for_team(info, housekeeping.set_archived, id, False))
 
 
 __all__ = ["DeletionPreview", "HousekeepingMutation", "HousekeepingQuery"]

@@ -12,6 +12,7 @@ single-run action's name, so a run's history reads the same however it was cance
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import strawberry
 
@@ -73,34 +74,32 @@ async def _run(
     return [BulkRunResultType.from_record(result) for result in results]
 
 
+def _bulk(action: BulkAction, description: str) -> Any:
+    """The mutation field of one bulk action (its name is the attribute's)."""
+
+    async def resolve(info: strawberry.Info, ids: list[strawberry.ID]) -> list[BulkRunResultType]:
+        return await _run(info, action, ids)
+
+    return strawberry.mutation(resolver=resolve, description=description)
+
+
 @strawberry.type
 class RunBulkMutation:
-    @strawberry.mutation(
-        description="Cancel each run (as cancelFlowRun does), one transaction per run; a "
-        "result per id: ok, or why not (NOT_FOUND for unknown ids and other teams' runs)."
+    cancel_flow_runs: list[BulkRunResultType] = _bulk(
+        "cancel",
+        "Cancel each run (as cancelFlowRun does), one transaction per run; a result per id: "
+        "ok, or why not (NOT_FOUND for unknown ids and other teams' runs).",
     )
-    async def cancel_flow_runs(
-        self, info: strawberry.Info, ids: list[strawberry.ID]
-    ) -> list[BulkRunResultType]:
-        return await _run(info, "cancel", ids)
-
-    @strawberry.mutation(
-        description="Restart each finished run (as restartFlowRun does), one transaction "
-        "per run; a result per id."
+    restart_flow_runs: list[BulkRunResultType] = _bulk(
+        "restart",
+        "Restart each finished run (as restartFlowRun does), one transaction per run; a "
+        "result per id.",
     )
-    async def restart_flow_runs(
-        self, info: strawberry.Info, ids: list[strawberry.ID]
-    ) -> list[BulkRunResultType]:
-        return await _run(info, "restart", ids)
-
-    @strawberry.mutation(
-        description="Delete each run with its task runs, states and logs, one transaction "
-        "per run; a result per id."
+    delete_flow_runs: list[BulkRunResultType] = _bulk(
+        "delete",
+        "Delete each run with its task runs, states and logs, one transaction per run; a "
+        "result per id.",
     )
-    async def delete_flow_runs(
-        self, info: strawberry.Info, ids: list[strawberry.ID]
-    ) -> list[BulkRunResultType]:
-        return await _run(info, "delete", ids)
 
 
 __all__ = ["BulkRunResultType", "RunBulkMutation"]

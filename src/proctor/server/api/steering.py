@@ -22,6 +22,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from proctor.server.api.loaders import ctx
+from proctor.server.api.service_call import for_team
 from proctor.server.database.models import ApiKey, User
 from proctor.server.errors import InvalidInput
 from proctor.server.services import manual_states, restarts, run_compare
@@ -165,9 +166,7 @@ class SteeringQuery:
     async def compare_flow_runs(
         self, info: strawberry.Info, a: strawberry.ID, b: strawberry.ID
     ) -> FlowRunComparison:
-        context = ctx(info)
-        found = await run_compare.compare_flow_runs(context.db, context.tenant_id, a, b)
-        return FlowRunComparison.of(found)
+        return FlowRunComparison.of(await for_team(info, run_compare.compare_flow_runs, a, b))
 
 
 @strawberry.type
@@ -183,11 +182,8 @@ class SteeringMutation:
     ) -> FlowRunType:
         from proctor.server.api.types import FlowRun
 
-        context = ctx(info)
         who = await who_is(info)
-        record = await manual_states.mark_flow_run(
-            context.db, context.tenant_id, id, state, reason, who
-        )
+        record = await for_team(info, manual_states.mark_flow_run, id, state, reason, who)
         return FlowRun.from_record(record)
 
     @strawberry.mutation(
@@ -200,11 +196,8 @@ class SteeringMutation:
     ) -> TaskRunType:
         from proctor.server.api.types import TaskRun
 
-        context = ctx(info)
         who = await who_is(info)
-        record = await manual_states.mark_task_run(
-            context.db, context.tenant_id, id, state, reason, who
-        )
+        record = await for_team(info, manual_states.mark_task_run, id, state, reason, who)
         return TaskRun.from_record(record)
 
     @strawberry.mutation(
@@ -220,10 +213,7 @@ class SteeringMutation:
 
         if not from_tasks:
             raise InvalidInput("Name at least one task to restart from.")
-        context = ctx(info)
-        record = await restarts.restart_flow_run(
-            context.db, context.tenant_id, id, from_tasks=from_tasks
-        )
+        record = await for_team(info, restarts.restart_flow_run, id, from_tasks=from_tasks)
         return FlowRun.from_record(record)
 
 
