@@ -113,7 +113,6 @@ class HealthProber:
             detail = await asyncio.wait_for(self.check(), timeout)
         except Exception as error:
             reason = str(error) or type(error).__name__
-            logger.warning("database health check failed: %s", reason)
             result = Probe(False, self.clock(), _ms(self.clock() - started), error=reason)
         else:
             result = Probe(
@@ -122,6 +121,12 @@ class HealthProber:
                 _ms(self.clock() - started),
                 detail=detail if isinstance(detail, dict) else None,
             )
+        # Said once when it changes, not every second while the database is down.
+        was_healthy = self.last is None or self.last.healthy
+        if was_healthy and not result.healthy:
+            logger.warning("database health check failed: %s", result.error or result.detail)
+        elif not was_healthy and result.healthy:
+            logger.warning("database health check succeeds again")
         self.last = result
         if result.healthy:
             self.last_success = result
