@@ -188,6 +188,7 @@ class OpensAt(TaskGate):
         self.opens = opens
         self.held: list = []
         self.new: list = []
+        self.timeouts: list[float] = []
 
     def applies_to(self, task) -> bool:  # type: ignore[no-untyped-def]
         return "remote" in task.tags
@@ -197,6 +198,7 @@ class OpensAt(TaskGate):
         self.new.extend(units)
 
     def poll(self, timeout: float):  # type: ignore[no-untyped-def]
+        self.timeouts.append(timeout)
         queued = [(unit, "Waiting for the server") for unit in self.new]
         self.new = []
         if self.clock.now() < self.opens:
@@ -212,7 +214,24 @@ class OpensAt(TaskGate):
         return len(self.held)
 
 
-def test_task_runs_held_at_the_gate_wait_for_it_on_the_run_s_clock() -> None:
+class StartsUnreported(LocalExecutor):
+    """A local executor that, like a process pool, does not report starts itself."""
+
+    reports_start = False
+
+    def start(self, flow_context, on_start) -> None:  # type: ignore[no-untyped-def]
+        super().start(flow_context, None)
+
+
+@pytest.mark.parametrize(
+    ("executor", "seen"),
+    [
+        (LocalExecutor(), ["Queued", "Running", "Success"]),
+        (StartsUnreported(), ["Queued", "Submitted", "Running", "Success"]),
+    ],
+    ids=["reports-start", "starts-unreported"],
+)
+def test_task_runs_held_at_the_gate_wait_for_it_on_the_run_s_clock(executor, seen) -> None:  # type: ignore[no-untyped-def]
     clock = FakeClock()
     started = clock.now()
     ran: list[tuple[str, float]] = []
@@ -232,7 +251,7 @@ def test_task_runs_held_at_the_gate_wait_for_it_on_the_run_s_clock() -> None:
         local()
     states = States()
     gate = OpensAt(clock, opens=started + 1.2)
-    final = FlowRunner(flow, observers=[states], gate=gate, clock=clock).run()
+    final = FlowRunner(flow, executor=executor, observers=[states], gate=gate, clock=clock).run()
     assert final.is_successful(), final.message
     # The untagged task ran at once; the held one when the gate opened, which the loop
     # saw by polling every 0.5 s of the run's clock (no real time passed).
@@ -240,3 +259,7 @@ def test_task_runs_held_at_the_gate_wait_for_it_on_the_run_s_clock() -> None:
     assert [until - since for since, until in clock.waits] == pytest.approx([0.5] * 3, abs=1e-6)
     queued = [c.state.message for c in states.changes if c.state.name == "Queued"]
     assert queued == ["Waiting for the server"]
+    # What the held task run went through, as observers heard it.
+    assert [c.state.name for c in states.changes if c.task_slug == "remote"] == seen
+    # Handing work over never waits at the gate: on a fake clock every poll is immediate.
+    assert gate.timeouts and set(gate.timeouts) == {0.0}
