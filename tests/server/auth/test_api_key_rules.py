@@ -198,6 +198,20 @@ async def test_a_key_works_only_in_its_own_team_while_its_person_is_in_it(databa
     assert principal is not None and principal.role == "member"  # capped by the person's role
 
 
+async def test_a_removed_persons_key_stops_working_the_others_keep_theirs(database: Database):
+    team = await new_team(database, "removal")
+    leaving = await new_user(database, team, "admin")
+    staying = await new_user(database, team, "owner")
+    leaving_key, _ = await _key(database, team, leaving, role="admin")
+    staying_key, _ = await _key(database, team, staying, role="admin")
+    async with database.transaction() as session:
+        await session.execute(sa.delete(Membership).where(Membership.user_id == leaving.id))
+    assert "no longer a member" in await _problem(database, leaving_key)
+    principal = (await api_keys.authenticate_key(database, staying_key)).principal
+    assert principal is not None and principal.user_id == staying.id
+    assert principal.role == "admin"  # the key's role, under its own person's (owner)
+
+
 async def test_a_deactivated_persons_key_stops_working(database: Database):
     team = await new_team(database, "inactive")
     person = await new_user(database, team, "member")
@@ -386,16 +400,17 @@ async def test_the_list_is_the_teams_keys_newest_first_or_one_persons(database: 
         _, key_id = await _key(
             database, team, owner, role="agent" if owner is None else "member", name=f"k{index}"
         )
-        # Distinct creation times, oldest first.
-        await _set(database, key_id, created=datetime(2026, 1, 1 + index, tzinfo=UTC))
+        # Creation times the other way round from the order the rows were written in:
+        # newest first is by when a key was created.
+        await _set(database, key_id, created=datetime(2026, 1, 10 - index, tzinfo=UTC))
         ids.append(key_id)
     await _key(database, other_team, None, role="agent")
     everyone = await api_keys.list_api_keys(database, team)
-    assert [k.id for k in everyone] == ids[::-1]
-    assert [k.user_email for k in everyone] == [me.email, None, you.email, me.email]
-    assert [k.name for k in everyone] == ["k3", "k2", "k1", "k0"]
+    assert [k.id for k in everyone] == ids
+    assert [k.user_email for k in everyone] == [me.email, you.email, None, me.email]
+    assert [k.name for k in everyone] == ["k0", "k1", "k2", "k3"]
     mine = await api_keys.list_api_keys(database, team, user_id=me.id)
-    assert [k.id for k in mine] == [ids[3], ids[0]]
+    assert [k.id for k in mine] == [ids[0], ids[3]]
 
 
 async def test_the_list_shows_when_a_key_was_last_used(database: Database):
