@@ -72,6 +72,10 @@ def test_no_task_run_starts_after_the_cancellation_was_seen(
         project,
         "--param",
         f"trace={trace}",
+        # 2,000 children of 0.05 s: a minute of work at least, so the map is still
+        # running when the cancellation lands, however slow the machine.
+        "--param",
+        "pause=0.05",
         "--json",
         home=server_home,
         api_url=server.url,

@@ -18,10 +18,9 @@ from proctor.cli.output import UserError
 from proctor.cli.runs_list import parse_since
 from proctor.testing import ServerProcess
 
-# Run i is scheduled i // 3 hours after T0, half an hour off every whole hour from now,
-# so `--since 3h` cuts between two scheduled times whatever the seconds of the test.
-NOW = datetime.now(UTC)
-T0 = NOW - timedelta(hours=9, minutes=30)
+# Run i is scheduled i // 3 hours after t0 (9 h 30 min before the seeding), half an hour
+# off every whole hour from then, so `--since 3h` cuts between two scheduled times however
+# long the test waits for its turn after the seeding.
 QUIET = {
     "PROCTOR_SERVER_RETENTION_ENABLED": "false",
     "PROCTOR_SERVER_SERVICES_ZOMBIE_ENABLED": "false",
@@ -30,20 +29,23 @@ QUIET = {
 
 
 @pytest.fixture(scope="module")
-def seeded_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, Seeded]]:
+def seeded_server(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[str, Path, Seeded, datetime]]:
     home = tmp_path_factory.mktemp("runs-ls")
     url = f"sqlite+aiosqlite:///{home / 'proctor.db'}"
     server = ServerProcess(url, home, env=QUIET)
     server.start(timeout=90)  # migrates the new database
     try:
-        seeded = asyncio.run(seed_runs(url, count=30, t0=T0))
-        yield server.url, home, seeded
+        now = datetime.now(UTC)
+        seeded = asyncio.run(seed_runs(url, count=30, t0=now - timedelta(hours=9, minutes=30)))
+        yield server.url, home, seeded, now
     finally:
         server.stop()
 
 
-def ls(seeded_server: tuple[str, Path, Seeded], *args: str, columns: int = 80):
-    url, home, _ = seeded_server
+def ls(seeded_server: tuple[str, Path, Seeded, datetime], *args: str, columns: int = 80):
+    url, home, *_ = seeded_server
     return cli("runs", "ls", *args, home=home, api_url=url, columns=columns)
 
 
@@ -53,7 +55,7 @@ def json_ids(done) -> set[str]:
 
 
 def test_every_flow_by_default_in_80_columns(seeded_server):
-    _, _, seeded = seeded_server
+    seeded = seeded_server[2]
     done = ls(seeded_server)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
@@ -79,7 +81,7 @@ def test_filters(seeded_server):
     etl_alpha = json_ids(ls(seeded_server, "--flow", "alpha/etl", "--json"))
     assert etl_alpha == {str(r.id) for r in runs if (r.project, r.flow_name) == ("alpha", "etl")}
     recent = json_ids(ls(seeded_server, "--since", "3h", "--json"))
-    cut = NOW - timedelta(hours=3)
+    cut = seeded_server[3] - timedelta(hours=3)
     assert recent == {str(r.id) for r in runs if r.scheduled >= cut}
     assert 0 < len(recent) < len(runs)
     since_iso = json_ids(

@@ -43,7 +43,7 @@ class ServerProcess:
         self.process: subprocess.Popen[str] | None = None
         self.output: list[str] = []
 
-    def start(self, timeout: float = 30.0) -> None:
+    def start(self, timeout: float = 90.0) -> None:
         env = {
             **os.environ,
             "PROCTOR_HOME": str(self.home),

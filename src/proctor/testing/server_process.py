@@ -39,7 +39,7 @@ class ServerProcess:
         self.url = ""
         self.output: list[str] = []
 
-    def start(self, timeout: float = 20.0) -> str:
+    def start(self, timeout: float = 90.0) -> str:
         env = {key: value for key, value in os.environ.items() if not key.startswith("PROCTOR_")}
         env["PROCTOR_HOME"] = str(self.home)
         env.update(self.env)
