@@ -35,7 +35,7 @@ def test_login_refuses_a_bad_password_and_logs_in_with_the_right_one(
 
     log_in(page)
     expect(page).to_have_url(re.compile(r"/flows$"))
-    expect(page.get_by_role("heading", name="Flows")).to_be_visible()
+    expect(page.get_by_role("heading", name="Flows", exact=True)).to_be_visible()
     expect(page.get_by_test_id("my-role")).to_have_text("Owner")
     expect(page.get_by_test_id("live-status")).to_have_attribute("data-status", "live")
 
