@@ -20,16 +20,23 @@ run: $(STAMP) ui-build
 # Most tests wait on processes, sockets and browsers rather than the CPU, so three
 # workers finish sooner even on two cores; a file's tests stay on one worker (they share
 # module-scoped databases and servers). PYTEST_WORKERS=0 runs them in one process.
-# The browser tests run on their own afterwards: Playwright's sync API keeps an event loop
-# running in its process for the whole session, which other tests cannot share. Each of
-# their files has a server of its own, so two workers (each with its own Chromium) share
-# nothing.
+# The browser tests run in a pytest of their own (Playwright's sync API keeps an event
+# loop running in its process for the whole session, which other tests cannot share),
+# at the same time as the rest: they wait on Chromium while the rest wait on processes.
+# Each browser test file has a server of its own, so their workers share nothing. Their
+# report is printed once the rest has finished (test-artifacts/ui-tests.log).
 PYTEST_WORKERS ?= 3
-UI_TEST_WORKERS ?= 2
+UI_TEST_WORKERS ?= 1
+UI_TEST_LOG := test-artifacts/ui-tests.log
 
 test: $(STAMP) lint typecheck ui-build ui-test
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --ignore=tests/ui
-	$(BIN)/python -m pytest -n $(UI_TEST_WORKERS) --dist loadfile tests/ui
+	@mkdir -p test-artifacts
+	@$(BIN)/python -m pytest -n $(UI_TEST_WORKERS) --dist loadfile tests/ui > $(UI_TEST_LOG) 2>&1 & ui=$$!; \
+	echo "browser tests started (pid $$ui), their report follows the rest's"; \
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --ignore=tests/ui; rest=$$?; \
+	wait $$ui; browser=$$?; \
+	echo "== browser tests (tests/ui) =="; cat $(UI_TEST_LOG); \
+	if [ $$rest -ne 0 ] || [ $$browser -ne 0 ]; then exit 1; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests examples benchmarks
