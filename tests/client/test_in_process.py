@@ -89,7 +89,7 @@ async def test_a_read_timeout_on_the_async_transport(in_process):
             )
         # The loop and the server are fine afterwards.
         query = {"query": "{ projects { name } }"}
-        answer = await http.post(in_process.url + "/graphql", json=query)
+        answer = await http.post(in_process.url + "/graphql", json=query, timeout=60.0)
         assert answer.status_code == 200 and "errors" not in answer.json()
 
 

@@ -139,7 +139,7 @@ async def test_the_service_loop_requeues_with_its_settings(database: Database):
     service = Lazarus(database, loop_seconds=0.05, after_seconds=0.2, max_requeues=3)
     await service.start()
     try:
-        for _ in range(40):
+        for _ in range(1200):
             if (await flow_run(database, run.id)).state == "Scheduled":
                 break
             await asyncio.sleep(0.05)

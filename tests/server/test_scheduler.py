@@ -154,7 +154,7 @@ async def test_the_service_runs_at_once_after_a_registration(database: Database,
     try:
         await asyncio.sleep(0.1)  # the first pass is due in a second
         await register(database, scheduled_spec())
-        for _ in range(40):
+        for _ in range(1200):
             if len(await _runs(database, tenant_id)) == 2:
                 break
             await asyncio.sleep(0.05)

@@ -88,7 +88,7 @@ async def test_the_service_loop_kills_zombies(database: Database):
     service = ZombieKiller(database, loop_seconds=0.05, after_seconds=0.1)
     await service.start()
     try:
-        for _ in range(40):
+        for _ in range(1200):
             if (await task_runs(database, run.id))[("work", -1)].state == "Failed":
                 break
             await asyncio.sleep(0.05)

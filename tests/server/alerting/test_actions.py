@@ -23,7 +23,7 @@ from proctor.server.services.alerting.matching import AutomationCache, handle_ev
 
 async def _delivered(gql, automation_id: str, count: int = 1) -> list[dict]:
     found: list[dict] = []
-    for _ in range(150):
+    for _ in range(600):
         found = await notifications(gql, automationId=automation_id)
         if len(found) >= count and all(n["status"] in ("delivered", "failed") for n in found):
             return found

@@ -128,7 +128,7 @@ async def test_an_outage_of_10_seconds_is_retried_and_logged(database, app, gql,
 async def settled(gql, automation_id: str, status: str) -> dict:
     """The automation's one notification, once it reached `status`."""
     found: list[dict] = []
-    for _ in range(150):
+    for _ in range(600):
         found = await notifications(gql, automationId=automation_id)
         if found and all(n["status"] == status for n in found):
             return found[0]
@@ -208,7 +208,7 @@ async def test_slack_message_and_send_test(database, app, gql, webhook, smtp, fl
     run = await fail_run(database, flow.id)
     await eventually(lambda: len(webhook.to("/slack")) == 2, what="the real slack message")
     log = []
-    for _ in range(100):
+    for _ in range(600):  # 60 s at least: a bound only a hang reaches
         log = await notifications(gql, automationId=automation["id"], flowRunId=str(run.id))
         if {n["status"] for n in log} <= {"delivered", "failed"} and len(log) == 3:
             break
@@ -241,7 +241,7 @@ async def test_disabling_or_deleting_stops_the_retries(database, app, gql, webho
     stopped = await settled(gql, disabled["id"], "failed")
     assert stopped["lastError"] == "The automation was disabled."
     log = []
-    for _ in range(100):
+    for _ in range(600):  # 60 s at least: a bound only a hang reaches
         log = [n for n in await notifications(gql) if n["automationName"] == "gone"]
         if log and log[0]["status"] == "failed":
             break
