@@ -53,6 +53,7 @@ ENGINE = Suite(
         "src/proctor/core/runner/*",
         "src/proctor/core/cache_validators.py",
         "src/proctor/core/states.py",
+        "src/proctor/core/clock.py",
     ),
     tests=tuple(
         f"tests/core/{name}.py"
@@ -73,6 +74,7 @@ ENGINE = Suite(
             "test_states",
             "test_cache_validators",
             "test_runner_edges",
+            "test_walk",
         )
     ),
     subprocesses_see_mutants=True,
