@@ -87,6 +87,7 @@ class HealthProber:
         self.last_success: Probe | None = None
         self._task: asyncio.Task[None] | None = None
         self._inline: asyncio.Task[Probe] | None = None
+        self._stopping = False
 
     async def start(self) -> None:
         """Check once (so the first `/health` has an answer), then keep checking."""
@@ -94,6 +95,9 @@ class HealthProber:
         self._task = asyncio.create_task(self._loop(), name="proctor-health-prober")
 
     async def stop(self) -> None:
+        # Python 3.11's wait_for can swallow a cancellation that lands as the check
+        # finishes: the loop then ends on this flag instead of ticking forever.
+        self._stopping = True
         for task in (self._task, self._inline):
             if task is not None:
                 task.cancel()
@@ -102,7 +106,7 @@ class HealthProber:
         self._task = self._inline = None
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping:
             await asyncio.sleep(self.interval)
             await self.probe(self.timeout)
 
