@@ -101,6 +101,7 @@ class Agent:
         # they start (an image pull can outlast Lazarus's patience), never after.
         self._starting: set[str] = set()
         self._stop = threading.Event()
+        self._heartbeat_thread: threading.Thread | None = None
         self._lock = threading.Lock()  # guards in_flight: the reaper thread ends entries
         self._slot_freed = threading.Event()
 
@@ -132,8 +133,11 @@ class Agent:
         self.launcher.identify(self.agent_id, self.name)
         self.launcher.prepare()
         self._adopt()
-        for target, name in ((self._heartbeats, "heartbeat"), (self._reaper, "reaper")):
-            threading.Thread(target=target, name=f"proctor-agent-{name}", daemon=True).start()
+        self._heartbeat_thread = threading.Thread(
+            target=self._heartbeats, name="proctor-agent-heartbeat", daemon=True
+        )
+        self._heartbeat_thread.start()
+        threading.Thread(target=self._reaper, name="proctor-agent-reaper", daemon=True).start()
         logger.info(
             "Agent %r (%s) is waiting for runs with labels %s, up to %d at a time",
             self.name,
@@ -423,6 +427,10 @@ class Agent:
 
         if self.agent_id is None:
             return
+        # A heartbeat the server records after the stop means "restarted", so the last one
+        # in flight must land first (the thread sends no more once `_stop` is set).
+        if self._heartbeat_thread is not None:
+            self._heartbeat_thread.join(self.client.config.timeout + 1.0)
         try:
             self.client.execute(stop_agent(self.agent_id))
         except ProctorClientError as error:
