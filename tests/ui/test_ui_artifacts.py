@@ -161,11 +161,16 @@ def test_artifacts_page_lists_the_newest_per_key_and_a_keys_history(page, publis
     page.locator("text=No artifacts yet").wait_for()
 
 
-@pytest.fixture
-def many(ui_ready: None, tmp_path: Any) -> Iterator[str]:
+# Keyless: on their run's page only, so the Artifacts page's keys stay the 230 above.
+CROWD = 1200
+
+
+@pytest.fixture(scope="module")
+def many(ui_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """A server of its own (the module's keeps four keys) whose one run published 230
-    keys, 5 versions of one of them and 1 of every other."""
-    home = tmp_path / "home"
+    keys, 5 versions of one of them and 1 of every other, and another run 1,200 keyless
+    artifacts (more than a page of the run's Artifacts tab holds)."""
+    home = tmp_path_factory.mktemp("many-home")
     server = DrainedServer(f"sqlite+aiosqlite:///{home / 'proctor.db'}", home, env=FAST_SERVER)
     server.start(timeout=60)
     try:
@@ -176,6 +181,7 @@ def many(ui_ready: None, tmp_path: Any) -> Iterator[str]:
         with Client(server.url) as client:
             [flow] = [f for f in client.list_flows().items if f.project_name == "many"]
             run = client.create_flow_run(flow_id=flow.id)
+            crowded = client.create_flow_run(flow_id=flow.id)
             items = [
                 {"flowRunId": run.id, "id": str(uuid.uuid4()), "type": "markdown",
                  "key": f"bulk-{n:03d}", "data": {"markdown": f"number {n}"}}
@@ -184,19 +190,24 @@ def many(ui_ready: None, tmp_path: Any) -> Iterator[str]:
                 {"flowRunId": run.id, "id": str(uuid.uuid4()), "type": "markdown",
                  "key": "bulk-000", "data": {"markdown": f"version {v}"}}
                 for v in range(4)
+            ] + [
+                {"flowRunId": crowded.id, "id": str(uuid.uuid4()), "type": "markdown",
+                 "data": {"markdown": f"crowd {n:04d}"}}
+                for n in range(CROWD)
             ]  # fmt: skip
+            # One batch: seeding them one by one would make this the slowest test here.
             written = client.query(
                 "mutation ($a: [JSON!]!) { writeArtifacts(artifacts: $a) { count } }",
                 {"a": items},
             )
-            assert written["writeArtifacts"]["count"] == 234
-        yield server.url
+            assert written["writeArtifacts"]["count"] == 234 + CROWD
+        yield {"url": server.url, "crowded": crowded.id}
     finally:
         server.stop()
 
 
 def test_artifacts_page_loads_more_until_every_key_is_listed(browser, many):
-    context, page, errors = new_page(browser, many)
+    context, page, errors = new_page(browser, many["url"])
     try:
         page.goto("/artifacts")
         rows = page.locator("[data-testid=artifact-keys] tbody tr")
@@ -219,6 +230,28 @@ def test_artifacts_page_loads_more_until_every_key_is_listed(browser, many):
         versions.nth(4).wait_for()
         assert versions.count() == 5
         assert page.get_by_role("button", name="Load more").count() == 0
+    finally:
+        context.close()
+    assert not errors, errors
+
+
+def test_a_runs_artifacts_tab_loads_more_until_all_1200_are_shown(browser, many):
+    context, page, errors = new_page(browser, many["url"])
+    try:
+        page.goto(f"/runs/{many['crowded']}?tab=artifacts")
+        tab = page.get_by_test_id("run-artifacts")
+        shown = tab.get_by_test_id("artifact")
+        expect(shown).to_have_count(100)
+        expect(tab).to_contain_text("1,200 published by this run's tasks")
+        more = tab.get_by_test_id("load-more")
+        expect(more).to_contain_text("100 of 1,200")
+        for pages in range(2, 13):
+            more.get_by_role("button", name="Load more").click()
+            expect(shown).to_have_count(min(pages * 100, CROWD))
+        expect(more).to_have_count(0)
+        texts = tab.locator(".markdown").all_inner_texts()
+        # Every one once: the pages neither repeat nor skip one.
+        assert sorted(t.strip() for t in texts) == [f"crowd {n:04d}" for n in range(CROWD)]
     finally:
         context.close()
     assert not errors, errors

@@ -141,3 +141,65 @@ def test_a_backfill_is_dry_run_created_followed_and_cancelled(
         context.close()
         api.close()
     assert not errors, errors
+
+
+CLOCKS = "query($id: ID!) { flowSchedule(flowId: $id) { clocks { kind intervalSeconds cron } } }"
+ADD_CRON = (
+    "mutation($id: ID!, $cron: String!) { addScheduleClock(flowId: $id, "
+    'clock: {kind: "cron", cron: $cron}) { version } }'
+)
+STALE = "This schedule was changed by someone else since you opened it: reload to see it"
+
+
+def test_an_edit_made_on_a_schedule_someone_changed_since_is_refused_until_reloaded(
+    browser: Any, fresh_server: ServerProcess, artifacts: Path
+) -> None:
+    api = Api(fresh_server.url)
+    flow = api.register(heartbeat, project="stale")  # one clock: every 3600 s
+    context, page, errors = new_page(browser, fresh_server.url)
+    try:
+        page.goto(f"/flows/{flow['id']}?tab=schedule")
+        expect(page.get_by_test_id("clock-row")).to_have_count(1)
+        page.get_by_test_id("edit-clock").click()
+        editor = page.get_by_test_id("clock-editor")
+        editor.get_by_test_id("clock-interval").fill("7200")
+        expect(editor.get_by_test_id("preview-time")).to_have_count(10)
+        # Someone else (the CLI, another tab) adds a clock while this form is open.
+        api.gql(ADD_CRON, {"id": flow["id"], "cron": "0 6 * * *"})
+
+        editor.get_by_test_id("clock-save").click()
+        stale = page.get_by_test_id("schedule-stale")
+        expect(stale).to_contain_text(STALE)
+        shot(page, artifacts, "flow-schedule-stale")
+        # Nothing overwritten, nothing typed lost, the old table still on screen.
+        assert api.gql(CLOCKS, {"id": flow["id"]})["flowSchedule"]["clocks"] == [
+            {"kind": "interval", "intervalSeconds": 3600.0, "cron": None},
+            {"kind": "cron", "intervalSeconds": None, "cron": "0 6 * * *"},
+        ]
+        expect(editor.get_by_test_id("clock-interval")).to_have_value("7200")
+        expect(page.get_by_test_id("clock-row")).to_have_count(1)
+
+        stale.get_by_test_id("schedule-reload").click()
+        expect(stale).to_have_count(0)
+        expect(page.get_by_test_id("clock-row")).to_have_count(2)
+        expect(editor.get_by_test_id("clock-interval")).to_have_value("7200")
+        editor.get_by_test_id("clock-save").click()
+        expect(editor).to_have_count(0)
+        assert api.gql(CLOCKS, {"id": flow["id"]})["flowSchedule"]["clocks"] == [
+            {"kind": "interval", "intervalSeconds": 7200.0, "cron": None},
+            {"kind": "cron", "intervalSeconds": None, "cron": "0 6 * * *"},
+        ]
+
+        # A removal confirmed on an older schedule is refused the same way.
+        api.gql(ADD_CRON, {"id": flow["id"], "cron": "30 7 * * *"})
+        page.get_by_test_id("remove-clock").nth(1).click()
+        page.get_by_role("dialog").get_by_role("button", name="Remove").click()
+        expect(stale).to_contain_text(STALE)
+        assert len(api.gql(CLOCKS, {"id": flow["id"]})["flowSchedule"]["clocks"]) == 3
+        stale.get_by_test_id("schedule-reload").click()
+        expect(stale).to_have_count(0)
+        expect(page.get_by_test_id("clock-row")).to_have_count(3)
+    finally:
+        context.close()
+        api.close()
+    assert not errors, errors

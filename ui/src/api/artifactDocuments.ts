@@ -7,11 +7,6 @@ fragment ArtifactFields on Artifact {
   created updated
 }`);
 
-export const RUN_ARTIFACTS = graphql(`
-query RunArtifacts($id: ID!) {
-  flowRun(id: $id) { id artifacts { ...ArtifactFields } }
-}`);
-
 export const TASK_RUN_OUTPUTS = graphql(`
 query TaskRunOutputs($flowRunId: ID!, $taskSlug: String!, $mapIndex: Int!) {
   taskRun(flowRunId: $flowRunId, taskSlug: $taskSlug, mapIndex: $mapIndex) {
@@ -26,5 +21,14 @@ query ArtifactsPage($key: String, $type: String, $latestPerKey: Boolean!, $first
   artifactsPage(key: $key, type: $type, latestPerKey: $latestPerKey, first: $first, after: $after) {
     nodes { ...ArtifactFields }
     pageInfo { endCursor hasNextPage }
+  }
+}`);
+
+export const RUN_ARTIFACTS_PAGE = graphql(`
+query RunArtifactsPage($flowRunId: ID!, $first: Int!, $after: String) {
+  artifactsPage(flowRunId: $flowRunId, first: $first, after: $after) {
+    nodes { ...ArtifactFields }
+    pageInfo { endCursor hasNextPage }
+    totalCount
   }
 }`);

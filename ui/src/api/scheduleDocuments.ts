@@ -15,7 +15,7 @@ export type ClockInput = ScheduleClockInput;
 
 graphql(`
 fragment FlowScheduleFields on FlowSchedule {
-  flowGroupId flowId source overridden overriddenAt active parameterSchema
+  flowGroupId flowId source overridden overriddenAt active parameterSchema version
   clocks { index kind intervalSeconds cron dayOr rrule timezone startDate endDate parameterDefaults labels }
   nextTimes(n: 10)
 }`);
@@ -31,23 +31,23 @@ query SchedulePreview($clock: ScheduleClockInput!, $flowId: ID) {
 }`);
 
 export const ADD_SCHEDULE_CLOCK = graphql(`
-mutation AddScheduleClock($flowId: ID!, $clock: ScheduleClockInput!) {
-  addScheduleClock(flowId: $flowId, clock: $clock) { ...FlowScheduleFields }
+mutation AddScheduleClock($flowId: ID!, $clock: ScheduleClockInput!, $expectedVersion: String) {
+  addScheduleClock(flowId: $flowId, clock: $clock, expectedVersion: $expectedVersion) { ...FlowScheduleFields }
 }`);
 
 export const UPDATE_SCHEDULE_CLOCK = graphql(`
-mutation UpdateScheduleClock($flowId: ID!, $index: Int!, $clock: ScheduleClockInput!) {
-  updateScheduleClock(flowId: $flowId, index: $index, clock: $clock) { ...FlowScheduleFields }
+mutation UpdateScheduleClock($flowId: ID!, $index: Int!, $clock: ScheduleClockInput!, $expectedVersion: String) {
+  updateScheduleClock(flowId: $flowId, index: $index, clock: $clock, expectedVersion: $expectedVersion) { ...FlowScheduleFields }
 }`);
 
 export const REMOVE_SCHEDULE_CLOCK = graphql(`
-mutation RemoveScheduleClock($flowId: ID!, $index: Int!) {
-  removeScheduleClock(flowId: $flowId, index: $index) { ...FlowScheduleFields }
+mutation RemoveScheduleClock($flowId: ID!, $index: Int!, $expectedVersion: String) {
+  removeScheduleClock(flowId: $flowId, index: $index, expectedVersion: $expectedVersion) { ...FlowScheduleFields }
 }`);
 
 export const RESET_FLOW_SCHEDULE = graphql(`
-mutation ResetFlowSchedule($flowId: ID!) {
-  resetFlowSchedule(flowId: $flowId) { ...FlowScheduleFields }
+mutation ResetFlowSchedule($flowId: ID!, $expectedVersion: String) {
+  resetFlowSchedule(flowId: $flowId, expectedVersion: $expectedVersion) { ...FlowScheduleFields }
 }`);
 
 export type BackfillPreview = BackfillPreviewQuery["backfillPreview"];

@@ -4,10 +4,12 @@
  * Markdown goes through `lib/markdown` (React elements only: no HTML is ever parsed), link
  * artifacts open only http(s) URLs, and table cells are shown as text.
  */
-import { useEffect, useRef } from "react";
-import { RUN_ARTIFACTS, TASK_RUN_OUTPUTS } from "../api/artifactDocuments";
+import { useEffect, useRef, useState } from "react";
+import { RUN_ARTIFACTS_PAGE, TASK_RUN_OUTPUTS } from "../api/artifactDocuments";
 import type { Artifact, ResultDetails } from "../api/artifactTypes";
+import { request } from "../api/client";
 import { useQuery } from "../api/hooks";
+import { useMorePages } from "../api/morePages";
 import { Link } from "../lib/router";
 import { Markdown, SafeLink } from "../lib/markdown";
 import { formatDateTime } from "../lib/time";
@@ -15,6 +17,7 @@ import { flowRunUrl, taskRunUrl } from "../routes";
 import { EmptyState } from "./Empty";
 import { ErrorMessage } from "./ErrorView";
 import { Card } from "./Page";
+import { LoadMore } from "./Pager";
 import "../styles/artifacts.css";
 
 function cellText(value: unknown): string {
@@ -93,18 +96,32 @@ export function ArtifactList({ artifacts, showSource = false }: { artifacts: Art
 const LIVE_REFRESH_MS = 5000;
 const PUBLISH_HINT = 'from proctor.artifacts import create_markdown_artifact\n\ncreate_markdown_artifact("# Report", key="report")';
 
-/** The Artifacts tab of a flow run; re-read every few seconds while the run is going. */
+const RUN_PAGE = 100;
+
+/** The Artifacts tab of a flow run, 100 at a time with "Load more" (a run may publish
+ * thousands); the first page is re-read every few seconds while the run is going. */
 export function RunArtifacts({ flowRunId, live = false }: { flowRunId: string; live?: boolean }) {
-  const query = useQuery(RUN_ARTIFACTS, { id: flowRunId }, { refreshMs: live ? LIVE_REFRESH_MS : undefined });
+  const [extended, setExtended] = useState(false);
+  const query = useQuery(RUN_ARTIFACTS_PAGE, { flowRunId, first: RUN_PAGE, after: null }, { refreshMs: live && !extended ? LIVE_REFRESH_MS : undefined });
+  const firstPage = query.data?.artifactsPage;
+  const pages = useMorePages<Artifact>(
+    firstPage,
+    async (after) => (await request(RUN_ARTIFACTS_PAGE, { flowRunId, first: RUN_PAGE, after })).artifactsPage,
+    flowRunId,
+  );
+  useEffect(() => setExtended(pages.extended), [pages.extended]);
   if (query.error && !query.data) return <ErrorMessage error={query.error} onRetry={() => void query.refetch()} />;
-  if (!query.data) return <div className="skeleton" style={{ height: 160 }} />;
-  const artifacts = query.data.flowRun.artifacts;
+  if (!firstPage) return <div className="skeleton" style={{ height: 160 }} />;
+  const total = firstPage.totalCount ?? pages.items.length;
   return (
-    <Card title="Artifacts" hint={`${artifacts.length} published by this run's tasks, newest first`} testId="run-artifacts">
-      {artifacts.length === 0 ? (
+    <Card title="Artifacts" hint={`${total.toLocaleString()} published by this run's tasks, newest first`} testId="run-artifacts">
+      {pages.items.length === 0 ? (
         <EmptyState title="No artifacts">Tasks publish markdown, links and tables with <code>create_markdown_artifact</code> and its siblings.</EmptyState>
       ) : (
-        <ArtifactList artifacts={artifacts} showSource />
+        <>
+          <ArtifactList artifacts={pages.items} showSource />
+          <LoadMore shown={pages.items.length} total={firstPage.totalCount ?? null} hasMore={pages.hasMore} loading={pages.loading} error={pages.error} onMore={() => void pages.loadMore()} />
+        </>
       )}
     </Card>
   );

@@ -10,3 +10,15 @@ export function Pager({ count, page, hasNext, onPrevious, onNext }: { count: num
     </div>
   );
 }
+
+/** "Load more" under a list that grows page by page; gone when everything is shown. */
+export function LoadMore({ shown, total, hasMore, loading, error, onMore }: { shown: number; total: number | null; hasMore: boolean; loading: boolean; error: string | null; onMore: () => void }) {
+  if (!hasMore) return null;
+  return (
+    <div className="toolbar" style={{ justifyContent: "center" }} data-testid="load-more">
+      <span className="small muted">{total != null ? `${shown.toLocaleString()} of ${total.toLocaleString()}` : `${shown.toLocaleString()} shown`}</span>
+      {error && <span className="small error">{error}</span>}
+      <button type="button" className="btn btn-sm" disabled={loading} onClick={onMore}>{loading ? "Loading…" : "Load more"}</button>
+    </div>
+  );
+}

@@ -35,9 +35,9 @@ type Documents = {
     "\nmutation SetConcurrencyLimit($kind: String!, $key: String!, $limit: Int!) {\n  setConcurrencyLimit(kind: $kind, key: $key, limit: $limit) { ...ConcurrencyLimitFields }\n}": typeof types.SetConcurrencyLimitDocument,
     "\nmutation DeleteConcurrencyLimit($kind: String!, $key: String!) { deleteConcurrencyLimit(kind: $kind, key: $key) }": typeof types.DeleteConcurrencyLimitDocument,
     "\nfragment ArtifactFields on Artifact {\n  id key type description data flowRunId flowRunName flowName taskRunId taskSlug mapIndex\n  created updated\n}": typeof types.ArtifactFieldsFragmentDoc,
-    "\nquery RunArtifacts($id: ID!) {\n  flowRun(id: $id) { id artifacts { ...ArtifactFields } }\n}": typeof types.RunArtifactsDocument,
     "\nquery TaskRunOutputs($flowRunId: ID!, $taskSlug: String!, $mapIndex: Int!) {\n  taskRun(flowRunId: $flowRunId, taskSlug: $taskSlug, mapIndex: $mapIndex) {\n    id\n    artifacts { ...ArtifactFields }\n    result { location size serializer resultType preview previewNote loadSnippet }\n  }\n}": typeof types.TaskRunOutputsDocument,
     "\nquery ArtifactsPage($key: String, $type: String, $latestPerKey: Boolean!, $first: Int, $after: String) {\n  artifactsPage(key: $key, type: $type, latestPerKey: $latestPerKey, first: $first, after: $after) {\n    nodes { ...ArtifactFields }\n    pageInfo { endCursor hasNextPage }\n  }\n}": typeof types.ArtifactsPageDocument,
+    "\nquery RunArtifactsPage($flowRunId: ID!, $first: Int!, $after: String) {\n  artifactsPage(flowRunId: $flowRunId, first: $first, after: $after) {\n    nodes { ...ArtifactFields }\n    pageInfo { endCursor hasNextPage }\n    totalCount\n  }\n}": typeof types.RunArtifactsPageDocument,
     "\nfragment FlowRunFields on FlowRun {\n  id flowId flowGroupId flowName name state stateType stateMessage stateTimestamp version\n  runCount parameters labels scheduledStartTime startTime endTime autoScheduled agentId\n  heartbeat created\n}": typeof types.FlowRunFieldsFragmentDoc,
     "\nfragment TaskRunFields on TaskRun {\n  id taskSlug mapIndex state stateType stateMessage stateTimestamp version runCount\n  startTime endTime\n}": typeof types.TaskRunFieldsFragmentDoc,
     "fragment LogFields on Log { id taskSlug mapIndex timestamp level levelName message name }": typeof types.LogFieldsFragmentDoc,
@@ -91,13 +91,13 @@ type Documents = {
     "mutation CancelFlowRuns($ids: [ID!]!) { cancelFlowRuns(ids: $ids) { ...BulkRunResultFields } }": typeof types.CancelFlowRunsDocument,
     "mutation RestartFlowRuns($ids: [ID!]!) { restartFlowRuns(ids: $ids) { ...BulkRunResultFields } }": typeof types.RestartFlowRunsDocument,
     "mutation DeleteFlowRuns($ids: [ID!]!) { deleteFlowRuns(ids: $ids) { ...BulkRunResultFields } }": typeof types.DeleteFlowRunsDocument,
-    "\nfragment FlowScheduleFields on FlowSchedule {\n  flowGroupId flowId source overridden overriddenAt active parameterSchema\n  clocks { index kind intervalSeconds cron dayOr rrule timezone startDate endDate parameterDefaults labels }\n  nextTimes(n: 10)\n}": typeof types.FlowScheduleFieldsFragmentDoc,
+    "\nfragment FlowScheduleFields on FlowSchedule {\n  flowGroupId flowId source overridden overriddenAt active parameterSchema version\n  clocks { index kind intervalSeconds cron dayOr rrule timezone startDate endDate parameterDefaults labels }\n  nextTimes(n: 10)\n}": typeof types.FlowScheduleFieldsFragmentDoc,
     "\nquery FlowSchedule($flowId: ID!) {\n  flowSchedule(flowId: $flowId) { ...FlowScheduleFields }\n}": typeof types.FlowScheduleDocument,
     "\nquery SchedulePreview($clock: ScheduleClockInput!, $flowId: ID) {\n  schedulePreview(clock: $clock, flowId: $flowId, n: 10) { times error }\n}": typeof types.SchedulePreviewDocument,
-    "\nmutation AddScheduleClock($flowId: ID!, $clock: ScheduleClockInput!) {\n  addScheduleClock(flowId: $flowId, clock: $clock) { ...FlowScheduleFields }\n}": typeof types.AddScheduleClockDocument,
-    "\nmutation UpdateScheduleClock($flowId: ID!, $index: Int!, $clock: ScheduleClockInput!) {\n  updateScheduleClock(flowId: $flowId, index: $index, clock: $clock) { ...FlowScheduleFields }\n}": typeof types.UpdateScheduleClockDocument,
-    "\nmutation RemoveScheduleClock($flowId: ID!, $index: Int!) {\n  removeScheduleClock(flowId: $flowId, index: $index) { ...FlowScheduleFields }\n}": typeof types.RemoveScheduleClockDocument,
-    "\nmutation ResetFlowSchedule($flowId: ID!) {\n  resetFlowSchedule(flowId: $flowId) { ...FlowScheduleFields }\n}": typeof types.ResetFlowScheduleDocument,
+    "\nmutation AddScheduleClock($flowId: ID!, $clock: ScheduleClockInput!, $expectedVersion: String) {\n  addScheduleClock(flowId: $flowId, clock: $clock, expectedVersion: $expectedVersion) { ...FlowScheduleFields }\n}": typeof types.AddScheduleClockDocument,
+    "\nmutation UpdateScheduleClock($flowId: ID!, $index: Int!, $clock: ScheduleClockInput!, $expectedVersion: String) {\n  updateScheduleClock(flowId: $flowId, index: $index, clock: $clock, expectedVersion: $expectedVersion) { ...FlowScheduleFields }\n}": typeof types.UpdateScheduleClockDocument,
+    "\nmutation RemoveScheduleClock($flowId: ID!, $index: Int!, $expectedVersion: String) {\n  removeScheduleClock(flowId: $flowId, index: $index, expectedVersion: $expectedVersion) { ...FlowScheduleFields }\n}": typeof types.RemoveScheduleClockDocument,
+    "\nmutation ResetFlowSchedule($flowId: ID!, $expectedVersion: String) {\n  resetFlowSchedule(flowId: $flowId, expectedVersion: $expectedVersion) { ...FlowScheduleFields }\n}": typeof types.ResetFlowScheduleDocument,
     "\nfragment BackfillFields on Backfill {\n  id flowId flowName start end maxConcurrent total skipped createdRuns finished state created ended\n  counts { state count }\n}": typeof types.BackfillFieldsFragmentDoc,
     "\nquery BackfillPreview($flowId: ID!, $start: DateTime!, $end: DateTime!) {\n  backfillPreview(flowId: $flowId, start: $start, end: $end) {\n    times existing new maxRuns first { start exists } last { start exists }\n  }\n}": typeof types.BackfillPreviewDocument,
     "\nmutation CreateBackfill($flowId: ID!, $start: DateTime!, $end: DateTime!, $maxConcurrent: Int!) {\n  createBackfill(flowId: $flowId, start: $start, end: $end, maxConcurrent: $maxConcurrent) { ...BackfillFields }\n}": typeof types.CreateBackfillDocument,
@@ -155,9 +155,9 @@ const documents: Documents = {
     "\nmutation SetConcurrencyLimit($kind: String!, $key: String!, $limit: Int!) {\n  setConcurrencyLimit(kind: $kind, key: $key, limit: $limit) { ...ConcurrencyLimitFields }\n}": types.SetConcurrencyLimitDocument,
     "\nmutation DeleteConcurrencyLimit($kind: String!, $key: String!) { deleteConcurrencyLimit(kind: $kind, key: $key) }": types.DeleteConcurrencyLimitDocument,
     "\nfragment ArtifactFields on Artifact {\n  id key type description data flowRunId flowRunName flowName taskRunId taskSlug mapIndex\n  created updated\n}": types.ArtifactFieldsFragmentDoc,
-    "\nquery RunArtifacts($id: ID!) {\n  flowRun(id: $id) { id artifacts { ...ArtifactFields } }\n}": types.RunArtifactsDocument,
     "\nquery TaskRunOutputs($flowRunId: ID!, $taskSlug: String!, $mapIndex: Int!) {\n  taskRun(flowRunId: $flowRunId, taskSlug: $taskSlug, mapIndex: $mapIndex) {\n    id\n    artifacts { ...ArtifactFields }\n    result { location size serializer resultType preview previewNote loadSnippet }\n  }\n}": types.TaskRunOutputsDocument,
     "\nquery ArtifactsPage($key: String, $type: String, $latestPerKey: Boolean!, $first: Int, $after: String) {\n  artifactsPage(key: $key, type: $type, latestPerKey: $latestPerKey, first: $first, after: $after) {\n    nodes { ...ArtifactFields }\n    pageInfo { endCursor hasNextPage }\n  }\n}": types.ArtifactsPageDocument,
+    "\nquery RunArtifactsPage($flowRunId: ID!, $first: Int!, $after: String) {\n  artifactsPage(flowRunId: $flowRunId, first: $first, after: $after) {\n    nodes { ...ArtifactFields }\n    pageInfo { endCursor hasNextPage }\n    totalCount\n  }\n}": types.RunArtifactsPageDocument,
     "\nfragment FlowRunFields on FlowRun {\n  id flowId flowGroupId flowName name state stateType stateMessage stateTimestamp version\n  runCount parameters labels scheduledStartTime startTime endTime autoScheduled agentId\n  heartbeat created\n}": types.FlowRunFieldsFragmentDoc,
     "\nfragment TaskRunFields on TaskRun {\n  id taskSlug mapIndex state stateType stateMessage stateTimestamp version runCount\n  startTime endTime\n}": types.TaskRunFieldsFragmentDoc,
     "fragment LogFields on Log { id taskSlug mapIndex timestamp level levelName message name }": types.LogFieldsFragmentDoc,
@@ -211,13 +211,13 @@ const documents: Documents = {
     "mutation CancelFlowRuns($ids: [ID!]!) { cancelFlowRuns(ids: $ids) { ...BulkRunResultFields } }": types.CancelFlowRunsDocument,
     "mutation RestartFlowRuns($ids: [ID!]!) { restartFlowRuns(ids: $ids) { ...BulkRunResultFields } }": types.RestartFlowRunsDocument,
     "mutation DeleteFlowRuns($ids: [ID!]!) { deleteFlowRuns(ids: $ids) { ...BulkRunResultFields } }": types.DeleteFlowRunsDocument,
-    "\nfragment FlowScheduleFields on FlowSchedule {\n  flowGroupId flowId source overridden overriddenAt active parameterSchema\n  clocks { index kind intervalSeconds cron dayOr rrule timezone startDate endDate parameterDefaults labels }\n  nextTimes(n: 10)\n}": types.FlowScheduleFieldsFragmentDoc,
+    "\nfragment FlowScheduleFields on FlowSchedule {\n  flowGroupId flowId source overridden overriddenAt active parameterSchema version\n  clocks { index kind intervalSeconds cron dayOr rrule timezone startDate endDate parameterDefaults labels }\n  nextTimes(n: 10)\n}": types.FlowScheduleFieldsFragmentDoc,
     "\nquery FlowSchedule($flowId: ID!) {\n  flowSchedule(flowId: $flowId) { ...FlowScheduleFields }\n}": types.FlowScheduleDocument,
     "\nquery SchedulePreview($clock: ScheduleClockInput!, $flowId: ID) {\n  schedulePreview(clock: $clock, flowId: $flowId, n: 10) { times error }\n}": types.SchedulePreviewDocument,
-    "\nmutation AddScheduleClock($flowId: ID!, $clock: ScheduleClockInput!) {\n  addScheduleClock(flowId: $flowId, clock: $clock) { ...FlowScheduleFields }\n}": types.AddScheduleClockDocument,
-    "\nmutation UpdateScheduleClock($flowId: ID!, $index: Int!, $clock: ScheduleClockInput!) {\n  updateScheduleClock(flowId: $flowId, index: $index, clock: $clock) { ...FlowScheduleFields }\n}": types.UpdateScheduleClockDocument,
-    "\nmutation RemoveScheduleClock($flowId: ID!, $index: Int!) {\n  removeScheduleClock(flowId: $flowId, index: $index) { ...FlowScheduleFields }\n}": types.RemoveScheduleClockDocument,
-    "\nmutation ResetFlowSchedule($flowId: ID!) {\n  resetFlowSchedule(flowId: $flowId) { ...FlowScheduleFields }\n}": types.ResetFlowScheduleDocument,
+    "\nmutation AddScheduleClock($flowId: ID!, $clock: ScheduleClockInput!, $expectedVersion: String) {\n  addScheduleClock(flowId: $flowId, clock: $clock, expectedVersion: $expectedVersion) { ...FlowScheduleFields }\n}": types.AddScheduleClockDocument,
+    "\nmutation UpdateScheduleClock($flowId: ID!, $index: Int!, $clock: ScheduleClockInput!, $expectedVersion: String) {\n  updateScheduleClock(flowId: $flowId, index: $index, clock: $clock, expectedVersion: $expectedVersion) { ...FlowScheduleFields }\n}": types.UpdateScheduleClockDocument,
+    "\nmutation RemoveScheduleClock($flowId: ID!, $index: Int!, $expectedVersion: String) {\n  removeScheduleClock(flowId: $flowId, index: $index, expectedVersion: $expectedVersion) { ...FlowScheduleFields }\n}": types.RemoveScheduleClockDocument,
+    "\nmutation ResetFlowSchedule($flowId: ID!, $expectedVersion: String) {\n  resetFlowSchedule(flowId: $flowId, expectedVersion: $expectedVersion) { ...FlowScheduleFields }\n}": types.ResetFlowScheduleDocument,
     "\nfragment BackfillFields on Backfill {\n  id flowId flowName start end maxConcurrent total skipped createdRuns finished state created ended\n  counts { state count }\n}": types.BackfillFieldsFragmentDoc,
     "\nquery BackfillPreview($flowId: ID!, $start: DateTime!, $end: DateTime!) {\n  backfillPreview(flowId: $flowId, start: $start, end: $end) {\n    times existing new maxRuns first { start exists } last { start exists }\n  }\n}": types.BackfillPreviewDocument,
     "\nmutation CreateBackfill($flowId: ID!, $start: DateTime!, $end: DateTime!, $maxConcurrent: Int!) {\n  createBackfill(flowId: $flowId, start: $start, end: $end, maxConcurrent: $maxConcurrent) { ...BackfillFields }\n}": types.CreateBackfillDocument,
@@ -338,15 +338,15 @@ export function graphql(source: "\nfragment ArtifactFields on Artifact {\n  id k
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\nquery RunArtifacts($id: ID!) {\n  flowRun(id: $id) { id artifacts { ...ArtifactFields } }\n}"): typeof import('./graphql').RunArtifactsDocument;
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
 export function graphql(source: "\nquery TaskRunOutputs($flowRunId: ID!, $taskSlug: String!, $mapIndex: Int!) {\n  taskRun(flowRunId: $flowRunId, taskSlug: $taskSlug, mapIndex: $mapIndex) {\n    id\n    artifacts { ...ArtifactFields }\n    result { location size serializer resultType preview previewNote loadSnippet }\n  }\n}"): typeof import('./graphql').TaskRunOutputsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\nquery ArtifactsPage($key: String, $type: String, $latestPerKey: Boolean!, $first: Int, $after: String) {\n  artifactsPage(key: $key, type: $type, latestPerKey: $latestPerKey, first: $first, after: $after) {\n    nodes { ...ArtifactFields }\n    pageInfo { endCursor hasNextPage }\n  }\n}"): typeof import('./graphql').ArtifactsPageDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\nquery RunArtifactsPage($flowRunId: ID!, $first: Int!, $after: String) {\n  artifactsPage(flowRunId: $flowRunId, first: $first, after: $after) {\n    nodes { ...ArtifactFields }\n    pageInfo { endCursor hasNextPage }\n    totalCount\n  }\n}"): typeof import('./graphql').RunArtifactsPageDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -562,7 +562,7 @@ export function graphql(source: "mutation DeleteFlowRuns($ids: [ID!]!) { deleteF
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\nfragment FlowScheduleFields on FlowSchedule {\n  flowGroupId flowId source overridden overriddenAt active parameterSchema\n  clocks { index kind intervalSeconds cron dayOr rrule timezone startDate endDate parameterDefaults labels }\n  nextTimes(n: 10)\n}"): typeof import('./graphql').FlowScheduleFieldsFragmentDoc;
+export function graphql(source: "\nfragment FlowScheduleFields on FlowSchedule {\n  flowGroupId flowId source overridden overriddenAt active parameterSchema version\n  clocks { index kind intervalSeconds cron dayOr rrule timezone startDate endDate parameterDefaults labels }\n  nextTimes(n: 10)\n}"): typeof import('./graphql').FlowScheduleFieldsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -574,19 +574,19 @@ export function graphql(source: "\nquery SchedulePreview($clock: ScheduleClockIn
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\nmutation AddScheduleClock($flowId: ID!, $clock: ScheduleClockInput!) {\n  addScheduleClock(flowId: $flowId, clock: $clock) { ...FlowScheduleFields }\n}"): typeof import('./graphql').AddScheduleClockDocument;
+export function graphql(source: "\nmutation AddScheduleClock($flowId: ID!, $clock: ScheduleClockInput!, $expectedVersion: String) {\n  addScheduleClock(flowId: $flowId, clock: $clock, expectedVersion: $expectedVersion) { ...FlowScheduleFields }\n}"): typeof import('./graphql').AddScheduleClockDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\nmutation UpdateScheduleClock($flowId: ID!, $index: Int!, $clock: ScheduleClockInput!) {\n  updateScheduleClock(flowId: $flowId, index: $index, clock: $clock) { ...FlowScheduleFields }\n}"): typeof import('./graphql').UpdateScheduleClockDocument;
+export function graphql(source: "\nmutation UpdateScheduleClock($flowId: ID!, $index: Int!, $clock: ScheduleClockInput!, $expectedVersion: String) {\n  updateScheduleClock(flowId: $flowId, index: $index, clock: $clock, expectedVersion: $expectedVersion) { ...FlowScheduleFields }\n}"): typeof import('./graphql').UpdateScheduleClockDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\nmutation RemoveScheduleClock($flowId: ID!, $index: Int!) {\n  removeScheduleClock(flowId: $flowId, index: $index) { ...FlowScheduleFields }\n}"): typeof import('./graphql').RemoveScheduleClockDocument;
+export function graphql(source: "\nmutation RemoveScheduleClock($flowId: ID!, $index: Int!, $expectedVersion: String) {\n  removeScheduleClock(flowId: $flowId, index: $index, expectedVersion: $expectedVersion) { ...FlowScheduleFields }\n}"): typeof import('./graphql').RemoveScheduleClockDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\nmutation ResetFlowSchedule($flowId: ID!) {\n  resetFlowSchedule(flowId: $flowId) { ...FlowScheduleFields }\n}"): typeof import('./graphql').ResetFlowScheduleDocument;
+export function graphql(source: "\nmutation ResetFlowSchedule($flowId: ID!, $expectedVersion: String) {\n  resetFlowSchedule(flowId: $flowId, expectedVersion: $expectedVersion) { ...FlowScheduleFields }\n}"): typeof import('./graphql').ResetFlowScheduleDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -262,13 +262,6 @@ export type DeleteConcurrencyLimitMutation = { deleteConcurrencyLimit: boolean }
 
 export type ArtifactFieldsFragment = { id: string, key: string | null, type: string, description: string | null, data: any, flowRunId: string, flowRunName: string | null, flowName: string | null, taskRunId: string | null, taskSlug: string | null, mapIndex: number | null, created: string, updated: string };
 
-export type RunArtifactsQueryVariables = Exact<{
-  id: string | number;
-}>;
-
-
-export type RunArtifactsQuery = { flowRun: { id: string, artifacts: Array<{ id: string, key: string | null, type: string, description: string | null, data: any, flowRunId: string, flowRunName: string | null, flowName: string | null, taskRunId: string | null, taskSlug: string | null, mapIndex: number | null, created: string, updated: string }> } };
-
 export type TaskRunOutputsQueryVariables = Exact<{
   flowRunId: string | number;
   taskSlug: string;
@@ -288,6 +281,15 @@ export type ArtifactsPageQueryVariables = Exact<{
 
 
 export type ArtifactsPageQuery = { artifactsPage: { nodes: Array<{ id: string, key: string | null, type: string, description: string | null, data: any, flowRunId: string, flowRunName: string | null, flowName: string | null, taskRunId: string | null, taskSlug: string | null, mapIndex: number | null, created: string, updated: string }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
+
+export type RunArtifactsPageQueryVariables = Exact<{
+  flowRunId: string | number;
+  first: number;
+  after?: string | null | undefined;
+}>;
+
+
+export type RunArtifactsPageQuery = { artifactsPage: { totalCount: number | null, nodes: Array<{ id: string, key: string | null, type: string, description: string | null, data: any, flowRunId: string, flowRunName: string | null, flowName: string | null, taskRunId: string | null, taskSlug: string | null, mapIndex: number | null, created: string, updated: string }>, pageInfo: { endCursor: string | null, hasNextPage: boolean } } };
 
 export type FlowRunFieldsFragment = { id: string, flowId: string, flowGroupId: string, flowName: string, name: string, state: string, stateType: string, stateMessage: string | null, stateTimestamp: string, version: number, runCount: number, parameters: any, labels: Array<string>, scheduledStartTime: string, startTime: string | null, endTime: string | null, autoScheduled: boolean, agentId: string | null, heartbeat: string | null, created: string };
 
@@ -654,14 +656,14 @@ export type DeleteFlowRunsMutationVariables = Exact<{
 
 export type DeleteFlowRunsMutation = { deleteFlowRuns: Array<{ flowRunId: string, ok: boolean, state: string | null, code: string | null, message: string | null }> };
 
-export type FlowScheduleFieldsFragment = { flowGroupId: string, flowId: string, source: string, overridden: boolean, overriddenAt: string | null, active: boolean, parameterSchema: any, nextTimes: Array<string>, clocks: Array<{ index: number, kind: string, intervalSeconds: number | null, cron: string | null, dayOr: boolean | null, rrule: string | null, timezone: string | null, startDate: string | null, endDate: string | null, parameterDefaults: any, labels: Array<string> }> };
+export type FlowScheduleFieldsFragment = { flowGroupId: string, flowId: string, source: string, overridden: boolean, overriddenAt: string | null, active: boolean, parameterSchema: any, version: string, nextTimes: Array<string>, clocks: Array<{ index: number, kind: string, intervalSeconds: number | null, cron: string | null, dayOr: boolean | null, rrule: string | null, timezone: string | null, startDate: string | null, endDate: string | null, parameterDefaults: any, labels: Array<string> }> };
 
 export type FlowScheduleQueryVariables = Exact<{
   flowId: string | number;
 }>;
 
 
-export type FlowScheduleQuery = { flowSchedule: { flowGroupId: string, flowId: string, source: string, overridden: boolean, overriddenAt: string | null, active: boolean, parameterSchema: any, nextTimes: Array<string>, clocks: Array<{ index: number, kind: string, intervalSeconds: number | null, cron: string | null, dayOr: boolean | null, rrule: string | null, timezone: string | null, startDate: string | null, endDate: string | null, parameterDefaults: any, labels: Array<string> }> } };
+export type FlowScheduleQuery = { flowSchedule: { flowGroupId: string, flowId: string, source: string, overridden: boolean, overriddenAt: string | null, active: boolean, parameterSchema: any, version: string, nextTimes: Array<string>, clocks: Array<{ index: number, kind: string, intervalSeconds: number | null, cron: string | null, dayOr: boolean | null, rrule: string | null, timezone: string | null, startDate: string | null, endDate: string | null, parameterDefaults: any, labels: Array<string> }> } };
 
 export type SchedulePreviewQueryVariables = Exact<{
   clock: ScheduleClockInput;
@@ -674,34 +676,38 @@ export type SchedulePreviewQuery = { schedulePreview: { times: Array<string>, er
 export type AddScheduleClockMutationVariables = Exact<{
   flowId: string | number;
   clock: ScheduleClockInput;
+  expectedVersion?: string | null | undefined;
 }>;
 
 
-export type AddScheduleClockMutation = { addScheduleClock: { flowGroupId: string, flowId: string, source: string, overridden: boolean, overriddenAt: string | null, active: boolean, parameterSchema: any, nextTimes: Array<string>, clocks: Array<{ index: number, kind: string, intervalSeconds: number | null, cron: string | null, dayOr: boolean | null, rrule: string | null, timezone: string | null, startDate: string | null, endDate: string | null, parameterDefaults: any, labels: Array<string> }> } };
+export type AddScheduleClockMutation = { addScheduleClock: { flowGroupId: string, flowId: string, source: string, overridden: boolean, overriddenAt: string | null, active: boolean, parameterSchema: any, version: string, nextTimes: Array<string>, clocks: Array<{ index: number, kind: string, intervalSeconds: number | null, cron: string | null, dayOr: boolean | null, rrule: string | null, timezone: string | null, startDate: string | null, endDate: string | null, parameterDefaults: any, labels: Array<string> }> } };
 
 export type UpdateScheduleClockMutationVariables = Exact<{
   flowId: string | number;
   index: number;
   clock: ScheduleClockInput;
+  expectedVersion?: string | null | undefined;
 }>;
 
 
-export type UpdateScheduleClockMutation = { updateScheduleClock: { flowGroupId: string, flowId: string, source: string, overridden: boolean, overriddenAt: string | null, active: boolean, parameterSchema: any, nextTimes: Array<string>, clocks: Array<{ index: number, kind: string, intervalSeconds: number | null, cron: string | null, dayOr: boolean | null, rrule: string | null, timezone: string | null, startDate: string | null, endDate: string | null, parameterDefaults: any, labels: Array<string> }> } };
+export type UpdateScheduleClockMutation = { updateScheduleClock: { flowGroupId: string, flowId: string, source: string, overridden: boolean, overriddenAt: string | null, active: boolean, parameterSchema: any, version: string, nextTimes: Array<string>, clocks: Array<{ index: number, kind: string, intervalSeconds: number | null, cron: string | null, dayOr: boolean | null, rrule: string | null, timezone: string | null, startDate: string | null, endDate: string | null, parameterDefaults: any, labels: Array<string> }> } };
 
 export type RemoveScheduleClockMutationVariables = Exact<{
   flowId: string | number;
   index: number;
+  expectedVersion?: string | null | undefined;
 }>;
 
 
-export type RemoveScheduleClockMutation = { removeScheduleClock: { flowGroupId: string, flowId: string, source: string, overridden: boolean, overriddenAt: string | null, active: boolean, parameterSchema: any, nextTimes: Array<string>, clocks: Array<{ index: number, kind: string, intervalSeconds: number | null, cron: string | null, dayOr: boolean | null, rrule: string | null, timezone: string | null, startDate: string | null, endDate: string | null, parameterDefaults: any, labels: Array<string> }> } };
+export type RemoveScheduleClockMutation = { removeScheduleClock: { flowGroupId: string, flowId: string, source: string, overridden: boolean, overriddenAt: string | null, active: boolean, parameterSchema: any, version: string, nextTimes: Array<string>, clocks: Array<{ index: number, kind: string, intervalSeconds: number | null, cron: string | null, dayOr: boolean | null, rrule: string | null, timezone: string | null, startDate: string | null, endDate: string | null, parameterDefaults: any, labels: Array<string> }> } };
 
 export type ResetFlowScheduleMutationVariables = Exact<{
   flowId: string | number;
+  expectedVersion?: string | null | undefined;
 }>;
 
 
-export type ResetFlowScheduleMutation = { resetFlowSchedule: { flowGroupId: string, flowId: string, source: string, overridden: boolean, overriddenAt: string | null, active: boolean, parameterSchema: any, nextTimes: Array<string>, clocks: Array<{ index: number, kind: string, intervalSeconds: number | null, cron: string | null, dayOr: boolean | null, rrule: string | null, timezone: string | null, startDate: string | null, endDate: string | null, parameterDefaults: any, labels: Array<string> }> } };
+export type ResetFlowScheduleMutation = { resetFlowSchedule: { flowGroupId: string, flowId: string, source: string, overridden: boolean, overriddenAt: string | null, active: boolean, parameterSchema: any, version: string, nextTimes: Array<string>, clocks: Array<{ index: number, kind: string, intervalSeconds: number | null, cron: string | null, dayOr: boolean | null, rrule: string | null, timezone: string | null, startDate: string | null, endDate: string | null, parameterDefaults: any, labels: Array<string> }> } };
 
 export type BackfillFieldsFragment = { id: string, flowId: string, flowName: string, start: string, end: string, maxConcurrent: number, total: number, skipped: number, createdRuns: number, finished: number, state: string, created: string, ended: string | null, counts: Array<{ state: string, count: number }> };
 
@@ -1250,6 +1256,7 @@ export const FlowScheduleFieldsFragmentDoc = new TypedDocumentString(`
   overriddenAt
   active
   parameterSchema
+  version
   clocks {
     index
     kind
@@ -1625,30 +1632,6 @@ export const DeleteConcurrencyLimitDocument = new TypedDocumentString(`
   deleteConcurrencyLimit(kind: $kind, key: $key)
 }
     `) as unknown as TypedDocumentString<DeleteConcurrencyLimitMutation, DeleteConcurrencyLimitMutationVariables>;
-export const RunArtifactsDocument = new TypedDocumentString(`
-    query RunArtifacts($id: ID!) {
-  flowRun(id: $id) {
-    id
-    artifacts {
-      ...ArtifactFields
-    }
-  }
-}
-    fragment ArtifactFields on Artifact {
-  id
-  key
-  type
-  description
-  data
-  flowRunId
-  flowRunName
-  flowName
-  taskRunId
-  taskSlug
-  mapIndex
-  created
-  updated
-}`) as unknown as TypedDocumentString<RunArtifactsQuery, RunArtifactsQueryVariables>;
 export const TaskRunOutputsDocument = new TypedDocumentString(`
     query TaskRunOutputs($flowRunId: ID!, $taskSlug: String!, $mapIndex: Int!) {
   taskRun(flowRunId: $flowRunId, taskSlug: $taskSlug, mapIndex: $mapIndex) {
@@ -1715,6 +1698,34 @@ export const ArtifactsPageDocument = new TypedDocumentString(`
   created
   updated
 }`) as unknown as TypedDocumentString<ArtifactsPageQuery, ArtifactsPageQueryVariables>;
+export const RunArtifactsPageDocument = new TypedDocumentString(`
+    query RunArtifactsPage($flowRunId: ID!, $first: Int!, $after: String) {
+  artifactsPage(flowRunId: $flowRunId, first: $first, after: $after) {
+    nodes {
+      ...ArtifactFields
+    }
+    pageInfo {
+      endCursor
+      hasNextPage
+    }
+    totalCount
+  }
+}
+    fragment ArtifactFields on Artifact {
+  id
+  key
+  type
+  description
+  data
+  flowRunId
+  flowRunName
+  flowName
+  taskRunId
+  taskSlug
+  mapIndex
+  created
+  updated
+}`) as unknown as TypedDocumentString<RunArtifactsPageQuery, RunArtifactsPageQueryVariables>;
 export const DashboardDocument = new TypedDocumentString(`
     query Dashboard($since: DateTime!, $bucket: Int!, $now: DateTime!, $until: DateTime!) {
   runCounts(since: $since, bucketSeconds: $bucket, until: $until) {
@@ -2692,6 +2703,7 @@ export const FlowScheduleDocument = new TypedDocumentString(`
   overriddenAt
   active
   parameterSchema
+  version
   clocks {
     index
     kind
@@ -2716,8 +2728,12 @@ export const SchedulePreviewDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<SchedulePreviewQuery, SchedulePreviewQueryVariables>;
 export const AddScheduleClockDocument = new TypedDocumentString(`
-    mutation AddScheduleClock($flowId: ID!, $clock: ScheduleClockInput!) {
-  addScheduleClock(flowId: $flowId, clock: $clock) {
+    mutation AddScheduleClock($flowId: ID!, $clock: ScheduleClockInput!, $expectedVersion: String) {
+  addScheduleClock(
+    flowId: $flowId
+    clock: $clock
+    expectedVersion: $expectedVersion
+  ) {
     ...FlowScheduleFields
   }
 }
@@ -2729,6 +2745,7 @@ export const AddScheduleClockDocument = new TypedDocumentString(`
   overriddenAt
   active
   parameterSchema
+  version
   clocks {
     index
     kind
@@ -2745,8 +2762,13 @@ export const AddScheduleClockDocument = new TypedDocumentString(`
   nextTimes(n: 10)
 }`) as unknown as TypedDocumentString<AddScheduleClockMutation, AddScheduleClockMutationVariables>;
 export const UpdateScheduleClockDocument = new TypedDocumentString(`
-    mutation UpdateScheduleClock($flowId: ID!, $index: Int!, $clock: ScheduleClockInput!) {
-  updateScheduleClock(flowId: $flowId, index: $index, clock: $clock) {
+    mutation UpdateScheduleClock($flowId: ID!, $index: Int!, $clock: ScheduleClockInput!, $expectedVersion: String) {
+  updateScheduleClock(
+    flowId: $flowId
+    index: $index
+    clock: $clock
+    expectedVersion: $expectedVersion
+  ) {
     ...FlowScheduleFields
   }
 }
@@ -2758,6 +2780,7 @@ export const UpdateScheduleClockDocument = new TypedDocumentString(`
   overriddenAt
   active
   parameterSchema
+  version
   clocks {
     index
     kind
@@ -2774,8 +2797,12 @@ export const UpdateScheduleClockDocument = new TypedDocumentString(`
   nextTimes(n: 10)
 }`) as unknown as TypedDocumentString<UpdateScheduleClockMutation, UpdateScheduleClockMutationVariables>;
 export const RemoveScheduleClockDocument = new TypedDocumentString(`
-    mutation RemoveScheduleClock($flowId: ID!, $index: Int!) {
-  removeScheduleClock(flowId: $flowId, index: $index) {
+    mutation RemoveScheduleClock($flowId: ID!, $index: Int!, $expectedVersion: String) {
+  removeScheduleClock(
+    flowId: $flowId
+    index: $index
+    expectedVersion: $expectedVersion
+  ) {
     ...FlowScheduleFields
   }
 }
@@ -2787,6 +2814,7 @@ export const RemoveScheduleClockDocument = new TypedDocumentString(`
   overriddenAt
   active
   parameterSchema
+  version
   clocks {
     index
     kind
@@ -2803,8 +2831,8 @@ export const RemoveScheduleClockDocument = new TypedDocumentString(`
   nextTimes(n: 10)
 }`) as unknown as TypedDocumentString<RemoveScheduleClockMutation, RemoveScheduleClockMutationVariables>;
 export const ResetFlowScheduleDocument = new TypedDocumentString(`
-    mutation ResetFlowSchedule($flowId: ID!) {
-  resetFlowSchedule(flowId: $flowId) {
+    mutation ResetFlowSchedule($flowId: ID!, $expectedVersion: String) {
+  resetFlowSchedule(flowId: $flowId, expectedVersion: $expectedVersion) {
     ...FlowScheduleFields
   }
 }
@@ -2816,6 +2844,7 @@ export const ResetFlowScheduleDocument = new TypedDocumentString(`
   overriddenAt
   active
   parameterSchema
+  version
   clocks {
     index
     kind

@@ -2,7 +2,9 @@
  * The flow page's Schedule tab: the effective schedule's clocks, a form to add or edit one
  * with a live preview of its next 10 times, the on/off switch, and, when the schedule was
  * edited here (or by the API or CLI), a banner saying it overrides the schedule in code,
- * with a reset.
+ * with a reset. Every edit names the version of the schedule it was made on: when someone
+ * else changed the schedule since, the server refuses it and the tab says so, with a
+ * reload that keeps what was typed in the form.
  */
 import { useEffect, useState } from "react";
 import { request } from "../api/client";
@@ -24,6 +26,7 @@ import { Loaded } from "../components/ErrorView";
 import { Confirm, toast } from "../components/Feedback";
 import { Card } from "../components/Page";
 import { clockInput, EMPTY_CLOCK, formOf, parseDefaults, type ClockForm, type ClockKind } from "../lib/scheduleForm";
+import { isStaleVersion, STALE_SCHEDULE } from "../lib/staleVersion";
 import { formatDateTime } from "../lib/time";
 import "../styles/schedules.css";
 
@@ -31,12 +34,33 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** An edit the user started, and the version of the schedule it was started on: the
+ * server refuses it (STALE_VERSION) if someone else changed the schedule since. */
+interface Started<T> {
+  target: T;
+  version: string;
+}
+
 export function ScheduleTab({ flow }: { flow: Flow }) {
   const query = useQuery(FLOW_SCHEDULE, { flowId: flow.id });
   const can = useCan();
-  const [editing, setEditing] = useState<number | "new" | null>(null);
-  const [removing, setRemoving] = useState<ScheduleClock | null>(null);
-  const [resetting, setResetting] = useState(false);
+  const [editing, setEditing] = useState<Started<number | "new"> | null>(null);
+  const [removing, setRemoving] = useState<Started<ScheduleClock> | null>(null);
+  const [resetting, setResetting] = useState<Started<null> | null>(null);
+  const [stale, setStale] = useState(false);
+  const [reloaded, setReloaded] = useState(false);
+  const loadedVersion = query.data?.flowSchedule.version;
+  useEffect(() => {
+    if (!reloaded || loadedVersion === undefined) return;
+    // The form keeps what the user typed; saving it now applies to the schedule they see.
+    setEditing((current) => current && { ...current, version: loadedVersion });
+    setStale(false);
+    setReloaded(false);
+  }, [reloaded, loadedVersion]);
+  const reload = async () => {
+    await query.refetch();
+    setReloaded(true);
+  };
   const changed = async (write: () => Promise<unknown>, done: string) => {
     try {
       await write();
@@ -44,7 +68,8 @@ export function ScheduleTab({ flow }: { flow: Flow }) {
       await query.refetch();
       return true;
     } catch (error) {
-      toast(message(error), true);
+      if (isStaleVersion(error)) setStale(true);
+      else toast(message(error), true);
       return false;
     }
   };
@@ -52,10 +77,16 @@ export function ScheduleTab({ flow }: { flow: Flow }) {
     <Loaded query={query}>
       {({ flowSchedule: schedule }) => (
         <div className="stack">
+          {stale && (
+            <div className="banner error" role="alert" data-testid="schedule-stale">
+              <span style={{ flex: 1 }}>{STALE_SCHEDULE}. Nothing was saved{editing ? "; the form keeps what you typed" : ""}.</span>
+              <button type="button" className="btn btn-sm" onClick={() => void reload()} data-testid="schedule-reload">Reload</button>
+            </div>
+          )}
           {schedule.overridden && (
             <div className="banner warn" role="status" data-testid="schedule-override-banner">
               <span style={{ flex: 1 }}>This schedule overrides the schedule in code{schedule.overriddenAt ? ` (edited ${formatDateTime(schedule.overriddenAt)})` : ""}. New versions keep it until it is reset.</span>
-              {can.editFlows && <button type="button" className="btn btn-sm" onClick={() => setResetting(true)} data-testid="schedule-reset">Reset to code</button>}
+              {can.editFlows && <button type="button" className="btn btn-sm" onClick={() => setResetting({ target: null, version: schedule.version })} data-testid="schedule-reset">Reset to code</button>}
             </div>
           )}
           <Card title="Clocks" hint={schedule.overridden ? "edited" : "from code"} testId="schedule-clocks"
@@ -65,7 +96,7 @@ export function ScheduleTab({ flow }: { flow: Flow }) {
                   <button type="button" role="switch" className="toggle" aria-checked={schedule.active} aria-label="Schedule active" data-testid="schedule-active-toggle"
                     onClick={() => void changed(() => request(SET_SCHEDULE_ACTIVE, { flowId: flow.id, active: !schedule.active }), `Schedule turned ${schedule.active ? "off" : "on"}`)} />
                 )}
-                <button type="button" className="btn btn-sm btn-primary" onClick={() => setEditing("new")} disabled={editing !== null} data-testid="add-clock">Add clock</button>
+                <button type="button" className="btn btn-sm btn-primary" onClick={() => setEditing({ target: "new", version: schedule.version })} disabled={editing !== null} data-testid="add-clock">Add clock</button>
               </div>
             )} flush>
             {schedule.clocks.length === 0 ? (
@@ -82,8 +113,8 @@ export function ScheduleTab({ flow }: { flow: Flow }) {
                       <td>{clock.timezone ?? "UTC"}</td>
                       <td className="mono small">{Object.keys(clock.parameterDefaults).length ? JSON.stringify(clock.parameterDefaults) : <span className="faint">none</span>}</td>
                       <td style={{ textAlign: "right", whiteSpace: "nowrap" }}>
-                        {can.editFlows && clock.kind !== "dates" && <button type="button" className="btn btn-sm btn-ghost" onClick={() => setEditing(clock.index)} disabled={editing !== null}>Edit</button>}
-                        {can.editFlows && <button type="button" className="btn btn-sm btn-ghost btn-danger" onClick={() => setRemoving(clock)} data-testid="remove-clock">Remove</button>}
+                        {can.editFlows && clock.kind !== "dates" && <button type="button" className="btn btn-sm btn-ghost" onClick={() => setEditing({ target: clock.index, version: schedule.version })} disabled={editing !== null} data-testid="edit-clock">Edit</button>}
+                        {can.editFlows && <button type="button" className="btn btn-sm btn-ghost btn-danger" onClick={() => setRemoving({ target: clock, version: schedule.version })} data-testid="remove-clock">Remove</button>}
                       </td>
                     </tr>
                   ))}
@@ -99,25 +130,34 @@ export function ScheduleTab({ flow }: { flow: Flow }) {
             <ClockEditor
               flow={flow}
               schedule={schedule}
-              clock={editing === "new" ? null : schedule.clocks[editing] ?? null}
+              index={editing.target === "new" ? null : editing.target}
               onCancel={() => setEditing(null)}
               onSave={async (clock) => {
-                const ok = editing === "new"
-                  ? await changed(() => request(ADD_SCHEDULE_CLOCK, { flowId: flow.id, clock }), "Clock added")
-                  : await changed(() => request(UPDATE_SCHEDULE_CLOCK, { flowId: flow.id, index: editing, clock }), "Clock saved");
+                const { target, version: expectedVersion } = editing;
+                const ok = target === "new"
+                  ? await changed(() => request(ADD_SCHEDULE_CLOCK, { flowId: flow.id, clock, expectedVersion }), "Clock added")
+                  : await changed(() => request(UPDATE_SCHEDULE_CLOCK, { flowId: flow.id, index: target, clock, expectedVersion }), "Clock saved");
                 if (ok) setEditing(null);
               }}
             />
           )}
           {removing && (
-            <Confirm title={`Remove clock ${removing.index}?`} confirmLabel="Remove" danger onCancel={() => setRemoving(null)}
-              onConfirm={() => { const index = removing.index; setRemoving(null); void changed(() => request(REMOVE_SCHEDULE_CLOCK, { flowId: flow.id, index }), "Clock removed"); }}>
-              {describe(removing)}: its runs not yet started are removed. The schedule in code stays available through “Reset to code”.
+            <Confirm title={`Remove clock ${removing.target.index}?`} confirmLabel="Remove" danger onCancel={() => setRemoving(null)}
+              onConfirm={() => {
+                const { target: { index }, version: expectedVersion } = removing;
+                setRemoving(null);
+                void changed(() => request(REMOVE_SCHEDULE_CLOCK, { flowId: flow.id, index, expectedVersion }), "Clock removed");
+              }}>
+              {describe(removing.target)}: its runs not yet started are removed. The schedule in code stays available through “Reset to code”.
             </Confirm>
           )}
           {resetting && (
-            <Confirm title="Reset to the schedule in code?" confirmLabel="Reset" onCancel={() => setResetting(false)}
-              onConfirm={() => { setResetting(false); void changed(() => request(RESET_FLOW_SCHEDULE, { flowId: flow.id }), "Schedule reset to code"); }}>
+            <Confirm title="Reset to the schedule in code?" confirmLabel="Reset" onCancel={() => setResetting(null)}
+              onConfirm={() => {
+                const expectedVersion = resetting.version;
+                setResetting(null);
+                void changed(() => request(RESET_FLOW_SCHEDULE, { flowId: flow.id, expectedVersion }), "Schedule reset to code");
+              }}>
               The edits made here are dropped and the newest version’s schedule from code applies again.
             </Confirm>
           )}
@@ -136,8 +176,12 @@ function describe(clock: ScheduleClock): string {
 
 const KINDS: { id: ClockKind; label: string }[] = [{ id: "cron", label: "Cron" }, { id: "interval", label: "Interval" }, { id: "rrule", label: "RRule" }];
 
-function ClockEditor({ flow, schedule, clock, onCancel, onSave }: { flow: Flow; schedule: FlowSchedule; clock: ScheduleClock | null; onCancel: () => void; onSave: (clock: ReturnType<typeof clockInput>) => Promise<void> }) {
-  const [form, setForm] = useState<ClockForm>(() => (clock ? formOf(clock) : EMPTY_CLOCK));
+function ClockEditor({ flow, schedule, index, onCancel, onSave }: { flow: Flow; schedule: FlowSchedule; index: number | null; onCancel: () => void; onSave: (clock: ReturnType<typeof clockInput>) => Promise<void> }) {
+  // Read once: a reload of the schedule (after STALE_VERSION) leaves what was typed alone.
+  const [form, setForm] = useState<ClockForm>(() => {
+    const clock = index === null ? undefined : schedule.clocks[index];
+    return clock ? formOf(clock) : EMPTY_CLOCK;
+  });
   const [busy, setBusy] = useState(false);
   const set = (patch: Partial<ClockForm>) => setForm((current) => ({ ...current, ...patch }));
   const defaults = parseDefaults(form.defaults, schedule.parameterSchema);
@@ -153,7 +197,7 @@ function ClockEditor({ flow, schedule, clock, onCancel, onSave }: { flow: Flow; 
     }
   };
   return (
-    <Card title={clock ? `Edit clock ${clock.index}` : "Add a clock"} testId="clock-editor">
+    <Card title={index !== null ? `Edit clock ${index}` : "Add a clock"} testId="clock-editor">
       <div className="clock-form">
         <form className="form stack" onSubmit={(e) => { e.preventDefault(); void save(); }} noValidate>
           <div className="segmented" role="group" aria-label="Clock kind" style={{ alignSelf: "flex-start" }}>
@@ -205,7 +249,7 @@ function ClockEditor({ flow, schedule, clock, onCancel, onSave }: { flow: Flow; 
             <span className="error" role={"error" in defaults ? "alert" : undefined} data-testid="clock-defaults-error">{"error" in defaults ? defaults.error : null}</span>
           </div>
           <div className="row">
-            <button type="submit" className="btn btn-primary" disabled={busy || !input || Boolean(preview.error)} data-testid="clock-save">{clock ? "Save clock" : "Add clock"}</button>
+            <button type="submit" className="btn btn-primary" disabled={busy || !input || Boolean(preview.error)} data-testid="clock-save">{index !== null ? "Save clock" : "Add clock"}</button>
             <button type="button" className="btn" onClick={onCancel}>Cancel</button>
           </div>
         </form>
