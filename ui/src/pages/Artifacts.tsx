@@ -9,10 +9,12 @@ import { ARTIFACTS_PAGE } from "../api/artifactDocuments";
 import type { Artifact } from "../api/artifactTypes";
 import { request } from "../api/client";
 import { useQuery } from "../api/hooks";
+import { useMorePages } from "../api/morePages";
 import { ArtifactList } from "../components/Artifacts";
 import { EmptyState } from "../components/Empty";
 import { ErrorMessage } from "../components/ErrorView";
 import { Card, PageHead } from "../components/Page";
+import { LoadMore } from "../components/Pager";
 import { Link, useSearchParam } from "../lib/router";
 import { formatDateTime } from "../lib/time";
 import { flowRunUrl } from "../routes";
@@ -23,33 +25,20 @@ export default function ArtifactsPage() {
   const [key] = useSearchParam("key");
   const [type, setType] = useSearchParam("type");
   const variables = { key: key || null, type: type || null, latestPerKey: !key, first: PAGE };
-  // Pages after the first, loaded on demand; while there are some, the first page stays
-  // as it was read (a refresh would shift the list under the loaded pages).
-  const [more, setMore] = useState<{ artifacts: Artifact[]; after: string | null; loading: boolean; error: string | null } | null>(null);
-  useEffect(() => setMore(null), [key, type]);
-  const query = useQuery(ARTIFACTS_PAGE, { ...variables, after: null }, { refreshMs: more ? undefined : 15000 });
-  const firstPage = query.data?.artifactsPage;
-  const artifacts: Artifact[] = [...(firstPage?.nodes ?? []), ...(more?.artifacts ?? [])];
-  const after = more ? more.after : firstPage?.pageInfo.hasNextPage ? firstPage.pageInfo.endCursor : null;
-  const loadMore = async () => {
-    const loaded = more?.artifacts ?? [];
-    setMore({ artifacts: loaded, after, loading: true, error: null });
-    try {
-      const page = (await request(ARTIFACTS_PAGE, { ...variables, after })).artifactsPage;
-      const next = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-      setMore({ artifacts: [...loaded, ...page.nodes], after: next, loading: false, error: null });
-    } catch (error) {
-      setMore({ artifacts: loaded, after, loading: false, error: error instanceof Error ? error.message : String(error) });
-    }
-  };
-  const loader = after ? (
-    <div className="toolbar" style={{ justifyContent: "center" }}>
-      {more?.error && <span className="small error">{more.error}</span>}
-      <button type="button" className="btn btn-sm" disabled={more?.loading} onClick={() => void loadMore()}>
-        {more?.loading ? "Loading…" : "Load more"}
-      </button>
-    </div>
-  ) : null;
+  // While pages after the first are shown, the first stays as it was read (a refresh
+  // would shift the list under them).
+  const [extended, setExtended] = useState(false);
+  const query = useQuery(ARTIFACTS_PAGE, { ...variables, after: null }, { refreshMs: extended ? undefined : 15000 });
+  const pages = useMorePages<Artifact>(
+    query.data?.artifactsPage,
+    async (after) => (await request(ARTIFACTS_PAGE, { ...variables, after })).artifactsPage,
+    `${key ?? ""}\n${type ?? ""}`,
+  );
+  useEffect(() => setExtended(pages.extended), [pages.extended]);
+  const artifacts = pages.items;
+  const loader = (
+    <LoadMore shown={artifacts.length} total={null} hasMore={pages.hasMore} loading={pages.loading} error={pages.error} onMore={() => void pages.loadMore()} />
+  );
   return (
     <>
       <PageHead
