@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from proctor.server.services.agent_match import HealthyAgent, match_agents
 from proctor.server.services.attempts import attempts_of
 from proctor.server.services.failure_summary import split_exception
-from proctor.server.services.records import StateRecord
+from proctor.server.services.plumbing.records import StateRecord
 from proctor.server.services.restart_preview import TaskRunLine, preview_restart
 
 T0 = datetime(2030, 1, 1, tzinfo=UTC)

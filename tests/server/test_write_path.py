@@ -186,7 +186,7 @@ async def test_a_batch_writes_new_and_existing_task_runs_as_it_leaves_them(
 async def test_a_batch_bigger_than_a_pipeline_chunk_is_written_as_one(
     database: Database, tenant_id, flow_run
 ):
-    """A batch is evaluated and written in chunks that overlap (services.write_pipeline):
+    """A batch is evaluated and written in chunks that overlap (services.plumbing.write_pipeline):
     a task run first reported in one chunk and changed again chunks later, new and
     existing ones, and refused ones, all end as one in-order evaluation leaves them."""
     chunk = database.config.pipeline_chunk or 250

@@ -252,8 +252,8 @@ async def audit_unchanged(db: Database, team: uuid.UUID, ids: Ids) -> None:
 
 async def make_secrets(db: Database, team: uuid.UUID, ids: Ids) -> None:
     from proctor.server.services import secrets
-    from proctor.server.services.inputs import FlowRunStateChange
     from proctor.server.services.keyring import load_keyring
+    from proctor.server.services.plumbing.inputs import FlowRunStateChange
     from proctor.settings import get_settings
 
     # A Running run: the kind of run `secretValue` answers in its own team.

@@ -17,7 +17,7 @@ from proctor.server.services import flow_runs
 from proctor.server.services.agent_health import Health, Thresholds, judge
 
 if TYPE_CHECKING:
-    from proctor.server.services import records
+    from proctor.server.services.plumbing import records
 
 MAX_RECENT_RUNS = 100
 

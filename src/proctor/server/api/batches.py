@@ -17,7 +17,7 @@ import dataclasses
 from typing import Any
 
 from proctor.server.api.errors import ApiError
-from proctor.server.services.inputs import FlowRunStateChange, LogIn, TaskRunStateChange
+from proctor.server.services.plumbing.inputs import FlowRunStateChange, LogIn, TaskRunStateChange
 
 _STATE_KEYS = {
     "type": "type",

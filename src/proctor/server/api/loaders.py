@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     import strawberry
 
     from proctor.server.api.context import ApiContext
-    from proctor.server.services import records
+    from proctor.server.services.plumbing import records
 
 
 def ctx(info: strawberry.Info) -> ApiContext:

@@ -36,8 +36,8 @@ from proctor.server.services import agents, claims, flow_runs, flows, projects, 
 from proctor.server.services import logs as logs_service
 from proctor.server.services import task_runs as task_runs_service
 from proctor.server.services.flow_run_states import set_flow_run_states
+from proctor.server.services.plumbing.validation import as_uuid
 from proctor.server.services.run_configs import env_override
-from proctor.server.services.validation import as_uuid
 
 
 @strawberry.type

@@ -19,8 +19,8 @@ import strawberry
 from proctor.server.api.loaders import ctx
 from proctor.server.services.audit import AuditRecord
 from proctor.server.services.audit_writer import writer_for
+from proctor.server.services.plumbing.validation import as_uuid
 from proctor.server.services.run_bulk import BulkAction, BulkRunResult, bulk_run_action
-from proctor.server.services.validation import as_uuid
 
 # The single-run mutation each bulk action stands for, in the audit log, and its own name.
 _SINGLE = {"cancel": "cancelFlowRun", "restart": "restartFlowRun", "delete": "deleteFlowRun"}

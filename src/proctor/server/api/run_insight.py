@@ -23,7 +23,7 @@ from proctor.server.services.failure_summary import FailedTaskRun, failure_summa
 
 if TYPE_CHECKING:
     from proctor.server.api.types import FlowRun
-    from proctor.server.services import records
+    from proctor.server.services.plumbing import records
 
 
 @strawberry.type(

@@ -26,8 +26,8 @@ from proctor.server.events import Subscription as EventSubscription
 from proctor.server.services import flow_runs
 from proctor.server.services import logs as logs_service
 from proctor.server.services import task_runs as task_runs_service
+from proctor.server.services.plumbing.validation import as_uuid
 from proctor.server.services.task_run_versions import recent_task_run_versions
-from proctor.server.services.validation import as_uuid
 
 COALESCE_SECONDS = 0.1
 

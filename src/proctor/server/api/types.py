@@ -22,7 +22,7 @@ from proctor.server.services import schedules
 from proctor.server.services.task_run_views import ROW_FIELDS
 
 if TYPE_CHECKING:
-    from proctor.server.services import records
+    from proctor.server.services.plumbing import records
 
 
 def _id(value: Any) -> strawberry.ID | None:

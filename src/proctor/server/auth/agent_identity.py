@@ -28,7 +28,7 @@ from proctor.server.auth.principal import Principal
 from proctor.server.database import Database
 from proctor.server.database.models import Agent, ApiKey
 from proctor.server.errors import Forbidden
-from proctor.server.services.rows import stopped_at
+from proctor.server.services.plumbing.rows import stopped_at
 
 
 async def check_speaks_for(

@@ -34,7 +34,7 @@ from proctor.server.database import Database
 from proctor.server.database.models import ApiKey, Membership, User
 from proctor.server.database.types import utcnow
 from proctor.server.errors import Forbidden, InvalidInput, NotFound
-from proctor.server.services.validation import as_uuid, name_arg
+from proctor.server.services.plumbing.validation import as_uuid, name_arg
 
 logger = logging.getLogger("proctor.server.auth")
 

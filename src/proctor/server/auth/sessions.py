@@ -19,7 +19,7 @@ from proctor.server.database import Database
 from proctor.server.database.models import AuthSession, Membership, Tenant
 from proctor.server.database.types import utcnow
 from proctor.server.errors import InvalidInput, NotFound
-from proctor.server.services.validation import as_uuid
+from proctor.server.services.plumbing.validation import as_uuid
 
 COOKIE = "proctor_session"
 CSRF_COOKIE = "proctor_csrf"

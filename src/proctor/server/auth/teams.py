@@ -15,7 +15,7 @@ from proctor.server.auth.records import MemberInfo, TeamInfo
 from proctor.server.database import Database
 from proctor.server.database.models import Membership, Tenant, User
 from proctor.server.errors import Conflict, Forbidden, InvalidInput, NotFound
-from proctor.server.services.validation import as_uuid, name_arg
+from proctor.server.services.plumbing.validation import as_uuid, name_arg
 
 
 def human_role(role: object) -> str:

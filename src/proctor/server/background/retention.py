@@ -3,7 +3,7 @@
 
 Per pass and team: delete finished runs past the policy, trim the logs of runs that
 finished since the last pass, write one audit event when something was removed, and on
-SQLite give the freed pages back to the file system (`services.sqlite_space`). What it
+SQLite give the freed pages back to the file system (`services.plumbing.sqlite_space`). What it
 removed adds up in `RetentionTotals`, which `/metrics` reports as counters.
 """
 
@@ -19,9 +19,9 @@ from typing import Any
 from proctor.server.background.base import BackgroundService
 from proctor.server.database import Database
 from proctor.server.services.audit import AuditRecord, write_audit_events
+from proctor.server.services.plumbing.sqlite_space import reclaim_space
 from proctor.server.services.retention import Pace, Removed, prune_runs, trim_logs
 from proctor.server.services.retention_policy import Policy, policies_by_tenant
-from proctor.server.services.sqlite_space import reclaim_space
 from proctor.settings import Settings
 
 logger = logging.getLogger("proctor.server.background")

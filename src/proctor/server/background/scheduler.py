@@ -4,7 +4,7 @@ The work is `services.schedules.schedule_runs` (idempotent by schedule key, so r
 may all run it); this loop runs it every `loop_seconds`, and at once when a flow is
 registered or a schedule turned on. A schedule that cannot be used (malformed, or its
 clock's parameters do not fit the flow) is logged once, not at every pass. A clock that
-can never fire is searched once and then remembered (`services.schedule_memory`), so
+can never fire is searched once and then remembered (`services.plumbing.schedule_memory`), so
 such schedules, which an older server may have stored, cost nothing on later passes.
 """
 
@@ -16,7 +16,7 @@ from datetime import datetime
 
 from proctor.server.background.base import BackgroundService
 from proctor.server.database import Database
-from proctor.server.services.schedule_memory import ScheduleMemory
+from proctor.server.services.plumbing.schedule_memory import ScheduleMemory
 from proctor.server.services.schedules import SchedulerReport, schedule_runs
 from proctor.settings import Settings
 

@@ -32,16 +32,10 @@ from proctor.server.services.flows import (
     register_flow,
     set_schedule_active,
 )
-from proctor.server.services.inputs import FlowRunStateChange, LogIn, TaskRunStateChange
 from proctor.server.services.lazarus import LazarusReport, revive_lost_runs
 from proctor.server.services.logs import list_logs, write_logs
-from proctor.server.services.projects import (
-    create_project,
-    delete_project,
-    get_project,
-    list_projects,
-)
-from proctor.server.services.records import (
+from proctor.server.services.plumbing.inputs import FlowRunStateChange, LogIn, TaskRunStateChange
+from proctor.server.services.plumbing.records import (
     Agent,
     Edge,
     FlowGroup,
@@ -56,6 +50,12 @@ from proctor.server.services.records import (
     TaskInfo,
     TaskRun,
     TransitionResult,
+)
+from proctor.server.services.projects import (
+    create_project,
+    delete_project,
+    get_project,
+    list_projects,
 )
 from proctor.server.services.restarts import restart_flow_run
 from proctor.server.services.run_context import get_flow_run_context

@@ -16,8 +16,8 @@ from proctor.server.database import Database
 from proctor.server.database.activity_log import ACTIVITY_KINDS
 from proctor.server.database.models import Activity
 from proctor.server.errors import InvalidInput
-from proctor.server.services import event_log, records
-from proctor.server.services.validation import as_uuid
+from proctor.server.services.plumbing import event_log, records
+from proctor.server.services.plumbing.validation import as_uuid
 
 ACTIVITY_ORDERING = event_log.newest_first(Activity)
 PRUNE_BATCH = event_log.PRUNE_BATCH

@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from proctor.server.database import Database, record_event
 from proctor.server.database.models import Agent
 from proctor.server.events import Event
-from proctor.server.services.rows import stopped_at
+from proctor.server.services.plumbing.rows import stopped_at
 from proctor.settings import Settings
 
 

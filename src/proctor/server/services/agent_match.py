@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from proctor.server.database import Database
 from proctor.server.database.models import Agent
 from proctor.server.services.agent_health import Health, Thresholds, judge
-from proctor.server.services.rows import stopped_at
+from proctor.server.services.plumbing.rows import stopped_at
 
 WAITING_FAMILIES = frozenset({"Scheduled", "Pending"})
 

@@ -22,11 +22,11 @@ from proctor.server.errors import InvalidInput, NotFound
 from proctor.server.events import Event
 from proctor.server.orchestration import ProposedState
 from proctor.server.orchestration.states import parse_timestamp
-from proctor.server.services import records, rows
 from proctor.server.services.concurrency import CLAIM_SCAN, label_room, take_flow_run_slots
 from proctor.server.services.flow_run_states import FlowChange, transition_flow_runs
-from proctor.server.services.tenants import require_tenant
-from proctor.server.services.validation import as_uuid, name_arg, string_list
+from proctor.server.services.plumbing import records, rows
+from proctor.server.services.plumbing.tenants import require_tenant
+from proctor.server.services.plumbing.validation import as_uuid, name_arg, string_list
 
 IN_FLIGHT = ("Submitted", "Running", "Cancelling", "Paused")
 

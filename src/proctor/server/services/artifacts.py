@@ -33,10 +33,10 @@ from proctor.server.database import Database, record_event
 from proctor.server.database.models import Artifact, Flow, FlowRun, TaskRun
 from proctor.server.errors import InvalidInput, NotFound
 from proctor.server.events import Event
-from proctor.server.services.inputs import UuidCache, optional_int, slug_arg
-from proctor.server.services.pagination import Ordering, SortKey, fetch_page
-from proctor.server.services.records import Page
-from proctor.server.services.validation import as_uuid, batch_size, page_size
+from proctor.server.services.plumbing.inputs import UuidCache, optional_int, slug_arg
+from proctor.server.services.plumbing.pagination import Ordering, SortKey, fetch_page
+from proctor.server.services.plumbing.records import Page
+from proctor.server.services.plumbing.validation import as_uuid, batch_size, page_size
 
 _FIELDS = frozenset(
     {"flowRunId", "id", "type", "data", "key", "description", "taskSlug", "mapIndex", "deleted"}

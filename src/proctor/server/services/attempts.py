@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from proctor.server.orchestration.states import FINISHED_STATES
-from proctor.server.services.records import StateRecord
+from proctor.server.services.plumbing.records import StateRecord
 
 
 @dataclass(frozen=True, slots=True)

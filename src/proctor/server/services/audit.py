@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 from proctor.server.database import Database
 from proctor.server.database.models import AuditEvent
-from proctor.server.services import event_log, records
-from proctor.server.services.validation import as_uuid
+from proctor.server.services.plumbing import event_log, records
+from proctor.server.services.plumbing.validation import as_uuid
 
 AUDIT_ORDERING = event_log.newest_first(AuditEvent)
 PRUNE_BATCH = event_log.PRUNE_BATCH

@@ -42,9 +42,10 @@ from proctor.server.errors import Conflict, InvalidInput, NotFound
 from proctor.server.events import Event
 from proctor.server.orchestration import ProposedState
 from proctor.server.orchestration.states import FINISHED_FAMILIES, parse_timestamp
-from proctor.server.services import records, rows
 from proctor.server.services.flow_run_states import FlowChange, transition_flow_runs
-from proctor.server.services.parameters import validate_parameters
+from proctor.server.services.plumbing import records, rows
+from proctor.server.services.plumbing.parameters import validate_parameters
+from proctor.server.services.plumbing.validation import as_uuid
 from proctor.server.services.schedule_edits import group_for
 from proctor.server.services.schedules import (
     ScheduleTarget,
@@ -53,7 +54,6 @@ from proctor.server.services.schedules import (
     planned_run,
     schedule_key,
 )
-from proctor.server.services.validation import as_uuid
 
 if TYPE_CHECKING:
     from proctor.core.schedules import Schedule, ScheduledEvent

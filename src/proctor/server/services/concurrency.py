@@ -41,10 +41,10 @@ from proctor.server.database.models import ConcurrencyLimit, FlowRun, Task, Task
 from proctor.server.errors import InvalidInput
 from proctor.server.events import Event
 from proctor.server.orchestration.states import FINISHED_STATES
-from proctor.server.services.inputs import optional_int, slug_arg
+from proctor.server.services.plumbing.inputs import optional_int, slug_arg
+from proctor.server.services.plumbing.validation import as_uuid, batch_size, string_list
 from proctor.server.services.slots import HOLDING_FLOW_STATES, HOLDING_TASK_STATES, SLOT_TABLE
 from proctor.server.services.task_runs import find_or_create_task_runs, lock_flow_runs
-from proctor.server.services.validation import as_uuid, batch_size, string_list
 
 FLOW_LABEL = "flow_label"
 TASK_TAG = "task_tag"

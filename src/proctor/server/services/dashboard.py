@@ -12,7 +12,7 @@ from proctor.server.database import Database
 from proctor.server.database.models import FlowRun
 from proctor.server.errors import InvalidInput
 from proctor.server.orchestration.states import parse_timestamp
-from proctor.server.services.validation import as_uuid
+from proctor.server.services.plumbing.validation import as_uuid
 
 MAX_BUCKETS = 10_000
 

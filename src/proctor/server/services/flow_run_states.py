@@ -27,15 +27,15 @@ from proctor.server.services._transitions import (
     results_of,
     write_transitions,
 )
-from proctor.server.services.inputs import (
+from proctor.server.services.plumbing.inputs import (
     FlowRunStateChange,
     UuidCache,
     coerce,
     optional_int,
     state_arg,
 )
-from proctor.server.services.records import TransitionResult
-from proctor.server.services.validation import as_uuid, batch_size
+from proctor.server.services.plumbing.records import TransitionResult
+from proctor.server.services.plumbing.validation import as_uuid, batch_size
 
 _RUN = cast(sa.Table, FlowRun.__table__)
 

@@ -26,12 +26,25 @@ from proctor.server.errors import Conflict, InvalidInput, NotFound, TransitionRe
 from proctor.server.events import Event
 from proctor.server.orchestration import ProposedState
 from proctor.server.orchestration.states import parse_timestamp
-from proctor.server.services import records, rows
 from proctor.server.services.flow_run_states import FlowChange, transition_flow_runs
-from proctor.server.services.lookups import find_flow, find_flow_run, find_project
-from proctor.server.services.names import run_name
-from proctor.server.services.pagination import Ordering, SortKey, fetch_page, ordering_choice
-from proctor.server.services.parameters import validate_parameters
+from proctor.server.services.plumbing import records, rows
+from proctor.server.services.plumbing.lookups import find_flow, find_flow_run, find_project
+from proctor.server.services.plumbing.names import run_name
+from proctor.server.services.plumbing.pagination import (
+    Ordering,
+    SortKey,
+    fetch_page,
+    ordering_choice,
+)
+from proctor.server.services.plumbing.parameters import validate_parameters
+from proctor.server.services.plumbing.validation import (
+    as_uuid,
+    json_value,
+    name_arg,
+    optional_uuid,
+    page_size,
+    string_list,
+)
 from proctor.server.services.run_search import (
     EXTRA_ORDERINGS,
     NULLABLE_ORDERINGS,
@@ -40,14 +53,6 @@ from proctor.server.services.run_search import (
     fetch_nullable_page,
 )
 from proctor.server.services.task_runs import state_filter
-from proctor.server.services.validation import (
-    as_uuid,
-    json_value,
-    name_arg,
-    optional_uuid,
-    page_size,
-    string_list,
-)
 
 FLOW_RUN_ORDERINGS = {
     name: Ordering(name, (SortKey(column, descending), SortKey(FlowRun.id, descending)))

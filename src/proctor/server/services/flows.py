@@ -14,22 +14,27 @@ from proctor.server.database.ids import new_id
 from proctor.server.database.models import Flow, FlowGroup, Project, ScheduleOverride, Task
 from proctor.server.errors import Conflict, InvalidInput, NotFound
 from proctor.server.events import Event
-from proctor.server.services import records, rows
-from proctor.server.services.flowspec import parse_flow_spec, spec_document
-from proctor.server.services.lookups import find_flow, find_project
-from proctor.server.services.pagination import Ordering, SortKey, fetch_page, ordering_choice
-from proctor.server.services.schedules import (
-    adopt_new_version,
-    check_schedule,
-    remove_unstarted_auto_runs,
+from proctor.server.services.plumbing import records, rows
+from proctor.server.services.plumbing.flowspec import parse_flow_spec, spec_document
+from proctor.server.services.plumbing.lookups import find_flow, find_project
+from proctor.server.services.plumbing.pagination import (
+    Ordering,
+    SortKey,
+    fetch_page,
+    ordering_choice,
 )
-from proctor.server.services.tenants import require_tenant
-from proctor.server.services.validation import (
+from proctor.server.services.plumbing.tenants import require_tenant
+from proctor.server.services.plumbing.validation import (
     as_uuid,
     json_value,
     name_arg,
     page_size,
     string_list,
+)
+from proctor.server.services.schedules import (
+    adopt_new_version,
+    check_schedule,
+    remove_unstarted_auto_runs,
 )
 
 FLOW_ORDERINGS = {

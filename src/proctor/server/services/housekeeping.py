@@ -29,10 +29,10 @@ from proctor.server.database import Database, record_event
 from proctor.server.database.models import Flow, FlowGroup, FlowRun, Project
 from proctor.server.errors import Conflict, InvalidInput
 from proctor.server.events import Event
-from proctor.server.services import records, rows
-from proctor.server.services.lookups import find_flow, find_flow_group, find_project
+from proctor.server.services.plumbing import records, rows
+from proctor.server.services.plumbing.lookups import find_flow, find_flow_group, find_project
+from proctor.server.services.plumbing.validation import as_uuid
 from proctor.server.services.schedules import remove_unstarted_auto_runs
-from proctor.server.services.validation import as_uuid
 
 #: Runs whose process is (or may be) alive: a deletion waits for them unless forced.
 IN_PROGRESS = ("Submitted", "Running", "Paused", "Cancelling")

@@ -17,16 +17,16 @@ from proctor.server.database.models import FlowRun, Log
 from proctor.server.errors import InvalidInput, NotFound
 from proctor.server.events import Event
 from proctor.server.orchestration.states import parse_timestamp
-from proctor.server.services import records
-from proctor.server.services.inputs import LogIn, UuidCache, coerce, optional_int
-from proctor.server.services.pagination import (
+from proctor.server.services.plumbing import records
+from proctor.server.services.plumbing.inputs import LogIn, UuidCache, coerce, optional_int
+from proctor.server.services.plumbing.pagination import (
     Ordering,
     SortKey,
     decode_cursor,
     encode_cursor,
     fetch_page,
 )
-from proctor.server.services.validation import as_uuid, batch_size, json_value, page_size
+from proctor.server.services.plumbing.validation import as_uuid, batch_size, json_value, page_size
 
 _LOG = cast(sa.Table, Log.__table__)
 _INSERT = BulkWrite(

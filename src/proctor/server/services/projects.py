@@ -12,11 +12,11 @@ from proctor.server.database import Database, record_event
 from proctor.server.database.models import Flow, FlowGroup, FlowRun, Project
 from proctor.server.errors import Conflict
 from proctor.server.events import Event
-from proctor.server.services import records, rows
 from proctor.server.services.housekeeping import IN_PROGRESS
-from proctor.server.services.lookups import find_project
-from proctor.server.services.tenants import require_tenant
-from proctor.server.services.validation import as_uuid, name_arg
+from proctor.server.services.plumbing import records, rows
+from proctor.server.services.plumbing.lookups import find_project
+from proctor.server.services.plumbing.tenants import require_tenant
+from proctor.server.services.plumbing.validation import as_uuid, name_arg
 
 
 async def create_project(

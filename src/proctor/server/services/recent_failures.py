@@ -15,10 +15,10 @@ import sqlalchemy as sa
 from proctor.server.database import Database
 from proctor.server.database.models import Flow, FlowRun, FlowRunState
 from proctor.server.errors import InvalidInput
-from proctor.server.services import records, rows
 from proctor.server.services.attempts import attempts_of
 from proctor.server.services.failure_summary import FailureSummary, failure_summary
-from proctor.server.services.validation import as_uuid
+from proctor.server.services.plumbing import records, rows
+from proctor.server.services.plumbing.validation import as_uuid
 
 MAX_FAILURES = 100
 

@@ -20,9 +20,9 @@ import sqlalchemy as sa
 from proctor.server.database import Database
 from proctor.server.database.models import Flow, TaskRun
 from proctor.server.orchestration.states import FINISHED_STATES
-from proctor.server.services.lookups import find_flow_run
+from proctor.server.services.plumbing.lookups import find_flow_run
+from proctor.server.services.plumbing.validation import as_uuid
 from proctor.server.services.restarts import check_task_slugs, plan_restart
-from proctor.server.services.validation import as_uuid
 
 Reason = Literal["chosen", "failed", "downstream", "not_persisted"]
 SAMPLE_INDEXES = 20

@@ -25,11 +25,11 @@ from proctor.server.database.models import Flow, FlowRun, TaskRun
 from proctor.server.errors import InvalidInput, TransitionRejected
 from proctor.server.orchestration import ProposedState
 from proctor.server.orchestration.states import FINISHED_STATES
-from proctor.server.services import records, rows
 from proctor.server.services.flow_run_states import FlowChange, transition_flow_runs
-from proctor.server.services.lookups import find_flow_run
+from proctor.server.services.plumbing import records, rows
+from proctor.server.services.plumbing.lookups import find_flow_run
+from proctor.server.services.plumbing.validation import as_uuid
 from proctor.server.services.task_runs import TaskChange, transition_task_runs
-from proctor.server.services.validation import as_uuid
 
 Key = tuple[str, int]
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from proctor.server.database import Database
 from proctor.server.database.models import RetentionPolicy, Tenant
 from proctor.server.errors import InvalidInput
-from proctor.server.services.validation import as_uuid
+from proctor.server.services.plumbing.validation import as_uuid
 from proctor.settings import Settings
 
 MAX_DAYS = 36500.0

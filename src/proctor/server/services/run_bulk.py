@@ -16,7 +16,7 @@ from typing import Any, Literal
 from proctor.server.database import Database
 from proctor.server.errors import InvalidInput, NotFound, ProctorServerError
 from proctor.server.services import flow_runs, restarts
-from proctor.server.services.validation import as_uuid
+from proctor.server.services.plumbing.validation import as_uuid
 
 BulkAction = Literal["cancel", "restart", "delete"]
 MAX_BULK_RUNS = 500

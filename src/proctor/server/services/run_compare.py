@@ -27,10 +27,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from proctor.server.database import Database
 from proctor.server.database.models import Flow, TaskRun
-from proctor.server.services import records
-from proctor.server.services.lookups import find_flow_run
-from proctor.server.services.rows import flow_run as flow_run_record
-from proctor.server.services.validation import as_uuid
+from proctor.server.services.plumbing import records
+from proctor.server.services.plumbing.lookups import find_flow_run
+from proctor.server.services.plumbing.rows import flow_run as flow_run_record
+from proctor.server.services.plumbing.validation import as_uuid
 
 MIN_DURATION_GAP = 1.0
 DURATION_RATIO = 1.5

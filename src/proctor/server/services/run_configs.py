@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from proctor.server.database import Database
 from proctor.server.database.models import Flow, FlowRun
 from proctor.server.errors import InvalidInput
-from proctor.server.services.validation import as_uuid, batch_size
+from proctor.server.services.plumbing.validation import as_uuid, batch_size
 
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 MAX_ENV_ITEMS = 100

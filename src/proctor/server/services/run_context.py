@@ -16,9 +16,9 @@ import sqlalchemy as sa
 
 from proctor.server.database import Database
 from proctor.server.database.models import Flow, FlowGroup, Project, TaskRun
-from proctor.server.services import records, rows
-from proctor.server.services.lookups import find_flow_run
-from proctor.server.services.validation import as_uuid
+from proctor.server.services.plumbing import records, rows
+from proctor.server.services.plumbing.lookups import find_flow_run
+from proctor.server.services.plumbing.validation import as_uuid
 
 _TR = cast(sa.Table, TaskRun.__table__)
 

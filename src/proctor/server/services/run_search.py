@@ -28,14 +28,14 @@ from proctor.server.database.durations import RunDuration
 from proctor.server.database.models import FlowGroup, FlowRun
 from proctor.server.errors import InvalidInput
 from proctor.server.orchestration.states import parse_timestamp
-from proctor.server.services.pagination import (
+from proctor.server.services.plumbing.pagination import (
     Ordering,
     PageRows,
     SortKey,
     decode_cursor,
     encode_cursor,
 )
-from proctor.server.services.validation import string_list
+from proctor.server.services.plumbing.validation import string_list
 
 NULL_MARK = "null"
 MAX_SEARCH = 200

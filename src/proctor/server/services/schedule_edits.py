@@ -42,10 +42,10 @@ from proctor.server.database import Database, record_event
 from proctor.server.database.models import Flow, FlowGroup, Project, ScheduleOverride
 from proctor.server.errors import InvalidInput, NotFound, StaleVersion
 from proctor.server.events import Event
-from proctor.server.services.lookups import find_flow
-from proctor.server.services.parameters import validate_parameters
+from proctor.server.services.plumbing.lookups import find_flow
+from proctor.server.services.plumbing.parameters import validate_parameters
+from proctor.server.services.plumbing.validation import as_uuid
 from proctor.server.services.schedules import load_schedule, remove_unstarted_auto_runs
-from proctor.server.services.validation import as_uuid
 
 __all__ = [
     "CLOCK_KINDS",

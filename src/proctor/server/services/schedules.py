@@ -34,9 +34,9 @@ from proctor.server.database.ids import new_id
 from proctor.server.database.models import Flow, FlowGroup, FlowRun, FlowRunState
 from proctor.server.errors import InvalidInput
 from proctor.server.events import Event
-from proctor.server.services.names import run_name
-from proctor.server.services.parameters import validate_parameters
-from proctor.server.services.schedule_memory import ScheduleMemory
+from proctor.server.services.plumbing.names import run_name
+from proctor.server.services.plumbing.parameters import validate_parameters
+from proctor.server.services.plumbing.schedule_memory import ScheduleMemory
 
 if TYPE_CHECKING:
     from proctor.core.schedules import Schedule, ScheduledEvent

@@ -22,8 +22,8 @@ from proctor.server.database.ids import new_id
 from proctor.server.database.models import FlowRun, Secret
 from proctor.server.errors import Forbidden, InvalidInput, LimitExceeded, NotFound
 from proctor.server.services.keyring import Keyring, associated_data
-from proctor.server.services.tenants import require_tenant
-from proctor.server.services.validation import as_uuid
+from proctor.server.services.plumbing.tenants import require_tenant
+from proctor.server.services.plumbing.validation import as_uuid
 from proctor.settings import Settings
 
 #: The states in which a run's process may read its team's secrets.

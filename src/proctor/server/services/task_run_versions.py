@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 from proctor.server.database import Database
 from proctor.server.database.models import TaskRun
-from proctor.server.services.lookups import find_flow_run
-from proctor.server.services.validation import as_uuid, page_size
+from proctor.server.services.plumbing.lookups import find_flow_run
+from proctor.server.services.plumbing.validation import as_uuid, page_size
 
 _TR = cast(sa.Table, TaskRun.__table__)
 

@@ -27,11 +27,11 @@ import sqlalchemy as sa
 from proctor.server.database import Database
 from proctor.server.database.models import TaskRun
 from proctor.server.errors import InvalidInput, NotFound
-from proctor.server.services import records, rows
-from proctor.server.services.lookups import find_flow_run
-from proctor.server.services.pagination import fetch_page
+from proctor.server.services.plumbing import records, rows
+from proctor.server.services.plumbing.lookups import find_flow_run
+from proctor.server.services.plumbing.pagination import fetch_page
+from proctor.server.services.plumbing.validation import as_uuid, page_size
 from proctor.server.services.task_runs import TASK_RUN_ORDERINGS
-from proctor.server.services.validation import as_uuid, page_size
 
 _TR = cast(sa.Table, TaskRun.__table__)
 

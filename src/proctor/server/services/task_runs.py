@@ -12,7 +12,7 @@ call is one transaction of a fixed number of statements whatever the batch size:
    primary key) of the existing ones that changed, one bulk INSERT of history rows,
    and one heartbeat UPDATE of the parents (on PostgreSQL, steps 3 and 4 go in chunks
    of a few hundred changes, each chunk's writes running while the next one is
-   evaluated: see `services.write_pipeline`);
+   evaluated: see `services.plumbing.write_pipeline`);
 5. after commit, one event per flow run.
 
 Steps 1-2 are here; 3-5 are the transition engine shared with flow runs
@@ -52,14 +52,14 @@ from proctor.server.orchestration import (
     RunSnapshot,
 )
 from proctor.server.orchestration.states import FAMILIES, FAMILY_OF
-from proctor.server.services import records, rows
 from proctor.server.services._transitions import (
     TASK_RUN_EFFECTS,
     Batch,
     results_of,
     write_transitions,
 )
-from proctor.server.services.inputs import (
+from proctor.server.services.plumbing import records, rows
+from proctor.server.services.plumbing.inputs import (
     TaskRunStateChange,
     UuidCache,
     coerce,
@@ -67,9 +67,14 @@ from proctor.server.services.inputs import (
     slug_arg,
     state_arg,
 )
-from proctor.server.services.lookups import find_flow_run
-from proctor.server.services.pagination import Ordering, SortKey, fetch_page, ordering_choice
-from proctor.server.services.validation import as_uuid, batch_size, page_size
+from proctor.server.services.plumbing.lookups import find_flow_run
+from proctor.server.services.plumbing.pagination import (
+    Ordering,
+    SortKey,
+    fetch_page,
+    ordering_choice,
+)
+from proctor.server.services.plumbing.validation import as_uuid, batch_size, page_size
 
 _TR = cast(sa.Table, TaskRun.__table__)
 _FR = cast(sa.Table, FlowRun.__table__)

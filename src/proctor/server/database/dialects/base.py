@@ -77,7 +77,7 @@ class DialectConfiguration(ABC):
     bulk_mode: ClassVar[Mode] = "rows"
 
     # Changes a batch evaluates between two chunks of writes, which then run while the
-    # next chunk is evaluated (services.write_pipeline); None: evaluate it all, then
+    # next chunk is evaluated (services.plumbing.write_pipeline); None: evaluate it all, then
     # write. Worth it only where the database works in another process.
     pipeline_chunk: ClassVar[int | None] = None
 

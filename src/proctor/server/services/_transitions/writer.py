@@ -3,7 +3,7 @@
 Inside the caller's transaction, with the rows already read and locked: the effects'
 `before` writes are sent, then the changes are evaluated (`orchestration.evaluate`) in
 chunks, each chunk's rows written while the next one is evaluated (see
-`services.write_pipeline`), then the effects' `after` steps run. The evaluation is
+`services.plumbing.write_pipeline`), then the effects' `after` steps run. The evaluation is
 pure Python that never awaits, so it goes in slices of `_YIELD_EVERY` changes and lets
 the chunk's writes in flight send their next statement between slices.
 """
@@ -20,8 +20,8 @@ from proctor.server.database.dialects import DialectConfiguration
 from proctor.server.orchestration.evaluate import Change, Verdict, evaluate
 from proctor.server.orchestration.policy import Policy
 from proctor.server.services._transitions.batch import Batch, Effect, Write
-from proctor.server.services.records import TransitionResult
-from proctor.server.services.write_pipeline import WritePipeline
+from proctor.server.services.plumbing.records import TransitionResult
+from proctor.server.services.plumbing.write_pipeline import WritePipeline
 
 _YIELD_EVERY = 50
 

@@ -27,8 +27,8 @@ from proctor.server.errors import InvalidInput, NotFound, ProctorServerError
 from proctor.server.events import Event
 from proctor.server.services.alerting import action_secrets, records, signing, specs
 from proctor.server.services.keyring import Keyring
-from proctor.server.services.parameters import validate_parameters
-from proctor.server.services.validation import as_uuid, name_arg
+from proctor.server.services.plumbing.parameters import validate_parameters
+from proctor.server.services.plumbing.validation import as_uuid, name_arg
 
 MIN_SECRET_CHARS = 16
 MAX_SECRET_CHARS = 100

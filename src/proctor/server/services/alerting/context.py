@@ -17,9 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from proctor.server.database.models import Flow, FlowGroup, FlowRun, FlowRunState, Project
-from proctor.server.services import rows
 from proctor.server.services.attempts import attempts_of
 from proctor.server.services.failure_summary import failure_summary
+from proctor.server.services.plumbing import rows
 
 
 def iso(value: datetime | None) -> str | None:

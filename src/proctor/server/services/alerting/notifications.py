@@ -41,9 +41,9 @@ from proctor.server.services.alerting.delivery import Delivery, DeliveryConfig, 
 from proctor.server.services.alerting.matching import Candidate, Match, notification_rows
 from proctor.server.services.alerting.specs import MESSAGE_ACTIONS
 from proctor.server.services.keyring import Keyring, KeyringError
-from proctor.server.services.pagination import Ordering, SortKey, fetch_page
-from proctor.server.services.records import Page
-from proctor.server.services.validation import as_uuid, optional_uuid, page_size
+from proctor.server.services.plumbing.pagination import Ordering, SortKey, fetch_page
+from proctor.server.services.plumbing.records import Page
+from proctor.server.services.plumbing.validation import as_uuid, optional_uuid, page_size
 
 logger = logging.getLogger("proctor.server.alerting")
 

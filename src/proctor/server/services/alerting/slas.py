@@ -34,10 +34,10 @@ from proctor.server.orchestration.states import NOT_STARTED_FAMILIES
 from proctor.server.services.alerting import records
 from proctor.server.services.alerting.automations import resolve_flow_group
 from proctor.server.services.alerting.specs import SLA_KINDS
-from proctor.server.services.pagination import Ordering, SortKey, fetch_page
-from proctor.server.services.records import Page
+from proctor.server.services.plumbing.pagination import Ordering, SortKey, fetch_page
+from proctor.server.services.plumbing.records import Page
+from proctor.server.services.plumbing.validation import as_uuid, page_size
 from proctor.server.services.schedules import load_schedule, schedule_key
-from proctor.server.services.validation import as_uuid, page_size
 
 logger = logging.getLogger("proctor.server.alerting")
 

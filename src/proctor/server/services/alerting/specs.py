@@ -40,7 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from proctor.server.errors import InvalidInput
 from proctor.server.orchestration.states import FAMILIES, STATE_NAMES
 from proctor.server.services.alerting.templates import check_template
-from proctor.server.services.validation import json_value
+from proctor.server.services.plumbing.validation import json_value
 
 TRIGGER_TYPES = ("flow_run_state", "sla_breach", "agent_unhealthy", "task_run_failures")
 ACTION_TYPES = (

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from proctor.server.database import models
-from proctor.server.services import records
+from proctor.server.services.plumbing import records
 
 
 def project(row: models.Project, flow_count: int = 0) -> records.Project:

@@ -16,9 +16,9 @@ from typing import Any, TypeVar, cast
 import sqlalchemy as sa
 
 from proctor.server.database import Database
-from proctor.server.services import records
-from proctor.server.services.pagination import Ordering, SortKey, fetch_page
-from proctor.server.services.validation import page_size
+from proctor.server.services.plumbing import records
+from proctor.server.services.plumbing.pagination import Ordering, SortKey, fetch_page
+from proctor.server.services.plumbing.validation import page_size
 
 R = TypeVar("R")
 PRUNE_BATCH = 5000

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from proctor.server.errors import InvalidInput
 from proctor.server.orchestration.states import ProposedState, parse_state
-from proctor.server.services.validation import json_value
+from proctor.server.services.plumbing.validation import json_value
 
 C = TypeVar("C")
 
