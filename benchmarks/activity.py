@@ -32,11 +32,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from proctor.server import services
 from proctor.server.database import DEFAULT_TENANT_ID, Database
 from proctor.server.database import engine as engine_module
 from proctor.server.database.models import Activity
 from proctor.server.services.activity import list_activity
+from proctor.server.services.flow_runs import create_flow_run
+from proctor.server.services.flows import register_flow
 
 READS = 30
 FLOWS = 50
@@ -145,9 +146,7 @@ async def writes(url: str, changes: int) -> None:
     try:
         await db.upgrade()
         spec = _spec()
-        flow = (
-            await services.register_flow(db, DEFAULT_TENANT_ID, "bench", spec, create_project=True)
-        ).flow
+        flow = (await register_flow(db, DEFAULT_TENANT_ID, "bench", spec, create_project=True)).flow
         rates: dict[str, list[float]] = {"with feed": [], "without feed": []}
         for round_ in range(4):
             for label in ("with feed", "without feed") if round_ % 2 == 0 else (
@@ -174,7 +173,7 @@ async def _state_changes(
     from proctor.server.services.flow_run_states import set_flow_run_states
 
     runs = [
-        (await services.create_flow_run(db, DEFAULT_TENANT_ID, flow_id=flow_id)).id
+        (await create_flow_run(db, DEFAULT_TENANT_ID, flow_id=flow_id)).id
         for _ in range(count // 2)
     ]
     started = time.perf_counter()

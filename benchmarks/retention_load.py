@@ -374,12 +374,12 @@ class _DrainedServer(ServerProcess):
 
 async def _flow_ids(url: str) -> dict[str, str]:
     """Migrate the database and register the seeded runs' flow; its ids."""
-    from proctor.server import services
     from proctor.server.database import DEFAULT_TENANT_ID, Database
+    from proctor.server.services.flows import register_flow
 
     async with Database(url, listen=False) as db:
         await db.upgrade()
-        registered = await services.register_flow(
+        registered = await register_flow(
             db, DEFAULT_TENANT_ID, "bench", _seeded_spec(), create_project=True
         )
     return {

@@ -3,7 +3,7 @@
 Use them from any test under tests/server/ (the API tests in tests/server/api/ too):
 
     async def test_something(database):          # runs twice: [sqlite] and [postgresql]
-        project = await services.create_project(database, DEFAULT_TENANT_ID, "p")
+        project = await create_project(database, DEFAULT_TENANT_ID, "p")
 
 Fixtures
 --------
@@ -47,9 +47,11 @@ import asyncpg
 import httpx
 import pytest
 
-from proctor.server import services
 from proctor.server.database import DEFAULT_TENANT_ID, Database
 from proctor.server.database.models import metadata
+from proctor.server.services.flow_runs import create_flow_run
+from proctor.server.services.flows import register_flow
+from proctor.server.services.plumbing import records
 
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 _PREFIX = f"proctor_test_{os.getpid()}_"
@@ -336,16 +338,16 @@ def flow_spec() -> Callable[..., dict[str, Any]]:
 @pytest.fixture
 async def registered_flow(
     database: Database, flow_spec: Callable[..., dict[str, Any]]
-) -> services.FlowVersion:
-    result = await services.register_flow(
+) -> records.FlowVersion:
+    result = await register_flow(
         database, DEFAULT_TENANT_ID, "proj", flow_spec(), create_project=True
     )
     return result.flow
 
 
 @pytest.fixture
-async def flow_run(database: Database, registered_flow: services.FlowVersion) -> services.FlowRun:
-    return await services.create_flow_run(
+async def flow_run(database: Database, registered_flow: records.FlowVersion) -> records.FlowRun:
+    return await create_flow_run(
         database, DEFAULT_TENANT_ID, flow_id=registered_flow.id, parameters={"who": "me"}
     )
 

@@ -11,7 +11,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from proctor.server import services
 from proctor.server.database import Database
 from proctor.server.database.models import (
     FlowRun,
@@ -21,7 +20,13 @@ from proctor.server.database.models import (
     TaskRunState,
     Tenant,
 )
-from proctor.server.services import FlowRunStateChange, LogIn, TaskRunStateChange
+from proctor.server.services.agents import claim_due_runs, register_agent
+from proctor.server.services.flow_run_states import set_flow_run_states
+from proctor.server.services.flow_runs import create_flow_run
+from proctor.server.services.flows import register_flow
+from proctor.server.services.logs import write_logs
+from proctor.server.services.plumbing.inputs import FlowRunStateChange, LogIn, TaskRunStateChange
+from proctor.server.services.task_runs import set_task_run_states
 
 CHILD_TABLES = (TaskRun, FlowRunState, Log)
 
@@ -50,9 +55,7 @@ async def add_team(db: Database, slug: str) -> uuid.UUID:
 
 
 async def register(db: Database, tenant: uuid.UUID, name: str) -> Any:
-    result = await services.register_flow(
-        db, tenant, "retention", two_task_spec(name), create_project=True
-    )
+    result = await register_flow(db, tenant, "retention", two_task_spec(name), create_project=True)
     return result.flow
 
 
@@ -65,11 +68,11 @@ class MadeRun:
 
 async def started_run(db: Database, tenant: uuid.UUID, flow_id: uuid.UUID) -> uuid.UUID:
     """A run claimed by an agent and Running (its process is alive)."""
-    run = await services.create_flow_run(db, tenant, flow_id=flow_id)
-    agent = await services.register_agent(db, tenant, f"agent-{uuid.uuid4().hex[:6]}")
-    claimed = await services.claim_due_runs(db, tenant, agent.id, limit=1000)
+    run = await create_flow_run(db, tenant, flow_id=flow_id)
+    agent = await register_agent(db, tenant, f"agent-{uuid.uuid4().hex[:6]}")
+    claimed = await claim_due_runs(db, tenant, agent.id, limit=1000)
     assert run.id in {c.id for c in claimed}
-    [started] = await services.set_flow_run_states(
+    [started] = await set_flow_run_states(
         db, tenant, [FlowRunStateChange(run.id, {"type": "Running"}, agent_id=agent.id)]
     )
     assert started.accepted, started
@@ -92,14 +95,12 @@ async def finished_run(
         for slug in ("extract", "load")
         for state in ("Running", "Success")
     ]
-    assert all(r.accepted for r in await services.set_task_run_states(db, tenant, changes))
+    assert all(r.accepted for r in await set_task_run_states(db, tenant, changes))
     if log_lines:
-        await services.write_logs(
+        await write_logs(
             db, tenant, [LogIn(run_id, f"{line} {i}", task_slug="load") for i in range(log_lines)]
         )
-    [done] = await services.set_flow_run_states(
-        db, tenant, [FlowRunStateChange(run_id, {"type": final})]
-    )
+    [done] = await set_flow_run_states(db, tenant, [FlowRunStateChange(run_id, {"type": final})])
     assert done.accepted, done
     return MadeRun(run_id, 2, log_lines)
 

@@ -15,11 +15,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from proctor.server import services
 from proctor.server.database import DEFAULT_TENANT_ID, Database
 from proctor.server.database.ids import new_id
 from proctor.server.database.models import FlowRun, Tenant
 from proctor.server.errors import Conflict
+from proctor.server.services.agents import register_agent
+from proctor.server.services.flows import register_flow
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 STATES = ["Success", "Failed", "Running", "Scheduled", "TimedOut", "Cancelled"]
@@ -72,9 +73,7 @@ async def _flows(db: Database, tenant: uuid.UUID) -> dict[tuple[str, str], Any]:
     for project, name in [("alpha", "etl"), ("beta", "report"), ("beta", "etl")]:
         for attempt in range(5):
             try:
-                result = await services.register_flow(
-                    db, tenant, project, _spec(name), create_project=True
-                )
+                result = await register_flow(db, tenant, project, _spec(name), create_project=True)
                 break
             except Conflict:  # a server on the same database was writing: as it says, retry
                 if attempt == 4:
@@ -115,7 +114,7 @@ async def seed_runs(
     await db.connect()
     try:
         flows = await _flows(db, DEFAULT_TENANT_ID)
-        agent = await services.register_agent(db, DEFAULT_TENANT_ID, "seeded-agent")
+        agent = await register_agent(db, DEFAULT_TENANT_ID, "seeded-agent")
         keys = list(flows)
         runs = []
         for i in range(count):

@@ -7,9 +7,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from proctor.server import services
 from proctor.server.database import DEFAULT_TENANT_ID, Database
-from proctor.server.services import FlowRunStateChange, TaskRunStateChange
+from proctor.server.services.agents import claim_due_runs, register_agent
+from proctor.server.services.flow_run_states import set_flow_run_states
+from proctor.server.services.flow_runs import create_flow_run, get_flow_run
+from proctor.server.services.flows import register_flow
+from proctor.server.services.plumbing.inputs import FlowRunStateChange, TaskRunStateChange
+from proctor.server.services.task_runs import list_task_runs, set_task_run_states
 
 T0 = datetime(2030, 1, 1, tzinfo=UTC)
 
@@ -50,7 +54,7 @@ def retrying_spec(name: str = "flaky", retries: int = 1) -> dict[str, Any]:
 
 
 async def register(db: Database, spec: dict[str, Any], project: str = "proj") -> Any:
-    result = await services.register_flow(db, DEFAULT_TENANT_ID, project, spec, create_project=True)
+    result = await register_flow(db, DEFAULT_TENANT_ID, project, spec, create_project=True)
     return result.flow
 
 
@@ -62,11 +66,9 @@ async def claimed_run(
     parameters: dict[str, Any] | None = None,
 ) -> tuple[Any, Any]:
     """A new run of `flow_id`, claimed by agent `agent` (Submitted): (run, agent)."""
-    run = await services.create_flow_run(
-        db, DEFAULT_TENANT_ID, flow_id=flow_id, parameters=parameters
-    )
-    registered = await services.register_agent(db, DEFAULT_TENANT_ID, agent)
-    claimed = await services.claim_due_runs(db, DEFAULT_TENANT_ID, registered.id, limit=1000)
+    run = await create_flow_run(db, DEFAULT_TENANT_ID, flow_id=flow_id, parameters=parameters)
+    registered = await register_agent(db, DEFAULT_TENANT_ID, agent)
+    claimed = await claim_due_runs(db, DEFAULT_TENANT_ID, registered.id, limit=1000)
     assert run.id in {c.id for c in claimed}
     return run, registered
 
@@ -81,23 +83,23 @@ async def running_run(
 ) -> tuple[Any, Any]:
     """A claimed run set Running by its agent, with task run `task` Running if given."""
     run, registered = await claimed_run(db, flow_id, agent=agent, parameters=parameters)
-    [started] = await services.set_flow_run_states(
+    [started] = await set_flow_run_states(
         db,
         DEFAULT_TENANT_ID,
         [FlowRunStateChange(run.id, {"type": "Running"}, agent_id=registered.id)],
     )
     assert started.accepted, started
     if task is not None:
-        await services.set_task_run_states(
+        await set_task_run_states(
             db, DEFAULT_TENANT_ID, [TaskRunStateChange(run.id, task, {"type": "Running"})]
         )
     return run, registered
 
 
 async def flow_run(db: Database, run_id: uuid.UUID) -> Any:
-    return await services.get_flow_run(db, DEFAULT_TENANT_ID, run_id)
+    return await get_flow_run(db, DEFAULT_TENANT_ID, run_id)
 
 
 async def task_runs(db: Database, run_id: uuid.UUID) -> dict[tuple[str, int], Any]:
-    page = await services.list_task_runs(db, DEFAULT_TENANT_ID, run_id, first=1000)
+    page = await list_task_runs(db, DEFAULT_TENANT_ID, run_id, first=1000)
     return {(t.task_slug, t.map_index): t for t in page.items}

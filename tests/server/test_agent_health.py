@@ -11,7 +11,6 @@ import httpx
 import sqlalchemy as sa
 from starlette.applications import Starlette
 
-from proctor.server import services
 from proctor.server.app import create_app
 from proctor.server.background.agent_monitor import AgentMonitor
 from proctor.server.database import DEFAULT_TENANT_ID, Database
@@ -19,6 +18,8 @@ from proctor.server.database.models import Agent
 from proctor.server.events import ALL_TOPICS
 from proctor.server.services.agent_health import Health, Thresholds, judge
 from proctor.server.services.agent_match import healthy_agents
+from proctor.server.services.agents import claim_due_runs, heartbeat_agent, register_agent
+from proctor.server.services.flow_runs import create_flow_run
 from proctor.settings import get_settings, temporary_settings
 
 THRESHOLDS = Thresholds(late_seconds=20, unhealthy_seconds=60)
@@ -56,8 +57,8 @@ async def test_two_monitors_publish_each_crossing_once(database_url: str):
     subscriptions = [db.events.subscribe(ALL_TOPICS) for db in replicas]
     try:
         first = replicas[0]
-        agent = await services.register_agent(first, DEFAULT_TENANT_ID, "flaky", labels=["x"])
-        other = await services.register_agent(first, DEFAULT_TENANT_ID, "steady")
+        agent = await register_agent(first, DEFAULT_TENANT_ID, "flaky", labels=["x"])
+        other = await register_agent(first, DEFAULT_TENANT_ID, "steady")
         monitors = [AgentMonitor(db, loop_seconds=60, thresholds=THRESHOLDS) for db in replicas]
         reports = await asyncio.gather(*(m.run_once() for m in monitors))
         assert sum(r.changed for r in reports) == 2  # both judged HEALTHY once, no events
@@ -66,7 +67,7 @@ async def test_two_monitors_publish_each_crossing_once(database_url: str):
         await _set_heartbeat(first, str(agent.id), silent_since)
         for _ in range(3):  # passes race each other, again and again
             await asyncio.gather(*(m.run_once() for m in monitors))
-        await services.heartbeat_agent(first, DEFAULT_TENANT_ID, agent.id)
+        await heartbeat_agent(first, DEFAULT_TENANT_ID, agent.id)
         for _ in range(3):
             await asyncio.gather(*(m.run_once() for m in monitors))
         await asyncio.sleep(0.5)  # PostgreSQL: NOTIFY reaches the other replica's bus
@@ -98,7 +99,7 @@ async def test_two_monitors_publish_each_crossing_once(database_url: str):
 
 
 async def test_late_then_unhealthy_is_one_event(database: Database):
-    agent = await services.register_agent(database, DEFAULT_TENANT_ID, "slow")
+    agent = await register_agent(database, DEFAULT_TENANT_ID, "slow")
     monitor = AgentMonitor(database, loop_seconds=60, thresholds=THRESHOLDS)
     with database.events.subscribe(ALL_TOPICS) as subscription:
         now = datetime.now(UTC)
@@ -117,20 +118,20 @@ async def test_late_then_unhealthy_is_one_event(database: Database):
 async def test_a_reported_problem_is_unhealthy_with_its_reason_until_it_clears(
     database: Database,
 ):
-    agent = await services.register_agent(database, DEFAULT_TENANT_ID, "docker-1")
-    bystander = await services.register_agent(database, DEFAULT_TENANT_ID, "local-1")
+    agent = await register_agent(database, DEFAULT_TENANT_ID, "docker-1")
+    bystander = await register_agent(database, DEFAULT_TENANT_ID, "local-1")
     monitor = AgentMonitor(database, loop_seconds=60, thresholds=THRESHOLDS)
     await monitor.run_once()
     reason = "The Docker daemon does not answer: Cannot connect to the Docker daemon."
     with database.events.subscribe(ALL_TOPICS) as subscription:
-        await services.heartbeat_agent(database, DEFAULT_TENANT_ID, agent.id, reason)
-        await services.heartbeat_agent(database, DEFAULT_TENANT_ID, bystander.id)
+        await heartbeat_agent(database, DEFAULT_TENANT_ID, agent.id, reason)
+        await heartbeat_agent(database, DEFAULT_TENANT_ID, bystander.id)
         assert (await monitor.run_once()).unhealthy == 1
         assert (await monitor.run_once()).unhealthy == 0  # still down: no second alert
         async with database.session() as session:
             stored = dict((await session.execute(sa.select(Agent.name, Agent.health))).all())
         assert stored == {"docker-1": "UNHEALTHY", "local-1": "HEALTHY"}
-        await services.heartbeat_agent(database, DEFAULT_TENANT_ID, agent.id)  # back up
+        await heartbeat_agent(database, DEFAULT_TENANT_ID, agent.id)  # back up
         assert (await monitor.run_once()).healthy == 1
         events = []
         while (event := subscription.get_nowait()) is not None:
@@ -144,9 +145,9 @@ async def test_a_reported_problem_is_unhealthy_with_its_reason_until_it_clears(
 
 async def test_an_agent_reporting_a_problem_does_not_cover_waiting_runs(database: Database):
     # The run page's "which healthy agent can take this run" counts it out.
-    broken = await services.register_agent(database, DEFAULT_TENANT_ID, "docker-2", labels=["x"])
-    await services.register_agent(database, DEFAULT_TENANT_ID, "local-2", labels=["x"])
-    await services.heartbeat_agent(database, DEFAULT_TENANT_ID, broken.id, "daemon down")
+    broken = await register_agent(database, DEFAULT_TENANT_ID, "docker-2", labels=["x"])
+    await register_agent(database, DEFAULT_TENANT_ID, "local-2", labels=["x"])
+    await heartbeat_agent(database, DEFAULT_TENANT_ID, broken.id, "daemon down")
     found = await healthy_agents(database, DEFAULT_TENANT_ID, THRESHOLDS)
     assert [agent.name for agent in found] == ["local-2"]
 
@@ -163,11 +164,11 @@ async def test_the_agents_query_shows_health_labels_and_recent_runs(
     ):
         agents = {}
         for name in ("fresh", "late", "gone", "daemonless"):
-            agents[name] = await services.register_agent(
+            agents[name] = await register_agent(
                 database, DEFAULT_TENANT_ID, name, labels=["gpu"], version="9.9"
             )
         runs = [
-            await services.create_flow_run(
+            await create_flow_run(
                 database,
                 DEFAULT_TENANT_ID,
                 flow_id=registered_flow.id,
@@ -176,7 +177,7 @@ async def test_the_agents_query_shows_health_labels_and_recent_runs(
             )
             for i in range(3)
         ]
-        claimed = await services.claim_due_runs(
+        claimed = await claim_due_runs(
             database, DEFAULT_TENANT_ID, agents["fresh"].id, labels=["gpu"], limit=10
         )
         assert len(claimed) == 3

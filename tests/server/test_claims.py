@@ -14,11 +14,15 @@ import sqlalchemy as sa
 from tests.server.conftest import connected
 from tests.server.scenarios import claimed_run, running_run
 
-from proctor.server import services
 from proctor.server.database import DEFAULT_TENANT_ID, Database
 from proctor.server.database.models import FlowRunState
 from proctor.server.errors import InvalidInput, NotFound
-from proctor.server.services import FlowRunStateChange
+from proctor.server.services.agents import list_agents, register_agent
+from proctor.server.services.claims import claim_flow_runs
+from proctor.server.services.flow_run_states import set_flow_run_states
+from proctor.server.services.flow_runs import create_flow_run
+from proctor.server.services.flows import archive_flow, register_flow
+from proctor.server.services.plumbing.inputs import FlowRunStateChange
 
 RUNS = 300
 WHO = {"who": "x"}  # the required parameter of `registered_flow`
@@ -27,9 +31,7 @@ WHO = {"who": "x"}  # the required parameter of `registered_flow`
 async def _many_runs(db: Database, tenant_id, flow_id, count: int) -> set[uuid.UUID]:
     ids = set()
     for _ in range(count):
-        run = await services.create_flow_run(
-            db, tenant_id, flow_id=flow_id, parameters={"who": "x"}
-        )
+        run = await create_flow_run(db, tenant_id, flow_id=flow_id, parameters={"who": "x"})
         ids.add(run.id)
     return ids
 
@@ -44,10 +46,10 @@ async def test_three_agents_claim_300_due_runs_exactly_once(
 
     async def agent(name: str) -> None:
         async with connected(database_url) as db:
-            me = await services.register_agent(db, tenant_id, name)
+            me = await register_agent(db, tenant_id, name)
             mine = claims.setdefault(name, [])
             while True:
-                batch = await services.claim_flow_runs(
+                batch = await claim_flow_runs(
                     db, tenant_id, me.id, labels=[], limit=random.randint(1, 7)
                 )
                 if not batch:
@@ -69,7 +71,7 @@ async def test_labels_of_a_run_must_be_a_subset_of_the_agents(
     database: Database, tenant_id, registered_flow
 ):
     async def run(*labels: str) -> uuid.UUID:
-        created = await services.create_flow_run(
+        created = await create_flow_run(
             database,
             tenant_id,
             flow_id=registered_flow.id,
@@ -79,12 +81,10 @@ async def test_labels_of_a_run_must_be_a_subset_of_the_agents(
         return created.id
 
     plain, gpu, gpu_eu = await run(), await run("gpu"), await run("gpu", "eu")
-    agent = await services.register_agent(database, tenant_id, "a", labels=["gpu", "big"])
+    agent = await register_agent(database, tenant_id, "a", labels=["gpu", "big"])
 
     async def claim(*labels: str) -> set[uuid.UUID]:
-        found = await services.claim_flow_runs(
-            database, tenant_id, agent.id, labels=list(labels), limit=10
-        )
+        found = await claim_flow_runs(database, tenant_id, agent.id, labels=list(labels), limit=10)
         return {r.id for r in found}
 
     assert await claim("eu") == {plain}  # no label needed: any agent
@@ -96,23 +96,21 @@ async def test_labels_of_a_run_must_be_a_subset_of_the_agents(
 async def test_runs_of_archived_versions_are_not_claimed(
     database: Database, tenant_id, registered_flow
 ):
-    await services.create_flow_run(
-        database, tenant_id, flow_id=registered_flow.id, parameters={"who": "x"}
-    )
-    await services.archive_flow(database, tenant_id, registered_flow.id)
-    agent = await services.register_agent(database, tenant_id, "a")
-    assert await services.claim_flow_runs(database, tenant_id, agent.id, wait_seconds=0) == []
+    await create_flow_run(database, tenant_id, flow_id=registered_flow.id, parameters={"who": "x"})
+    await archive_flow(database, tenant_id, registered_flow.id)
+    agent = await register_agent(database, tenant_id, "a")
+    assert await claim_flow_runs(database, tenant_id, agent.id, wait_seconds=0) == []
 
 
 async def test_claim_arguments_are_checked(database: Database, tenant_id):
-    agent = await services.register_agent(database, tenant_id, "a")
+    agent = await register_agent(database, tenant_id, "a")
     for bad in (-1, float("nan"), "soon", True):
         with pytest.raises(InvalidInput, match="wait_seconds"):
-            await services.claim_flow_runs(database, tenant_id, agent.id, wait_seconds=bad)
+            await claim_flow_runs(database, tenant_id, agent.id, wait_seconds=bad)
     with pytest.raises(InvalidInput, match="limit"):
-        await services.claim_flow_runs(database, tenant_id, agent.id, limit=0)
+        await claim_flow_runs(database, tenant_id, agent.id, limit=0)
     with pytest.raises(NotFound):
-        await services.claim_flow_runs(database, tenant_id, uuid.uuid4(), wait_seconds=1)
+        await claim_flow_runs(database, tenant_id, uuid.uuid4(), wait_seconds=1)
 
 
 # -- long-poll ---------------------------------------------------------------------------------
@@ -126,19 +124,19 @@ WOKEN_WITHIN = 40
 
 async def _timed_claim(db: Database, tenant_id, agent_id, **options) -> tuple[list, float]:
     started = time.monotonic()
-    claimed = await services.claim_flow_runs(db, tenant_id, agent_id, labels=[], **options)
+    claimed = await claim_flow_runs(db, tenant_id, agent_id, labels=[], **options)
     return claimed, time.monotonic() - started
 
 
 async def test_long_poll_wakes_when_a_run_is_created(
     database: Database, tenant_id, registered_flow
 ):
-    agent = await services.register_agent(database, tenant_id, "waiter")
+    agent = await register_agent(database, tenant_id, "waiter")
     waiting = asyncio.create_task(
         _timed_claim(database, tenant_id, agent.id, wait_seconds=LONG_WAIT)
     )
     await asyncio.sleep(0.3)
-    run = await services.create_flow_run(
+    run = await create_flow_run(
         database, tenant_id, flow_id=registered_flow.id, parameters={"who": "x"}
     )
     # Woken by the new run: it answers long before its own wait would have ended.
@@ -149,9 +147,9 @@ async def test_long_poll_wakes_when_a_run_is_created(
 async def test_long_poll_wakes_at_the_scheduled_time(
     database: Database, tenant_id, registered_flow
 ):
-    agent = await services.register_agent(database, tenant_id, "waiter")
+    agent = await register_agent(database, tenant_id, "waiter")
     due = datetime.now(UTC) + timedelta(seconds=0.8)
-    run = await services.create_flow_run(
+    run = await create_flow_run(
         database,
         tenant_id,
         flow_id=registered_flow.id,
@@ -171,13 +169,13 @@ async def test_long_poll_wakes_when_a_run_is_requeued(
     """A run process re-queues its run (a flow-level retry): another agent waiting gets it
     at the retry time, and the claim of the first agent is gone."""
     run, first = await running_run(database, registered_flow.id, agent="first", parameters=WHO)
-    second = await services.register_agent(database, tenant_id, "second")
+    second = await register_agent(database, tenant_id, "second")
     waiting = asyncio.create_task(
         _timed_claim(database, tenant_id, second.id, wait_seconds=LONG_WAIT)
     )
     await asyncio.sleep(0.3)
     retry_at = datetime.now(UTC) + timedelta(seconds=0.3)
-    [requeued] = await services.set_flow_run_states(
+    [requeued] = await set_flow_run_states(
         database,
         tenant_id,
         [
@@ -198,8 +196,8 @@ async def test_another_agent_cannot_requeue_a_claimed_run(
     database: Database, tenant_id, registered_flow
 ):
     run, _ = await running_run(database, registered_flow.id, agent="owner", parameters=WHO)
-    thief = await services.register_agent(database, tenant_id, "thief")
-    [result] = await services.set_flow_run_states(
+    thief = await register_agent(database, tenant_id, "thief")
+    [result] = await set_flow_run_states(
         database,
         tenant_id,
         [FlowRunStateChange(run.id, {"type": "Scheduled"}, agent_id=thief.id)],
@@ -208,7 +206,7 @@ async def test_another_agent_cannot_requeue_a_claimed_run(
 
 
 async def test_long_poll_gives_up_after_its_wait_and_is_capped(database: Database, tenant_id):
-    agent = await services.register_agent(database, tenant_id, "waiter")
+    agent = await register_agent(database, tenant_id, "waiter")
     claimed, waited = await _timed_claim(database, tenant_id, agent.id, wait_seconds=0.4)
     assert claimed == [] and waited >= 0.35  # it did wait, then gave up empty-handed
     # Capped: a wait of an hour ends with the server's cap, long before the hour.
@@ -222,19 +220,17 @@ async def test_long_poll_gives_up_after_its_wait_and_is_capped(database: Databas
 async def test_long_poll_ignores_runs_it_may_not_take(
     database: Database, tenant_id, registered_flow
 ):
-    agent = await services.register_agent(database, tenant_id, "cpu-box", labels=["cpu"])
-    waiting = asyncio.create_task(
-        services.claim_flow_runs(database, tenant_id, agent.id, wait_seconds=0.8)
-    )
+    agent = await register_agent(database, tenant_id, "cpu-box", labels=["cpu"])
+    waiting = asyncio.create_task(claim_flow_runs(database, tenant_id, agent.id, wait_seconds=0.8))
     await asyncio.sleep(0.2)
-    await services.create_flow_run(
+    await create_flow_run(
         database, tenant_id, flow_id=registered_flow.id, parameters={"who": "x"}, labels=["gpu"]
     )
     assert await waiting == []
 
 
 async def test_long_poll_answers_at_once_when_the_server_stops(database: Database, tenant_id):
-    agent = await services.register_agent(database, tenant_id, "waiter")
+    agent = await register_agent(database, tenant_id, "waiter")
     stopping = asyncio.Event()
     waiting = asyncio.create_task(
         _timed_claim(database, tenant_id, agent.id, wait_seconds=3600, stopping=stopping)
@@ -250,8 +246,8 @@ async def test_a_claim_counts_as_the_agents_heartbeat(
 ):
     _, agent = await claimed_run(database, registered_flow.id, parameters=WHO)
     before = agent.last_heartbeat
-    await services.claim_flow_runs(database, tenant_id, agent.id)
-    [listed] = await services.list_agents(database, tenant_id)
+    await claim_flow_runs(database, tenant_id, agent.id)
+    [listed] = await list_agents(database, tenant_id)
     assert listed.last_heartbeat > before and listed.runs_in_flight == 1
 
 
@@ -260,14 +256,10 @@ async def test_long_poll_hears_runs_created_by_another_replica(postgres_url: str
     (LISTEN/NOTIFY)."""
     async with connected(postgres_url) as here, connected(postgres_url) as there:
         tenant = DEFAULT_TENANT_ID
-        registered = await services.register_flow(
-            there, tenant, "proj", flow_spec(), create_project=True
-        )
-        agent = await services.register_agent(here, tenant, "waiter")
+        registered = await register_flow(there, tenant, "proj", flow_spec(), create_project=True)
+        agent = await register_agent(here, tenant, "waiter")
         waiting = asyncio.create_task(_timed_claim(here, tenant, agent.id, wait_seconds=LONG_WAIT))
         await asyncio.sleep(0.3)
-        run = await services.create_flow_run(
-            there, tenant, flow_id=registered.flow.id, parameters=WHO
-        )
+        run = await create_flow_run(there, tenant, flow_id=registered.flow.id, parameters=WHO)
         [claimed], _ = await asyncio.wait_for(waiting, WOKEN_WITHIN)
         assert claimed.id == run.id

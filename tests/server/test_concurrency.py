@@ -10,10 +10,14 @@ import uuid
 
 import sqlalchemy as sa
 
-from proctor.server import services
 from proctor.server.database import DEFAULT_TENANT_ID, Database
 from proctor.server.database.models import TaskRunState
-from proctor.server.services import FlowRunStateChange, TaskRunStateChange
+from proctor.server.services.agents import claim_due_runs, register_agent
+from proctor.server.services.flow_run_states import set_flow_run_states
+from proctor.server.services.flow_runs import create_flow_run, get_flow_run
+from proctor.server.services.flows import register_flow
+from proctor.server.services.plumbing.inputs import FlowRunStateChange, TaskRunStateChange
+from proctor.server.services.task_runs import create_task_runs, list_task_runs, set_task_run_states
 
 TENANT = DEFAULT_TENANT_ID
 CLIENTS = 8
@@ -22,13 +26,9 @@ OWN_TASKS = 40
 
 
 async def _make_run(db: Database, spec: dict) -> uuid.UUID:
-    registered = await services.register_flow(db, TENANT, "proj", spec, create_project=True)
-    run = await services.create_flow_run(
-        db, TENANT, flow_id=registered.flow.id, parameters={"who": "x"}
-    )
-    await services.set_flow_run_states(
-        db, TENANT, [FlowRunStateChange(run.id, {"type": "Running"})]
-    )
+    registered = await register_flow(db, TENANT, "proj", spec, create_project=True)
+    run = await create_flow_run(db, TENANT, flow_id=registered.flow.id, parameters={"who": "x"})
+    await set_flow_run_states(db, TENANT, [FlowRunStateChange(run.id, {"type": "Running"})])
     return run.id
 
 
@@ -49,12 +49,12 @@ async def _client(url: str, run_id: uuid.UUID, number: int, errors: list[BaseExc
                 )
                 for i in range(OWN_TASKS)
             ]
-            results = await services.set_task_run_states(db, TENANT, own)
+            results = await set_task_run_states(db, TENANT, own)
             assert all(r.accepted for r in results)
             while True:
-                page = await services.list_task_runs(db, TENANT, run_id, task_slug="shared")
+                page = await list_task_runs(db, TENANT, run_id, task_slug="shared")
                 version = page.items[0].version
-                [result] = await services.set_task_run_states(
+                [result] = await set_task_run_states(
                     db,
                     TENANT,
                     [
@@ -81,7 +81,7 @@ def test_eight_sqlite_writers_lose_no_update_and_never_see_locked(sqlite_url: st
     async def prepare() -> uuid.UUID:
         async with Database(sqlite_url) as db:
             run_id = await _make_run(db, flow_spec())
-            await services.create_task_runs(db, TENANT, run_id, [("shared", None)])
+            await create_task_runs(db, TENANT, run_id, [("shared", None)])
             return run_id
 
     run_id = asyncio.run(prepare())
@@ -101,9 +101,9 @@ def test_eight_sqlite_writers_lose_no_update_and_never_see_locked(sqlite_url: st
 
     async def check() -> None:
         async with Database(sqlite_url) as db:
-            shared = (await services.list_task_runs(db, TENANT, run_id, task_slug="shared")).items
+            shared = (await list_task_runs(db, TENANT, run_id, task_slug="shared")).items
             assert shared[0].version == CLIENTS * ROUNDS  # every increment kept
-            page = await services.list_task_runs(db, TENANT, run_id, first=1000)
+            page = await list_task_runs(db, TENANT, run_id, first=1000)
             own = [t for t in page.items if t.task_slug.startswith("own-")]
             assert len(own) == CLIENTS * OWN_TASKS
             assert {t.version for t in own} == {ROUNDS}
@@ -121,10 +121,10 @@ async def test_two_clients_racing_with_the_same_version_one_wins(database_url: s
     try:
         run_id = await _make_run(first, flow_spec())
         for _ in range(5):
-            version = (await services.get_flow_run(first, TENANT, run_id)).version
+            version = (await get_flow_run(first, TENANT, run_id)).version
             results = await asyncio.gather(
                 *(
-                    services.set_flow_run_states(
+                    set_flow_run_states(
                         db,
                         TENANT,
                         [FlowRunStateChange(run_id, {"type": "Running"}, version=version)],
@@ -134,7 +134,7 @@ async def test_two_clients_racing_with_the_same_version_one_wins(database_url: s
             )
             outcomes = sorted((r[0].accepted, r[0].code) for r in results)
             assert outcomes == [(False, "STALE_VERSION"), (True, None)]
-        assert (await services.get_flow_run(second, TENANT, run_id)).version == version + 1
+        assert (await get_flow_run(second, TENANT, run_id)).version == version + 1
     finally:
         await first.dispose()
         await second.dispose()
@@ -145,19 +145,15 @@ async def test_concurrent_agents_never_claim_the_same_run(database_url: str, flo
     for db in dbs:
         await db.connect()
     try:
-        registered = await services.register_flow(
-            dbs[0], TENANT, "proj", flow_spec(), create_project=True
-        )
+        registered = await register_flow(dbs[0], TENANT, "proj", flow_spec(), create_project=True)
         for _ in range(12):
-            await services.create_flow_run(
+            await create_flow_run(
                 dbs[0], TENANT, flow_id=registered.flow.id, parameters={"who": "x"}
             )
-        agents = [
-            await services.register_agent(dbs[0], TENANT, f"agent-{i}") for i in range(len(dbs))
-        ]
+        agents = [await register_agent(dbs[0], TENANT, f"agent-{i}") for i in range(len(dbs))]
         claims = await asyncio.gather(
             *(
-                services.claim_due_runs(db, TENANT, agent.id, limit=10)
+                claim_due_runs(db, TENANT, agent.id, limit=10)
                 for db, agent in zip(dbs, agents, strict=True)
             )
         )

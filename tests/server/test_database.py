@@ -13,11 +13,12 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from proctor.server import services
 from proctor.server.database import DEFAULT_TENANT_ID, Database
 from proctor.server.database.dialects import EngineOptions, configuration_for
 from proctor.server.database.models import Project, Tenant
 from proctor.server.errors import Unavailable
+from proctor.server.services.logs import write_logs
+from proctor.server.services.plumbing.inputs import LogIn
 
 
 async def test_sqlite_connections_are_configured_for_concurrency(sqlite_database: Database):
@@ -73,7 +74,7 @@ async def test_a_database_busy_past_its_timeout_is_reported_as_unavailable(sqlit
         assert caught.value.code == "UNAVAILABLE"
         # Services give up as soon as BEGIN does: the blocker holds its lock until the
         # test ends, so a service that kept retrying would only hit this watchdog.
-        write = services.write_logs(db, DEFAULT_TENANT_ID, [services.LogIn(uuid.uuid4(), "x")])
+        write = write_logs(db, DEFAULT_TENANT_ID, [LogIn(uuid.uuid4(), "x")])
         with pytest.raises(Unavailable, match="busy"):
             await asyncio.wait_for(write, 60)
     finally:

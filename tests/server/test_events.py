@@ -9,11 +9,14 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from proctor.server import services
 from proctor.server.database import DEFAULT_TENANT_ID, Database, record_event
 from proctor.server.database.dialects.postgresql import MAX_NOTIFY_BYTES, notify_payload
 from proctor.server.database.models import Project
 from proctor.server.events import ALL_TOPICS, Event, EventBus, flow_run_topic, tenant_topic
+from proctor.server.services.plumbing import records
+from proctor.server.services.plumbing.inputs import TaskRunStateChange
+from proctor.server.services.projects import create_project
+from proctor.server.services.task_runs import set_task_run_states
 
 TENANT = str(DEFAULT_TENANT_ID)
 
@@ -100,13 +103,13 @@ async def test_no_event_for_a_rolled_back_transaction(database: Database):
         assert await session.scalar(sa.select(sa.func.count(Project.id))) == 0
 
 
-async def test_services_publish_their_changes(database: Database, flow_run: services.FlowRun):
+async def test_services_publish_their_changes(database: Database, flow_run: records.FlowRun):
     run_feed = database.events.subscribe(flow_run_topic(flow_run.id))
-    await services.set_task_run_states(
+    await set_task_run_states(
         database,
         DEFAULT_TENANT_ID,
         [
-            services.TaskRunStateChange(flow_run.id, "inc", {"type": "Running"}, map_index=i)
+            TaskRunStateChange(flow_run.id, "inc", {"type": "Running"}, map_index=i)
             for i in range(5)
         ],
     )
@@ -122,7 +125,7 @@ async def test_replicas_on_postgres_hear_each_other(postgres_url: str):
     try:
         heard = second.events.subscribe(tenant_topic(TENANT))
         echo = first.events.subscribe(tenant_topic(TENANT))
-        project = await services.create_project(first, DEFAULT_TENANT_ID, "shared")
+        project = await create_project(first, DEFAULT_TENANT_ID, "shared")
         remote = await heard.get(timeout=5)
         assert remote is not None and remote.kind == "project.created"
         assert remote.data == {"project_id": str(project.id), "name": "shared"}
@@ -146,7 +149,7 @@ async def test_rolled_back_writes_are_not_heard_by_other_replicas(postgres_url: 
             async with first.transaction() as session:
                 record_event(session, event("never"))
                 raise RuntimeError
-        await services.create_project(first, DEFAULT_TENANT_ID, "after")
+        await create_project(first, DEFAULT_TENANT_ID, "after")
         assert (await heard.get(5)).kind == "project.created"
         assert await heard.get(0.2) is None
     finally:

@@ -10,11 +10,14 @@ import sqlalchemy as sa
 from tests.server.conftest import connected
 from tests.server.scenarios import claimed_run, flow_run, register, retrying_spec, running_run
 
-from proctor.server import services
 from proctor.server.background import Lazarus
 from proctor.server.database import Database
 from proctor.server.database.models import Agent, FlowRun, FlowRunState
-from proctor.server.services.lazarus import SUBMITTED_PATIENCE
+from proctor.server.services.agents import claim_due_runs, register_agent
+from proctor.server.services.flow_runs import cancel_flow_run, heartbeat_flow_runs
+from proctor.server.services.lazarus import SUBMITTED_PATIENCE, revive_lost_runs
+from proctor.server.services.restarts import restart_flow_run
+from proctor.server.services.zombies import kill_zombies
 
 AFTER = 30.0
 
@@ -24,7 +27,7 @@ def later(seconds: float) -> datetime:
 
 
 async def _revive(db: Database, seconds_later: float, max_requeues: int = 3):
-    return await services.revive_lost_runs(
+    return await revive_lost_runs(
         db, after=AFTER, max_requeues=max_requeues, now=later(seconds_later)
     )
 
@@ -38,8 +41,8 @@ async def test_a_silent_submitted_run_is_requeued(database: Database, tenant_id)
     requeued = await flow_run(database, run.id)
     assert (requeued.state, requeued.agent_id) == ("Scheduled", None)
     assert requeued.state_message.startswith("Re-queued by Lazarus (1 of 3)")
-    other = await services.register_agent(database, tenant_id, "other")
-    [again] = await services.claim_due_runs(database, tenant_id, other.id)
+    other = await register_agent(database, tenant_id, "other")
+    [again] = await claim_due_runs(database, tenant_id, other.id)
     assert again.id == run.id  # any agent picks it up
 
 
@@ -69,10 +72,10 @@ async def test_heartbeats_and_reports_keep_a_run_alive(database: Database, tenan
     flow = await register(database, retrying_spec())
     run, _ = await running_run(database, flow.id)
     await asyncio.sleep(0.2)
-    await services.heartbeat_flow_runs(database, tenant_id, [run.id])
+    await heartbeat_flow_runs(database, tenant_id, [run.id])
     beat = (await flow_run(database, run.id)).heartbeat
     assert (
-        await services.revive_lost_runs(
+        await revive_lost_runs(
             database, after=AFTER, max_requeues=3, now=beat + timedelta(seconds=AFTER - 1)
         )
     ).total == 0
@@ -82,7 +85,7 @@ async def test_a_run_with_a_running_task_is_left_to_the_zombie_killer(database: 
     flow = await register(database, retrying_spec())
     run, _ = await running_run(database, flow.id, task="work")
     assert (await _revive(database, AFTER + 60)).total == 0
-    await services.kill_zombies(database, after=AFTER, now=later(AFTER + 60))
+    await kill_zombies(database, after=AFTER, now=later(AFTER + 60))
     assert (await _revive(database, AFTER + 60)).requeued == 1
     assert (await flow_run(database, run.id)).state == "Scheduled"
 
@@ -92,13 +95,13 @@ async def test_lazarus_gives_up_after_the_limit(database: Database, tenant_id):
     run, agent = await running_run(database, flow.id)
     for attempt in range(2):
         assert (await _revive(database, AFTER + 1, max_requeues=2)).requeued == 1, attempt
-        await services.claim_due_runs(database, tenant_id, agent.id)
+        await claim_due_runs(database, tenant_id, agent.id)
     report = await _revive(database, AFTER + 1, max_requeues=2)
     assert (report.requeued, report.failed) == (0, 1)
     failed = await flow_run(database, run.id)
     assert failed.state == "Failed" and "giving up" in failed.state_message
     assert "after 2 re-queue(s)" in failed.state_message
-    restarted = await services.restart_flow_run(database, tenant_id, run.id)
+    restarted = await restart_flow_run(database, tenant_id, run.id)
     async with database.session() as session:  # a restart starts the count again
         count = await session.scalar(
             sa.select(FlowRun.lazarus_count).where(FlowRun.id == restarted.id)
@@ -109,7 +112,7 @@ async def test_lazarus_gives_up_after_the_limit(database: Database, tenant_id):
 async def test_a_silent_cancelling_run_is_cancelled(database: Database, tenant_id):
     flow = await register(database, retrying_spec())
     run, _ = await running_run(database, flow.id)
-    assert (await services.cancel_flow_run(database, tenant_id, run.id)).state == "Cancelling"
+    assert (await cancel_flow_run(database, tenant_id, run.id)).state == "Cancelling"
     report = await _revive(database, AFTER + 1)
     assert (report.cancelled, report.requeued) == (1, 0)
     cancelled = await flow_run(database, run.id)

@@ -8,10 +8,20 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from proctor.server import services
 from proctor.server.database import Database
 from proctor.server.errors import InvalidInput, NotFound
-from proctor.server.services import FlowRunStateChange, LogIn
+from proctor.server.services.agents import (
+    claim_due_runs,
+    heartbeat_agent,
+    list_agents,
+    register_agent,
+)
+from proctor.server.services.dashboard import run_counts
+from proctor.server.services.flow_run_states import set_flow_run_states
+from proctor.server.services.flow_runs import create_flow_run
+from proctor.server.services.logs import list_logs, write_logs
+from proctor.server.services.plumbing import records
+from proctor.server.services.plumbing.inputs import FlowRunStateChange, LogIn
 
 T0 = datetime(2020, 1, 1, tzinfo=UTC)
 
@@ -25,10 +35,10 @@ async def test_logs_batched_and_filtered(database: Database, tenant_id, flow_run
         LogIn(flow_run.id, "Disk 100% FULL_NOW", T0 + timedelta(seconds=9), "ERROR", "inc", 2),
         {"flow_run_id": str(flow_run.id), "message": "debugging", "level": 10, "extra": {"k": 1}},
     ]
-    assert await services.write_logs(database, tenant_id, lines) == 7
+    assert await write_logs(database, tenant_id, lines) == 7
 
     async def messages(**filters) -> list[str]:
-        page = await services.list_logs(database, tenant_id, flow_run.id, **filters)
+        page = await list_logs(database, tenant_id, flow_run.id, **filters)
         return [line.message for line in page.items]
 
     assert (await messages())[:5] == [f"line {i}" for i in range(5)]
@@ -37,8 +47,8 @@ async def test_logs_batched_and_filtered(database: Database, tenant_id, flow_run
     assert await messages(search="full_now") == ["Disk 100% FULL_NOW"]
     assert await messages(search="100%") == ["Disk 100% FULL_NOW"]  # % is not a wildcard
     assert await messages(search="_") == ["Disk 100% FULL_NOW"]
-    first = await services.list_logs(database, tenant_id, flow_run.id, first=4)
-    rest = await services.list_logs(database, tenant_id, flow_run.id, after=first.end_cursor)
+    first = await list_logs(database, tenant_id, flow_run.id, first=4)
+    rest = await list_logs(database, tenant_id, flow_run.id, after=first.end_cursor)
     assert len(first.items) + len(rest.items) == 7 and first.has_next_page
     error = next(line for line in rest.items if line.level == 40)
     assert (error.level_name, error.task_slug, error.map_index) == ("ERROR", "inc", 2)
@@ -46,29 +56,29 @@ async def test_logs_batched_and_filtered(database: Database, tenant_id, flow_run
 
 async def test_logs_for_an_unknown_run_write_nothing(database: Database, tenant_id, flow_run):
     with pytest.raises(NotFound):
-        await services.write_logs(
+        await write_logs(
             database, tenant_id, [LogIn(flow_run.id, "ok"), LogIn(uuid.uuid4(), "lost")]
         )
-    assert (await services.list_logs(database, tenant_id, flow_run.id)).items == []
+    assert (await list_logs(database, tenant_id, flow_run.id)).items == []
     with pytest.raises(InvalidInput, match="level"):
-        await services.write_logs(database, tenant_id, [LogIn(flow_run.id, "x", level="LOUD")])
+        await write_logs(database, tenant_id, [LogIn(flow_run.id, "x", level="LOUD")])
 
 
 async def test_agents_register_heartbeat_and_list(database: Database, tenant_id):
-    agent = await services.register_agent(database, tenant_id, "box-1", labels=["gpu"], version="1")
-    again = await services.register_agent(database, tenant_id, "box-1", labels=["cpu"], version="2")
+    agent = await register_agent(database, tenant_id, "box-1", labels=["gpu"], version="1")
+    again = await register_agent(database, tenant_id, "box-1", labels=["cpu"], version="2")
     assert again.id == agent.id and again.labels == ["cpu"] and again.version == "2"
-    beat = await services.heartbeat_agent(database, tenant_id, agent.id)
+    beat = await heartbeat_agent(database, tenant_id, agent.id)
     assert beat.last_heartbeat >= agent.last_heartbeat
-    [listed] = await services.list_agents(database, tenant_id)
+    [listed] = await list_agents(database, tenant_id)
     assert (listed.name, listed.runs_in_flight) == ("box-1", 0)
     with pytest.raises(NotFound):
-        await services.heartbeat_agent(database, tenant_id, uuid.uuid4())
+        await heartbeat_agent(database, tenant_id, uuid.uuid4())
 
 
 async def test_claims_follow_labels_and_schedule(database: Database, tenant_id, registered_flow):
-    async def run(labels: list[str], delay: timedelta = timedelta(0)) -> services.FlowRun:
-        return await services.create_flow_run(
+    async def run(labels: list[str], delay: timedelta = timedelta(0)) -> records.FlowRun:
+        return await create_flow_run(
             database,
             tenant_id,
             flow_id=registered_flow.id,
@@ -83,27 +93,27 @@ async def test_claims_follow_labels_and_schedule(database: Database, tenant_id, 
         await run(["gpu", "eu"]),
         await run([], timedelta(hours=1)),
     )
-    agent = await services.register_agent(database, tenant_id, "gpu-box", labels=["gpu"])
-    claimed = await services.claim_due_runs(database, tenant_id, agent.id)
+    agent = await register_agent(database, tenant_id, "gpu-box", labels=["gpu"])
+    claimed = await claim_due_runs(database, tenant_id, agent.id)
     assert {r.id for r in claimed} == {plain.id, gpu.id}
-    wider = await services.claim_due_runs(database, tenant_id, agent.id, labels=["gpu", "eu"])
+    wider = await claim_due_runs(database, tenant_id, agent.id, labels=["gpu", "eu"])
     assert [r.id for r in wider] == [both.id]
-    later = await services.claim_due_runs(
+    later = await claim_due_runs(
         database, tenant_id, agent.id, now=datetime.now(UTC) + timedelta(hours=2)
     )
     assert [r.id for r in later] == [future.id]
-    assert (await services.list_agents(database, tenant_id))[0].runs_in_flight == 4
+    assert (await list_agents(database, tenant_id))[0].runs_in_flight == 4
 
 
 async def test_only_the_claiming_agent_starts_the_run(database: Database, tenant_id, flow_run):
-    mine = await services.register_agent(database, tenant_id, "mine")
-    other = await services.register_agent(database, tenant_id, "other")
-    [claimed] = await services.claim_due_runs(database, tenant_id, mine.id)
+    mine = await register_agent(database, tenant_id, "mine")
+    other = await register_agent(database, tenant_id, "other")
+    [claimed] = await claim_due_runs(database, tenant_id, mine.id)
     assert claimed.id == flow_run.id and claimed.agent_id == mine.id
-    assert await services.claim_due_runs(database, tenant_id, other.id) == []
+    assert await claim_due_runs(database, tenant_id, other.id) == []
 
-    async def start(agent_id) -> services.TransitionResult:
-        [result] = await services.set_flow_run_states(
+    async def start(agent_id) -> records.TransitionResult:
+        [result] = await set_flow_run_states(
             database,
             tenant_id,
             [FlowRunStateChange(flow_run.id, {"type": "Running"}, agent_id=agent_id)],
@@ -119,7 +129,7 @@ async def test_only_the_claiming_agent_starts_the_run(database: Database, tenant
 async def test_run_counts_per_bucket_and_state(database: Database, tenant_id, registered_flow):
     base = datetime(2030, 6, 1, 12, 0, tzinfo=UTC)
     for minutes, state in [(0, None), (1, None), (61, "Running"), (62, None)]:
-        run = await services.create_flow_run(
+        run = await create_flow_run(
             database,
             tenant_id,
             flow_id=registered_flow.id,
@@ -127,7 +137,7 @@ async def test_run_counts_per_bucket_and_state(database: Database, tenant_id, re
             scheduled_start_time=base + timedelta(minutes=minutes),
         )
         if state:
-            await services.set_flow_run_states(
+            await set_flow_run_states(
                 database,
                 tenant_id,
                 [
@@ -137,7 +147,7 @@ async def test_run_counts_per_bucket_and_state(database: Database, tenant_id, re
                     )
                 ],
             )
-    counts = await services.run_counts(
+    counts = await run_counts(
         database, tenant_id, since=base, until=base + timedelta(hours=2), bucket_seconds=3600
     )
     assert counts == [
@@ -146,6 +156,4 @@ async def test_run_counts_per_bucket_and_state(database: Database, tenant_id, re
         {"bucket_start": base + timedelta(hours=1), "state": "Scheduled", "count": 1},
     ]
     with pytest.raises(InvalidInput, match="buckets"):
-        await services.run_counts(
-            database, tenant_id, since=base - timedelta(days=3650), bucket_seconds=1
-        )
+        await run_counts(database, tenant_id, since=base - timedelta(days=3650), bucket_seconds=1)

@@ -15,10 +15,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from tests.server.conftest import connected
 
-from proctor.server import services
 from proctor.server.database import DEFAULT_TENANT_ID, Database
 from proctor.server.database.migrate import head_revision
 from proctor.server.database.models import Project, metadata
+from proctor.server.services.flow_runs import list_flow_runs
+from proctor.server.services.logs import list_logs
+from proctor.server.services.projects import create_project, list_projects
+from proctor.server.services.task_runs import list_task_runs
 
 DATA = Path(__file__).parent / "data"
 # SQLite's reflection cannot read an index on an expression (the Runs page's duration
@@ -151,7 +154,7 @@ async def test_downgrade_to_base_and_upgrade_again(database: Database):
 
 
 async def test_reset_drops_everything_and_migrates_again(database: Database):
-    await services.create_project(database, DEFAULT_TENANT_ID, "doomed")
+    await create_project(database, DEFAULT_TENANT_ID, "doomed")
     async with database.transaction() as session:
         await session.execute(sa.text("CREATE TABLE stray (id INTEGER PRIMARY KEY)"))
     await database.reset()
@@ -180,13 +183,13 @@ async def test_an_old_database_file_upgrades_and_keeps_its_data(tmp_path: Path, 
         assert await db.revision() == revision
         await db.upgrade()
         assert await db.revision() == head_revision()
-        [project] = await services.list_projects(db, DEFAULT_TENANT_ID)
+        [project] = await list_projects(db, DEFAULT_TENANT_ID)
         assert project.name == "old-project"
-        page = await services.list_flow_runs(db, DEFAULT_TENANT_ID)
+        page = await list_flow_runs(db, DEFAULT_TENANT_ID)
         assert [run.state for run in page.items] == ["Success"]
-        tasks = await services.list_task_runs(db, DEFAULT_TENANT_ID, page.items[0].id)
+        tasks = await list_task_runs(db, DEFAULT_TENANT_ID, page.items[0].id)
         assert {t.state_type for t in tasks.items} == {"Success"} and tasks.total_count == 4
-        logs = await services.list_logs(db, DEFAULT_TENANT_ID, page.items[0].id)
+        logs = await list_logs(db, DEFAULT_TENANT_ID, page.items[0].id)
         assert [line.message for line in logs.items] == [f"written by revision {revision}"]
     finally:
         await db.dispose()

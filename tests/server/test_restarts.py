@@ -8,11 +8,16 @@ import uuid
 import pytest
 from tests.server.scenarios import flow_run, task_runs
 
-from proctor.server import services
 from proctor.server.database import Database
 from proctor.server.errors import NotFound, TransitionRejected
-from proctor.server.services import FlowRunStateChange, TaskRunStateChange
-from proctor.server.services.restarts import downstream_of, plan_restart
+from proctor.server.services.agents import claim_due_runs, register_agent
+from proctor.server.services.flow_run_states import set_flow_run_states
+from proctor.server.services.flow_runs import create_flow_run
+from proctor.server.services.plumbing import records
+from proctor.server.services.plumbing.inputs import FlowRunStateChange, TaskRunStateChange
+from proctor.server.services.restarts import downstream_of, plan_restart, restart_flow_run
+from proctor.server.services.run_context import get_flow_run_context
+from proctor.server.services.task_runs import set_task_run_states
 
 EDGES = [
     {"upstream": "extract", "downstream": "clean"},
@@ -54,13 +59,13 @@ def test_everything_downstream_runs_again_even_if_it_succeeded():
 
 
 @pytest.fixture
-async def failed_run(database: Database, tenant_id, registered_flow) -> services.FlowRun:
+async def failed_run(database: Database, tenant_id, registered_flow) -> records.FlowRun:
     """`inc` mapped over 3 (child 1 failed, 0 and 2 succeeded with results), `total`
     TriggerFailed; the flow run Failed."""
-    run = await services.create_flow_run(
+    run = await create_flow_run(
         database, tenant_id, flow_id=registered_flow.id, parameters={"who": "x"}
     )
-    await services.set_flow_run_states(
+    await set_flow_run_states(
         database, tenant_id, [FlowRunStateChange(run.id, {"type": "Running"})]
     )
 
@@ -68,7 +73,7 @@ async def failed_run(database: Database, tenant_id, registered_flow) -> services
         body = {"type": state, "result_location": location}
         return TaskRunStateChange(run.id, slug, body, map_index=index)
 
-    await services.set_task_run_states(
+    await set_task_run_states(
         database,
         tenant_id,
         [
@@ -81,15 +86,13 @@ async def failed_run(database: Database, tenant_id, registered_flow) -> services
             change("total", -1, "TriggerFailed"),
         ],
     )
-    await services.set_flow_run_states(
-        database, tenant_id, [FlowRunStateChange(run.id, {"type": "Failed"})]
-    )
+    await set_flow_run_states(database, tenant_id, [FlowRunStateChange(run.id, {"type": "Failed"})])
     return run
 
 
 async def test_restart_of_a_failed_run(database: Database, tenant_id, failed_run):
-    agent = await services.register_agent(database, tenant_id, "box")
-    restarted = await services.restart_flow_run(database, tenant_id, failed_run.id)
+    agent = await register_agent(database, tenant_id, "box")
+    restarted = await restart_flow_run(database, tenant_id, failed_run.id)
     assert (restarted.state, restarted.agent_id, restarted.end_time) == ("Scheduled", None, None)
     runs = await task_runs(database, failed_run.id)
     assert {key: t.state for key, t in runs.items()} == {
@@ -102,9 +105,9 @@ async def test_restart_of_a_failed_run(database: Database, tenant_id, failed_run
     assert runs[("inc", 0)].result_location == "file:///r/inc-0"
     assert runs[("inc", 2)].result_location == "file:///r/inc-2"
     assert (runs[("inc", 1)].run_count, runs[("inc", 1)].result_location) == (0, None)
-    [claimed] = await services.claim_due_runs(database, tenant_id, agent.id)
+    [claimed] = await claim_due_runs(database, tenant_id, agent.id)
     assert claimed.id == failed_run.id  # back in the queue
-    context = await services.get_flow_run_context(database, tenant_id, failed_run.id)
+    context = await get_flow_run_context(database, tenant_id, failed_run.id)
     assert {(t.task_slug, t.map_index, t.state) for t in context.task_runs} >= {
         ("inc", 0, "Success"),
         ("inc", 1, "Pending"),
@@ -112,9 +115,9 @@ async def test_restart_of_a_failed_run(database: Database, tenant_id, failed_run
 
 
 async def test_only_finished_runs_restart(database: Database, tenant_id, failed_run):
-    await services.restart_flow_run(database, tenant_id, failed_run.id)
+    await restart_flow_run(database, tenant_id, failed_run.id)
     with pytest.raises(TransitionRejected, match="Only a finished run"):
-        await services.restart_flow_run(database, tenant_id, failed_run.id)
+        await restart_flow_run(database, tenant_id, failed_run.id)
     assert (await flow_run(database, failed_run.id)).state == "Scheduled"
     with pytest.raises(NotFound):
-        await services.restart_flow_run(database, tenant_id, uuid.uuid4())
+        await restart_flow_run(database, tenant_id, uuid.uuid4())

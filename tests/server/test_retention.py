@@ -20,11 +20,13 @@ from tests.server.retention_data import (
     started_run,
 )
 
-from proctor.server import services
 from proctor.server.background.retention import AUDIT_ACTION, RetentionService, retention_totals
 from proctor.server.database import DEFAULT_TENANT_ID, Database
 from proctor.server.database.models import AuditEvent, RetentionPolicy
 from proctor.server.errors import InvalidInput
+from proctor.server.services.flow_runs import create_flow_run, list_flow_runs
+from proctor.server.services.logs import write_logs
+from proctor.server.services.plumbing.inputs import LogIn
 from proctor.server.services.retention import TRIM_GRACE, Pace, prune_runs
 from proctor.server.services.retention_policy import (
     Policy,
@@ -79,7 +81,7 @@ async def test_old_finished_runs_go_with_all_their_rows(database: Database):
     assert removed.flow_run_states == sum(c["flow_run_state"] for c in before.values())
     assert removed.log_lines == sum(c["log"] for c in before.values())
     # The runs' API answers agree: they are gone.
-    page = await services.list_flow_runs(database, DEFAULT_TENANT_ID)
+    page = await list_flow_runs(database, DEFAULT_TENANT_ID)
     assert [r.id for r in page.items] == [recent.id]
     # A second pass finds nothing more to do.
     assert (await service(database).run_once()).by_team == {}
@@ -88,10 +90,8 @@ async def test_old_finished_runs_go_with_all_their_rows(database: Database):
 async def test_runs_in_progress_are_never_touched(database: Database):
     flow = await register(database, DEFAULT_TENANT_ID, "etl")
     running = await started_run(database, DEFAULT_TENANT_ID, flow.id)
-    scheduled = await services.create_flow_run(database, DEFAULT_TENANT_ID, flow_id=flow.id)
-    await services.write_logs(
-        database, DEFAULT_TENANT_ID, [services.LogIn(running, "still working")]
-    )
+    scheduled = await create_flow_run(database, DEFAULT_TENANT_ID, flow_id=flow.id)
+    await write_logs(database, DEFAULT_TENANT_ID, [LogIn(running, "still working")])
     for run_id in (running, scheduled.id):
         await age(database, run_id, days=400)
     before = {run_id: await rows_of(database, run_id) for run_id in (running, scheduled.id)}
@@ -162,11 +162,11 @@ async def test_a_policy_out_of_range_is_refused_and_nothing_is_written(database:
 async def _chatty_run(db: Database, flow_id, lines: list[str]):
     run = await finished_run(db, DEFAULT_TENANT_ID, flow_id, log_lines=0)
     for start in range(0, len(lines), 10):
-        await services.write_logs(
+        await write_logs(
             db,
             DEFAULT_TENANT_ID,
             [
-                services.LogIn(run.id, line, timestamp=datetime(2030, 1, 1, 0, 0, i, tzinfo=UTC))
+                LogIn(run.id, line, timestamp=datetime(2030, 1, 1, 0, 0, i, tzinfo=UTC))
                 for i, line in enumerate(lines[start : start + 10], start)
             ],
         )

@@ -12,12 +12,17 @@ import pytest
 import sqlalchemy as sa
 from tests.server.scenarios import T0, register, scheduled_spec
 
-from proctor.server import services
 from proctor.server.database import DEFAULT_TENANT_ID, Database
 from proctor.server.database.models import FlowRun
 from proctor.server.errors import InvalidInput
 from proctor.server.services import backfills, schedule_edits
+from proctor.server.services.agents import claim_due_runs, register_agent
+from proctor.server.services.flow_run_states import set_flow_run_states
+from proctor.server.services.flow_runs import cancel_flow_run
+from proctor.server.services.flows import set_schedule_active
+from proctor.server.services.plumbing.inputs import FlowRunStateChange
 from proctor.server.services.schedule_edits import ClockFields
+from proctor.server.services.schedules import schedule_runs
 
 NOW = T0 + timedelta(minutes=1)  # the code's clock ticks every 10 minutes from T0
 PAST = datetime(2025, 1, 1, tzinfo=UTC)
@@ -36,7 +41,7 @@ async def _scheduled(db: Database) -> list[tuple[object, dict]]:
 
 async def test_the_scheduler_follows_the_override_and_a_reset(database: Database):
     flow = await register(database, scheduled_spec())
-    await services.schedule_runs(database, now=NOW, horizon_seconds=7200, max_runs=50)
+    await schedule_runs(database, now=NOW, horizon_seconds=7200, max_runs=50)
     code_times = [T0 + timedelta(minutes=m) for m in range(10, 130, 10)]
     assert [t for t, _ in await _scheduled(database)] == code_times
 
@@ -44,7 +49,7 @@ async def test_the_scheduler_follows_the_override_and_a_reset(database: Database
     edited = await schedule_edits.update_clock(database, DEFAULT_TENANT_ID, flow.id, 0, HOURLY)
     assert (edited.source, edited.active) == ("override", True)
     assert await _scheduled(database) == []  # the code's upcoming runs went with it
-    await services.schedule_runs(database, now=NOW, horizon_seconds=7200, max_runs=50)
+    await schedule_runs(database, now=NOW, horizon_seconds=7200, max_runs=50)
     assert await _scheduled(database) == [
         (T0 + timedelta(hours=1), {"n": 7}),
         (T0 + timedelta(hours=2), {"n": 7}),
@@ -60,7 +65,7 @@ async def test_the_scheduler_follows_the_override_and_a_reset(database: Database
 
     reset = await schedule_edits.reset_schedule(database, DEFAULT_TENANT_ID, flow.id)
     assert reset.source == "code" and reset.schedule == reset.code_schedule
-    await services.schedule_runs(database, now=NOW, horizon_seconds=7200, max_runs=50)
+    await schedule_runs(database, now=NOW, horizon_seconds=7200, max_runs=50)
     assert await _scheduled(database) == [(t, {"n": 5}) for t in code_times]
 
 
@@ -97,7 +102,7 @@ async def test_removing_every_clock_turns_the_schedule_off(database: Database):
     gone = await schedule_edits.remove_clock(database, DEFAULT_TENANT_ID, flow.id, 0)
     assert (gone.source, gone.schedule, gone.active) == ("override", None, False)
     with pytest.raises(InvalidInput, match="no schedule"):
-        await services.set_schedule_active(database, DEFAULT_TENANT_ID, flow.id, True)
+        await set_schedule_active(database, DEFAULT_TENANT_ID, flow.id, True)
     back = await schedule_edits.add_clock(database, DEFAULT_TENANT_ID, flow.id, HOURLY)
     assert back.active and len(back.schedule["clocks"]) == 1  # a new schedule starts on
 
@@ -135,7 +140,7 @@ async def _finish_all(db: Database, backfill_id) -> int:
             )
         ).all()
     for run_id in ids:
-        await services.cancel_flow_run(db, DEFAULT_TENANT_ID, run_id)
+        await cancel_flow_run(db, DEFAULT_TENANT_ID, run_id)
     return len(ids)
 
 
@@ -145,7 +150,7 @@ async def test_a_backfill_tops_up_to_its_limit_and_completes(
     flow, start = await _backfill_flow(database)
     end = start + timedelta(hours=2)  # 12 times: start, +10 min, ..., +110 min
     # One time of the range already has a run (made by the scheduler earlier).
-    await services.schedule_runs(database, now=start + timedelta(minutes=25), max_runs=1)
+    await schedule_runs(database, now=start + timedelta(minutes=25), max_runs=1)
     preview = await backfills.preview_backfill(database, DEFAULT_TENANT_ID, flow.id, start, end)
     assert (preview.times, preview.existing, preview.new) == (12, 1, 11)
     assert [t.start for t in preview.first] == [
@@ -211,12 +216,12 @@ async def test_cancelling_a_backfill_cancels_its_unfinished_runs(
     made = await backfills.create_backfill(
         database, DEFAULT_TENANT_ID, flow.id, start, start + timedelta(hours=1), max_concurrent=2
     )
-    agent = await services.register_agent(database, DEFAULT_TENANT_ID, "box")
-    [claimed, *_] = await services.claim_due_runs(database, DEFAULT_TENANT_ID, agent.id, limit=1)
-    [started] = await services.set_flow_run_states(
+    agent = await register_agent(database, DEFAULT_TENANT_ID, "box")
+    [claimed, *_] = await claim_due_runs(database, DEFAULT_TENANT_ID, agent.id, limit=1)
+    [started] = await set_flow_run_states(
         database,
         DEFAULT_TENANT_ID,
-        [services.FlowRunStateChange(claimed.id, {"type": "Running"}, agent_id=agent.id)],
+        [FlowRunStateChange(claimed.id, {"type": "Running"}, agent_id=agent.id)],
     )
     assert started.accepted
     cancelled = await backfills.cancel_backfill(database, DEFAULT_TENANT_ID, made.id)

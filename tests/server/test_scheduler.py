@@ -10,24 +10,28 @@ import sqlalchemy as sa
 from tests.server.conftest import connected
 from tests.server.scenarios import T0, register, scheduled_spec
 
-from proctor.server import services
 from proctor.server.background import Scheduler
 from proctor.server.database import Database
 from proctor.server.database.models import FlowGroup, FlowRun
 from proctor.server.services import schedules
+from proctor.server.services.agents import claim_due_runs, register_agent
+from proctor.server.services.flow_runs import create_flow_run, list_flow_runs
+from proctor.server.services.flows import set_schedule_active
+from proctor.server.services.plumbing import records
+from proctor.server.services.schedules import schedule_runs
 
 NOW = T0 + timedelta(minutes=1)  # the clocks tick every 10 minutes from T0
 
 
-async def _runs(db: Database, tenant_id, **filters) -> list[services.FlowRun]:
-    page = await services.list_flow_runs(
+async def _runs(db: Database, tenant_id, **filters) -> list[records.FlowRun]:
+    page = await list_flow_runs(
         db, tenant_id, order_by="scheduled_start_time", first=1000, **filters
     )
     return page.items
 
 
 async def _pass(db: Database, now=NOW, **options) -> schedules.SchedulerReport:
-    return await services.schedule_runs(db, now=now, **options)
+    return await schedule_runs(db, now=now, **options)
 
 
 async def test_runs_are_made_up_to_the_horizon_and_the_run_limit(database: Database, tenant_id):
@@ -90,19 +94,19 @@ async def test_each_clock_brings_its_parameters_and_labels(database: Database, t
 async def test_turning_a_schedule_off_removes_its_unstarted_runs(database: Database, tenant_id):
     flow = await register(database, scheduled_spec())
     await _pass(database)
-    manual = await services.create_flow_run(database, tenant_id, flow_id=flow.id)
-    agent = await services.register_agent(database, tenant_id, "box")
-    taken = await services.claim_due_runs(  # the manual run and the 00:10 one
+    manual = await create_flow_run(database, tenant_id, flow_id=flow.id)
+    agent = await register_agent(database, tenant_id, "box")
+    taken = await claim_due_runs(  # the manual run and the 00:10 one
         database, tenant_id, agent.id, limit=2, now=T0 + timedelta(minutes=10)
     )
     events = database.events.subscribe("*")
-    await services.set_schedule_active(database, tenant_id, flow.id, False)
+    await set_schedule_active(database, tenant_id, flow.id, False)
     remaining = {r.id for r in await _runs(database, tenant_id)}
     assert remaining == {r.id for r in taken} and manual.id in remaining
     deleted = [e for e in iter(events.get_nowait, None) if e.kind == "flow_run.deleted"]
     assert len(deleted) == 5
     assert (await _pass(database)).created == 0
-    await services.set_schedule_active(database, tenant_id, flow.id, True)
+    await set_schedule_active(database, tenant_id, flow.id, True)
     assert (await _pass(database)).created == 5  # 00:10 exists (claimed)
 
 

@@ -15,12 +15,15 @@ import asyncpg
 import pytest
 import sqlalchemy as sa
 
-from proctor.server import services
 from proctor.server.database import DEFAULT_TENANT_ID, Database
 from proctor.server.database.models import Secret, Tenant, metadata
 from proctor.server.errors import Forbidden, InvalidInput, LimitExceeded, NotFound
 from proctor.server.services import keyring as keys
 from proctor.server.services import secrets
+from proctor.server.services.agents import claim_due_runs, register_agent
+from proctor.server.services.flow_run_states import set_flow_run_states
+from proctor.server.services.flow_runs import create_flow_run
+from proctor.server.services.plumbing.inputs import FlowRunStateChange
 from proctor.settings import get_settings, temporary_settings
 
 VALUE = "plain-Secret-VALUE-0123456789"
@@ -36,11 +39,11 @@ async def new_team(db: Database, name: str) -> uuid.UUID:
 
 async def claimed_run(db: Database, registered_flow) -> str:
     """A flow run of the default team, Submitted to an agent."""
-    run = await services.create_flow_run(
+    run = await create_flow_run(
         db, DEFAULT_TENANT_ID, flow_id=registered_flow.id, parameters={"who": "me"}
     )
-    agent = await services.register_agent(db, DEFAULT_TENANT_ID, "box")
-    [claimed] = await services.claim_due_runs(db, DEFAULT_TENANT_ID, agent.id)
+    agent = await register_agent(db, DEFAULT_TENANT_ID, "box")
+    [claimed] = await claim_due_runs(db, DEFAULT_TENANT_ID, agent.id)
     assert claimed.id == run.id and claimed.state == "Submitted"
     return str(run.id)
 
@@ -92,7 +95,7 @@ async def test_a_value_is_handed_only_to_a_live_run_of_the_team(
 ):
     ring = keys.load_keyring(get_settings())
     await secrets.set_secret(database, ring, DEFAULT_TENANT_ID, "TOKEN", VALUE)
-    scheduled = await services.create_flow_run(
+    scheduled = await create_flow_run(
         database,
         DEFAULT_TENANT_ID,
         flow_id=registered_flow.id,
@@ -117,10 +120,10 @@ async def test_a_value_is_handed_only_to_a_live_run_of_the_team(
     assert await secrets.delete_secret(database, other, "TOKEN") is False
     assert [s.name for s in await secrets.list_secrets(database, DEFAULT_TENANT_ID)] == ["TOKEN"]
 
-    await services.set_flow_run_states(
+    await set_flow_run_states(
         database,
         DEFAULT_TENANT_ID,
-        [services.FlowRunStateChange(run_id, {"type": "Cancelled", "message": "stop"})],
+        [FlowRunStateChange(run_id, {"type": "Cancelled", "message": "stop"})],
     )
     with pytest.raises(Forbidden, match="Cancelled"):
         await secrets.secret_value(database, ring, DEFAULT_TENANT_ID, "TOKEN", run_id)

@@ -8,11 +8,18 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from proctor.server import services
 from proctor.server.database import Database
 from proctor.server.database.models import TaskRun, TaskRunState
 from proctor.server.errors import InvalidInput, LimitExceeded, NotFound
-from proctor.server.services import FlowRunStateChange, TaskRunStateChange
+from proctor.server.services.flow_run_states import set_flow_run_states
+from proctor.server.services.flow_runs import list_task_run_states
+from proctor.server.services.plumbing.inputs import FlowRunStateChange, TaskRunStateChange
+from proctor.server.services.task_runs import (
+    create_task_runs,
+    get_task_run,
+    list_task_runs,
+    set_task_run_states,
+)
 from proctor.settings import temporary_settings
 
 
@@ -37,14 +44,14 @@ async def test_ten_thousand_changes_in_one_call(database: Database, tenant_id, f
     changes.append(change(flow_run, state="Mapped", map_count=4999))
     assert len(changes) == 10_000
 
-    results = await services.set_task_run_states(database, tenant_id, changes)
+    results = await set_task_run_states(database, tenant_id, changes)
 
     assert len(results) == 10_000 and all(r.accepted for r in results)
     assert results[0].id == results[5000].id and results[0].state == "Running"
     assert (results[5000].state, results[5000].version) == ("Success", 2)
     assert await count(database, TaskRun) == 5000
     assert await count(database, TaskRunState) == 10_000
-    page = await services.list_task_runs(database, tenant_id, flow_run.id, first=3)
+    page = await list_task_runs(database, tenant_id, flow_run.id, first=3)
     assert [(t.map_index, t.state, t.version, t.run_count) for t in page.items] == [
         (-1, "Mapped", 2, 1),
         (0, "Success", 2, 1),
@@ -53,7 +60,7 @@ async def test_ten_thousand_changes_in_one_call(database: Database, tenant_id, f
     assert page.items[1].result_location == "r/0"
     assert page.items[1].start_time <= page.items[1].end_time
     assert page.total_count == 5000
-    history = await services.list_task_run_states(database, tenant_id, page.items[0].id)
+    history = await list_task_run_states(database, tenant_id, page.items[0].id)
     assert [(h.state, h.version, h.data) for h in history] == [
         ("Running", 1, {}),
         ("Mapped", 2, {"map_count": 4999}),
@@ -62,7 +69,7 @@ async def test_ten_thousand_changes_in_one_call(database: Database, tenant_id, f
 
 async def test_each_change_gets_its_own_result_in_order(database: Database, tenant_id, flow_run):
     ghost = uuid.uuid4()
-    results = await services.set_task_run_states(
+    results = await set_task_run_states(
         database,
         tenant_id,
         [
@@ -92,15 +99,15 @@ async def test_a_retried_batch_changes_nothing(database: Database, tenant_id, fl
     """A client that lost the response re-sends the same batch: exact repeats are
     accepted as no-ops (no new versions, no new history)."""
     batch = [change(flow_run, index=i, timestamp=f"2030-01-01T00:00:0{i}+00:00") for i in range(3)]
-    first = await services.set_task_run_states(database, tenant_id, batch)
-    again = await services.set_task_run_states(database, tenant_id, batch)
+    first = await set_task_run_states(database, tenant_id, batch)
+    again = await set_task_run_states(database, tenant_id, batch)
     assert [r.version for r in first] == [r.version for r in again] == [1, 1, 1]
     assert all(r.accepted for r in again)
     assert await count(database, TaskRunState) == 3
 
 
 async def test_task_runs_of_a_finished_flow_run_are_frozen(database: Database, tenant_id, flow_run):
-    await services.set_flow_run_states(
+    await set_flow_run_states(
         database,
         tenant_id,
         [
@@ -108,9 +115,9 @@ async def test_task_runs_of_a_finished_flow_run_are_frozen(database: Database, t
             FlowRunStateChange(flow_run.id, {"type": "Failed"}),
         ],
     )
-    [late] = await services.set_task_run_states(database, tenant_id, [change(flow_run)])
+    [late] = await set_task_run_states(database, tenant_id, [change(flow_run)])
     assert (late.accepted, late.rule) == (False, "task_run_needs_active_flow_run")
-    [forced] = await services.set_task_run_states(
+    [forced] = await set_task_run_states(
         database,
         tenant_id,
         [TaskRunStateChange(flow_run.id, "inc", {"type": "Pending"}, force=True)],
@@ -119,7 +126,7 @@ async def test_task_runs_of_a_finished_flow_run_are_frozen(database: Database, t
 
 
 async def test_run_count_and_retries(database: Database, tenant_id, flow_run):
-    results = await services.set_task_run_states(
+    results = await set_task_run_states(
         database,
         tenant_id,
         [
@@ -130,9 +137,9 @@ async def test_run_count_and_retries(database: Database, tenant_id, flow_run):
         ],
     )
     assert all(r.accepted for r in results)
-    [task_run] = (await services.list_task_runs(database, tenant_id, flow_run.id)).items
+    [task_run] = (await list_task_runs(database, tenant_id, flow_run.id)).items
     assert (task_run.state, task_run.run_count, task_run.version) == ("Failed", 2, 4)
-    assert await services.get_task_run(database, tenant_id, task_run.id) == task_run
+    assert await get_task_run(database, tenant_id, task_run.id) == task_run
 
 
 @pytest.mark.parametrize(
@@ -151,10 +158,10 @@ async def test_a_malformed_change_fails_the_batch_and_writes_nothing(
 ):
     good = {"flow_run_id": flow_run.id, "task_slug": "x", "state": {"type": "Running"}}
     with pytest.raises(InvalidInput, match=message):
-        await services.set_task_run_states(database, tenant_id, [good, {**good, **bad}])
+        await set_task_run_states(database, tenant_id, [good, {**good, **bad}])
     assert await count(database, TaskRun) == 0
     # Nothing is left locked (on PostgreSQL the batch was read while it was checked).
-    [result] = await services.set_task_run_states(database, tenant_id, [good])
+    [result] = await set_task_run_states(database, tenant_id, [good])
     assert result.accepted and result.state == "Running"
 
 
@@ -163,13 +170,13 @@ async def test_batch_size_is_limited(database: Database, tenant_id, flow_run):
         temporary_settings(server_limits_max_batch_size=2),
         pytest.raises(LimitExceeded, match="split the batch"),
     ):
-        await services.set_task_run_states(database, tenant_id, [change(flow_run)] * 3)
+        await set_task_run_states(database, tenant_id, [change(flow_run)] * 3)
 
 
 async def test_create_task_runs_is_idempotent(database: Database, tenant_id, flow_run):
     items = [("inc", 0), ("inc", 1), ("total", None)]
-    first = await services.create_task_runs(database, tenant_id, flow_run.id, items)
-    second = await services.create_task_runs(database, tenant_id, flow_run.id, [*items, ("inc", 2)])
+    first = await create_task_runs(database, tenant_id, flow_run.id, items)
+    second = await create_task_runs(database, tenant_id, flow_run.id, [*items, ("inc", 2)])
     assert [t.id for t in second[:3]] == [t.id for t in first]
     assert [(t.task_slug, t.map_index, t.state) for t in second] == [
         ("inc", 0, "Pending"),
@@ -178,11 +185,11 @@ async def test_create_task_runs_is_idempotent(database: Database, tenant_id, flo
         ("inc", 2, "Pending"),
     ]
     with pytest.raises(NotFound):
-        await services.create_task_runs(database, tenant_id, uuid.uuid4(), items)
+        await create_task_runs(database, tenant_id, uuid.uuid4(), items)
 
 
 async def test_list_task_runs_filters_and_pages(database: Database, tenant_id, flow_run):
-    await services.set_task_run_states(
+    await set_task_run_states(
         database,
         tenant_id,
         [change(flow_run, index=i, state="Success" if i % 2 else "Failed") for i in range(10)]
@@ -190,7 +197,7 @@ async def test_list_task_runs_filters_and_pages(database: Database, tenant_id, f
     )
 
     async def listed(**options) -> list[tuple[str, int]]:
-        page = await services.list_task_runs(database, tenant_id, flow_run.id, **options)
+        page = await list_task_runs(database, tenant_id, flow_run.id, **options)
         return [(t.task_slug, t.map_index) for t in page.items]
 
     assert await listed(task_slug="total") == [("total", -1)]
@@ -201,7 +208,7 @@ async def test_list_task_runs_filters_and_pages(database: Database, tenant_id, f
     assert await listed(map_index=3) == [("inc", 3)]
     pages, after = [], None
     while True:
-        page = await services.list_task_runs(
+        page = await list_task_runs(
             database, tenant_id, flow_run.id, first=4, after=after, order_by="-state_timestamp"
         )
         pages.append(page)

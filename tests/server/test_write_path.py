@@ -13,11 +13,12 @@ import asyncpg
 import pytest
 import sqlalchemy as sa
 
-from proctor.server import services
 from proctor.server.database import Database
 from proctor.server.database.bulk import BulkWrite, scalar_positions
 from proctor.server.database.models import FlowGroup, Project, TaskRun, TaskRunState
-from proctor.server.services import TaskRunStateChange
+from proctor.server.services.plumbing.inputs import TaskRunStateChange
+from proctor.server.services.projects import create_project
+from proctor.server.services.task_runs import set_task_run_states
 
 _PROJECT = cast(sa.Table, Project.__table__)
 _GROUP = cast(sa.Table, FlowGroup.__table__)
@@ -80,7 +81,7 @@ async def test_bulk_writes_with_constant_and_varying_columns(database: Database,
 
 
 async def test_constant_json_columns_are_stored_in_every_row(database: Database, tenant_id):
-    project = await services.create_project(database, tenant_id, "json")
+    project = await create_project(database, tenant_id, "json")
     now = datetime.now(UTC)
     write = BulkWrite(
         _GROUP,
@@ -130,8 +131,8 @@ async def test_a_batch_writes_new_and_existing_task_runs_as_it_leaves_them(
             flow_run.id, slug, {"type": state, "timestamp": timestamp, **extra}, version=version
         )
 
-    await services.set_task_run_states(database, tenant_id, [change("a", "Running", 0)])
-    results = await services.set_task_run_states(
+    await set_task_run_states(database, tenant_id, [change("a", "Running", 0)])
+    results = await set_task_run_states(
         database,
         tenant_id,
         [
@@ -186,7 +187,7 @@ async def test_a_batch_writes_new_and_existing_task_runs_as_it_leaves_them(
 async def test_a_batch_bigger_than_a_pipeline_chunk_is_written_as_one(
     database: Database, tenant_id, flow_run
 ):
-    """A batch is evaluated and written in chunks that overlap (services.plumbing.write_pipeline):
+    """A batch is evaluated and written in chunks that overlap (plumbing.write_pipeline):
     a task run first reported in one chunk and changed again chunks later, new and
     existing ones, and refused ones, all end as one in-order evaluation leaves them."""
     chunk = database.config.pipeline_chunk or 250
@@ -204,11 +205,11 @@ async def test_a_batch_bigger_than_a_pipeline_chunk_is_written_as_one(
         }
 
     existing = [change(i, "Running", 0) for i in range(0, size, 2)]  # even indexes exist
-    await services.set_task_run_states(database, tenant_id, existing)
+    await set_task_run_states(database, tenant_id, existing)
     batch = [change(i, "Running", 1) for i in range(1, size, 2)]  # odd ones are new
     batch += [change(i, "Success", 2) for i in range(size)]  # every one, chunks later
     batch += [change(size, "Running", 3, version=9)]  # new and refused: stored Pending
-    results = await services.set_task_run_states(database, tenant_id, batch)
+    results = await set_task_run_states(database, tenant_id, batch)
     assert len(batch) > 2 * chunk
     assert sum(result.accepted for result in results) == len(batch) - 1
     assert (results[-1].accepted, results[-1].state) == (False, "Pending")
@@ -252,12 +253,12 @@ async def test_a_chunk_the_database_refuses_fails_the_whole_batch(
         for index in range(chunk * 3)
     ]
     with pytest.raises(sa.exc.DBAPIError):
-        await services.set_task_run_states(database, tenant_id, batch)
+        await set_task_run_states(database, tenant_id, batch)
     async with database.session() as session:
         assert await session.scalar(sa.select(sa.func.count(TaskRun.id))) == 0
         assert await session.scalar(sa.select(sa.func.count(TaskRunState.id))) == 0
     batch[chunk + 1]["state"] = {"type": "Running", "message": "fine"}
-    results = await services.set_task_run_states(database, tenant_id, batch)
+    results = await set_task_run_states(database, tenant_id, batch)
     assert all(result.accepted for result in results)
 
 
@@ -285,5 +286,5 @@ async def test_a_connection_the_server_ended_is_replaced_before_use(
     async with postgres_database.session() as session:
         other = (await session.execute(sa.text("SELECT pg_backend_pid()"))).scalar_one()
     assert other != pid
-    project = await services.create_project(postgres_database, tenant_id, "after-restart")
+    project = await create_project(postgres_database, tenant_id, "after-restart")
     assert project.name == "after-restart"

@@ -8,16 +8,19 @@ from datetime import UTC, datetime, timedelta
 
 from tests.server.scenarios import flow_run, register, retrying_spec, running_run, task_runs
 
-from proctor.server import services
 from proctor.server.background import ZombieKiller
 from proctor.server.database import Database
-from proctor.server.services import FlowRunStateChange, TaskRunStateChange
+from proctor.server.services.flow_run_states import set_flow_run_states
+from proctor.server.services.flow_runs import cancel_flow_run, list_task_run_states
+from proctor.server.services.plumbing.inputs import FlowRunStateChange, TaskRunStateChange
+from proctor.server.services.task_runs import set_task_run_states
+from proctor.server.services.zombies import kill_zombies
 
 AFTER = 60.0
 
 
 async def _kill(db: Database, seconds_later: float = AFTER + 1):
-    return await services.kill_zombies(
+    return await kill_zombies(
         db, after=AFTER, now=datetime.now(UTC) + timedelta(seconds=seconds_later)
     )
 
@@ -34,7 +37,7 @@ async def test_a_zombie_with_retries_left_is_retried(database: Database):
     assert "attempt 2 of 2" in work.state_message and "stopped heartbeating" in work.state_message
     [history] = [
         s
-        for s in await services.list_task_run_states(database, work.tenant_id, work.id)
+        for s in await list_task_run_states(database, work.tenant_id, work.id)
         if s.state == "Retrying"
     ]
     assert history.start_time - history.timestamp == timedelta(seconds=5)  # retry_delay
@@ -45,7 +48,7 @@ async def test_a_zombie_with_retries_left_is_retried(database: Database):
 async def test_a_zombie_without_retries_left_fails(database: Database, tenant_id):
     flow = await register(database, retrying_spec(retries=1))
     run, _ = await running_run(database, flow.id)
-    await services.set_task_run_states(
+    await set_task_run_states(
         database,
         tenant_id,
         [
@@ -64,7 +67,7 @@ async def test_a_zombie_without_retries_left_fails(database: Database, tenant_id
 async def test_zombies_of_a_cancelling_run_are_cancelled(database: Database, tenant_id):
     flow = await register(database, retrying_spec(retries=3))
     run, _ = await running_run(database, flow.id, task="work")
-    await services.cancel_flow_run(database, tenant_id, run.id)
+    await cancel_flow_run(database, tenant_id, run.id)
     assert (await _kill(database)).cancelled == 1
     assert (await task_runs(database, run.id))[("work", -1)].state == "Cancelled"
 
@@ -75,7 +78,7 @@ async def test_task_runs_of_finished_or_live_runs_are_left_alone(database: Datab
     assert (await _kill(database, 10)).total == 0
     assert (await task_runs(database, alive.id))[("work", -1)].state == "Running"
     done, _ = await running_run(database, flow.id, task="work", agent="b")
-    await services.set_flow_run_states(
+    await set_flow_run_states(
         database, tenant_id, [FlowRunStateChange(done.id, {"type": "Failed"})]
     )
     assert (await _kill(database)).total == 1  # only the live run's zombie

@@ -18,9 +18,9 @@ import pytest
 from starlette.applications import Starlette
 from tests.server.alerting.receivers import HttpReceiver, SmtpReceiver
 
-from proctor.server import services
 from proctor.server.app import create_app
 from proctor.server.database import DEFAULT_TENANT_ID, Database
+from proctor.server.services.flows import register_flow
 from proctor.settings import temporary_settings
 
 UI_URL = "http://proctor.example:4200"
@@ -84,7 +84,7 @@ async def app(database: Database, settings: Any) -> AsyncIterator[Starlette]:
 
 @pytest.fixture
 async def flow(database: Database, flow_spec: Callable[..., dict[str, Any]]) -> Any:
-    result = await services.register_flow(
+    result = await register_flow(
         database, DEFAULT_TENANT_ID, "proj", flow_spec(), create_project=True
     )
     return result.flow

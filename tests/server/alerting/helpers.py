@@ -7,8 +7,10 @@ from typing import Any
 
 from tests.server.api.graphql_results import data_of
 
-from proctor.server import services
 from proctor.server.database import DEFAULT_TENANT_ID, Database
+from proctor.server.services.flow_run_states import set_flow_run_states
+from proctor.server.services.flow_runs import create_flow_run
+from proctor.server.services.plumbing import records
 
 AUTOMATION_FIELDS = """id name description enabled signingSecret created updated
   trigger { type states projectId flowGroupIds tags kinds agentNames count taskSlugs }
@@ -46,8 +48,8 @@ async def notifications(gql: Any, **filters: Any) -> list[dict[str, Any]]:
 
 async def new_run(
     db: Database, flow_id: Any, parameters: dict[str, Any] | None = None, **extra: Any
-) -> services.FlowRun:
-    return await services.create_flow_run(
+) -> records.FlowRun:
+    return await create_flow_run(
         db,
         DEFAULT_TENANT_ID,
         flow_id=flow_id,
@@ -60,7 +62,7 @@ async def move(db: Database, run_id: Any, *states: tuple[str, str | None]) -> in
     """Move a run through `states` ((type, message) pairs); returns its last version."""
     version = None
     for kind, message in states:
-        [result] = await services.set_flow_run_states(
+        [result] = await set_flow_run_states(
             db,
             DEFAULT_TENANT_ID,
             [{"flow_run_id": run_id, "state": {"type": kind, "message": message}}],
@@ -71,7 +73,7 @@ async def move(db: Database, run_id: Any, *states: tuple[str, str | None]) -> in
     return version
 
 
-async def fail_run(db: Database, flow_id: Any, message: str = "boom") -> services.FlowRun:
+async def fail_run(db: Database, flow_id: Any, message: str = "boom") -> records.FlowRun:
     run = await new_run(db, flow_id)
     await move(db, run.id, ("Running", None), ("Failed", message))
     return run

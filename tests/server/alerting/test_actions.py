@@ -13,12 +13,14 @@ from tests.server.alerting.helpers import create_automation, fail_run, move, new
 from tests.server.alerting.receivers import eventually
 from tests.server.scenarios import register, scheduled_spec
 
-from proctor.server import services
 from proctor.server.database import DEFAULT_TENANT_ID
 from proctor.server.database.models import FlowGroup, Notification
 from proctor.server.events import Event
 from proctor.server.services.alerting import automations
 from proctor.server.services.alerting.matching import AutomationCache, handle_event
+from proctor.server.services.flow_runs import create_flow_run, get_flow_run, list_flow_runs
+from proctor.server.services.flows import register_flow
+from proctor.server.services.task_runs import set_task_run_states
 
 
 async def _delivered(gql, automation_id: str, count: int = 1) -> list[dict]:
@@ -44,7 +46,7 @@ async def test_a_failed_run_starts_another_run_once(database, app, gql, flow):
     [done] = await _delivered(gql, automation["id"])
     assert done["status"] == "delivered", done
     assert done["attempts"][0]["detail"].startswith("started run ")
-    runs = (await services.list_flow_runs(database, DEFAULT_TENANT_ID, first=50)).items
+    runs = (await list_flow_runs(database, DEFAULT_TENANT_ID, first=50)).items
     started = [run for run in runs if run.id != failed.id]
     assert len(started) == 1
     assert started[0].parameters == {"who": "fb", "n": 3}
@@ -63,7 +65,7 @@ async def test_a_run_that_starts_is_cancelled(database, app, gql, flow):
     await move(database, run.id, ("Running", None))
     [done] = await _delivered(gql, automation["id"])
     assert done["status"] == "delivered" and "Cancelling" in done["attempts"][0]["detail"]
-    assert (await services.get_flow_run(database, DEFAULT_TENANT_ID, run.id)).state == "Cancelling"
+    assert (await get_flow_run(database, DEFAULT_TENANT_ID, run.id)).state == "Cancelling"
 
 
 async def test_a_failure_pauses_the_schedule(database, app, gql):
@@ -77,7 +79,7 @@ async def test_a_failure_pauses_the_schedule(database, app, gql):
         trigger={"type": "flow_run_state", "states": ["Failed"], "flowGroupIds": [str(flow.id)]},
         actions=[{"type": "pause_schedule"}],
     )
-    run = await services.create_flow_run(database, DEFAULT_TENANT_ID, flow_id=flow.id)
+    run = await create_flow_run(database, DEFAULT_TENANT_ID, flow_id=flow.id)
     await move(database, run.id, ("Running", None), ("Failed", "no"))
     [done] = await _delivered(gql, automation["id"])
     assert done["status"] == "delivered", done
@@ -88,7 +90,7 @@ async def test_a_failure_pauses_the_schedule(database, app, gql):
 
 async def test_automations_filter_by_project_flow_and_tag(database, app, gql, webhook, flow_spec):
     etl = (
-        await services.register_flow(
+        await register_flow(
             database,
             DEFAULT_TENANT_ID,
             "proj",
@@ -97,7 +99,7 @@ async def test_automations_filter_by_project_flow_and_tag(database, app, gql, we
         )
     ).flow
     other = (
-        await services.register_flow(
+        await register_flow(
             database, DEFAULT_TENANT_ID, "elsewhere", flow_spec("report"), create_project=True
         )
     ).flow
@@ -158,7 +160,7 @@ async def test_an_unhealthy_agent_alerts(database, app, gql, webhook):
 async def _task_fails(db, flow_id, slug: str, failed: bool):
     run = await new_run(db, flow_id)
     await move(db, run.id, ("Running", None))
-    await services.set_task_run_states(
+    await set_task_run_states(
         db,
         DEFAULT_TENANT_ID,
         [

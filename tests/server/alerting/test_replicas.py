@@ -14,11 +14,11 @@ from tests.server.alerting.receivers import eventually
 from tests.server.api.graphql_results import data_of
 from tests.server.conftest import connected
 
-from proctor.server import services
 from proctor.server.app import create_app
 from proctor.server.database import DEFAULT_TENANT_ID, Database
 from proctor.server.database.models import Notification, NotificationAttempt, SlaBreach
 from proctor.server.services.alerting.slas import set_flow_sla
+from proctor.server.services.flows import register_flow
 
 
 async def _replica(stack: AsyncExitStack, url: str, settings) -> tuple[Database, httpx.AsyncClient]:
@@ -44,9 +44,7 @@ async def test_two_replicas_alert_once(postgres_url, settings, webhook, smtp, fl
             await _replica(stack, postgres_url, settings) for _ in range(2)
         ]
         flow = (
-            await services.register_flow(
-                db_a, DEFAULT_TENANT_ID, "proj", flow_spec(), create_project=True
-            )
+            await register_flow(db_a, DEFAULT_TENANT_ID, "proj", flow_spec(), create_project=True)
         ).flow
         response = await api_a.post(
             "/graphql",

@@ -13,7 +13,6 @@ from tests.server.api.graphql_results import data_of
 from tests.server.scenarios import register, scheduled_spec
 
 from proctor.schedules import IntervalClock
-from proctor.server import services
 from proctor.server.database import DEFAULT_TENANT_ID, Database
 from proctor.server.events import ALL_TOPICS
 from proctor.server.services.alerting.slas import (
@@ -21,7 +20,9 @@ from proctor.server.services.alerting.slas import (
     list_sla_breaches,
     set_flow_sla,
 )
-from proctor.server.services.schedules import schedule_key
+from proctor.server.services.flow_runs import get_flow_run, list_flow_runs
+from proctor.server.services.flows import set_schedule_active
+from proctor.server.services.schedules import schedule_key, schedule_runs
 
 SET_SLA = """mutation ($flowId: ID!, $late: Float, $long: Float, $missed: Float) {
   setFlowSla(flowId: $flowId, lateStartSeconds: $late, longRunSeconds: $long,
@@ -79,7 +80,7 @@ async def test_a_run_that_runs_too_long_is_cancelled(database, app, gql, flow):
     await move(database, run.id, ("Running", None))
 
     async def cancelled() -> bool:
-        current = await services.get_flow_run(database, DEFAULT_TENANT_ID, run.id)
+        current = await get_flow_run(database, DEFAULT_TENANT_ID, run.id)
         return current.state == "Cancelling"
 
     async def delivered() -> list[dict]:
@@ -101,7 +102,7 @@ async def test_each_breach_is_recorded_and_published_once(database: Database, te
     """The watcher's rules, travelling in time (no app: passes are called by hand)."""
     clock = IntervalClock(timedelta(minutes=10), start_date=later(-3900))  # 5 min off :00
     flow = await register(database, scheduled_spec(clocks=[clock]))
-    await services.set_schedule_active(database, tenant_id, flow.id, False)
+    await set_schedule_active(database, tenant_id, flow.id, False)
     events = database.events.subscribe(ALL_TOPICS)
 
     # Late start: a run still waiting, and one that started 60 s after its time.
@@ -128,13 +129,11 @@ async def test_each_breach_is_recorded_and_published_once(database: Database, te
 
     # Missed runs: times of the active schedule after the SLA was set without a run that
     # started within 60 s of them.
-    await services.set_schedule_active(database, tenant_id, flow.id, True)
+    await set_schedule_active(database, tenant_id, flow.id, True)
     sla = await set_flow_sla(database, tenant_id, flow.id, missed_run_seconds=60)
-    await services.schedule_runs(database, max_runs=5, horizon_seconds=3600)
+    await schedule_runs(database, max_runs=5, horizon_seconds=3600)
     runs = (
-        await services.list_flow_runs(
-            database, tenant_id, order_by="scheduled_start_time", first=100
-        )
+        await list_flow_runs(database, tenant_id, order_by="scheduled_start_time", first=100)
     ).items
     planned = [run for run in runs if run.auto_scheduled]
     first, second = planned[0], planned[1]

@@ -21,13 +21,13 @@ from tests.server.auth.live_server import OWNER, OWNER_PASSWORD, auth_server, sy
 from tests.server.retention_data import add_team, age, finished_run, register
 
 from proctor.core.artifacts import MAX_ARTIFACT_BYTES
-from proctor.server import services
 from proctor.server.auth.agent_scope import FINISHED_LOG_GRACE
 from proctor.server.background.retention import RetentionService
 from proctor.server.database import DEFAULT_TENANT_ID, Database
 from proctor.server.database.models import FlowRun
 from proctor.server.errors import NotFound
 from proctor.server.services.artifacts import list_artifacts, write_artifacts
+from proctor.server.services.flow_runs import get_flow_run
 from proctor.server.services.retention_policy import Policy
 from proctor.testing import ServerProcess
 
@@ -170,7 +170,7 @@ async def test_retention_deletes_artifacts_with_their_runs(database: Database):
     assert report.by_team[DEFAULT_TENANT_ID].artifacts == 1
     left = await list_artifacts(database, DEFAULT_TENANT_ID)
     assert [(a.key, a.flow_run_id) for a in left] == [("kept", kept.id)]
-    assert (await services.get_flow_run(database, DEFAULT_TENANT_ID, kept.id)).id == kept.id
+    assert (await get_flow_run(database, DEFAULT_TENANT_ID, kept.id)).id == kept.id
 
 
 async def test_another_teams_artifacts_are_out_of_reach(database: Database):

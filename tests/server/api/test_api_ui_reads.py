@@ -11,10 +11,12 @@ import pytest
 from tests.server.api.graphql_results import data_of, error_codes
 from tests.server.auth.helpers import new_team
 
-from proctor.server import services
 from proctor.server.database import DEFAULT_TENANT_ID
 from proctor.server.errors import NotFound
 from proctor.server.services import task_run_views
+from proctor.server.services.flow_runs import create_flow_run
+from proctor.server.services.flows import register_flow
+from proctor.server.services.task_runs import list_task_runs, set_task_run_states
 
 SET_TASK_STATES = """mutation ($changes: [JSON!]!) {
   setTaskRunStates(changes: $changes) { accepted }
@@ -168,13 +170,11 @@ async def test_task_run_lookup_errors(gql, run):
 
 async def test_another_teams_runs_are_not_found(gql, database, flow_spec):
     other = await new_team(database, "others")
-    registered = await services.register_flow(
-        database, other, "theirs", flow_spec(), create_project=True
-    )
-    their_run = await services.create_flow_run(
+    registered = await register_flow(database, other, "theirs", flow_spec(), create_project=True)
+    their_run = await create_flow_run(
         database, other, flow_id=registered.flow.id, parameters={"who": "them"}
     )
-    await services.set_task_run_states(
+    await set_task_run_states(
         database,
         other,
         [
@@ -186,7 +186,7 @@ async def test_another_teams_runs_are_not_found(gql, database, flow_spec):
             }
         ],
     )
-    [theirs] = (await services.list_task_runs(database, other, their_run.id)).items
+    [theirs] = (await list_task_runs(database, other, their_run.id)).items
 
     by_id = await gql("query ($id: ID!) { taskRun(id: $id) { id } }", {"id": str(theirs.id)})
     assert error_codes(by_id) == ["NOT_FOUND"]

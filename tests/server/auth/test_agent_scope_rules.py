@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 
-from proctor.server import services
 from proctor.server.auth.agent_scope import (
     check_flow,
     check_runs,
@@ -31,6 +30,10 @@ from proctor.server.database import DEFAULT_TENANT_ID, Database
 from proctor.server.database.models import FlowRun
 from proctor.server.database.types import utcnow
 from proctor.server.errors import Forbidden, InvalidInput
+from proctor.server.services.flow_runs import create_flow_run
+from proctor.server.services.flows import register_flow
+from proctor.server.services.plumbing import records
+from proctor.server.services.task_runs import create_task_runs
 
 KEY = uuid.uuid4()
 OTHER_KEY = uuid.uuid4()
@@ -76,14 +79,14 @@ async def _refused(check: Any) -> Forbidden:
 
 
 @pytest.fixture
-async def run(database: Database, flow_run: services.FlowRun) -> uuid.UUID:
+async def run(database: Database, flow_run: records.FlowRun) -> uuid.UUID:
     await _claimed(database, flow_run.id, KEY)
     return flow_run.id
 
 
 @pytest.fixture
-async def second_run(database: Database, registered_flow: services.FlowVersion) -> uuid.UUID:
-    made = await services.create_flow_run(
+async def second_run(database: Database, registered_flow: records.FlowVersion) -> uuid.UUID:
+    made = await create_flow_run(
         database, DEFAULT_TENANT_ID, flow_id=registered_flow.id, parameters={"who": "you"}
     )
     return made.id
@@ -193,10 +196,8 @@ async def test_log_lines_are_taken_for_fifteen_minutes_after_the_run_finished(
 async def test_task_runs_are_read_through_the_run_that_holds_them(
     database: Database, run: uuid.UUID, second_run: uuid.UUID
 ):
-    [own] = await services.create_task_runs(database, DEFAULT_TENANT_ID, run, [("step", -1)])
-    [other] = await services.create_task_runs(
-        database, DEFAULT_TENANT_ID, second_run, [("step", -1)]
-    )
+    [own] = await create_task_runs(database, DEFAULT_TENANT_ID, run, [("step", -1)])
+    [other] = await create_task_runs(database, DEFAULT_TENANT_ID, second_run, [("step", -1)])
     await _claimed(database, second_run, OTHER_KEY)
     await check_task_runs(database, agent(), DEFAULT_TENANT_ID, [own.id, str(own.id)])
     refused = await _refused(check_task_runs(database, agent(), DEFAULT_TENANT_ID, [other.id]))
@@ -213,7 +214,7 @@ async def test_task_runs_are_read_through_the_run_that_holds_them(
 
 
 async def test_a_flow_version_is_read_only_by_a_key_that_claimed_a_run_of_it(
-    database: Database, run: uuid.UUID, registered_flow: services.FlowVersion
+    database: Database, run: uuid.UUID, registered_flow: records.FlowVersion
 ):
     flow = registered_flow.id
     await check_flow(database, agent(), DEFAULT_TENANT_ID, flow)
@@ -237,10 +238,10 @@ async def test_a_flow_version_is_read_only_by_a_key_that_claimed_a_run_of_it(
 async def test_a_claimed_run_of_one_flow_does_not_open_another_flow(
     database: Database,
     run: uuid.UUID,
-    registered_flow: services.FlowVersion,
+    registered_flow: records.FlowVersion,
     flow_spec: Callable[..., dict[str, Any]],
 ):
-    other = await services.register_flow(
+    other = await register_flow(
         database, DEFAULT_TENANT_ID, "proj", flow_spec("other"), create_project=True
     )
     await check_flow(database, agent(), DEFAULT_TENANT_ID, registered_flow.id)
@@ -249,7 +250,7 @@ async def test_a_claimed_run_of_one_flow_does_not_open_another_flow(
 
 
 async def test_a_flow_with_runs_claimed_only_by_other_keys_is_refused(
-    database: Database, run: uuid.UUID, registered_flow: services.FlowVersion
+    database: Database, run: uuid.UUID, registered_flow: records.FlowVersion
 ):
     await _claimed(database, run, OTHER_KEY)
     await _refused(check_flow(database, agent(), DEFAULT_TENANT_ID, registered_flow.id))

@@ -7,8 +7,14 @@ import sys
 from pathlib import Path
 
 from proctor import Flow, task
-from proctor.server import services
 from proctor.server.database import DEFAULT_TENANT_ID, Database
+from proctor.server.services.flow_run_states import set_flow_run_states
+from proctor.server.services.flow_runs import create_flow_run
+from proctor.server.services.flows import register_flow
+from proctor.server.services.logs import write_logs
+from proctor.server.services.plumbing.inputs import FlowRunStateChange, LogIn, TaskRunStateChange
+from proctor.server.services.projects import create_project
+from proctor.server.services.task_runs import set_task_run_states
 
 
 @task
@@ -24,24 +30,17 @@ async def main(revision: str) -> None:
     with Flow("etl") as flow:
         inc.map([1, 2, 3])
     tenant = DEFAULT_TENANT_ID
-    await services.create_project(db, tenant, "old-project")
-    registered = await services.register_flow(db, tenant, "old-project", dict(flow.serialize()))
-    run = await services.create_flow_run(db, tenant, flow_id=registered.flow.id)
-    await services.set_flow_run_states(
-        db, tenant, [services.FlowRunStateChange(run.id, {"type": "Running"})]
-    )
+    await create_project(db, tenant, "old-project")
+    registered = await register_flow(db, tenant, "old-project", dict(flow.serialize()))
+    run = await create_flow_run(db, tenant, flow_id=registered.flow.id)
+    await set_flow_run_states(db, tenant, [FlowRunStateChange(run.id, {"type": "Running"})])
     changes = [
-        services.TaskRunStateChange(run.id, "inc", {"type": "Success"}, map_index=i)
-        for i in range(3)
+        TaskRunStateChange(run.id, "inc", {"type": "Success"}, map_index=i) for i in range(3)
     ]
-    changes.append(services.TaskRunStateChange(run.id, "inc", {"type": "Mapped"}))
-    await services.set_task_run_states(db, tenant, changes)
-    await services.write_logs(
-        db, tenant, [services.LogIn(run.id, f"written by revision {revision}")]
-    )
-    await services.set_flow_run_states(
-        db, tenant, [services.FlowRunStateChange(run.id, {"type": "Success"})]
-    )
+    changes.append(TaskRunStateChange(run.id, "inc", {"type": "Mapped"}))
+    await set_task_run_states(db, tenant, changes)
+    await write_logs(db, tenant, [LogIn(run.id, f"written by revision {revision}")])
+    await set_flow_run_states(db, tenant, [FlowRunStateChange(run.id, {"type": "Success"})])
     await db.dispose()
     print(f"wrote {path}")
 

@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from proctor.server import services
 from proctor.server.background import AuditRetention
 from proctor.server.database import DEFAULT_TENANT_ID, Database, record_event
 from proctor.server.database.models import Activity
 from proctor.server.events import Event
 from proctor.server.services.activity import list_activity
+from proctor.server.services.flow_runs import create_flow_run
 
 
 async def kinds_of(db: Database, flow: str | None = None) -> list[str]:
@@ -24,7 +24,7 @@ async def kinds_of(db: Database, flow: str | None = None) -> list[str]:
 
 
 async def test_rows_commit_with_their_change_and_only_then(database: Database, registered_flow):
-    run = await services.create_flow_run(
+    run = await create_flow_run(
         database, DEFAULT_TENANT_ID, flow_id=registered_flow.id, parameters={"who": "me"}
     )
     assert await kinds_of(database, registered_flow.name) == ["flow_run.created", "flow.registered"]
