@@ -10,8 +10,8 @@ import pytest
 
 from proctor import Flow, task
 from proctor.core.clock import FakeClock
+from proctor.core.concurrency_limits import LocalTaskGate, TaskGate
 from proctor.core.executors import LocalExecutor, ThreadExecutor
-from proctor.core.gates import LocalTaskGate, TaskGate
 from proctor.core.observers import RunObserver, TaskRunChange
 from proctor.core.runner.flow_runner import FlowRunner
 

@@ -37,6 +37,7 @@ class Change:
     version: int | None = None
     force: bool = False
     agent_id: uuid.UUID | None = None
+    tags: tuple[str, ...] | None = None
 
 
 def task(
@@ -95,7 +96,14 @@ def run_task_changes(batch: Batch, *changes: Change) -> list[Verdict]:
 
 
 def test_effects_are_declared_once_per_kind_in_writing_order():
-    assert [e.name for e in TASK_RUN_EFFECTS] == ["heartbeat", "rows", "history", "slots", "events"]
+    assert [e.name for e in TASK_RUN_EFFECTS] == [
+        "heartbeat",
+        "rows",
+        "history",
+        "slots_taken",
+        "slots",
+        "events",
+    ]
     assert [e.name for e in FLOW_RUN_EFFECTS] == ["rows", "history", "slots", "events"]
 
 

@@ -25,6 +25,7 @@ class Change:
     version: int | None = None
     force: bool = False
     agent_id: uuid.UUID | None = None
+    tags: tuple[str, ...] | None = None
 
 
 def task(

@@ -45,10 +45,10 @@ import httpx
 
 from proctor.agent import wire
 from proctor.agent.backoff import Backoff, is_transient
+from proctor.agent.concurrency_limits import task_gate_for
 from proctor.agent.prior_states import prior_task_states, task_runs_to_reopen
 from proctor.agent.reporter import Reporter
 from proctor.agent.secrets import ServerSecrets
-from proctor.agent.slots import task_gate_for
 from proctor.agent.watcher import RunWatcher
 from proctor.client import ProctorClientError
 from proctor.core import masked_output

@@ -84,8 +84,12 @@ class Reporter(RunObserver):
         # Artifacts the task runs published (`writeArtifacts` items), sent after the
         # task states of the same request so their task runs exist.
         self._artifacts: deque[dict[str, Any]] = deque()
-        # Concurrency-slot requests (`request_slots`) and who hears the answers.
+        # Concurrency-slot requests: Submitted states with tags (`claim_slots`), or for a
+        # server of the previous version `acquireTaskRunSlots` items (`request_slots`);
+        # and who hears the answers.
+        self._claims: deque[dict[str, Any]] = deque()
         self._slots: deque[dict[str, Any]] = deque()
+        self.on_claims: ClaimListener | None = None
         self.on_slots: SlotListener | None = None
         self._wake = threading.Event()
         self._room = threading.Condition()
@@ -149,6 +153,7 @@ class Reporter(RunObserver):
             len(self._tasks)
             + len(self._logs)
             + len(self._flows)
+            + len(self._claims)
             + len(self._slots)
             + len(self._artifacts)
         )
@@ -201,6 +206,14 @@ class Reporter(RunObserver):
         self._flows.append(state)
         self._wake.set()
 
+    def claim_slots(self, items: Iterable[dict[str, Any]]) -> None:
+        """Report task runs Submitted with their tags (`setTaskRunStates` items): the
+        server takes their concurrency slots or writes them Queued. Sent after every state
+        buffered before, like `request_slots`; `on_claims(items, results)` hears the
+        answer (None: the server refused the states themselves)."""
+        self._claims.extend(items)
+        self._wake.set()
+
     def request_slots(self, items: Iterable[dict[str, Any]]) -> None:
         """Ask the server for concurrency slots (`acquireTaskRunSlots` items) in the
         report stream: after every state buffered before, so the server has seen the
@@ -250,8 +263,10 @@ class Reporter(RunObserver):
         # Flow states counted now were reported after every task state already buffered,
         # so they go out only once the task buffer has been emptied: the server's order.
         flow_states = len(self._flows)
+        claim_requests = len(self._claims)
         slot_requests = len(self._slots)
         tasks, logs, flows, slots = self._tasks, self._logs, self._flows, self._slots
+        claims = self._claims
         artifacts = self._artifacts
         while True:
             task_batch = [tasks.popleft() for _ in range(min(len(tasks), self.batch_size))]
@@ -263,28 +278,26 @@ class Reporter(RunObserver):
             if flow_states and not tasks:
                 flow_batch = [flows.popleft() for _ in range(flow_states)]
                 flow_states = 0
+            claim_batch: list[dict[str, Any]] = []
             slot_batch: list[dict[str, Any]] = []
-            if slot_requests and not tasks:  # like flow states: after the task states
+            if not tasks:  # like flow states: after the task states
+                claim_batch = [claims.popleft() for _ in range(min(claim_requests, len(claims)))]
                 slot_batch = [slots.popleft() for _ in range(min(slot_requests, len(slots)))]
-                slot_requests = 0
-            if not (task_batch or log_batch or flow_batch or slot_batch or artifact_batch):
+                claim_requests = slot_requests = 0
+            batches = (task_batch, log_batch, flow_batch, claim_batch, slot_batch, artifact_batch)
+            if not any(batches):
                 return
             self._notify_room()
             run_id = self.flow_run_id
             parts = {
                 "tasks": [wire.task_run_change(run_id, change) for change in task_batch],
+                "claims": claim_batch,
                 "slots": slot_batch,
                 "logs": [wire.log_line(run_id, *line) for line in log_batch],
                 "artifacts": artifact_batch,
                 "flows": [wire.flow_run_change(run_id, state) for state in flow_batch],
             }
-            self._in_flight = (
-                len(task_batch)
-                + len(log_batch)
-                + len(flow_batch)
-                + len(slot_batch)
-                + len(artifact_batch)
-            )
+            self._in_flight = sum(len(batch) for batch in batches)
             self._deliver({kind: items for kind, items in parts.items() if items})
             self._in_flight = 0
 
@@ -305,7 +318,7 @@ class Reporter(RunObserver):
                 self._deliver({kind: items[middle:]})
             else:
                 self.skipped += 1
-                self._answer_slots(parts.get("slots"), None)
+                self._answer_slots(parts, None)
                 logger.error("The server refused one report as too large; it is skipped.")
             return
         if data is None:
@@ -314,9 +327,9 @@ class Reporter(RunObserver):
                     self._deliver({kind: items})
             else:
                 self.skipped += sum(len(items) for items in parts.values())
-                self._answer_slots(parts.get("slots"), None)
+                self._answer_slots(parts, None)
             return
-        self._answer_slots(parts.get("slots"), data.get("slots"))
+        self._answer_slots(parts, data)
         self.sent_task_changes += len(parts.get("tasks", ()))
         self.sent_logs += len(parts.get("logs", ()))
         self.sent_flow_states += len(parts.get("flows", ()))
@@ -338,13 +351,18 @@ class Reporter(RunObserver):
             )
 
     def _answer_slots(
-        self, items: list[dict[str, Any]] | None, answer: dict[str, Any] | None
+        self, parts: dict[str, list[dict[str, Any]]], data: dict[str, Any] | None
     ) -> None:
-        if items and self.on_slots is not None:
-            try:
-                self.on_slots(items, answer)
-            except Exception:  # the listener's bug must not stop the reports
-                logger.exception("Handling the answer to a concurrency-slot request failed")
+        """Hand the answers to slot requests among `parts` to their listeners (None:
+        the server refused the request)."""
+        claims, slots = parts.get("claims"), parts.get("slots")
+        try:
+            if claims and self.on_claims is not None:
+                self.on_claims(claims, None if data is None else data.get("claims"))
+            if slots and self.on_slots is not None:
+                self.on_slots(slots, None if data is None else data.get("slots"))
+        except Exception:  # the listener's bug must not stop the reports
+            logger.exception("Handling the answer to a concurrency-slot request failed")
 
     def _notify_room(self) -> None:
         with self._room:
@@ -387,6 +405,9 @@ class Reporter(RunObserver):
 #: Hears the answer to slot requests: the items sent, and the `acquireTaskRunSlots`
 #: answer (`{"results": [...], "limitedTags": [...]}`), or None when it was refused.
 SlotListener = Callable[[list[dict[str, Any]], dict[str, Any] | None], None]
+#: Hears the answer to Submitted states with tags: the items sent, and their
+#: `setTaskRunStates` results (`{"accepted", "state", "reason", ...}`), or None.
+ClaimListener = Callable[[list[dict[str, Any]], list[dict[str, Any]] | None], None]
 
 
 class RunLogHandler(logging.Handler):

@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 # are the client's (`WRITE_FIELDS`): one copy of each document.
 _REPORT_FIELDS = {
     "tasks": "setTaskRunStates",
+    # After the task states: Submitted states with tags, judged against the concurrency
+    # limits after every state reported before them (e.g. the Success that freed the
+    # slot), and apart from them so that a server that refuses tags refuses only these.
+    "claims": "setTaskRunStates",
     # After the task states: a slot request reaches the server after every state
     # reported before it (e.g. the Success that freed the slot it asks for).
     "slots": "acquireTaskRunSlots",
@@ -44,7 +48,7 @@ def report_mutation(parts: dict[str, list[dict[str, Any]]]) -> tuple[str, dict[s
     given) at once.
 
     A short run's whole report is then one request instead of three; the answer has one
-    key per part (`tasks`, `slots`, `logs`, `flows`).
+    key per part (`tasks`, `claims`, `slots`, `logs`, `artifacts`, `flows`).
     """
     kinds = [kind for kind in _REPORT_FIELDS if parts.get(kind)]
     arguments = ", ".join(f"${kind}: [JSON!]!" for kind in kinds)

@@ -18,7 +18,7 @@ import time
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from proctor.core.gates import Admission, TaskGate
+    from proctor.core.concurrency_limits import Admission, TaskGate
 
 
 class Clock(Protocol):

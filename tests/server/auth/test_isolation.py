@@ -49,14 +49,20 @@ import pytest
 import sqlalchemy as sa
 from tests.server.auth.helpers import Browser, codes, gql, new_team, new_user, staffed_team
 
-from proctor.server import services
 from proctor.server.api import build_schema
 from proctor.server.api.context import ApiContext
 from proctor.server.api.limits import ApiLimits
 from proctor.server.auth.api_keys import authenticate_key
 from proctor.server.database import Database
 from proctor.server.database.models import ApiKey, Membership
-from proctor.server.services import LogIn
+from proctor.server.services.agents import list_agents, register_agent
+from proctor.server.services.flow_run_states import set_flow_run_states
+from proctor.server.services.flow_runs import create_flow_run, get_flow_run
+from proctor.server.services.flows import get_flow, register_flow
+from proctor.server.services.logs import list_logs, write_logs
+from proctor.server.services.plumbing.inputs import LogIn
+from proctor.server.services.projects import list_projects
+from proctor.server.services.task_runs import create_task_runs, list_task_runs
 
 NOT_FOUND = "NOT_FOUND"
 INVALID_INPUT = "INVALID_INPUT"  # a reference to team A's object inside a document
@@ -108,7 +114,7 @@ async def make_flows(db: Database, team: uuid.UUID, ids: Ids) -> None:
 
     with Flow("a-secret-flow") as flow:
         a_secret_step(1)
-    result = await services.register_flow(
+    result = await register_flow(
         db, team, "a-secret-project", dict(flow.serialize()), create_project=True
     )
     ids.update(
@@ -121,9 +127,9 @@ async def make_flows(db: Database, team: uuid.UUID, ids: Ids) -> None:
 
 
 async def flows_unchanged(db: Database, team: uuid.UUID, ids: Ids) -> None:
-    flow = await services.get_flow(db, team, ids["flow"])
+    flow = await get_flow(db, team, ids["flow"])
     assert not flow.archived
-    [project] = await services.list_projects(db, team)
+    [project] = await list_projects(db, team)
     assert project.name == "a-secret-project"
 
 
@@ -131,19 +137,19 @@ async def flows_unchanged(db: Database, team: uuid.UUID, ids: Ids) -> None:
 
 
 async def make_runs(db: Database, team: uuid.UUID, ids: Ids) -> None:
-    run = await services.create_flow_run(db, team, flow_id=ids["flow"], name="a-secret-run")
-    await services.create_task_runs(db, team, run.id, [("a_secret_step", -1)])
-    page = await services.list_task_runs(db, team, run.id)
-    await services.write_logs(db, team, [LogIn(run.id, "a-secret-log-line")])
+    run = await create_flow_run(db, team, flow_id=ids["flow"], name="a-secret-run")
+    await create_task_runs(db, team, run.id, [("a_secret_step", -1)])
+    page = await list_task_runs(db, team, run.id)
+    await write_logs(db, team, [LogIn(run.id, "a-secret-log-line")])
     ids.update(run=str(run.id), run_version=run.version, task_run=str(page.items[0].id))
 
 
 async def runs_unchanged(db: Database, team: uuid.UUID, ids: Ids) -> None:
-    run = await services.get_flow_run(db, team, ids["run"])
+    run = await get_flow_run(db, team, ids["run"])
     assert run.state_type == "Scheduled" and run.version == ids["run_version"]
-    page = await services.list_task_runs(db, team, ids["run"])
+    page = await list_task_runs(db, team, ids["run"])
     assert [(t.task_slug, t.state_type) for t in page.items] == [("a_secret_step", "Pending")]
-    logs = await services.list_logs(db, team, ids["run"])
+    logs = await list_logs(db, team, ids["run"])
     assert [line.message for line in logs.items] == ["a-secret-log-line"]
 
 
@@ -151,12 +157,12 @@ async def runs_unchanged(db: Database, team: uuid.UUID, ids: Ids) -> None:
 
 
 async def make_agents(db: Database, team: uuid.UUID, ids: Ids) -> None:
-    agent = await services.register_agent(db, team, "a-secret-agent", labels=["a-label"])
+    agent = await register_agent(db, team, "a-secret-agent", labels=["a-label"])
     ids.update(agent=str(agent.id), agent_name="a-secret-agent")
 
 
 async def agents_unchanged(db: Database, team: uuid.UUID, ids: Ids) -> None:
-    [agent] = await services.list_agents(db, team)
+    [agent] = await list_agents(db, team)
     assert str(agent.id) == ids["agent"] and agent.labels == ["a-label"]
 
 
@@ -257,10 +263,10 @@ async def make_secrets(db: Database, team: uuid.UUID, ids: Ids) -> None:
     from proctor.settings import get_settings
 
     # A Running run: the kind of run `secretValue` answers in its own team.
-    run = await services.create_flow_run(
+    run = await create_flow_run(
         db, team, flow_id=ids["flow"], name="a-secret-running-run", labels=["a-secret-label"]
     )
-    [started] = await services.set_flow_run_states(
+    [started] = await set_flow_run_states(
         db, team, [FlowRunStateChange(run.id, {"type": "Running"})]
     )
     assert started.accepted, started
@@ -312,7 +318,7 @@ async def make_alerting(db: Database, team: uuid.UUID, ids: Ids) -> None:
         actions=[{"type": "webhook", "url": "https://a-secret-hook.example.invalid/hook"}],
     )
     # A real notification of team A: the matcher's work for team A's run.
-    run = await services.get_flow_run(db, team, ids["run"])
+    run = await get_flow_run(db, team, ids["run"])
     event = Event(
         "flow_run.state",
         str(team),
@@ -356,11 +362,11 @@ async def alerting_unchanged(db: Database, team: uuid.UUID, ids: Ids) -> None:
 
 
 async def make_limits(db: Database, team: uuid.UUID, ids: Ids) -> None:
-    from proctor.server.services import concurrency
+    from proctor.server.services import concurrency_limits
 
-    await concurrency.set_concurrency_limit(db, team, "task_tag", "a-secret-tag", 5)
-    await concurrency.set_concurrency_limit(db, team, "flow_label", "a-secret-label", 3)
-    answer = await concurrency.acquire_task_run_slots(
+    await concurrency_limits.set_concurrency_limit(db, team, "task_tag", "a-secret-tag", 5)
+    await concurrency_limits.set_concurrency_limit(db, team, "flow_label", "a-secret-label", 3)
+    answer = await concurrency_limits.acquire_task_run_slots(
         db,
         team,
         [
@@ -377,9 +383,9 @@ async def make_limits(db: Database, team: uuid.UUID, ids: Ids) -> None:
 
 
 async def limits_unchanged(db: Database, team: uuid.UUID, ids: Ids) -> None:
-    from proctor.server.services import concurrency
+    from proctor.server.services import concurrency_limits
 
-    found = await concurrency.list_concurrency_limits(db, team)
+    found = await concurrency_limits.list_concurrency_limits(db, team)
     assert [(u.kind, u.key, u.limit, u.in_use) for u in found] == [
         ("flow_label", "a-secret-label", 3, 1),  # team A's Running run
         ("task_tag", "a-secret-tag", 5, 1),
@@ -392,11 +398,9 @@ async def limits_unchanged(db: Database, team: uuid.UUID, ids: Ids) -> None:
 
 
 async def make_tail(db: Database, team: uuid.UUID, ids: Ids) -> None:
-    run = await services.create_flow_run(db, team, flow_id=ids["flow"], name="a-secret-tail-run")
-    [task_run] = await services.create_task_runs(db, team, run.id, [("a_secret_step", -1)])
-    await services.write_logs(
-        db, team, [LogIn(run.id, f"a-secret-tail-line-{n}") for n in range(3)]
-    )
+    run = await create_flow_run(db, team, flow_id=ids["flow"], name="a-secret-tail-run")
+    [task_run] = await create_task_runs(db, team, run.id, [("a_secret_step", -1)])
+    await write_logs(db, team, [LogIn(run.id, f"a-secret-tail-line-{n}") for n in range(3)])
     ids.update(
         tail_run=str(run.id), tail_task_run=str(task_run.id), tail_task_version=task_run.version
     )
@@ -407,9 +411,9 @@ async def tail_unchanged(db: Database, team: uuid.UUID, ids: Ids) -> None:
 
     task_run = await find_task_run(db, team, task_run_id=ids["tail_task_run"])
     assert (task_run.state_type, task_run.version) == ("Pending", ids["tail_task_version"])
-    tail = await services.list_logs(db, team, ids["tail_run"], last=2)
+    tail = await list_logs(db, team, ids["tail_run"], last=2)
     assert [line.message for line in tail.items] == ["a-secret-tail-line-1", "a-secret-tail-line-2"]
-    run = await services.get_flow_run(db, team, ids["tail_run"])
+    run = await get_flow_run(db, team, ids["tail_run"])
     assert run.state_type == "Scheduled"
 
 

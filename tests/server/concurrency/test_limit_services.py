@@ -13,12 +13,18 @@ import sqlalchemy as sa
 from tests.server.conftest import connected
 from tests.server.scenarios import register, running_run
 
-from proctor.server import services
 from proctor.server.database import Database
 from proctor.server.database.models import ConcurrencySlot, FlowRun
 from proctor.server.errors import InvalidInput
-from proctor.server.services import FlowRunStateChange, TaskRunStateChange
-from proctor.server.services import concurrency as limits
+from proctor.server.services import concurrency_limits as limits
+from proctor.server.services.agents import claim_due_runs, register_agent
+from proctor.server.services.claims import claim_flow_runs
+from proctor.server.services.flow_run_states import set_flow_run_states
+from proctor.server.services.flow_runs import create_flow_run, get_flow_run
+from proctor.server.services.lazarus import revive_lost_runs
+from proctor.server.services.plumbing.inputs import FlowRunStateChange, TaskRunStateChange
+from proctor.server.services.task_runs import list_task_runs, set_task_run_states
+from proctor.server.services.zombies import kill_zombies
 
 WHO = {"who": "x"}
 
@@ -30,7 +36,7 @@ async def _runs(
     start = datetime.now(UTC) - timedelta(minutes=10)
     ids = []
     for i in range(count):
-        run = await services.create_flow_run(
+        run = await create_flow_run(
             db,
             tenant,
             flow_id=flow_id,
@@ -62,7 +68,7 @@ async def _finish(db: Database, tenant, agent_id, run_ids) -> None:
     for run_id in run_ids:
         changes.append(FlowRunStateChange(run_id, {"type": "Running"}, agent_id=agent_id))
         changes.append(FlowRunStateChange(run_id, {"type": "Success"}))
-    results = await services.set_flow_run_states(db, tenant, changes)
+    results = await set_flow_run_states(db, tenant, changes)
     assert all(r.accepted for r in results), results
 
 
@@ -119,20 +125,20 @@ async def test_a_claim_takes_no_more_labelled_runs_than_the_limit_oldest_first(
     gpu = await _runs(database, tenant_id, registered_flow.id, 5, ["gpu"])
     plain = await _runs(database, tenant_id, registered_flow.id, 2, [])
     await limits.set_concurrency_limit(database, tenant_id, "flow_label", "gpu", 2)
-    agent = await services.register_agent(database, tenant_id, "box", labels=["gpu"])
-    first = await services.claim_due_runs(database, tenant_id, agent.id, limit=10)
+    agent = await register_agent(database, tenant_id, "box", labels=["gpu"])
+    first = await claim_due_runs(database, tenant_id, agent.id, limit=10)
     # The two oldest gpu runs, and the unlabelled runs: a full label holds back only its own.
     assert {r.id for r in first} == {*gpu[:2], *plain}
-    assert await services.claim_due_runs(database, tenant_id, agent.id, limit=10) == []
+    assert await claim_due_runs(database, tenant_id, agent.id, limit=10) == []
     [usage] = await limits.list_concurrency_limits(database, tenant_id)
     assert usage.in_use == 2
     assert {h.flow_run_id for h in usage.holders} == set(gpu[:2])
     assert all(h.task_run_id is None and h.state == "Submitted" for h in usage.holders)
     # A finished run frees its slot: the next claim takes the oldest waiting one.
     await _finish(database, tenant_id, agent.id, [gpu[0]])
-    again = await services.claim_due_runs(database, tenant_id, agent.id, limit=10)
+    again = await claim_due_runs(database, tenant_id, agent.id, limit=10)
     assert [r.id for r in again] == [gpu[2]]
-    waiting = await services.get_flow_run(database, tenant_id, gpu[3])
+    waiting = await get_flow_run(database, tenant_id, gpu[3])
     assert waiting.state == "Scheduled"
 
 
@@ -141,27 +147,27 @@ async def test_changing_a_label_limit_takes_effect_at_the_next_claim(
 ):
     await _runs(database, tenant_id, registered_flow.id, 6, ["etl"])
     await limits.set_concurrency_limit(database, tenant_id, "flow_label", "etl", 1)
-    agent = await services.register_agent(database, tenant_id, "box", labels=["etl"])
-    assert len(await services.claim_due_runs(database, tenant_id, agent.id, limit=10)) == 1
+    agent = await register_agent(database, tenant_id, "box", labels=["etl"])
+    assert len(await claim_due_runs(database, tenant_id, agent.id, limit=10)) == 1
     await limits.set_concurrency_limit(database, tenant_id, "flow_label", "etl", 3)
-    assert len(await services.claim_due_runs(database, tenant_id, agent.id, limit=10)) == 2
+    assert len(await claim_due_runs(database, tenant_id, agent.id, limit=10)) == 2
     await limits.set_concurrency_limit(database, tenant_id, "flow_label", "etl", 0)
-    assert await services.claim_due_runs(database, tenant_id, agent.id, limit=10) == []
+    assert await claim_due_runs(database, tenant_id, agent.id, limit=10) == []
     assert await _in_flight(database, "etl") == 3
     # Deleting the limit lifts it.
     await limits.delete_concurrency_limit(database, tenant_id, "flow_label", "etl")
-    assert len(await services.claim_due_runs(database, tenant_id, agent.id, limit=10)) == 3
+    assert len(await claim_due_runs(database, tenant_id, agent.id, limit=10)) == 3
 
 
 async def test_a_new_label_limit_counts_the_runs_already_in_flight(
     database: Database, tenant_id, registered_flow
 ):
     ids = await _runs(database, tenant_id, registered_flow.id, 4, ["batch"])
-    agent = await services.register_agent(database, tenant_id, "box", labels=["batch"])
-    assert len(await services.claim_due_runs(database, tenant_id, agent.id, limit=2)) == 2
+    agent = await register_agent(database, tenant_id, "box", labels=["batch"])
+    assert len(await claim_due_runs(database, tenant_id, agent.id, limit=2)) == 2
     usage = await limits.set_concurrency_limit(database, tenant_id, "flow_label", "batch", 2)
     assert usage.in_use == 2 and {h.flow_run_id for h in usage.holders} == set(ids[:2])
-    assert await services.claim_due_runs(database, tenant_id, agent.id, limit=10) == []
+    assert await claim_due_runs(database, tenant_id, agent.id, limit=10) == []
 
 
 async def test_concurrent_claims_by_four_agents_never_exceed_the_label_limit(
@@ -173,8 +179,7 @@ async def test_concurrent_claims_by_four_agents_never_exceed_the_label_limit(
     created = set(await _runs(database, tenant_id, registered_flow.id, 18, ["limited"]))
     await limits.set_concurrency_limit(database, tenant_id, "flow_label", "limited", 3)
     agents = [
-        await services.register_agent(database, tenant_id, f"a{i}", labels=["limited"])
-        for i in range(4)
+        await register_agent(database, tenant_id, f"a{i}", labels=["limited"]) for i in range(4)
     ]
     claimed: list[uuid.UUID] = []
     async with (
@@ -187,7 +192,7 @@ async def test_concurrent_claims_by_four_agents_never_exceed_the_label_limit(
         for _ in range(30):
             rounds = await asyncio.gather(
                 *(
-                    services.claim_due_runs(db, tenant_id, agent.id, limit=2)
+                    claim_due_runs(db, tenant_id, agent.id, limit=2)
                     for db, agent in zip(dbs, agents, strict=True)
                 )
             )
@@ -220,7 +225,7 @@ async def test_task_run_slots_are_granted_up_to_the_limit_and_freed_by_a_finishe
     queued = answer.results[2]
     assert queued.code == "QUEUED" and "db (2 of 2 in use)" in (queued.reason or "")
     # Asked before any report: the task runs exist now (Pending).
-    page = await services.list_task_runs(database, tenant_id, run.id)
+    page = await list_task_runs(database, tenant_id, run.id)
     assert {(t.task_slug, t.map_index, t.state) for t in page.items} >= {("inc", 2, "Pending")}
     # Asking again changes nothing: the holders keep their slots, the third still waits.
     again = await limits.acquire_task_run_slots(database, tenant_id, asks[:3])
@@ -228,7 +233,7 @@ async def test_task_run_slots_are_granted_up_to_the_limit_and_freed_by_a_finishe
     [usage] = await limits.list_concurrency_limits(database, tenant_id)
     assert usage.in_use == 2 and sorted(h.map_index for h in usage.holders) == [0, 1]
     # Running keeps the slot; Success (in the same transaction as the state) frees it.
-    await services.set_task_run_states(
+    await set_task_run_states(
         database,
         tenant_id,
         [
@@ -238,7 +243,7 @@ async def test_task_run_slots_are_granted_up_to_the_limit_and_freed_by_a_finishe
         ],
     )
     assert (await limits.list_concurrency_limits(database, tenant_id))[0].in_use == 2
-    await services.set_task_run_states(
+    await set_task_run_states(
         database, tenant_id, [TaskRunStateChange(run.id, "inc", {"type": "Success"}, map_index=0)]
     )
     assert (await limits.list_concurrency_limits(database, tenant_id))[0].in_use == 1
@@ -268,9 +273,7 @@ async def test_slot_requests_for_unknown_or_finished_runs_are_refused(
     unknown = uuid.uuid4()
     answer = await limits.acquire_task_run_slots(database, tenant_id, [_ask(unknown, "inc")])
     assert answer.results[0].code == "NOT_FOUND" and not answer.results[0].granted
-    await services.set_flow_run_states(
-        database, tenant_id, [FlowRunStateChange(run.id, {"type": "Failed"})]
-    )
+    await set_flow_run_states(database, tenant_id, [FlowRunStateChange(run.id, {"type": "Failed"})])
     answer = await limits.acquire_task_run_slots(database, tenant_id, [_ask(run.id, "inc")])
     assert answer.results[0].code == "TRANSITION_REJECTED"
     assert await _slots(database) == 0
@@ -326,9 +329,9 @@ async def test_a_flow_run_that_stops_frees_its_task_runs_slots_and_its_own(
     await limits.set_concurrency_limit(database, tenant_id, "task_tag", "db", 5)
     await limits.set_concurrency_limit(database, tenant_id, "flow_label", "etl", 5)
     await _runs(database, tenant_id, registered_flow.id, 1, ["etl"])
-    agent = await services.register_agent(database, tenant_id, "box", labels=["etl"])
-    [run] = await services.claim_due_runs(database, tenant_id, agent.id)
-    await services.set_flow_run_states(
+    agent = await register_agent(database, tenant_id, "box", labels=["etl"])
+    [run] = await claim_due_runs(database, tenant_id, agent.id)
+    await set_flow_run_states(
         database, tenant_id, [FlowRunStateChange(run.id, {"type": "Running"}, agent_id=agent.id)]
     )
     await limits.acquire_task_run_slots(
@@ -336,7 +339,7 @@ async def test_a_flow_run_that_stops_frees_its_task_runs_slots_and_its_own(
     )
     assert await _slots(database) == 4
     # Re-queued (e.g. SIGTERM of its process): it holds nothing while it waits.
-    await services.set_flow_run_states(
+    await set_flow_run_states(
         database,
         tenant_id,
         [FlowRunStateChange(run.id, {"type": "Scheduled"}, agent_id=agent.id)],
@@ -353,9 +356,9 @@ async def test_the_zombie_killer_and_lazarus_free_the_slots_of_a_dead_run(
     await limits.set_concurrency_limit(database, tenant_id, "task_tag", "db", 2)
     await limits.set_concurrency_limit(database, tenant_id, "flow_label", "etl", 1)
     await _runs(database, tenant_id, flow.id, 1, ["etl"], parameters=None)
-    agent = await services.register_agent(database, tenant_id, "box", labels=["etl"])
-    [run] = await services.claim_due_runs(database, tenant_id, agent.id)
-    await services.set_flow_run_states(
+    agent = await register_agent(database, tenant_id, "box", labels=["etl"])
+    [run] = await claim_due_runs(database, tenant_id, agent.id)
+    await set_flow_run_states(
         database, tenant_id, [FlowRunStateChange(run.id, {"type": "Running"}, agent_id=agent.id)]
     )
     answer = await limits.acquire_task_run_slots(
@@ -363,15 +366,15 @@ async def test_the_zombie_killer_and_lazarus_free_the_slots_of_a_dead_run(
     )
     assert all(g.granted for g in answer.results)
     # One reported Running, the other was granted but never reported: then kill -9.
-    await services.set_task_run_states(
+    await set_task_run_states(
         database, tenant_id, [TaskRunStateChange(run.id, "work", {"type": "Running"})]
     )
     later = datetime.now(UTC) + timedelta(seconds=120)
-    report = await services.kill_zombies(database, after=60, now=later)
+    report = await kill_zombies(database, after=60, now=later)
     assert report.failed == 1
     used = {u.key: u.in_use for u in await limits.list_concurrency_limits(database, tenant_id)}
     assert used == {"db": 0, "etl": 1}  # the run itself is still in flight
-    lazarus = await services.revive_lost_runs(database, after=60, max_requeues=3, now=later)
+    lazarus = await revive_lost_runs(database, after=60, max_requeues=3, now=later)
     assert lazarus.requeued == 1
     assert await _slots(database) == 0
 
@@ -389,7 +392,7 @@ async def test_a_new_tag_limit_counts_task_runs_already_running(
         load.map([1, 2, 3])
     flow = await register(database, dict(tagged.serialize()))
     run, _ = await running_run(database, flow.id)
-    await services.set_task_run_states(
+    await set_task_run_states(
         database,
         tenant_id,
         [
@@ -408,12 +411,10 @@ async def test_a_long_poll_claim_waiting_on_a_full_label_takes_the_run_when_a_sl
 ):
     ids = await _runs(database, tenant_id, registered_flow.id, 2, ["one"])
     await limits.set_concurrency_limit(database, tenant_id, "flow_label", "one", 1)
-    agent = await services.register_agent(database, tenant_id, "box", labels=["one"])
-    [first] = await services.claim_flow_runs(database, tenant_id, agent.id, wait_seconds=5)
+    agent = await register_agent(database, tenant_id, "box", labels=["one"])
+    [first] = await claim_flow_runs(database, tenant_id, agent.id, wait_seconds=5)
     assert first.id == ids[0]
-    waiting = asyncio.create_task(
-        services.claim_flow_runs(database, tenant_id, agent.id, wait_seconds=20)
-    )
+    waiting = asyncio.create_task(claim_flow_runs(database, tenant_id, agent.id, wait_seconds=20))
     await asyncio.sleep(0.5)
     assert not waiting.done()  # the second run is due, but its label is full
     await _finish(database, tenant_id, agent.id, [first.id])

@@ -11,7 +11,7 @@ from tests.server.scenarios import running_run
 from proctor.client import InvalidInput as ClientInvalidInput
 from proctor.server.database import Database
 from proctor.server.database.models import Tenant
-from proctor.server.services import concurrency as limits
+from proctor.server.services import concurrency_limits as limits
 
 LIMITS = """query ($kind: String) { concurrencyLimits(kind: $kind) {
   kind key limit inUse holders { flowRunId taskRunId taskSlug mapIndex state } } }"""

@@ -149,6 +149,9 @@ def test_tagged_task_runs_on_thread_executors_never_exceed_the_tag_limit(
             nodes = client.query(TASK_RUNS, {"id": run})["taskRuns"]["nodes"]
             children = [n for n in nodes if n["taskSlug"] == "query" and n["mapIndex"] >= 0]
             assert {n["state"] for n in children} == {"Success"}
+            # Each took its slot with the Submitted state its run process sent with the
+            # tags (a thread executor reports no Submitted of its own).
+            assert all("Submitted" in {s["state"] for s in n["states"]} for n in children)
             queued += [n for n in children if "Queued" in {s["state"] for s in n["states"]}]
         assert queued, "with 6 threads per run and a limit of 2, some task runs waited"
         [usage] = [u for u in client.list_concurrency_limits("task_tag") if u.key == "db"]

@@ -36,9 +36,9 @@ from proctor.core.states import (
 )
 
 if TYPE_CHECKING:
+    from proctor.core.concurrency_limits import TaskGate
     from proctor.core.executors.base import Executor
     from proctor.core.flow import Flow
-    from proctor.core.gates import TaskGate
 
 logger = logging.getLogger("proctor.flow_runner")
 
@@ -53,9 +53,9 @@ class FlowRunner:
     `Retrying` state for its time, so that each attempt of the flow is a start of its own
     (the server counts them). With None (the default) every retry waits in process.
 
-    `gate` (a `proctor.core.gates.TaskGate`) holds back task runs of the tasks it applies
-    to until it admits them (concurrency limits per tag); they are reported `Queued`
-    meanwhile. Without one (the default) tags are never looked at.
+    `gate` (a `proctor.core.concurrency_limits.TaskGate`) holds back task runs of the
+    tasks it applies to until it admits them (concurrency limits per tag); they are
+    reported `Queued` meanwhile. Without one (the default) tags are never looked at.
 
     `clock` (a `proctor.core.clock.Clock`) is where the run reads the time and waits:
     retry times, flow retry delays. Tests pass a `FakeClock` to run them without waiting.

@@ -14,8 +14,8 @@ from proctor.core.runner.walk import Submit, Wait, Walk
 
 if TYPE_CHECKING:
     from proctor.core.clock import Clock
+    from proctor.core.concurrency_limits import Admission, TaskGate
     from proctor.core.executors.base import Executor
-    from proctor.core.gates import Admission, TaskGate
     from proctor.core.runner.unit import TaskRunUnit
 
 #: How often the loop looks at its gate while task runs wait there for a slot.
@@ -46,10 +46,10 @@ def drive(
         if type(decision) is Submit:
             units = decision.units
             if gate is not None:
-                units = _admit(walk, gate, units)
+                units = _admit(walk, gate, units, announce)
+            elif announce:
+                walk.handed_over(units)
             if units:
-                if announce:
-                    walk.handed_over(units)
                 executor.submit(units)
         elif type(decision) is not Wait:
             return  # done, or requeued for a far-away retry
@@ -81,26 +81,31 @@ def _wait(
                 gate.release(unit, state)
             completed(unit, state)
         if held:
-            _pass_on(walk, executor, _granted(walk, gate.poll(0.0)))  # type: ignore[union-attr]
+            _pass_on(walk, executor, gate, gate.poll(0.0))  # type: ignore[arg-type, union-attr]
     elif held:
         # Only held-back task runs are left: wait for the gate to admit some.
         admission = clock.wait_admitted(gate, until, PATIENCE_SECONDS)  # type: ignore[arg-type]
-        _pass_on(walk, executor, _granted(walk, admission))
+        _pass_on(walk, executor, gate, admission)  # type: ignore[arg-type]
     elif until is not None:
         clock.sleep_until(until, cancel)
 
 
-def _admit(walk: Walk, gate: TaskGate, units: list[TaskRunUnit]) -> list[TaskRunUnit]:
-    """What of `units` may start now, plus task runs the gate admitted meanwhile; the
-    gate keeps the rest, which are reported Queued."""
+def _admit(
+    walk: Walk, gate: TaskGate, units: list[TaskRunUnit], announce: bool
+) -> list[TaskRunUnit]:
+    """What of `units` may start now, plus task runs the gate admitted meanwhile (each
+    reported Submitted once: by the walk, or by a gate that `announces`); the gate keeps
+    the rest, which are reported Queued."""
     passing: list[TaskRunUnit] = []
     held: list[TaskRunUnit] = []
     for unit in units:
         (held if gate.applies_to(unit.task) else passing).append(unit)
     if held:
         gate.request(held)
-    passing.extend(_granted(walk, gate.poll(0.0)))
-    return passing
+    granted = _granted(walk, gate.poll(0.0))
+    if announce:
+        walk.handed_over(passing if gate.announces else passing + granted)
+    return passing + granted
 
 
 def _granted(walk: Walk, admission: Admission) -> list[TaskRunUnit]:
@@ -111,9 +116,11 @@ def _granted(walk: Walk, admission: Admission) -> list[TaskRunUnit]:
     return granted
 
 
-def _pass_on(walk: Walk, executor: Executor, units: list[TaskRunUnit]) -> None:
+def _pass_on(walk: Walk, executor: Executor, gate: TaskGate, admission: Admission) -> None:
+    units = _granted(walk, admission)
     if units:
-        walk.handed_over(units)
+        if not gate.announces:
+            walk.handed_over(units)
         executor.submit(units)
 
 

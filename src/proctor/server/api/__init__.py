@@ -38,7 +38,7 @@ def build_schema(limits: ApiLimits | None = None) -> ProctorSchema:
     from proctor.server.api.audit import AuditLog, AuditQuery
     from proctor.server.api.authorization import Authorization
     from proctor.server.api.backfills import BackfillMutation, BackfillQuery
-    from proctor.server.api.concurrency import ConcurrencyMutation, ConcurrencyQuery
+    from proctor.server.api.concurrency_limits import ConcurrencyMutation, ConcurrencyQuery
     from proctor.server.api.errors import ProctorSchema
     from proctor.server.api.housekeeping import HousekeepingMutation, HousekeepingQuery
     from proctor.server.api.inputs import BATCH_ITEM_TYPES

@@ -45,6 +45,7 @@ _TASK_RUN_CHANGE_KEYS = {
     "version": "version",
     "runCount": "run_count",
     "force": "force",
+    "tags": "tags",
 }
 _LOG_KEYS = {
     "flowRunId": "flow_run_id",

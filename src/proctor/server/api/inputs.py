@@ -55,6 +55,11 @@ class TaskRunStateInput:
     version: int | None = None
     run_count: int | None = None
     force: bool = False
+    tags: list[str] | None = strawberry.field(
+        default=None,
+        description="The task's tags, with Submitted or Running: the server takes a slot of "
+        "each concurrency limit among them, or writes the task run Queued.",
+    )
 
 
 @strawberry.input(description="A task run to create (Pending) unless it exists.")

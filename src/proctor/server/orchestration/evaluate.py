@@ -12,12 +12,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Hashable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from proctor.server.orchestration.effects import apply_state
 from proctor.server.orchestration.policy import Policy
 from proctor.server.orchestration.states import ProposedState
 from proctor.server.orchestration.transition import Outcome, RunKind, RunSnapshot, Transition
+
+if TYPE_CHECKING:
+    from proctor.server.orchestration.concurrency_limits import SlotLedger
 
 
 class Change(Protocol):
@@ -40,6 +43,9 @@ class Change(Protocol):
 
     @property
     def agent_id(self) -> uuid.UUID | None: ...
+
+    @property
+    def tags(self) -> tuple[str, ...] | None: ...  # a task run asking for its slots
 
 
 @dataclass(slots=True)
@@ -70,9 +76,12 @@ def evaluate(
     runs: MutableMapping[Hashable, RunSnapshot],
     changes: Iterable[Change],
     parents: Mapping[uuid.UUID, str] | None = None,
+    slots: SlotLedger | None = None,
 ) -> list[Verdict]:
     """Judge `changes` in order; `runs` (the rows by slot) is updated in place with every
-    accepted change. `parents`: task runs' flow-run state names (the rules look at them)."""
+    accepted change. `parents`: task runs' flow-run state names (the rules look at them);
+    `slots`: the concurrency limits the changes' tags fall under, locked and counted
+    (`concurrency_limits.TakeConcurrencySlots` takes slots from it)."""
     verdicts: list[Verdict] = []
     judge = policy.evaluate
     for change in changes:
@@ -91,6 +100,9 @@ def evaluate(
                 change.force,
                 change.agent_id,
                 None if parents is None else parents[change.flow_run_id],
+                change.flow_run_id,
+                change.tags,
+                slots,
             )
         )
         state = outcome.state

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from proctor.server.orchestration.concurrency_limits import (
+    GiveBackConcurrencySlots,
+    TakeConcurrencySlots,
+)
 from proctor.server.orchestration.rules import (
     CancellingOnlyEnds,
     CancelUnstartedImmediately,
@@ -70,6 +74,9 @@ TASK_RUN_POLICY = Policy(
         TaskRunNeedsActiveFlowRun(),
         FinishedIsFinal(),
         CancellingOnlyEnds(),
+        # Last: they change the batch's slot ledger, so only for a change that is written.
+        TakeConcurrencySlots(),
+        GiveBackConcurrencySlots(),
     ]
 )
 

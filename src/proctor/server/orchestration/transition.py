@@ -9,9 +9,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from proctor.server.orchestration.states import FAMILY_OF, FINISHED_STATES, ProposedState
+
+if TYPE_CHECKING:
+    from proctor.server.orchestration.concurrency_limits import SlotLedger
 
 RunKind = Literal["flow_run", "task_run"]
 OutcomeKind = Literal["accept", "reject", "rewrite", "unchanged"]
@@ -52,6 +55,9 @@ class Transition:
     force: bool = False
     agent_id: uuid.UUID | None = None
     flow_run_state: str | None = None  # task runs: the parent flow run's state name
+    flow_run_id: uuid.UUID | None = None  # task runs: the parent flow run
+    tags: tuple[str, ...] | None = None  # task runs: the task's tags, when it asks for slots
+    slots: SlotLedger | None = None  # the batch's concurrency limits, when a change has tags
 
     @property
     def from_type(self) -> str:

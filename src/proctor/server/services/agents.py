@@ -22,7 +22,7 @@ from proctor.server.errors import InvalidInput, NotFound
 from proctor.server.events import Event
 from proctor.server.orchestration import ProposedState
 from proctor.server.orchestration.states import parse_timestamp
-from proctor.server.services.concurrency import CLAIM_SCAN, label_room, take_flow_run_slots
+from proctor.server.services.concurrency_limits import CLAIM_SCAN, label_room, take_flow_run_slots
 from proctor.server.services.flow_run_states import FlowChange, transition_flow_runs
 from proctor.server.services.plumbing import records, rows
 from proctor.server.services.plumbing.tenants import require_tenant

@@ -28,10 +28,10 @@ from proctor.server.database.models import Agent, FlowRun
 from proctor.server.errors import InvalidInput, NotFound
 from proctor.server.events import Event, Subscription, tenant_topic
 from proctor.server.services.agents import claim_due_runs, due_runs
-from proctor.server.services.concurrency import has_label_limits
+from proctor.server.services.concurrency_limits import has_label_limits
+from proctor.server.services.concurrency_slots import HOLDING_FLOW_STATES
 from proctor.server.services.plumbing import records
 from proctor.server.services.plumbing.validation import as_uuid, string_list
-from proctor.server.services.slots import HOLDING_FLOW_STATES
 
 #: Longest single wait on the bus: also how quickly a draining server is noticed.
 _TICK = 0.5

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -54,6 +54,8 @@ class FlowChange:
     def slot(self) -> uuid.UUID:
         """The run's key among a batch's rows."""
         return self.flow_run_id
+
+    tags: ClassVar[None] = None  # flow runs take label slots when claimed, not by state
 
 
 def normalize_changes(changes: Sequence[Any]) -> list[FlowChange]:

@@ -58,6 +58,7 @@ from proctor.server.services._transitions import (
     results_of,
     write_transitions,
 )
+from proctor.server.services.concurrency_slots import task_tag_ledger
 from proctor.server.services.plumbing import records, rows
 from proctor.server.services.plumbing.inputs import (
     TaskRunStateChange,
@@ -74,7 +75,12 @@ from proctor.server.services.plumbing.pagination import (
     fetch_page,
     ordering_choice,
 )
-from proctor.server.services.plumbing.validation import as_uuid, batch_size, page_size
+from proctor.server.services.plumbing.validation import (
+    as_uuid,
+    batch_size,
+    page_size,
+    string_list,
+)
 
 _TR = cast(sa.Table, TaskRun.__table__)
 _FR = cast(sa.Table, FlowRun.__table__)
@@ -123,6 +129,8 @@ class TaskChange:
     state: ProposedState
     version: int | None
     force: bool
+    #: The task's tags, sent with Submitted/Running to take its concurrency slots.
+    tags: tuple[str, ...] | None = None
 
     @property
     def slot(self) -> tuple[uuid.UUID, Key]:
@@ -167,6 +175,7 @@ def normalize_keyed(keyed: Sequence[tuple[TaskRunStateChange, uuid.UUID, Key]]) 
                 state=state,
                 version=optional_int(change.version, "version", index, minimum=0),
                 force=bool(change.force),
+                tags=None if change.tags is None else tuple(string_list(change.tags, "tags")),
             )
         )
     return normalized
@@ -353,13 +362,17 @@ async def transition_task_runs(
         slots = ((change.flow_run_id, change.key) for change in changes)
         read = await read_batch(session, config, tenant, slots, now)
     runs = cast(dict[Hashable, RunSnapshot], read.runs)  # updated in place, as evaluated
+    tags = {tag for change in changes if change.tags for tag in change.tags}
+    flow_run_ids = sorted(read.keys_by_run)
     batch = Batch(
         "task_run",
         tenant,
         now,
         runs,
-        sorted(read.keys_by_run),
+        flow_run_ids,
         parents=read.parents,
+        # After the flow runs, the limits: the order every writer locks them in.
+        slots=await task_tag_ledger(session, config, tenant, tags, flow_run_ids) if tags else None,
         touch_heartbeat=touch_heartbeat,
         new_slots=cast(list[Hashable], read.new_slots),
         stored=set(runs.keys() - set(read.new_slots)),

@@ -26,8 +26,8 @@ from proctor.server.database import Database
 from proctor.server.database.models import FlowRun, Task, TaskRun
 from proctor.server.orchestration import ProposedState
 from proctor.server.orchestration.states import FINISHED_FAMILIES
+from proctor.server.services.concurrency_slots import release_task_slots_of_flow_runs
 from proctor.server.services.lazarus import last_sign_of_life
-from proctor.server.services.slots import release_task_slots_of_flow_runs
 from proctor.server.services.task_runs import TaskChange, transition_task_runs
 
 BATCH = 100

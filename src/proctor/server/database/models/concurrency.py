@@ -3,7 +3,7 @@
 A slot row says who holds one unit of a limit: a flow run (a `flow_label` limit, taken
 when an agent claims the run) or one of its task runs (a `task_tag` limit, taken when the
 run process asks before starting it). Slots are released in the same transaction as the
-state change that ends the holding (see `proctor.server.services.concurrency`), and go
+state change that ends the holding (see `proctor.server.services.concurrency_limits`), and go
 with their limit, flow run or task run when those are deleted.
 """
 

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from proctor.server.database.dialects import DialectConfiguration
+from proctor.server.orchestration.concurrency_limits import SlotLedger
 from proctor.server.orchestration.evaluate import Verdict
 from proctor.server.orchestration.transition import RunKind, RunSnapshot
 
@@ -45,6 +46,9 @@ class Batch:
     flow_run_ids: list[uuid.UUID]
     #: Task runs: their flow runs' state names (the rules look at them).
     parents: Mapping[uuid.UUID, str] | None = None
+    #: The concurrency limits the batch's tags fall under, locked and counted (None
+    #: when no change carries tags, or none of them is limited).
+    slots: SlotLedger | None = None
     #: False for the server's own changes (the zombie killer): not a sign of life.
     touch_heartbeat: bool = True
     #: Task runs not in the database yet (in-memory Pending snapshots), in index order.

@@ -3,7 +3,8 @@ per run kind (`FLOW_RUN_EFFECTS`, `TASK_RUN_EFFECTS`).
 
 Each effect builds plain rows from the verdicts (tested without a database) and names
 the statement that stores them. Order matters: a chunk's run rows go before its history
-rows, concurrency slots are given back once every row is written, and the events (which
+rows, concurrency slots are taken (the rows of what the `take_concurrency_slots` rule
+granted) and given back once every row is written, and the events (which
 also become the activity feed's rows at commit, `database.activity_log`) come last.
 A flow run's heartbeat is a column of its row; a task-run batch refreshes its flow
 runs' heartbeats with one statement sent before the changes are evaluated.
@@ -27,11 +28,12 @@ from proctor.server.events import Event
 from proctor.server.orchestration.evaluate import Verdict
 from proctor.server.orchestration.transition import RunKind
 from proctor.server.services._transitions.batch import Batch, Effect, Row, Write
-from proctor.server.services.slots import (
+from proctor.server.services.concurrency_slots import (
     HOLDING_FLOW_STATES,
     HOLDING_TASK_STATES,
     release_flow_run_slots,
     release_task_run_slots,
+    write_slots,
 )
 
 #: A task run's key in a batch: (flow run id, (task slug, map index)).
@@ -307,10 +309,23 @@ class TaskRunHistory(Effect):
         return [Write(_TASK_RUN_HISTORY, rows)]
 
 
+class SlotTake(Effect):
+    """The concurrency slots the task-run rules took (`TakeConcurrencySlots`, judged
+    against the batch's locked `SlotLedger`) are stored with the states that took them."""
+
+    name = "slots_taken"
+
+    async def after(
+        self, session: AsyncSession, config: DialectConfiguration, batch: Batch
+    ) -> None:
+        if batch.slots is not None:
+            await write_slots(session, batch.tenant, batch.slots.taken, batch.now)
+
+
 class SlotRelease(Effect):
     """Runs that stopped holding (finished, re-queued, paused) give their concurrency
-    slots back in this same transaction (see services.concurrency); a flow run also its
-    task runs'. Taking slots is not here: see docs/architecture.md."""
+    slots back in this same transaction (see services.concurrency_slots); a flow run also
+    its task runs'."""
 
     name = "slots"
 
@@ -390,6 +405,7 @@ TASK_RUN_EFFECTS: tuple[Effect, ...] = (
     Heartbeat(),
     TaskRunRows(),
     TaskRunHistory(),
+    SlotTake(),
     SlotRelease("task_run"),
     StateEvents("task_run"),
 )
@@ -402,6 +418,7 @@ __all__ = [
     "FlowRunRows",
     "Heartbeat",
     "SlotRelease",
+    "SlotTake",
     "StateEvents",
     "TaskRunHistory",
     "TaskRunRows",

@@ -56,7 +56,9 @@ async def write_transitions(
             part: list[Verdict] = []
             for start in range(first, min(first + size, len(changes)), _YIELD_EVERY):
                 stop = min(start + _YIELD_EVERY, first + size)
-                part += evaluate(batch.kind, policy, batch.runs, changes[start:stop], batch.parents)
+                part += evaluate(
+                    batch.kind, policy, batch.runs, changes[start:stop], batch.parents, batch.slots
+                )
                 await pipeline.yield_now()
             verdicts += part
             written = batch.record(part)

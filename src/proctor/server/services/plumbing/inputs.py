@@ -49,6 +49,8 @@ class TaskRunStateChange:
     version: int | None = None
     run_count: int | None = None
     force: bool = False
+    #: The task's tags, with Submitted/Running: it takes its concurrency slots.
+    tags: list[str] | None = None
 
 
 @dataclass(slots=True)

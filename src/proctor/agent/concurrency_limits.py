@@ -1,21 +1,24 @@
 """`ServerTaskGate`: task-run concurrency limits enforced by the server, for run processes.
 
 The engine asks the gate before starting a task run whose task carries a tag with a
-limit (`proctor.core.gates`). The gate asks the server for the slots (batched: every task
-run that became ready at once is one request) *through the run's reporter*, in the same
-ordered stream as the states: a request reaches the server only after every state
-reported before it, so the server always knows which slots this run freed before it is
-asked for new ones.
+limit (`proctor.core.concurrency_limits`). The gate reports the task run `Submitted`
+*with its tags* (batched: every task run that became ready at once is one request)
+through the run's reporter, in the same ordered stream as the other states: it reaches
+the server only after every state reported before it, so the server always knows which
+slots this run freed before it judges new ones. The server's transition engine takes
+the slots in the same transaction as the state, or writes `Queued` with the reason
+(`proctor.server.orchestration.concurrency_limits`); the answer says which.
 
-A task run the server refuses (no free slot: `QUEUED`) waits in the gate; the engine
-reports it `Queued`, and the gate asks again: at once after one of this run's own limited
-task runs finished (its slot just went back), else with a backoff from `first` to `cap`
-seconds (slots freed by other runs are noticed within `cap`). The answers also carry the
-team's limited tags, so a limit set while the run runs applies to task runs that become
-ready afterwards.
+A task run left `Queued` waits in the gate, and the gate reports it again: at once after
+one of this run's own limited task runs finished (its slot just went back), else with a
+backoff from `first` to `cap` seconds (slots freed by other runs are noticed within
+`cap`).
 
-A request the server refuses as a whole (an old server, a permission problem) lets the
-task runs start: a run never hangs because limits could not be checked (it is logged).
+A server of the previous version refuses states with tags: the gate then asks it with
+`acquireTaskRunSlots` as before (the engine reports the states itself), whose answers
+also carry the team's limited tags. A slot request that server refuses as a whole (a
+permission problem) lets the task runs start: a run never hangs because limits could not
+be checked (it is logged).
 """
 
 from __future__ import annotations
@@ -25,8 +28,11 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
+from proctor.agent import wire
 from proctor.client import ProctorClientError
-from proctor.core.gates import Admission, TaskGate
+from proctor.core.concurrency_limits import Admission, TaskGate
+from proctor.core.observers import TaskRunChange
+from proctor.core.states import Submitted
 
 if TYPE_CHECKING:
     from proctor.agent.reporter import Reporter
@@ -36,7 +42,7 @@ if TYPE_CHECKING:
     from proctor.core.states import State
     from proctor.core.task import Task
 
-logger = logging.getLogger("proctor.agent.slots")
+logger = logging.getLogger("proctor.agent.concurrency_limits")
 
 Key = tuple[str, int]
 
@@ -74,7 +80,11 @@ class ServerTaskGate(TaskGate):
         self._delay = first
         self._next_ask = 0.0
         self._failed_open = False
+        # Slots are asked for by reporting Submitted with the tags (the server's rule),
+        # until a server of the previous version refuses that: then `acquireTaskRunSlots`.
+        self.announces = True
         reporter.on_slots = self._answer
+        reporter.on_claims = self._answer_claims
 
     # -- the engine's side (flow runner thread) ---------------------------------------------
 
@@ -129,24 +139,62 @@ class ServerTaskGate(TaskGate):
 
     def _ask(self, keys: list[Key]) -> None:
         items = []
+        claims = self.announces
         for key in keys:
             unit = self._waiting.get(key)
             if unit is None:
                 continue
             self._asking.add(key)
-            items.append(
-                {
-                    "flowRunId": self.flow_run_id,
-                    "taskSlug": key[0],
-                    "mapIndex": key[1],
-                    "tags": sorted(unit.task.tags),
-                }
-            )
-        if items:
+            if claims:
+                change = TaskRunChange(
+                    unit.slug, unit.task.name, unit.map_index, Submitted(), unit.run_count
+                )
+                item = wire.task_run_change(self.flow_run_id, change)
+            else:
+                item = {"flowRunId": self.flow_run_id, "taskSlug": key[0], "mapIndex": key[1]}
+            item["tags"] = sorted(unit.task.tags)
+            items.append(item)
+        if not items:
+            return
+        if claims:
+            self.reporter.claim_slots(items)
+        else:
             self.reporter.request_slots(items)
 
-    def _answer(self, items: list[dict[str, Any]], answer: dict[str, Any] | None) -> None:
-        """The reporter's thread hands over the server's answer to `items`."""
+    def _answer_claims(
+        self, items: list[dict[str, Any]], results: list[dict[str, Any]] | None
+    ) -> None:
+        """The reporter's thread hands over the server's answer to Submitted states with
+        tags: written Submitted (granted), or Queued with the reason; None: the server
+        refused them (a previous version): ask it the old way."""
+        if results is None:
+            with self._changed:
+                if self.announces:
+                    self.announces = False
+                    logger.info(
+                        "The server does not take concurrency slots with states; flow run %s "
+                        "asks for them with acquireTaskRunSlots.",
+                        self.flow_run_id,
+                    )
+                keys = [(item["taskSlug"], item["mapIndex"]) for item in items]
+                self._asking.difference_update(keys)
+                self._ask(keys)
+            return
+        answers: list[dict[str, Any] | None] = []
+        for result in results:
+            granted = bool(result.get("accepted")) and result.get("state") != "Queued"
+            answers.append({"granted": granted, "reason": result.get("reason")})
+        self._answer(items, {"results": answers}, report_queued=False)
+
+    def _answer(
+        self,
+        items: list[dict[str, Any]],
+        answer: dict[str, Any] | None,
+        *,
+        report_queued: bool = True,
+    ) -> None:
+        """The reporter's thread hands over the server's answer to `items`
+        (`report_queued`: the engine reports the Queued states; else the server wrote them)."""
         results: list[dict[str, Any] | None] = [None] * len(items)
         if answer is not None:
             got: list[dict[str, Any] | None] = list(answer.get("results") or ())
@@ -177,6 +225,8 @@ class ServerTaskGate(TaskGate):
                 self._refused.add(key)
                 if key not in self._reported:
                     self._reported.add(key)
+                    if not report_queued:
+                        continue
                     reason = result.get("reason") or "Waiting for a concurrency slot"
                     self._queued.append((unit, reason))
             self._changed.notify_all()

@@ -9,7 +9,7 @@ the batched `acquireTaskRunSlots` run processes call before starting limited tas
                mapIndex: 3, tags: ["db"]}]) { results { granted code reason } limitedTags } }
 
 `kind` is "flow_label" (flow runs per label, enforced when agents claim runs) or
-"task_tag" (task runs per tag). The logic lives in `proctor.server.services.concurrency`.
+"task_tag" (task runs per tag). The logic lives in `proctor.server.services.concurrency_limits`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from proctor.server.api import run_scope
 from proctor.server.api.errors import ApiError
 from proctor.server.api.limits import check_batch_size
 from proctor.server.api.loaders import ctx
-from proctor.server.services import concurrency
+from proctor.server.services import concurrency_limits
 
 _REQUEST_KEYS = {
     "flowRunId": "flow_run_id",
@@ -47,7 +47,7 @@ class ConcurrencySlotHolder:
     acquired: datetime
 
     @classmethod
-    def from_record(cls, holder: concurrency.SlotHolder) -> ConcurrencySlotHolder:
+    def from_record(cls, holder: concurrency_limits.SlotHolder) -> ConcurrencySlotHolder:
         return cls(
             flow_run_id=strawberry.ID(str(holder.flow_run_id)),
             flow_run_name=holder.flow_run_name,
@@ -69,13 +69,13 @@ class ConcurrencyLimit:
     limit: int
     in_use: int = strawberry.field(description="Slots held right now.")
     holders: list[ConcurrencySlotHolder] = strawberry.field(
-        description=f"Who holds them, oldest first (at most {concurrency.MAX_HOLDERS})."
+        description=f"Who holds them, oldest first (at most {concurrency_limits.MAX_HOLDERS})."
     )
     created: datetime | None
     updated: datetime | None
 
     @classmethod
-    def from_record(cls, usage: concurrency.LimitUsage) -> ConcurrencyLimit:
+    def from_record(cls, usage: concurrency_limits.LimitUsage) -> ConcurrencyLimit:
         return cls(
             id=strawberry.ID(str(usage.id)),
             kind=usage.kind,
@@ -131,7 +131,9 @@ class ConcurrencyQuery:
         self, info: strawberry.Info, kind: str | None = None
     ) -> list[ConcurrencyLimit]:
         context = ctx(info)
-        found = await concurrency.list_concurrency_limits(context.db, context.tenant_id, kind=kind)
+        found = await concurrency_limits.list_concurrency_limits(
+            context.db, context.tenant_id, kind=kind
+        )
         return [ConcurrencyLimit.from_record(usage) for usage in found]
 
 
@@ -144,7 +146,7 @@ class ConcurrencyMutation:
         self, info: strawberry.Info, kind: str, key: str, limit: int
     ) -> ConcurrencyLimit:
         context = ctx(info)
-        usage = await concurrency.set_concurrency_limit(
+        usage = await concurrency_limits.set_concurrency_limit(
             context.db, context.tenant_id, kind, key, limit
         )
         return ConcurrencyLimit.from_record(usage)
@@ -152,7 +154,9 @@ class ConcurrencyMutation:
     @strawberry.mutation(description="Remove a limit; false if there was none.")
     async def delete_concurrency_limit(self, info: strawberry.Info, kind: str, key: str) -> bool:
         context = ctx(info)
-        return await concurrency.delete_concurrency_limit(context.db, context.tenant_id, kind, key)
+        return await concurrency_limits.delete_concurrency_limit(
+            context.db, context.tenant_id, kind, key
+        )
 
     @strawberry.mutation(
         description="Batched: slots for task runs about to start (each item: flowRunId, "
@@ -166,7 +170,9 @@ class ConcurrencyMutation:
         check_batch_size(requests, context.limits)
         parsed = _requests(requests)
         await run_scope.runs(info, (item.get("flow_run_id") for item in parsed), "report")
-        answer = await concurrency.acquire_task_run_slots(context.db, context.tenant_id, parsed)
+        answer = await concurrency_limits.acquire_task_run_slots(
+            context.db, context.tenant_id, parsed
+        )
         return TaskRunSlots(
             results=[
                 SlotGrant(

@@ -1,4 +1,5 @@
-"""`proctor limits set|ls|rm`: concurrency limits on task tags and flow-run labels."""
+"""`proctor limits set|ls|rm`: concurrency limits on task tags and flow-run labels (the
+command keeps its short, documented name; the module says which limits)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from proctor.cli.remote import (
     print_table,
 )
 
-limits_app = typer.Typer(
+concurrency_limits_app = typer.Typer(
     name="limits",
     help=(
         "Concurrency limits: at most N task runs with a tag (default), or N flow runs with "
@@ -49,7 +50,7 @@ KindOption = Annotated[
 
 # `ignore_unknown_options` lets a negative number through as LIMIT (click would read
 # `-1` as an unknown option and say "No such option"), so the value itself is refused.
-@limits_app.command("set", context_settings={"ignore_unknown_options": True})
+@concurrency_limits_app.command("set", context_settings={"ignore_unknown_options": True})
 def set_limit(
     tag: Annotated[str, typer.Argument(help="The task tag (or flow label with --kind flow).")],
     limit: Annotated[
@@ -76,7 +77,7 @@ def set_limit(
     typer.echo(f"At most {usage.limit} {what} {usage.key!r} at once ({usage.in_use} running now)")
 
 
-@limits_app.command("ls")
+@concurrency_limits_app.command("ls")
 def list_limits(
     kind: Annotated[
         Kind | None,
@@ -122,7 +123,7 @@ def _holder(holder: object) -> str:
     return f"{name}/{slug}" + (f"[{index}]" if index is not None and index >= 0 else "")
 
 
-@limits_app.command("rm")
+@concurrency_limits_app.command("rm")
 def remove_limit(
     tag: Annotated[str, typer.Argument(help="The task tag (or flow label with --kind flow).")],
     kind: KindOption = Kind.task,
@@ -150,7 +151,7 @@ def remove_limit(
 
 def register(app: typer.Typer) -> None:
     """Add `limits` to the CLI."""
-    app.add_typer(limits_app)
+    app.add_typer(concurrency_limits_app)
 
 
 __all__ = ["register"]

@@ -6,20 +6,21 @@ Two kinds of limit, both per team:
   Cancelling. Enforced where runs start: an agent's claim (`label_room`) takes
   a slot per limited label of each run it claims, and leaves the others Scheduled.
 - `task_tag`: at most `limit` task runs whose task carries the tag run at once. A run
-  process asks for slots before starting such task runs (`acquire_task_run_slots`,
-  batched); those refused are reported `Queued` by the engine and asked for again.
+  process reports such a task run Submitted with its tags, and the transition engine
+  takes the slots or writes it Queued (`services.task_runs`); run processes of the
+  previous version ask first (`acquire_task_run_slots`, batched).
+
+Every one of these takes slots by the one rule, `SlotLedger.take`
+(`proctor.server.orchestration.concurrency_limits`), from a ledger of locked and counted
+limits (`concurrency_slots.py`), so two claims or two run processes can never both take
+the last slot.
 
 Slots are rows (`ConcurrencySlot`). Whoever holds one gives it back in the transaction
-that changes its state (`slots.py`): a task run entering any state but Submitted,
-Running or Cancelling (called by `transition_task_runs`), a flow run leaving those three
-(called by `transition_flow_runs`, which also frees its task runs' slots). The zombie
-killer and Lazarus change states through those same functions, so a crashed run never
-holds a slot for longer than it takes them to notice.
-
-Atomicity: every write that takes slots locks the rows of the limits involved first
-(`FOR UPDATE`, in id order, on PostgreSQL; `BEGIN IMMEDIATE` serialises writers on
-SQLite), then counts and inserts, so two claims or two run processes can never both take
-the last slot.
+that changes its state (`concurrency_slots.py`): a task run entering any state but
+Submitted, Running or Cancelling (called by `transition_task_runs`), a flow run leaving
+those three (called by `transition_flow_runs`, which also frees its task runs' slots).
+The zombie killer and Lazarus change states through those same functions, so a crashed
+run never holds a slot for longer than it takes them to notice.
 """
 
 from __future__ import annotations
@@ -40,14 +41,23 @@ from proctor.server.database.ids import new_id
 from proctor.server.database.models import ConcurrencyLimit, FlowRun, Task, TaskRun
 from proctor.server.errors import InvalidInput
 from proctor.server.events import Event
+from proctor.server.orchestration.concurrency_limits import SlotLedger
 from proctor.server.orchestration.states import FINISHED_STATES
+from proctor.server.services.concurrency_slots import (
+    FLOW_LABEL,
+    HOLDING_FLOW_STATES,
+    HOLDING_TASK_STATES,
+    SLOT_TABLE,
+    TASK_TAG,
+    ledger_of,
+    slots_in_use,
+    task_tag_ledger,
+    write_slots,
+)
 from proctor.server.services.plumbing.inputs import optional_int, slug_arg
 from proctor.server.services.plumbing.validation import as_uuid, batch_size, string_list
-from proctor.server.services.slots import HOLDING_FLOW_STATES, HOLDING_TASK_STATES, SLOT_TABLE
 from proctor.server.services.task_runs import find_or_create_task_runs, lock_flow_runs
 
-FLOW_LABEL = "flow_label"
-TASK_TAG = "task_tag"
 KINDS = (FLOW_LABEL, TASK_TAG)
 MAX_LIMIT = 100_000
 MAX_KEY_CHARS = 200
@@ -57,7 +67,6 @@ MAX_HOLDERS = 100
 CLAIM_SCAN = 500
 
 _SLOT = SLOT_TABLE
-_CHUNK = 1000
 
 
 # -- records --------------------------------------------------------------------------------
@@ -331,7 +340,7 @@ async def list_concurrency_limits(
         if not limits:
             return []
         limit_ids = [row.id for row in limits]
-        counts = await _in_use(session, limit_ids)
+        counts = await slots_in_use(session, limit_ids)
         holders = await _holders(session, limit_ids)
     return [
         LimitUsage(
@@ -374,46 +383,14 @@ async def _holders(
     return found
 
 
-async def _locked_limits(
-    session: AsyncSession, tenant: uuid.UUID, kind: str, keys: Iterable[str] | None
-) -> dict[str, ConcurrencyLimit]:
-    """The team's limits of `kind` (those for `keys`, or all), locked in id order so two
-    writers taking slots can never wait on each other in a cycle."""
-    statement = sa.select(ConcurrencyLimit).where(
-        ConcurrencyLimit.tenant_id == tenant, ConcurrencyLimit.kind == kind
-    )
-    if keys is not None:
-        statement = statement.where(ConcurrencyLimit.key.in_(sorted(set(keys))))
-    rows = (await session.scalars(statement.order_by(ConcurrencyLimit.id).with_for_update())).all()
-    return {row.key: row for row in rows}
-
-
-async def _in_use(session: AsyncSession, limit_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
-    if not limit_ids:
-        return {}
-    rows = await session.execute(
-        sa.select(_SLOT.c.limit_id, sa.func.count())
-        .where(_SLOT.c.limit_id.in_(limit_ids))
-        .group_by(_SLOT.c.limit_id)
-    )
-    used = dict.fromkeys(limit_ids, 0)
-    used.update({limit_id: int(count) for limit_id, count in rows})
-    return used
-
-
-def _full(limit: ConcurrencyLimit, used: int) -> str:
-    return f"{limit.key} ({used} of {limit.limit} in use)"
-
-
 # -- flow runs: claims -----------------------------------------------------------------------
 
 
 @dataclass(slots=True)
 class LabelRoom:
-    """The flow-label limits a claim is subject to, and the room left in each."""
+    """The flow-label limits a claim is subject to, locked and counted."""
 
-    limits: dict[str, ConcurrencyLimit]
-    room: dict[str, int]
+    ledger: SlotLedger
 
     def choose(
         self, candidates: Iterable[tuple[uuid.UUID, list[str]]], wanted: int
@@ -423,15 +400,13 @@ class LabelRoom:
         later one whose labels have room may still go."""
         chosen: list[uuid.UUID] = []
         takes: dict[uuid.UUID, list[uuid.UUID]] = {}
-        limits, room = self.limits, self.room
+        ledger = self.ledger
         for run_id, labels in candidates:
-            keys = [label for label in labels if label in limits]
-            if any(room[key] <= 0 for key in keys):
+            before = len(ledger.taken)
+            if ledger.take(run_id, labels) is not None:
                 continue
-            for key in keys:
-                room[key] -= 1
             chosen.append(run_id)
-            takes[run_id] = [limits[key].id for key in keys]
+            takes[run_id] = [slot.limit_id for slot in ledger.taken[before:]]
             if len(chosen) == wanted:
                 break
         return chosen, takes
@@ -461,11 +436,8 @@ async def label_room(
     may claim carry only those), locked until the claim's transaction ends, so claims for
     the same labels take turns and each sees the slots the previous one took. None when
     no limit applies (the claim goes on as usual)."""
-    limits = await _locked_limits(session, tenant, FLOW_LABEL, covered)
-    if not limits:
-        return None
-    used = await _in_use(session, [row.id for row in limits.values()])
-    return LabelRoom(limits, {key: row.limit - used[row.id] for key, row in limits.items()})
+    ledger = await ledger_of(session, tenant, FLOW_LABEL, covered)
+    return None if ledger is None else LabelRoom(ledger)
 
 
 async def take_flow_run_slots(
@@ -491,10 +463,12 @@ async def acquire_task_run_slots(
     db: Database, tenant_id: uuid.UUID | str, requests: Sequence[Any]
 ) -> SlotAnswer:
     """Grant task runs the slots of their limited tags, all or nothing per task run, in
-    the order asked; one answer per request. Task runs that do not exist yet are created
-    (Pending). A task run that already holds its slots is granted again (a repeated
-    request changes nothing). A task run none of whose tags is limited is granted
-    without a slot. An empty list only returns the team's limited tags."""
+    the order asked; one answer per request (what run processes of the previous version
+    ask before reporting Submitted; the rule is the engine's, `SlotLedger.take`). Task
+    runs that do not exist yet are created (Pending). A task run that already holds its
+    slots is granted again (a repeated request changes nothing). A task run none of whose
+    tags is limited is granted without a slot. An empty list only returns the team's
+    limited tags."""
     tenant = as_uuid(tenant_id, "tenant_id")
     asked = slot_requests(requests)
 
@@ -510,52 +484,39 @@ async def acquire_task_run_slots(
         )
         if not asked:
             return SlotAnswer([], all_tags)
-        tags = {tag for request in asked for tag in request.tags}
-        limits = await _locked_limits(session, tenant, TASK_TAG, tags & set(all_tags))
+        # The flow runs first, then the limits: the order the transition engine locks in.
         parents = await lock_flow_runs(session, tenant, {r.flow_run_id for r in asked})
         now = datetime.now(UTC)
         task_runs = await _task_run_ids(session, db.config, tenant, asked, parents, now)
-        used = await _in_use(session, [row.id for row in limits.values()])
-        held = await _held(session, db.config, list(task_runs.values()))
-        results: list[SlotGrant] = []
-        slots: list[dict[str, Any]] = []
-        for request in asked:
-            parent = parents.get(request.flow_run_id)
-            task_run_id = task_runs.get((request.flow_run_id, request.task_slug, request.map_index))
-            if parent is None or task_run_id is None:
-                results.append(
-                    SlotGrant(False, None, "NOT_FOUND", f"No flow run {request.flow_run_id}")
-                )
-                continue
-            if parent in FINISHED_STATES:
-                results.append(
-                    SlotGrant(
-                        False,
-                        task_run_id,
-                        "TRANSITION_REJECTED",
-                        f"The flow run already finished ({parent}).",
-                    )
-                )
-                continue
-            needed = [limits[tag] for tag in request.tags if tag in limits]
-            missing = [row for row in needed if row.id not in held[task_run_id]]
-            full = [row for row in missing if used[row.id] >= row.limit]
-            if full:
-                reason = "Waiting for a concurrency slot: " + ", ".join(
-                    _full(row, used[row.id]) for row in full
-                )
-                results.append(SlotGrant(False, task_run_id, "QUEUED", reason))
-                continue
-            for row in missing:
-                used[row.id] += 1
-                held[task_run_id].add(row.id)
-                slots.append(_slot(tenant, row.id, request.flow_run_id, task_run_id, now))
-            results.append(SlotGrant(True, task_run_id))
-        if slots:
-            await session.execute(sa.insert(_SLOT), slots)
+        tags = {tag for request in asked for tag in request.tags} & set(all_tags)
+        ledger = await task_tag_ledger(session, db.config, tenant, tags, sorted(parents))
+        results = [_grant(request, parents, task_runs, ledger) for request in asked]
+        if ledger is not None:
+            await write_slots(session, tenant, ledger.taken, now)
         return SlotAnswer(results, all_tags)
 
     return await db.run_in_transaction(work)
+
+
+def _grant(
+    request: SlotRequest,
+    parents: dict[uuid.UUID, str],
+    task_runs: dict[tuple[uuid.UUID, str, int], uuid.UUID],
+    ledger: SlotLedger | None,
+) -> SlotGrant:
+    parent = parents.get(request.flow_run_id)
+    task_run_id = task_runs.get((request.flow_run_id, request.task_slug, request.map_index))
+    if parent is None or task_run_id is None:
+        return SlotGrant(False, None, "NOT_FOUND", f"No flow run {request.flow_run_id}")
+    if parent in FINISHED_STATES:
+        reason = f"The flow run already finished ({parent})."
+        return SlotGrant(False, task_run_id, "TRANSITION_REJECTED", reason)
+    waiting = (
+        None if ledger is None else ledger.take(task_run_id, request.tags, request.flow_run_id)
+    )
+    if waiting is not None:
+        return SlotGrant(False, task_run_id, "QUEUED", waiting)
+    return SlotGrant(True, task_run_id)
 
 
 async def _task_run_ids(
@@ -579,21 +540,6 @@ async def _task_run_ids(
             assert run.id is not None
             found[(flow_run_id, slug, index)] = run.id
     return found
-
-
-async def _held(
-    session: AsyncSession, config: DialectConfiguration, task_run_ids: list[uuid.UUID]
-) -> dict[uuid.UUID, set[uuid.UUID]]:
-    held: dict[uuid.UUID, set[uuid.UUID]] = {run_id: set() for run_id in task_run_ids}
-    for start in range(0, len(task_run_ids), _CHUNK):
-        rows = await session.execute(
-            sa.select(_SLOT.c.task_run_id, _SLOT.c.limit_id).where(
-                config.in_values(_SLOT.c.task_run_id, task_run_ids[start : start + _CHUNK])
-            )
-        )
-        for task_run_id, limit_id in rows:
-            held[task_run_id].add(limit_id)
-    return held
 
 
 __all__ = [
