@@ -148,3 +148,15 @@ def test_a_refused_change_takes_no_slot() -> None:
     )
     assert verdict.outcome is not None and not verdict.outcome.accepted
     assert ledger.taken == [] and ledger.in_use[DB.id] == 0
+
+
+def test_the_slot_rules_end_the_task_run_policy_and_need_a_ledger() -> None:
+    names = [rule.name for rule in TASK_RUN_POLICY.rules]
+    assert names[-2:] == ["take_concurrency_slots", "give_back_concurrency_slots"]
+    runs = _runs(("a", "Pending"))
+    # No ledger: no tag of the batch is limited (or none was sent); nothing is judged.
+    [verdict] = evaluate(
+        "task_run", TASK_RUN_POLICY, runs, [_Change("a", "Running", ("db",))], {FLOW_RUN: "Running"}
+    )
+    assert verdict.state.name == "Running" and verdict.outcome is not None
+    assert verdict.outcome.kind == "accept"

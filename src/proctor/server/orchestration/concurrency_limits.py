@@ -108,6 +108,7 @@ class TakeConcurrencySlots(Rule):
 
     name = "take_concurrency_slots"
     applies_to = frozenset({"task_run"})
+    needs_slots = True
     to_types = TAKING_STATES
 
     def check(self, transition: Transition) -> Outcome | None:
@@ -129,6 +130,7 @@ class GiveBackConcurrencySlots(Rule):
 
     name = "give_back_concurrency_slots"
     applies_to = frozenset({"task_run"})
+    needs_slots = True
     to_types = FAMILIES - HOLDING_STATES
 
     def check(self, transition: Transition) -> Outcome | None:

@@ -30,10 +30,13 @@ class Policy:
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
+        # Most batches carry no tags, hence no slot ledger: they skip the rules that
+        # judge against one rather than pay for asking each of them per change.
+        self._without_slots = tuple(rule for rule in self.rules if not rule.needs_slots)
 
     def evaluate(self, transition: Transition) -> Outcome:
         rewritten: Outcome | None = None
-        for rule in self.rules:
+        for rule in self.rules if transition.slots is not None else self._without_slots:
             if transition.force and rule.bypassed_by_force:
                 continue
             if not rule.applies(transition):

@@ -29,6 +29,9 @@ class Rule(ABC):
     from_types: ClassVar[frozenset[str] | None] = None
     to_types: ClassVar[frozenset[str] | None] = None
     bypassed_by_force: ClassVar[bool] = False
+    #: Judges against the batch's concurrency-limit ledger (`Transition.slots`): nothing
+    #: to do, and not run, when the batch has none.
+    needs_slots: ClassVar[bool] = False
 
     def applies(self, transition: Transition) -> bool:
         return (
