@@ -36,7 +36,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 
 from proctor._version import __version__
 from proctor.server.api.context import ApiContext, ApiState
-from proctor.server.api.limit_values import ApiLimits
+from proctor.server.api.request_limit_values import RequestLimits
 from proctor.server.errors import StartupFailed
 from proctor.server.web.auth_routes import auth_routes
 from proctor.server.web.deferred import Deferred
@@ -72,7 +72,7 @@ def create_app(
     from proctor.settings import get_settings
 
     settings = settings or get_settings()
-    limits = ApiLimits.from_settings(settings)
+    limits = RequestLimits.from_settings(settings)
     metrics = Metrics()
 
     async def context_for(connection: HTTPConnection) -> ApiContext:
@@ -200,7 +200,12 @@ async def _warm_up(
 
 
 async def _start(
-    settings: Settings, database: Any, limits: ApiLimits, stack: AsyncExitStack, *, background: bool
+    settings: Settings,
+    database: Any,
+    limits: RequestLimits,
+    stack: AsyncExitStack,
+    *,
+    background: bool,
 ) -> ApiState:
     """Connect and migrate the database, start the background services; register their
     shutdown on `stack`."""
@@ -223,16 +228,16 @@ async def _start(
     return ApiState(
         database=db,
         events=db.events,
-        limits=limits,
+        request_limits=limits,
         default_tenant_id=default_tenant_id(db),
         authenticator=authenticator,
     )
 
 
-def _limits_of(scope: Any, default: ApiLimits) -> ApiLimits:
+def _limits_of(scope: Any, default: RequestLimits) -> RequestLimits:
     """The limits of the app serving `scope` (tests and, later, teams may change them)."""
     state = getattr(getattr(scope.get("app"), "state", None), "api", None)
-    return state.limits if isinstance(state, ApiState) else default
+    return state.request_limits if isinstance(state, ApiState) else default
 
 
 async def _runs_by_state(state: ApiState) -> dict[str, int]:

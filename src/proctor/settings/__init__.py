@@ -18,7 +18,7 @@ from proctor.settings.agent import AgentSettings
 from proctor.settings.api import APISettings
 from proctor.settings.database import DatabaseSettings
 from proctor.settings.flow_run import FlowRunSettings
-from proctor.settings.limits import LimitsSettings
+from proctor.settings.request_limits import RequestLimitsSettings
 from proctor.settings.root import Settings
 from proctor.settings.server import ServerSettings
 from proctor.settings.services import (
@@ -34,7 +34,7 @@ __all__ = [
     "DatabaseSettings",
     "FlowRunSettings",
     "LazarusSettings",
-    "LimitsSettings",
+    "RequestLimitsSettings",
     "SchedulerSettings",
     "ServerSettings",
     "ServicesSettings",

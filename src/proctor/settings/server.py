@@ -7,7 +7,7 @@ from pydantic import Field
 from proctor.settings.auth import AuthSettings
 from proctor.settings.base import SettingsGroup, group_config
 from proctor.settings.database import DatabaseSettings
-from proctor.settings.limits import LimitsSettings
+from proctor.settings.request_limits import RequestLimitsSettings
 from proctor.settings.retention import RetentionSettings
 from proctor.settings.secrets import SecretsSettings
 from proctor.settings.services import ServicesSettings
@@ -22,7 +22,7 @@ class ServerSettings(SettingsGroup):
     host: str = "127.0.0.1"
     port: int = Field(default=4200, ge=0, le=65535)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
-    limits: LimitsSettings = Field(default_factory=LimitsSettings)
+    limits: RequestLimitsSettings = Field(default_factory=RequestLimitsSettings)
     services: ServicesSettings = Field(default_factory=ServicesSettings)
     secrets: SecretsSettings = Field(default_factory=SecretsSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)

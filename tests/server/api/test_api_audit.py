@@ -15,7 +15,7 @@ from tests.server.api.graphql_results import data_of, error_codes
 from proctor.client import AsyncClient, NotFound
 from proctor.server.api import build_schema
 from proctor.server.api.context import ApiContext
-from proctor.server.api.limits import ApiLimits
+from proctor.server.api.request_limits import RequestLimits
 from proctor.server.auth.principal import Principal
 from proctor.server.background.audit_retention import AuditRetention
 from proctor.server.database import DEFAULT_TENANT_ID, Database
@@ -82,8 +82,8 @@ async def test_a_refused_mutation_is_recorded_as_failed_with_its_api_key(databas
         )  # fmt: skip
     who = Principal(DEFAULT_TENANT_ID, "read_only", "api_key", api_key_id=key_id)
     context = ApiContext(
-        db=database, events=database.events, tenant_id=DEFAULT_TENANT_ID, limits=ApiLimits(),
-        principal=who,
+        db=database, events=database.events, tenant_id=DEFAULT_TENANT_ID,
+        request_limits=RequestLimits(), principal=who,
     )  # fmt: skip
     result = await build_schema().execute(
         'mutation { createProject(name: "nope") { id } }', context_value=context

@@ -16,7 +16,7 @@ from tests.server.api.graphql_results import data_of
 
 from proctor.server.api import build_schema
 from proctor.server.api.context import ApiContext
-from proctor.server.api.limit_values import ApiLimits
+from proctor.server.api.request_limit_values import RequestLimits
 from proctor.server.auth.principal import Principal
 from proctor.server.database import DEFAULT_TENANT_ID, Database
 
@@ -76,7 +76,7 @@ async def live(database: Database, run_id: str, task_runs: bool) -> AsyncIterato
         db=database,
         events=database.events,
         tenant_id=DEFAULT_TENANT_ID,
-        limits=ApiLimits(),
+        request_limits=RequestLimits(),
         principal=Principal.local(DEFAULT_TENANT_ID),
         stopping=asyncio.Event(),
     )

@@ -262,7 +262,7 @@ async def test_heartbeats_and_batch_limit(gql, flow, app):
     )
     [alive] = data_of(beat)["heartbeatFlowRuns"]  # the unknown id is left out
     assert alive["id"] == run["id"] and alive["state"] == "Scheduled" and alive["heartbeat"]
-    app.state.api.limits = replace(app.state.api.limits, max_batch_items=3)
+    app.state.api.request_limits = replace(app.state.api.request_limits, max_batch_items=3)
     too_many = [{"flowRunId": run["id"], "message": "x"}] * 4
     refused = await gql(
         "mutation ($logs: [JSON!]!) { writeLogs(logs: $logs) { count } }", {"logs": too_many}

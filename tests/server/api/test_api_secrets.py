@@ -13,7 +13,7 @@ from tests.server.api.graphql_results import error_codes
 from proctor.client import AsyncClient, GraphQLError, NotFound
 from proctor.server.api import build_schema
 from proctor.server.api.context import ApiContext
-from proctor.server.api.limits import ApiLimits
+from proctor.server.api.request_limits import RequestLimits
 from proctor.server.auth.principal import Principal
 from proctor.server.database import DEFAULT_TENANT_ID, Database
 from proctor.server.database.models import FlowRun
@@ -29,10 +29,10 @@ async def as_role(
     database: Database, who: Principal, query: str, variables: dict | None = None
 ) -> dict:
     """Run one operation as `who` (what the request would get), as a JSON-ready dict."""
-    schema = build_schema(ApiLimits())
+    schema = build_schema(RequestLimits())
     context = ApiContext(
-        db=database, events=database.events, tenant_id=who.tenant_id, limits=ApiLimits(),
-        principal=who,
+        db=database, events=database.events, tenant_id=who.tenant_id,
+        request_limits=RequestLimits(), principal=who,
     )  # fmt: skip
     result = await schema.execute(query, variable_values=variables, context_value=context)
     body: dict = {"data": result.data}

@@ -33,7 +33,7 @@ from tests.server.auth.helpers import new_user, service_key, user_key
 
 from proctor.server.api import build_schema
 from proctor.server.api.context import ApiContext
-from proctor.server.api.limits import ApiLimits
+from proctor.server.api.request_limits import RequestLimits
 from proctor.server.auth.api_keys import authenticate_key
 from proctor.server.auth.permissions import FIELD_ACTIONS, Action, allowed
 from proctor.server.auth.principal import Principal
@@ -131,7 +131,7 @@ async def error_codes_of(
         db=db,
         events=db.events,
         tenant_id=principal.tenant_id if principal else None,
-        limits=ApiLimits(),
+        request_limits=RequestLimits(),
         principal=principal,
         stopping=asyncio.Event(),
     )

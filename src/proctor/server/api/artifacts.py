@@ -21,9 +21,9 @@ import strawberry
 from strawberry.scalars import JSON
 
 from proctor.server.api import run_scope
-from proctor.server.api.limits import check_batch_size
 from proctor.server.api.loaders import ctx
 from proctor.server.api.pagination import Connection, connection_from_page
+from proctor.server.api.request_limits import check_batch_size
 from proctor.server.services import artifacts as service
 from proctor.server.services.artifacts import ArtifactRecord
 
@@ -159,7 +159,7 @@ class ArtifactsMutation:
         self, info: strawberry.Info, artifacts: list[JSON]
     ) -> WriteArtifactsResult:
         context = ctx(info)
-        check_batch_size(artifacts, context.limits)
+        check_batch_size(artifacts, context.request_limits)
         items = service.parse_items(artifacts)
         # As log lines: an agent's key publishes into a finished run only within the
         # grace after its end (auth.agent_scope).

@@ -14,7 +14,7 @@ from typing import Any
 from starlette.requests import HTTPConnection
 
 from proctor.server.api.connection_budget import RequestDatabase
-from proctor.server.api.limit_values import ApiLimits
+from proctor.server.api.request_limit_values import RequestLimits
 from proctor.server.auth.principal import Principal
 
 
@@ -24,7 +24,7 @@ class ApiState:
 
     database: Any
     events: Any
-    limits: ApiLimits
+    request_limits: RequestLimits
     default_tenant_id: Any = None
     # Set when the server begins to shut down: long-polls answer at once instead of
     # holding the shutdown up for their whole wait.
@@ -56,11 +56,11 @@ class ApiState:
             else:
                 principal, problem = resolution.principal, resolution.problem
         context = ApiContext(
-            db=RequestDatabase(self.database, self.limits.max_connections_per_request),
+            db=RequestDatabase(self.database, self.request_limits.max_connections_per_request),
             events=self.events,
             tenant_id=principal.tenant_id if principal is not None else None,
             principal=principal,
-            limits=self.limits,
+            request_limits=self.request_limits,
             connection=connection,
             stopping=self.stopping,
             authenticator=self.authenticator,
@@ -124,7 +124,7 @@ class ApiContext:
     db: Any
     events: Any
     tenant_id: Any
-    limits: ApiLimits
+    request_limits: RequestLimits
     # None: nobody is logged in (auth mode); only PUBLIC fields are open then.
     principal: Principal | None = None
     connection: HTTPConnection | None = None

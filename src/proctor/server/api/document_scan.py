@@ -9,7 +9,7 @@ limit passed:
 - more than `max_tokens` tokens (comments included, as graphql-core counts them);
 - more than `max_aliases` aliases (`name:` in a selection set, outside any parentheses);
 - more than `max_fields` fields written in the document (fragments not expanded: the walk
-  in `limits.py` counts those once the document is parsed).
+  in `request_limits.py` counts those once the document is parsed).
 
 So a megabyte of aliases is refused after its first 51 aliases (a few hundred bytes read).
 Counts are lower bounds of what the parsed document holds (a field in a fragment counts
@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from proctor.server.api.limit_values import ApiLimits
+from proctor.server.api.request_limit_values import RequestLimits
 
 # `re` holds the GIL for a whole match, whichever thread runs it: no single match may
 # read more than about this many characters (a few milliseconds), or a long string in a
@@ -78,7 +78,7 @@ class ScanBreach:
 class _Counts:
     """What the scan has seen so far, and where the next name stands."""
 
-    def __init__(self, limits: ApiLimits) -> None:
+    def __init__(self, limits: RequestLimits) -> None:
         self.limits = limits
         self.tokens = self.fields = self.aliases = 0
         self.braces = self.parens = 0  # braces outside parentheses (selection sets)
@@ -177,7 +177,7 @@ def _too_large(what: str) -> tuple[str, str]:
     return "QUERY_TOO_LARGE", f"{what}: split it into smaller queries"
 
 
-def scan_document(source: str, limits: ApiLimits) -> ScanBreach | None:
+def scan_document(source: str, limits: RequestLimits) -> ScanBreach | None:
     """The first limit `source` passes (see the module docstring), or None."""
     counts = _Counts(limits)
     position = 0

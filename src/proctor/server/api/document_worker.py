@@ -10,7 +10,7 @@ cost more than the work; larger ones go to this pool.
 The pool has two threads, so hostile clients queue behind each other here instead of
 taking more of the interpreter: the event loop still gets the GIL at every switch
 interval (5 ms) while they work, and this work is bounded by the document limits
-(`document_scan`, `limits`), so no job runs for long.
+(`document_scan`, `request_limits`), so no job runs for long.
 """
 
 from __future__ import annotations

@@ -13,7 +13,8 @@ Codes clients can rely on:
     NOT_FOUND, INVALID_INPUT, CONFLICT, STALE_VERSION, TRANSITION_REJECTED,
     LIMIT_EXCEEDED, FORBIDDEN, UNAUTHENTICATED      (from the services)
     GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED  (the document or its variables)
-    QUERY_TOO_LARGE, QUERY_TOO_DEEP, QUERY_TOO_COSTLY, PAGE_TOO_LARGE (limits, see `limits.py`)
+    QUERY_TOO_LARGE, QUERY_TOO_DEEP, QUERY_TOO_COSTLY, PAGE_TOO_LARGE
+                                                     (request limits: `request_limits.py`)
     REQUEST_TIMEOUT                                  (a request ran past its time, `http.py`)
     BAD_REQUEST, PAYLOAD_TOO_LARGE                   (the HTTP layer, see `http.py`)
     INTERNAL_ERROR                                   (a bug: logged, message hidden)

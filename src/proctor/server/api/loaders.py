@@ -63,7 +63,7 @@ async def flow_versions(info: strawberry.Info, flow: Any) -> list[records.FlowVe
         name=flow.name,
         include_archived=True,
         order_by="-created",
-        first=context.limits.max_page_size,
+        first=context.request_limits.max_page_size,
     )
     return sorted(page.items, key=lambda version: -version.version)
 

@@ -18,8 +18,8 @@ from strawberry.scalars import JSON
 
 from proctor.server.api import batches, run_scope
 from proctor.server.api.inputs import CreateFlowRunInput, RegisterFlowInput
-from proctor.server.api.limits import check_batch_size
 from proctor.server.api.loaders import ctx
+from proctor.server.api.request_limits import check_batch_size
 from proctor.server.api.types import (
     Agent,
     Flow,
@@ -121,7 +121,7 @@ class Mutation:
         self, info: strawberry.Info, changes: list[JSON]
     ) -> list[TransitionResult]:
         context = ctx(info)
-        check_batch_size(changes, context.limits)
+        check_batch_size(changes, context.request_limits)
         parsed = batches.flow_run_changes(changes)
         await run_scope.changes(info, parsed)
         results = await set_flow_run_states(context.db, context.tenant_id, parsed)
@@ -135,7 +135,7 @@ class Mutation:
         self, info: strawberry.Info, changes: list[JSON]
     ) -> list[TransitionResult]:
         context = ctx(info)
-        check_batch_size(changes, context.limits)
+        check_batch_size(changes, context.request_limits)
         parsed = batches.task_run_changes(changes)
         await run_scope.changes(info, parsed)
         results = await task_runs_service.set_task_run_states(context.db, context.tenant_id, parsed)
@@ -149,7 +149,7 @@ class Mutation:
         self, info: strawberry.Info, flow_run_id: strawberry.ID, task_runs: list[JSON]
     ) -> list[TaskRun]:
         context = ctx(info)
-        check_batch_size(task_runs, context.limits)
+        check_batch_size(task_runs, context.request_limits)
         await run_scope.run(info, flow_run_id, "reopen")
         records = await task_runs_service.create_task_runs(
             context.db, context.tenant_id, flow_run_id, batches.task_run_keys(task_runs)
@@ -159,7 +159,7 @@ class Mutation:
     @strawberry.mutation(description="Store a batch of log lines; each is a `LogInput` object.")
     async def write_logs(self, info: strawberry.Info, logs: list[JSON]) -> WriteLogsResult:
         context = ctx(info)
-        check_batch_size(logs, context.limits)
+        check_batch_size(logs, context.request_limits)
         lines = batches.log_lines(logs)
         await run_scope.runs(info, (line.flow_run_id for line in lines), "logs")
         count = await logs_service.write_logs(context.db, context.tenant_id, lines)
@@ -174,7 +174,7 @@ class Mutation:
         self, info: strawberry.Info, flow_run_ids: list[strawberry.ID]
     ) -> list[FlowRun]:
         context = ctx(info)
-        check_batch_size(flow_run_ids, context.limits)
+        check_batch_size(flow_run_ids, context.request_limits)
         await run_scope.runs(info, flow_run_ids, "report")
         found = await flow_runs.heartbeat_flow_runs(context.db, context.tenant_id, flow_run_ids)
         return [FlowRun.from_record(record) for record in found]
@@ -264,7 +264,7 @@ class Mutation:
             labels=labels,
             limit=limit,
             wait_seconds=wait_seconds,
-            max_wait=context.limits.max_claim_wait,
+            max_wait=context.request_limits.max_claim_wait,
             stopping=context.stopping,
             claimed_with=context.principal.api_key_id if context.principal else None,
         )

@@ -79,7 +79,7 @@ class _TaskRunTracker:
             self.context.tenant_id,
             self.flow_run_id,
             order_by="-state_timestamp" if recent_first else "task_slug",
-            first=self.context.limits.max_page_size,
+            first=self.context.request_limits.max_page_size,
             count=False,
         )
         changed = []
@@ -98,7 +98,7 @@ class _TaskRunTracker:
                 self.context.db,
                 self.context.tenant_id,
                 self.flow_run_id,
-                first=self.context.limits.max_page_size,
+                first=self.context.request_limits.max_page_size,
             )
         )
 
@@ -170,7 +170,7 @@ class Subscription:
                         context.tenant_id,
                         run_id,
                         after=cursor,
-                        first=context.limits.max_page_size,
+                        first=context.request_limits.max_page_size,
                     )
                     if page.items:
                         yield [LogLine.from_record(line) for line in page.items]

@@ -1,4 +1,4 @@
-"""Limits that protect the server from oversized or hostile requests
+"""Request limits: what protects the server from oversized or hostile requests
 (`PROCTOR_SERVER_LIMITS_*`)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pydantic import Field
 from proctor.settings.base import SettingsGroup, group_config
 
 
-class LimitsSettings(SettingsGroup):
+class RequestLimitsSettings(SettingsGroup):
     """Upper bounds enforced by the API and the services; a request beyond one gets a
     `LIMIT_EXCEEDED` error instead of being half-processed."""
 
@@ -52,4 +52,4 @@ class LimitsSettings(SettingsGroup):
     )
 
 
-__all__ = ["LimitsSettings"]
+__all__ = ["RequestLimitsSettings"]

@@ -1,6 +1,6 @@
-"""`ApiLimits`: the numbers behind the API's limits, importable without GraphQL.
+"""`RequestLimits`: the numbers behind the API's request limits, importable without GraphQL.
 
-`limits.py` enforces them (with graphql-core and strawberry); this module only holds
+`request_limits.py` enforces them (with graphql-core and strawberry); this module only holds
 them, so the server can build its state at start-up without importing the GraphQL stack,
 which it loads in the background while it already listens (see `proctor.server.app`).
 """
@@ -13,7 +13,7 @@ from proctor.settings import Settings
 
 
 @dataclass(frozen=True)
-class ApiLimits:
+class RequestLimits:
     """The numbers behind the limits; built from the server settings."""
 
     max_depth: int = 12
@@ -37,7 +37,7 @@ class ApiLimits:
     max_claim_wait: float = 30.0
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> ApiLimits:
+    def from_settings(cls, settings: Settings) -> RequestLimits:
         """The limits configured in `settings.server.limits` (`PROCTOR_SERVER_LIMITS_*`)."""
         configured = settings.server.limits
         return cls(
@@ -58,4 +58,4 @@ class ApiLimits:
         )
 
 
-__all__ = ["ApiLimits"]
+__all__ = ["RequestLimits"]

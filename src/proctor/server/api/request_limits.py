@@ -1,4 +1,5 @@
-"""Limits on what one GraphQL operation may ask for: size, fields, aliases, depth, cost.
+"""Request limits: what one GraphQL operation may ask for (size, fields, aliases, depth,
+cost).
 
 A hostile document must cost the server one bounded look and nothing else, and no
 document may hold the event loop for long, so the limits are checked in three places
@@ -64,10 +65,10 @@ from strawberry.schema.schema import validate_document
 from proctor.server.api.document_scan import scan_document
 from proctor.server.api.document_worker import INLINE_CHARACTERS, INLINE_FIELDS, off_loop
 from proctor.server.api.errors import ApiError
-from proctor.server.api.limit_values import ApiLimits
+from proctor.server.api.request_limit_values import RequestLimits
 
 
-def check_page_size(first: int | None, limits: ApiLimits) -> int:
+def check_page_size(first: int | None, limits: RequestLimits) -> int:
     """The page size to use for `first`, or the error a resolver should raise."""
     if first is None:
         return limits.default_page_size
@@ -80,7 +81,7 @@ def check_page_size(first: int | None, limits: ApiLimits) -> int:
     return first
 
 
-def check_batch_size(items: list[Any], limits: ApiLimits) -> None:
+def check_batch_size(items: list[Any], limits: RequestLimits) -> None:
     """Refuse a batched mutation larger than the server accepts in one transaction."""
     if len(items) > limits.max_batch_items:
         raise ApiError(
@@ -108,7 +109,7 @@ class _Walker:
         self,
         fragments: Mapping[str, FragmentDefinitionNode],
         variables: Mapping[str, Any],
-        limits: ApiLimits,
+        limits: RequestLimits,
     ) -> None:
         self.fragments = fragments
         self.variables = variables
@@ -246,7 +247,7 @@ def check_document(
     schema: GraphQLSchema,
     document: DocumentNode,
     variables: Mapping[str, Any],
-    limits: ApiLimits,
+    limits: RequestLimits,
 ) -> GraphQLError | None:
     """The first limit `document` breaks (as a GraphQL error with its code), or None.
 
@@ -258,7 +259,7 @@ def _check(
     schema: GraphQLSchema,
     document: DocumentNode,
     variables: Mapping[str, Any],
-    limits: ApiLimits,
+    limits: RequestLimits,
 ) -> tuple[GraphQLError | None, int]:
     """`check_document`'s answer, and how many fields the walk counted."""
     fragments = {
@@ -289,13 +290,13 @@ class QueryLimits(SchemaExtension):
     are parsed and validated off the event loop (`limits` here are the fallback when the
     request's context carries none)."""
 
-    def __init__(self, limits: ApiLimits) -> None:
+    def __init__(self, limits: RequestLimits) -> None:
         self.limits = limits
 
-    def _limits(self) -> ApiLimits:
+    def _limits(self) -> RequestLimits:
         # The request's own limits (per app, later per team) win over the defaults.
-        limits = getattr(self.execution_context.context, "limits", None)
-        return limits if isinstance(limits, ApiLimits) else self.limits
+        limits = getattr(self.execution_context.context, "request_limits", None)
+        return limits if isinstance(limits, RequestLimits) else self.limits
 
     async def on_parse(self) -> AsyncIterator[None]:
         context = self.execution_context
@@ -354,7 +355,7 @@ def _check_and_validate(
     schema: GraphQLSchema,
     document: DocumentNode,
     variables: Mapping[str, Any],
-    limits: ApiLimits,
+    limits: RequestLimits,
     rules: tuple[type[ASTValidationRule], ...],
     validate_over: int | None = None,
 ) -> list[GraphQLError] | None:
@@ -369,7 +370,7 @@ def _check_and_validate(
     return validate_document(schema, document, rules) if rules else []
 
 
-def _raise_breach(source: str, limits: ApiLimits) -> None:
+def _raise_breach(source: str, limits: RequestLimits) -> None:
     """Raise the first limit the source passes, found by the lexer-level scan."""
     breach = scan_document(source, limits)
     if breach is not None:
@@ -380,7 +381,7 @@ def _raise_breach(source: str, limits: ApiLimits) -> None:
         raise error
 
 
-def _scan_and_parse(source: str, limits: ApiLimits, options: dict[str, Any]) -> DocumentNode:
+def _scan_and_parse(source: str, limits: RequestLimits, options: dict[str, Any]) -> DocumentNode:
     """In the worker thread: the scan, then graphql-core's parse (raising either's error)."""
     _raise_breach(source, limits)
     return parse(source, **options)
@@ -397,4 +398,4 @@ def _become(target: GraphQLError, error: GraphQLError) -> None:
     target.original_error = error.original_error
 
 
-__all__ = ["ApiLimits", "QueryLimits", "check_batch_size", "check_document", "check_page_size"]
+__all__ = ["QueryLimits", "RequestLimits", "check_batch_size", "check_document", "check_page_size"]

@@ -11,7 +11,7 @@ from tests.server.api.graphql_results import error_codes
 from proctor.server.api import build_schema
 from proctor.server.api.context import ApiContext
 from proctor.server.api.document_worker import INLINE_CHARACTERS
-from proctor.server.api.limits import ApiLimits
+from proctor.server.api.request_limits import RequestLimits
 from proctor.server.auth.principal import Principal
 from proctor.server.database import DEFAULT_TENANT_ID
 
@@ -23,7 +23,7 @@ async def _post(http, body, **kwargs):
 
 
 async def test_query_too_deep(gql, app):
-    app.state.api.limits = replace(app.state.api.limits, max_depth=3)
+    app.state.api.request_limits = replace(app.state.api.request_limits, max_depth=3)
     deep = "{ flowRuns { nodes { flow { versions { name } } } } }"
     body = await gql(deep)
     assert error_codes(body) == ["QUERY_TOO_DEEP"]
@@ -49,7 +49,7 @@ async def test_query_too_costly(gql):
 
 
 async def test_page_too_large(gql, app):
-    limit = app.state.api.limits.max_page_size
+    limit = app.state.api.request_limits.max_page_size
     body = await gql(f"{{ flowRuns(first: {limit + 1}) {{ totalCount }} }}")
     assert error_codes(body) == ["PAGE_TOO_LARGE"]
     body = await gql(
@@ -60,7 +60,7 @@ async def test_page_too_large(gql, app):
 
 
 async def test_payload_too_large(http, app):
-    app.state.api.limits = replace(app.state.api.limits, max_body_bytes=2048)
+    app.state.api.request_limits = replace(app.state.api.request_limits, max_body_bytes=2048)
     big = '{"query": "{ projects { id } }", "variables": {"x": "' + "a" * 4096 + '"}}'
     response = await _post(http, big)
     assert response.status_code == 413
@@ -119,7 +119,7 @@ def test_limits_from_settings():
     from proctor.settings import temporary_settings
 
     with temporary_settings(server_limits_max_query_depth=4, server_limits_max_page_size=20) as s:
-        limits = ApiLimits.from_settings(s)
+        limits = RequestLimits.from_settings(s)
     assert (limits.max_depth, limits.max_page_size, limits.default_page_size) == (4, 20, 20)
 
 
@@ -141,7 +141,7 @@ async def test_a_megabyte_of_aliases_is_refused_before_it_is_parsed(gql):
 
 
 async def test_too_many_tokens_are_refused_before_they_are_parsed(gql, app):
-    limit = app.state.api.limits.max_tokens
+    limit = app.state.api.request_limits.max_tokens
     # No alias and one field: only the token count is over (a list argument).
     values = ",".join(["1"] * (limit + 10))
     body = await gql(f"{{ projects(x: [{values}]) {{ id }} }}")
@@ -163,7 +163,7 @@ async def test_large_documents_within_the_limits_are_answered(gql, app):
     broken = await gql(padding + "{ projects { id ")
     assert error_codes(broken) == ["GRAPHQL_PARSE_FAILED"]
     assert broken["errors"][0]["locations"] == [{"line": 2, "column": 17}]
-    limit = app.state.api.limits.max_aliases
+    limit = app.state.api.request_limits.max_aliases
     assert error_codes(await gql(padding + _aliases(limit + 1))) == ["QUERY_TOO_LARGE"]
 
 
@@ -174,7 +174,7 @@ async def test_a_subscription_over_the_limits_gets_its_error(database):
         db=database,
         events=database.events,
         tenant_id=DEFAULT_TENANT_ID,
-        limits=ApiLimits(),
+        request_limits=RequestLimits(),
         principal=Principal.local(DEFAULT_TENANT_ID),
         stopping=asyncio.Event(),
     )
@@ -216,13 +216,13 @@ def test_the_scan_never_refuses_what_the_walk_accepts(document):
     from graphql import GraphQLSyntaxError, get_introspection_query, parse
 
     from proctor.server.api.document_scan import scan_document
-    from proctor.server.api.limits import check_document
+    from proctor.server.api.request_limits import check_document
 
     if document == "introspection":
         document = get_introspection_query(descriptions=True)
     schema = build_schema()._schema
     parsed = parse(document)
-    unbounded = ApiLimits(
+    unbounded = RequestLimits(
         max_tokens=10**6, max_fields=10**6, max_aliases=10**6, max_depth=10**6, max_cost=10**9
     )
     assert scan_document(document, unbounded) is None
@@ -254,7 +254,7 @@ def test_the_scan_reads_long_tokens_whole_in_bounded_steps():
         f'{{ p: projects(x: "{long}", y: """{long} \\""" " "" {long}""") {{ id }}\n'
         f"# {long}\n" + " ".join(f"a{i}: projects {{ id }}" for i in range(50)) + f" {long} }}"
     )
-    limits = ApiLimits()
+    limits = RequestLimits()
     breach = scan_document(document, limits)
     assert breach is not None and "aliases" in breach.message
     assert breach.offset == document.rindex("a49:") + len("a49")
@@ -270,7 +270,7 @@ def test_the_scan_reads_long_tokens_whole_in_bounded_steps():
 
 
 async def test_aliases_over_the_limit_are_refused_and_nothing_runs(gql, app):
-    limit = app.state.api.limits.max_aliases
+    limit = app.state.api.request_limits.max_aliases
     body = await gql(_aliases(limit + 1))
     assert error_codes(body) == ["QUERY_TOO_LARGE"]
     assert "aliases" in body["errors"][0]["message"] and body["data"] is None
@@ -289,7 +289,7 @@ async def test_aliases_over_the_limit_are_refused_and_nothing_runs(gql, app):
 
 
 async def test_fields_over_the_limit_are_refused(gql, app):
-    limit = app.state.api.limits.max_fields
+    limit = app.state.api.request_limits.max_fields
     # No aliases: the same field repeated is one response key, but still walked.
     many = "{ " + "projects { id name } " * (limit // 3 + 1) + "}"
     assert error_codes(await gql(many)) == ["QUERY_TOO_LARGE"]
@@ -350,7 +350,7 @@ async def test_a_request_past_its_time_is_stopped(http, gql, app):
     agent = (await gql('mutation { registerAgent(name: "slow", labels: []) { id } }'))["data"]
     agent_id = agent["registerAgent"]["id"]
     # Lowered only now: on a busy machine even registering may take longer than 0.2 s.
-    app.state.api.limits = replace(app.state.api.limits, max_request_seconds=0.2)
+    app.state.api.request_limits = replace(app.state.api.request_limits, max_request_seconds=0.2)
     # A long-poll that would wait 5 s for a due run is cut off at the request's budget.
     response = await _post(
         http,
@@ -360,5 +360,5 @@ async def test_a_request_past_its_time_is_stopped(http, gql, app):
     )
     assert response.status_code == 503
     assert error_codes(response.json()) == ["REQUEST_TIMEOUT"]
-    app.state.api.limits = replace(app.state.api.limits, max_request_seconds=60)
+    app.state.api.request_limits = replace(app.state.api.request_limits, max_request_seconds=60)
     assert "errors" not in await gql("{ projects { id } }")
