@@ -51,7 +51,7 @@ from tests.server.auth.helpers import Browser, codes, gql, new_team, new_user, s
 
 from proctor.server.api import build_schema
 from proctor.server.api.context import ApiContext
-from proctor.server.api.limits import ApiLimits
+from proctor.server.api.request_limits import RequestLimits
 from proctor.server.auth.api_keys import authenticate_key
 from proctor.server.database import Database
 from proctor.server.database.models import ApiKey, Membership
@@ -905,7 +905,7 @@ async def _subscribe(
         db=db,
         events=db.events,
         tenant_id=principal.tenant_id,
-        limits=ApiLimits(),
+        request_limits=RequestLimits(),
         principal=principal,
         stopping=stopping,
     )

@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING
 
 # Nothing from strawberry or graphql-core at import time: the server imports this package
 # (its context and limits) before it listens and builds the schema afterwards.
-from proctor.server.api.limit_values import ApiLimits
+from proctor.server.api.request_limit_values import RequestLimits
 
 if TYPE_CHECKING:
     from proctor.server.api.errors import ProctorSchema
 
 
-def build_schema(limits: ApiLimits | None = None) -> ProctorSchema:
+def build_schema(limits: RequestLimits | None = None) -> ProctorSchema:
     """The schema with Proctor's error handling and limits."""
     from strawberry.tools import merge_types
 
@@ -42,9 +42,9 @@ def build_schema(limits: ApiLimits | None = None) -> ProctorSchema:
     from proctor.server.api.errors import ProctorSchema
     from proctor.server.api.housekeeping import HousekeepingMutation, HousekeepingQuery
     from proctor.server.api.inputs import BATCH_ITEM_TYPES
-    from proctor.server.api.limits import QueryLimits
     from proctor.server.api.mutations import Mutation
     from proctor.server.api.queries import Query
+    from proctor.server.api.request_limits import QueryLimits
     from proctor.server.api.retention import RetentionMutation, RetentionQuery
     from proctor.server.api.run_bulk import RunBulkMutation
     from proctor.server.api.run_configs import RunConfigQuery
@@ -87,7 +87,7 @@ def build_schema(limits: ApiLimits | None = None) -> ProctorSchema:
     )
     subscriptions: tuple[type, ...] = (Subscription, ActivitySubscription)
 
-    configured = limits or ApiLimits()
+    configured = limits or RequestLimits()
     return ProctorSchema(
         query=merge_types("Query", queries),
         mutation=merge_types("Mutation", mutations),
@@ -99,4 +99,4 @@ def build_schema(limits: ApiLimits | None = None) -> ProctorSchema:
     )
 
 
-__all__ = ["ApiLimits", "build_schema"]
+__all__ = ["RequestLimits", "build_schema"]

@@ -22,8 +22,8 @@ from strawberry.scalars import JSON
 
 from proctor.server.api import run_scope
 from proctor.server.api.errors import ApiError
-from proctor.server.api.limits import check_batch_size
 from proctor.server.api.loaders import ctx
+from proctor.server.api.request_limits import check_batch_size
 from proctor.server.services import concurrency_limits
 
 _REQUEST_KEYS = {
@@ -167,7 +167,7 @@ class ConcurrencyMutation:
         self, info: strawberry.Info, requests: list[JSON]
     ) -> TaskRunSlots:
         context = ctx(info)
-        check_batch_size(requests, context.limits)
+        check_batch_size(requests, context.request_limits)
         parsed = _requests(requests)
         await run_scope.runs(info, (item.get("flow_run_id") for item in parsed), "report")
         answer = await concurrency_limits.acquire_task_run_slots(
