@@ -1,6 +1,6 @@
 """The layout of `proctor.server.services` (issue 15): the package is a table of contents
-that imports none of its modules, plumbing stays behind the services' edge, and every
-module says what it is.
+that imports none of its modules, its modules import each other directly and without
+cycles, plumbing stays behind the services' edge, and every module says what it is.
 
 Imports are read from the source with `ast`, not from the modules' attributes, so the
 rules hold for imports inside functions and under TYPE_CHECKING too.
@@ -175,3 +175,27 @@ def test_the_table_of_contents_names_every_module_and_only_those():
         f"{p.name}/" for p in SERVICES.iterdir() if (p / "__init__.py").exists()
     }
     assert listed == present
+
+
+def test_services_modules_import_each_other_without_cycles():
+    modules = {n: p for n, p in source_modules().items() if n.startswith("proctor.server.services")}
+    graph = {
+        name: {i for i in import_time_imports(path, name) if i in modules and i != name}
+        for name, path in modules.items()
+    }
+    cycles: list[list[str]] = []
+    state: dict[str, str] = {}
+
+    def walk(name: str, path: list[str]) -> None:
+        state[name] = "open"
+        for imported in sorted(graph[name]):
+            if state.get(imported) == "open":
+                cycles.append([*path[path.index(imported) :], imported])
+            elif imported not in state:
+                walk(imported, [*path, imported])
+        state[name] = "done"
+
+    for name in sorted(graph):
+        if name not in state:
+            walk(name, [name])
+    assert cycles == []
