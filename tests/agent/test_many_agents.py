@@ -1,4 +1,8 @@
-"""Three agents against 300 due runs: every run starts exactly once."""
+"""Three agents against 150 due runs: every run starts exactly once.
+
+(The server's side of the same race, 300 due runs claimed by three agents at once, is
+`tests/server/test_claims.py`; here each run is a real process on a real agent, so the
+count is what a loaded two-core machine finishes in a few minutes.)"""
 
 from __future__ import annotations
 
@@ -7,9 +11,9 @@ import collections
 import pytest
 from tests.agent.processes import FLOWS, AgentProcess, proctor_json, wait_until
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
-RUNS = 300
+RUNS = 150
 
 
 def create_runs(client, flow_id: str, count: int, per_request: int = 50) -> list[str]:
@@ -49,7 +53,7 @@ def histories(client, flow_id: str) -> dict[str, list[dict]]:
         after = page["flowRuns"]["pageInfo"]["endCursor"]
 
 
-def test_three_agents_start_each_of_300_runs_exactly_once(home, server, client, agents):
+def test_three_agents_start_each_of_150_runs_exactly_once(home, server, client, agents):
     [registered] = proctor_json("register", str(FLOWS / "simple.py"), "--project", "herd",
                                 "--label", "herd", home=home, api_url=server.url)  # fmt: skip
     flow_id = registered["flow"]["id"]
@@ -61,7 +65,8 @@ def test_three_agents_start_each_of_300_runs_exactly_once(home, server, client, 
         page = client.list_flow_runs(flow_id=flow_id, states=["Success"], first=1)
         return page.total_count == RUNS
 
-    wait_until(all_succeeded, 180, f"{RUNS} runs to succeed", interval=0.5)
+    # A hang is what the deadline is for: three agents on a busy machine take minutes.
+    wait_until(all_succeeded, 600, f"{RUNS} runs to succeed", interval=0.5)
     found = histories(client, flow_id)
     assert sorted(found) == sorted(created)
     claimed_by: collections.Counter[str] = collections.Counter()
