@@ -75,6 +75,7 @@ ENGINE = Suite(
             "test_cache_validators",
             "test_runner_edges",
             "test_walk",
+            "test_walk_mutants",
         )
     ),
     subprocesses_see_mutants=True,
