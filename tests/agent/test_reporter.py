@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import Any
 
 from proctor import Flow, get_run_logger, task
 from proctor.agent.reporter import Reporter
@@ -24,6 +25,11 @@ class FakeClient:
         self.failures: list[Exception] = []
         self.lock = threading.Lock()
         self.gate: threading.Event | None = None
+
+    def execute(self, operation: Any) -> dict:
+        # The reporter sends its writes as operations it marks idempotent (resendable).
+        assert operation.idempotent
+        return self.query(operation.document, operation.variables)
 
     def query(self, document: str, variables: dict) -> dict:
         if self.gate is not None:

@@ -167,6 +167,32 @@ def test_retries_on_5xx_only_when_idempotent():
         assert len(calls) == 1
 
 
+def test_query_resends_a_read_but_sends_a_mutation_once():
+    # A mutation whose answer was lost may have been applied: sending it again could
+    # create a second run (seen with 50 aliased createFlowRun on a loaded machine).
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.content.decode())
+        if len(calls) < 3:
+            return httpx.Response(503, text="busy")
+        return httpx.Response(200, json={"data": {"projects": []}})
+
+    retry = RetryPolicy(attempts=4, base_delay=0.0, jitter=False)
+    with Client("http://proctor.test", retry=retry, transport=httpx.MockTransport(handler)) as c:
+        assert c.query("query Named { projects { id } }") == {"projects": []}
+        assert len(calls) == 3
+        for once in (
+            'mutation { createProject(name: "x") { id } }',
+            '{ projects { id } } mutation M { createProject(name: "x") { id } }',
+            "{ projects { id ",  # does not parse: the server says why, once
+        ):
+            calls.clear()
+            with pytest.raises(ServerUnavailable):
+                c.query(once)
+            assert len(calls) == 1, once
+
+
 class socket_free_port:
     """A port nobody listens on (bound, then released)."""
 

@@ -142,7 +142,8 @@ def test_the_check_sees_a_difference_in_a_body(tmp_path: Path) -> None:
     """Not vacuous: one changed constant in a copy of the blocking client is reported."""
     changed = tmp_path / "_sync.py"
     source = (CLIENT / "_sync.py").read_text(encoding="utf-8")
-    changed.write_text(source.replace("idempotent=True", "idempotent=False", 1))
+    assert "idempotent = reads_only(document)" in source
+    changed.write_text(source.replace("idempotent = reads_only(document)", "idempotent = True", 1))
     assert methods(changed, "Client", unasync=False)["query"] != ASYNC["query"]
     assert SYNC["query"] == ASYNC["query"]
 

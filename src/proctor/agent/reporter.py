@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from proctor.agent import wire
 from proctor.agent.backoff import Backoff, is_transient
-from proctor.client import LimitExceeded, ProctorClientError, TransitionResult
+from proctor.client import LimitExceeded, Operation, ProctorClientError, TransitionResult
 from proctor.core.masking import mask_secrets
 from proctor.core.observers import RunObserver, TaskRunChange
 from proctor.core.states import Pending
@@ -373,7 +373,10 @@ class Reporter(RunObserver):
         down_since: float | None = None
         while True:
             try:
-                data = self.client.query(document, variables)
+                # The report's writes are idempotent (versions, ids): the client may
+                # resend one after a timeout, which a plain mutation must not be.
+                report: Operation[dict[str, Any]] = Operation(document, variables, idempotent=True)
+                data = self.client.execute(report)
             except LimitExceeded:
                 raise _TooLarge from None
             except ProctorClientError as error:

@@ -37,7 +37,7 @@ from proctor.client._models import (
 )
 from proctor.client._results import LOCATION_QUERY, find_task_run, full_location, read_result
 from proctor.client._retry import RetryPolicy
-from proctor.client._wire import Operation, RetryableStatus, decode, status_error
+from proctor.client._wire import Operation, RetryableStatus, decode, reads_only, status_error
 
 T = TypeVar("T")
 
@@ -109,8 +109,10 @@ class Client:
             time.sleep(delay)
 
     def query(self, document: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        """Run any GraphQL document; returns its `data` (queries are retried)."""
-        return self.execute(Operation(document, variables or {}, idempotent=True))
+        """Run any GraphQL document; returns its `data`. A query is retried after a
+        timeout or a lost connection; a mutation is sent once (a retry could create twice)."""
+        idempotent = reads_only(document)
+        return self.execute(Operation(document, variables or {}, idempotent=idempotent))
 
     # -- projects ----------------------------------------------------------------------
 

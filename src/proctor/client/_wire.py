@@ -23,6 +23,20 @@ T = TypeVar("T")
 GRAPHQL_PATH = "/graphql"
 
 
+def reads_only(document: str) -> bool:
+    """Whether every operation of `document` is a query, so that sending it again after
+    a timeout cannot do anything twice. A mutation, or a document that does not parse
+    (the server will say why), is sent once."""
+    from graphql import GraphQLSyntaxError, OperationDefinitionNode, OperationType, parse
+
+    try:
+        parsed = parse(document, no_location=True)
+    except GraphQLSyntaxError:
+        return False
+    operations = [d for d in parsed.definitions if isinstance(d, OperationDefinitionNode)]
+    return bool(operations) and all(op.operation is OperationType.QUERY for op in operations)
+
+
 @dataclass(frozen=True)
 class Operation(Generic[T]):
     """One GraphQL request and how to read its answer."""
