@@ -19,7 +19,7 @@ from proctor import Flow, task
 from proctor.core.runner import approval
 from proctor.core.runner.caching import cache_key
 from proctor.results import LocalResult
-from proctor.states import Paused, Pending, Retrying, Success
+from proctor.states import Cancelled, Failed, Paused, Pending, Retrying, Success
 from proctor.triggers import manual_only
 
 
@@ -545,3 +545,196 @@ def test_a_target_template_with_an_unknown_name_says_it_is_the_target(tmp_path):
         node = produce()
     message = flow.run().result[node].message
     assert message.startswith("target of 'produce' uses {nowhere}, which is not known")
+
+
+# Pinned after mutation testing of flow_runner.py and task_runner.py (issue 15).
+
+
+def test_a_flow_state_handler_is_given_the_flow_itself():
+    given = []
+
+    def handler(flow_, old, new):
+        given.append(flow_)
+
+    with Flow("handed-over", state_handlers=[handler]) as flow:
+        one()
+    flow.run()
+    assert given == [flow, flow]  # Pending -> Running, Running -> Success
+
+
+def test_a_flow_state_handler_replaces_the_final_state_and_the_hooks_see_the_replacement():
+    failures = []
+
+    def handler(flow_, old, new):
+        return Failed("refused by the handler") if new.is_successful() else None
+
+    with Flow(
+        "rewritten",
+        state_handlers=[handler],
+        on_failure=lambda flow_, state: failures.append((flow_, state.message)),
+    ) as flow:
+        one()
+    state = flow.run()
+    assert type(state) is Failed
+    assert state.message == "refused by the handler"
+    assert failures == [(flow, "refused by the handler")]
+
+
+def test_a_flow_on_success_hook_is_given_the_flow_and_its_final_state():
+    successes = []
+    with Flow(
+        "succeeded", on_success=lambda flow_, state: successes.append((flow_, state))
+    ) as flow:
+        node = one()
+    state = flow.run()
+    assert successes == [(flow, state)]
+    assert state.result[node].result == 1
+
+
+def test_an_observer_is_told_each_flow_run_state_with_the_run_it_belongs_to():
+    from proctor.core.observers import RunObserver
+
+    told = []
+
+    class Listener(RunObserver):
+        def flow_run_started(self, flow_, context):
+            told.append(("started", context))
+
+        def flow_run_state(self, context, state):
+            told.append((state.name, context))
+
+    with Flow("told") as flow:
+        one()
+    flow.run(observers=[Listener()], flow_run_id="run-42")
+    assert [name for name, _ in told] == ["started", "Running", "Success"]
+    assert {(context.flow_name, context.flow_run_id) for _, context in told} == {("told", "run-42")}
+
+
+def test_a_flow_run_started_by_name_and_schedule_is_announced_with_them():
+    from datetime import UTC, datetime
+
+    from proctor.core.observers import RunObserver
+    from proctor.core.runner.flow_runner import FlowRunner
+
+    announced = []
+
+    class Listener(RunObserver):
+        def flow_run_started(self, flow_, context):
+            announced.append((flow_, context.flow_run_name, context.scheduled_start))
+
+        def flow_run_state(self, context, state):
+            announced.append((state.name, state.message))
+
+    with Flow("scheduled") as flow:
+        one()
+    due = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
+    runner = FlowRunner(flow, observers=[Listener()])
+    state = runner.run(flow_run_name="nightly-run", scheduled_start=due)
+    assert state.is_successful()
+    assert announced[:2] == [
+        (flow, "nightly-run", due),
+        ("Running", "Flow run nightly-run started"),
+    ]
+    assert announced[2] == ("Success", state.message)
+
+
+def test_a_flow_run_logs_its_start_and_its_end_with_name_state_and_duration(caplog, monkeypatch):
+    from types import SimpleNamespace
+
+    from proctor.core.runner import flow_runner
+    from proctor.core.runner.flow_runner import FlowRunner
+
+    # The duration's two readings, injected: the log line's number is their difference.
+    readings = iter([100.0, 102.5])
+    monkeypatch.setattr(flow_runner, "time", SimpleNamespace(perf_counter=lambda: next(readings)))
+
+    @task
+    def fail() -> None:
+        raise ValueError("no")
+
+    with Flow("logged") as flow:
+        fail()
+    with caplog.at_level(logging.INFO, logger="proctor.flow_runner"):
+        state = FlowRunner(flow).run(flow_run_name="run-7")
+    lines = [r.getMessage() for r in caplog.records if r.name == "proctor.flow_runner"]
+    assert lines == [
+        "Flow run run-7 of 'logged' started",
+        f"Flow run run-7 of 'logged' finished Failed in 2.500 s: {state.message}",
+    ]
+
+
+def test_a_requeued_flow_retry_says_which_retry_and_when_and_keeps_the_task_states():
+    from proctor.core.clock import FakeClock
+    from proctor.core.runner.flow_runner import FlowRunner
+
+    @task
+    def boom() -> None:
+        raise RuntimeError("down")
+
+    # The delay depends on the attempt: the second retry waits 20 s.
+    with Flow("requeued", retries=3, retry_delay=lambda attempt: attempt * 10) as flow:
+        node = boom()
+    clock = FakeClock()
+    state = FlowRunner(flow, max_retry_wait=60, clock=clock).run(run_count=2)
+    assert type(state) is Retrying
+    # The failed attempt's own message (the walk's, naming the failed task) sits inside.
+    assert state.message.startswith("Flow run failed (")
+    assert "boom" in state.message
+    assert state.message.endswith("); retry 2 of 3 in 20 s")
+    assert state.start_time == clock.now() + 20
+    assert state.result[node].message == "RuntimeError: down"
+
+
+def test_a_flow_retry_in_process_is_logged_and_told_to_observers(caplog):
+    from proctor.core.clock import FakeClock
+    from proctor.core.observers import RunObserver
+    from proctor.core.runner.flow_runner import FlowRunner
+
+    retrying = []
+
+    class Listener(RunObserver):
+        def flow_run_retrying(self, context, failed):
+            retrying.append((context.flow_run_name, type(failed).__name__))
+
+    @task
+    def boom() -> None:
+        raise RuntimeError("down")
+
+    with Flow("retried", retries=1, retry_delay=5) as flow:
+        boom()
+    clock = FakeClock()
+    runner = FlowRunner(flow, observers=[Listener()], clock=clock)
+    with caplog.at_level(logging.WARNING, logger="proctor.flow_runner"):
+        state = runner.run(flow_run_name="run-8")
+    assert state.is_failed()
+    assert retrying == [("run-8", "Failed")]
+    warned = [r.getMessage() for r in caplog.records if r.name == "proctor.flow_runner"]
+    assert len(warned) == 1
+    assert warned[0].startswith("Flow run run-8 of 'retried' failed (")
+    assert "boom" in warned[0]  # the failed attempt's message names the failed task
+    assert warned[0].endswith("); retry 1 of 1 in 5 s")
+    assert [until - since for since, until in clock.waits] == [5]
+
+
+def test_a_flow_run_cancelled_while_it_waits_to_retry_ends_cancelled_with_its_task_states():
+    from proctor.core.clock import FakeClock
+    from proctor.core.observers import RunObserver
+    from proctor.core.runner.flow_runner import FlowRunner
+
+    @task
+    def boom() -> None:
+        raise RuntimeError("down")
+
+    with Flow("cancelled-retry", retries=2, retry_delay=5) as flow:
+        node = boom()
+    runner = FlowRunner(flow, clock=FakeClock())
+
+    class Canceller(RunObserver):
+        def flow_run_retrying(self, context, failed):
+            runner.cancel()
+
+    runner.observers = [Canceller()]
+    state = runner.run()
+    assert type(state) is Cancelled
+    assert state.message == "The flow run was cancelled"
+    assert state.result[node].message == "RuntimeError: down"
