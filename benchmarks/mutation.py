@@ -81,7 +81,17 @@ ENGINE = Suite(
     subprocesses_see_mutants=True,
     # A mutant that makes a test raise inside pytest's own temporary-directory walk leaves
     # an unclosed iterator; reported at exit under -W error, it would stop mutmut itself.
-    pytest_args=("-p", "no:cacheprovider", "-p", "no:xdist", "-p", "no:unraisableexception"),
+    # mutation_forkserver (this folder, on PYTHONPATH): no false kills by the fork server.
+    pytest_args=(
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "no:xdist",
+        "-p",
+        "no:unraisableexception",
+        "-p",
+        "mutation_forkserver",
+    ),
 )
 
 
@@ -227,7 +237,7 @@ def main() -> int:
             # Made before mutmut starts: a PYTHONPATH entry missing at start-up is cached
             # as "nothing here" for the whole process, hiding mutmut's own copy from it.
             mutated.mkdir(parents=True, exist_ok=True)
-            env["PYTHONPATH"] = str(mutated)
+            env["PYTHONPATH"] = os.pathsep.join((str(mutated), str(ROOT / "benchmarks")))
         # The console script, not `python -m mutmut`: run as __main__, mutmut's module would
         # be imported a second time by the mutants' trampolines and fail.
         executable = Path(sys.executable).parent / "mutmut"
