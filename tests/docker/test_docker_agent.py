@@ -26,13 +26,18 @@ def project_name() -> str:
     return f"p-{uuid.uuid4().hex[:8]}"
 
 
-def register(flow_file: str, project: str, home: Path, api_url: str) -> dict:
-    return register_path(FLOWS / flow_file, project, home, api_url)
+def register(
+    flow_file: str, project: str, home: Path, api_url: str, labels: tuple[str, ...] = ()
+) -> dict:
+    return register_path(FLOWS / flow_file, project, home, api_url, labels)
 
 
-def register_path(path: Path, project: str, home: Path, api_url: str) -> dict:
+def register_path(
+    path: Path, project: str, home: Path, api_url: str, labels: tuple[str, ...] = ()
+) -> dict:
+    flags = [part for label in labels for part in ("--label", label)]
     [registered] = proctor_json(
-        "register", str(path), "--project", project, home=home, api_url=api_url
+        "register", str(path), "--project", project, *flags, home=home, api_url=api_url
     )
     return registered["flow"]
 
@@ -290,10 +295,11 @@ def test_a_daemon_that_is_down_is_reported_and_no_run_is_lost(
     home, server, client, docker_agents, docker_daemon, tmp_path
 ):
     project = project_name()
-    register("quick.py", project, home, server.url)
+    held = f"held-{uuid.uuid4().hex[:6]}"
+    register("quick.py", project, home, server.url, labels=(held,))
     late = DockerDaemon(tmp_path / "late")  # not started yet: its socket does not exist
     (tmp_path / "late").mkdir()
-    agent = DockerAgentProcess(home, server.url, "daemonless", late)
+    agent = DockerAgentProcess(home, server.url, "daemonless", late, labels=[held])
     docker_agents.append(agent)
 
     def listed() -> dict:
@@ -309,9 +315,15 @@ def test_a_daemon_that_is_down_is_reported_and_no_run_is_lost(
     time.sleep(3)  # a few of the agent's rounds: it must claim nothing meanwhile
     assert client.get_flow_run(created.id).state == "Scheduled"
 
+    # The run's label gets a limit of 0 until the daemon has the run image: the agent may
+    # notice the daemon before the image is built, and a run without its image fails.
+    limit = ("limits", "set", held, "0", "--kind", "flow")
+    assert proctor(*limit, home=home, api_url=server.url).returncode == 0
     late.start()  # the daemon comes (back): the agent notices, claims and runs
     try:
         build_run_image(late, tmp_path / "late")
+        lifted = proctor("limits", "rm", held, "--kind", "flow", home=home, api_url=server.url)
+        assert lifted.returncode == 0, lifted.stderr
         run = finished_run(client, created.id)
         assert run.state == "Success"
         wait_until(lambda: listed().get("problem") is None, 120, "the problem to clear")
