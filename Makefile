@@ -25,7 +25,7 @@ run: $(STAMP) ui-build
 # at the same time as the rest: they wait on Chromium while the rest wait on processes.
 # Each browser test file has a server of its own, so their workers share nothing. Their
 # report is printed once the rest has finished (test-artifacts/ui-tests.log).
-PYTEST_WORKERS ?= 3
+PYTEST_WORKERS ?= 4
 UI_TEST_WORKERS ?= 1
 UI_TEST_LOG := test-artifacts/ui-tests.log
 
