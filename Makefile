@@ -19,7 +19,8 @@ run: $(STAMP) ui-build
 
 # Most tests wait on processes, sockets and browsers rather than the CPU (a quiet CI run
 # kept two cores about 60% busy), so four workers finish sooner even on two cores; a
-# file's tests stay on one worker (they share module-scoped databases and servers). PYTEST_WORKERS=0 runs them in one process.
+# file's tests stay on one worker (they share module-scoped databases and servers).
+# PYTEST_WORKERS=0 runs them in one process.
 # The browser tests run in a pytest of their own (Playwright's sync API keeps an event
 # loop running in its process for the whole session, which other tests cannot share),
 # at the same time as the rest: they wait on Chromium while the rest wait on processes.
