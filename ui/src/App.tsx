@@ -34,7 +34,7 @@ const Audit = pageModule(() => import("./pages/Audit"));
 const Automations = pageModule(() => import("./pages/Automations"));
 const AutomationEdit = pageModule(() => import("./pages/AutomationEdit"));
 const Notifications = pageModule(() => import("./pages/Notifications"));
-const Limits = pageModule(() => import("./pages/Limits"));
+const ConcurrencyLimits = pageModule(() => import("./pages/ConcurrencyLimits"));
 const ArtifactsPage = pageModule(() => import("./pages/Artifacts"));
 const Compare = pageModule(() => import("./pages/Compare"));
 const ActivityPage = pageModule(() => import("./pages/Activity"));
@@ -58,7 +58,7 @@ const TABLE: [string, PageModule][] = [
   [ROUTES.newAutomation, AutomationEdit],
   [ROUTES.automation, AutomationEdit],
   [ROUTES.notifications, Notifications],
-  [ROUTES.limits, Limits],
+  [ROUTES.concurrencyLimits, ConcurrencyLimits],
   [ROUTES.artifacts, ArtifactsPage],
   [ROUTES.compare, Compare],
   [ROUTES.activity, ActivityPage],

@@ -23,7 +23,7 @@ export const ROUTES = {
   newAutomation: "/automations/new",
   automation: "/automations/:id",
   notifications: "/notifications",
-  limits: "/limits",
+  concurrencyLimits: "/limits",
   artifacts: "/artifacts",
   compare: "/compare",
 } as const;

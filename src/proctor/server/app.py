@@ -72,7 +72,7 @@ def create_app(
     from proctor.settings import get_settings
 
     settings = settings or get_settings()
-    limits = RequestLimits.from_settings(settings)
+    request_limits = RequestLimits.from_settings(settings)
     metrics = Metrics()
 
     async def context_for(connection: HTTPConnection) -> ApiContext:
@@ -97,10 +97,12 @@ def create_app(
         if background:
             import proctor.server.background  # noqa: F401  (imported here, off the loop)
         return ProctorGraphQL(
-            build_schema(limits),
+            build_schema(request_limits),
             context_factory=context_for,
-            max_body_bytes=lambda scope: _limits_of(scope, limits).max_body_bytes,
-            max_request_seconds=lambda scope: _limits_of(scope, limits).max_request_seconds,
+            max_body_bytes=lambda scope: _request_limits_of(scope, request_limits).max_body_bytes,
+            max_request_seconds=lambda scope: (
+                _request_limits_of(scope, request_limits).max_request_seconds
+            ),
             allowed_origins=allowed_origins,
             on_connect=on_connect,
             ide_page=lambda: graphiql_page(ui_dir),
@@ -114,7 +116,7 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             try:
-                state = await _start(settings, database, limits, stack, background=False)
+                state = await _start(settings, database, request_limits, stack, background=False)
             except StartupFailed as error:
                 # `serve` shows this message instead of the traceback.
                 app.state.startup_error = error.message
@@ -202,7 +204,7 @@ async def _warm_up(
 async def _start(
     settings: Settings,
     database: Any,
-    limits: RequestLimits,
+    request_limits: RequestLimits,
     stack: AsyncExitStack,
     *,
     background: bool,
@@ -228,14 +230,14 @@ async def _start(
     return ApiState(
         database=db,
         events=db.events,
-        request_limits=limits,
+        request_limits=request_limits,
         default_tenant_id=default_tenant_id(db),
         authenticator=authenticator,
     )
 
 
-def _limits_of(scope: Any, default: RequestLimits) -> RequestLimits:
-    """The limits of the app serving `scope` (tests and, later, teams may change them)."""
+def _request_limits_of(scope: Any, default: RequestLimits) -> RequestLimits:
+    """The request limits of the app serving `scope` (tests and, later, teams may change them)."""
     state = getattr(getattr(scope.get("app"), "state", None), "api", None)
     return state.request_limits if isinstance(state, ApiState) else default
 

@@ -7,14 +7,14 @@ describe("capabilitiesOf mirrors the server's permission table", () => {
 
   it("gives admins everything but ownership", () => {
     const can = capabilitiesOf("admin");
-    expect(can).toMatchObject({ runFlows: true, editSecrets: true, editAlerts: true, editLimits: true, manageTeam: true, readAudit: true });
+    expect(can).toMatchObject({ runFlows: true, editSecrets: true, editAlerts: true, editConcurrencyLimits: true, manageTeam: true, readAudit: true });
     expect(can.grantOwner).toBe(false);
   });
 
   it("lets members run and edit flows, not manage the team", () => {
     const can = capabilitiesOf("member");
     expect(can).toMatchObject({ runFlows: true, editFlows: true, self: true });
-    expect(can).toMatchObject({ editSecrets: false, editAlerts: false, editLimits: false, manageTeam: false, readAudit: false, grantOwner: false });
+    expect(can).toMatchObject({ editSecrets: false, editAlerts: false, editConcurrencyLimits: false, manageTeam: false, readAudit: false, grantOwner: false });
   });
 
   it("lets read-only people change nothing but their own account", () => {

@@ -29,7 +29,7 @@ export interface Capabilities {
   /** Automations and SLAs (alerts:write). */
   editAlerts: boolean;
   /** Concurrency limits (limits:write). */
-  editLimits: boolean;
+  editConcurrencyLimits: boolean;
   /** Members, invitations, service accounts, everyone's keys (team:admin). */
   manageTeam: boolean;
   /** The audit log (audit:read). */
@@ -53,7 +53,7 @@ export function capabilitiesOf(role: string | null | undefined): Capabilities {
     runFlows: write,
     editSecrets: admin,
     editAlerts: admin,
-    editLimits: admin,
+    editConcurrencyLimits: admin,
     manageTeam: admin,
     readAudit: admin,
     grantOwner: r === "owner",

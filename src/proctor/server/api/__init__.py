@@ -8,11 +8,11 @@
     pagination        the connection shape (nodes, pageInfo, totalCount)
     loaders           the extra reads output types need (one service call each)
     errors            every failure -> a GraphQL error with a stable extensions.code
-    limits            query depth, cost and page size checks before execution
+    request_limits    query size, depth, cost and page size checks before execution
     http              the /graphql endpoint: body cap, JSON errors, GraphiQL, websockets
     context           what resolvers get as info.context
 
-`build_schema(limits)` assembles the schema; `proctor.server.app` serves it.
+`build_schema(request_limits)` assembles the schema; `proctor.server.app` serves it.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from proctor.server.api.errors import ProctorSchema
 
 
-def build_schema(limits: RequestLimits | None = None) -> ProctorSchema:
-    """The schema with Proctor's error handling and limits."""
+def build_schema(request_limits: RequestLimits | None = None) -> ProctorSchema:
+    """The schema with Proctor's error handling and request limits."""
     from strawberry.tools import merge_types
 
     from proctor.server.api.activity import ActivityQuery, ActivitySubscription
@@ -44,7 +44,7 @@ def build_schema(limits: RequestLimits | None = None) -> ProctorSchema:
     from proctor.server.api.inputs import BATCH_ITEM_TYPES
     from proctor.server.api.mutations import Mutation
     from proctor.server.api.queries import Query
-    from proctor.server.api.request_limits import QueryLimits
+    from proctor.server.api.request_limits import RequestLimitsCheck
     from proctor.server.api.retention import RetentionMutation, RetentionQuery
     from proctor.server.api.run_bulk import RunBulkMutation
     from proctor.server.api.run_configs import RunConfigQuery
@@ -87,7 +87,7 @@ def build_schema(limits: RequestLimits | None = None) -> ProctorSchema:
     )
     subscriptions: tuple[type, ...] = (Subscription, ActivitySubscription)
 
-    configured = limits or RequestLimits()
+    configured = request_limits or RequestLimits()
     return ProctorSchema(
         query=merge_types("Query", queries),
         mutation=merge_types("Mutation", mutations),
@@ -95,7 +95,7 @@ def build_schema(limits: RequestLimits | None = None) -> ProctorSchema:
         types=BATCH_ITEM_TYPES,
         # Factories: strawberry builds fresh extensions per operation. Authorization
         # first, so a refused operation is not even measured.
-        extensions=[Authorization, partial(QueryLimits, configured), AuditLog],
+        extensions=[Authorization, partial(RequestLimitsCheck, configured), AuditLog],
     )
 
 

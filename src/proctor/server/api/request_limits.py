@@ -11,7 +11,7 @@ before anything heavier runs:
 - parsing stops after `max_tokens` tokens (graphql-core's own guard), and a document
   longer than a few kilobytes is scanned and parsed in a worker thread
   (`document_worker`), not on the event loop;
-- `QueryLimits.on_validate` walks the parsed document *before* graphql-core's validation
+- `RequestLimitsCheck.on_validate` walks the parsed document *before* graphql-core's validation
   (whose overlapping-fields rule grows with the square of the fields) and refuses it when
   it selects more than `max_fields` fields (fragments expanded; the walk stops as soon as
   the budget is spent, so fragment bombs cannot make it exponential), more than
@@ -284,7 +284,7 @@ def _check(
     return None, walker.fields
 
 
-class QueryLimits(SchemaExtension):
+class RequestLimitsCheck(SchemaExtension):
     """Scans the document before it is parsed, caps parsing at `max_tokens` and checks the
     other limits on the parsed document before graphql-core validates it; large documents
     are parsed and validated off the event loop (`limits` here are the fallback when the
@@ -398,4 +398,10 @@ def _become(target: GraphQLError, error: GraphQLError) -> None:
     target.original_error = error.original_error
 
 
-__all__ = ["QueryLimits", "RequestLimits", "check_batch_size", "check_document", "check_page_size"]
+__all__ = [
+    "RequestLimits",
+    "RequestLimitsCheck",
+    "check_batch_size",
+    "check_document",
+    "check_page_size",
+]

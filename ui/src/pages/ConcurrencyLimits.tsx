@@ -18,7 +18,7 @@ import { flowRunUrl, taskRunUrl } from "../routes";
 
 const KIND_LABELS: Record<string, string> = { flow_label: "Flow runs with label", task_tag: "Task runs with tag" };
 
-export default function Limits() {
+export default function ConcurrencyLimits() {
   const can = useCan();
   // Slots are taken and freed by runs: no event announces it, so re-read every 10 s.
   const query = useQuery(CONCURRENCY_LIMITS, {}, { refreshMs: 10_000 });
@@ -39,7 +39,7 @@ export default function Limits() {
   return (
     <>
       <PageHead title="Concurrency limits" subtitle="At most N flow runs with a label running at once, or N task runs with a tag; the others wait their turn, oldest first."
-        actions={can.editLimits && <button type="button" className="btn btn-primary" onClick={() => setEditing({ kind: "task_tag", key: "", limit: "1", isNew: true })} data-testid="new-limit"><IconPlus size={15} /> New limit</button>} />
+        actions={can.editConcurrencyLimits && <button type="button" className="btn btn-primary" onClick={() => setEditing({ kind: "task_tag", key: "", limit: "1", isNew: true })} data-testid="new-limit"><IconPlus size={15} /> New limit</button>} />
       {editing && (
         <LimitForm key={`${editing.kind}:${editing.key}`} initial={editing} onClose={() => setEditing(null)}
           onSaved={async () => { setEditing(null); await query.refetch(); }} />
@@ -50,11 +50,11 @@ export default function Limits() {
             {concurrencyLimits.length === 0 ? (
               <EmptyState icon={<IconGauge />} title="No limits" commands={["proctor limits set db 2"]}>
                 Without limits, every run and task starts as soon as it can. Limit a shared resource (a database, GPUs) by the tag its tasks carry
-                {can.editLimits ? ": “New limit” above, or from a shell:" : "; owners and admins set limits."}
+                {can.editConcurrencyLimits ? ": “New limit” above, or from a shell:" : "; owners and admins set limits."}
               </EmptyState>
             ) : (
               <table className="table" data-testid="limits-table">
-                <thead><tr><th>Applies to</th><th>Key</th><th>In use</th><th>Held by</th>{can.editLimits && <th />}</tr></thead>
+                <thead><tr><th>Applies to</th><th>Key</th><th>In use</th><th>Held by</th>{can.editConcurrencyLimits && <th />}</tr></thead>
                 <tbody>
                   {concurrencyLimits.map((l) => (
                     <tr key={l.id} data-testid={`limit-${l.key}`}>
@@ -78,7 +78,7 @@ export default function Limits() {
                           </div>
                         )}
                       </td>
-                      {can.editLimits && (
+                      {can.editConcurrencyLimits && (
                         <td className="num nowrap">
                           <button type="button" className="btn btn-sm" onClick={() => setEditing({ kind: l.kind, key: l.key, limit: String(l.limit), isNew: false })}>Change</button>{" "}
                           <button type="button" className="btn btn-sm btn-danger" onClick={() => setDeleting(l)}>Delete</button>
