@@ -266,6 +266,14 @@ async def connected(url: str) -> AsyncIterator[Database]:
         await database.dispose()
 
 
+@contextlib.asynccontextmanager
+async def replicas(url: str, count: int) -> AsyncIterator[list[Database]]:
+    """`count` databases on `url`, each with a pool of its own, as separate server
+    replicas would have: what they do at once races for real in the database."""
+    async with contextlib.AsyncExitStack() as stack:
+        yield [await stack.enter_async_context(connected(url)) for _ in range(count)]
+
+
 @pytest.fixture
 async def database(database_url: str) -> AsyncIterator[Database]:
     async with connected(database_url) as db:

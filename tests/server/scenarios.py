@@ -96,6 +96,16 @@ async def running_run(
     return run, registered
 
 
+async def running_runs(
+    db: Database, flow_id: uuid.UUID, count: int, *, parameters: dict[str, Any] | None = None
+) -> list[Any]:
+    """`count` runs set Running, each by an agent of its own (`box0`, `box1`, ...)."""
+    return [
+        (await running_run(db, flow_id, agent=f"box{i}", parameters=parameters))[0]
+        for i in range(count)
+    ]
+
+
 async def flow_run(db: Database, run_id: uuid.UUID) -> Any:
     return await get_flow_run(db, DEFAULT_TENANT_ID, run_id)
 

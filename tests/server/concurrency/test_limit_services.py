@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from tests.server.conftest import connected
-from tests.server.scenarios import register, running_run
+from tests.server.conftest import replicas
+from tests.server.scenarios import register, running_run, running_runs
 
 from proctor.server.database import Database
 from proctor.server.database.models import ConcurrencySlot, FlowRun
@@ -182,13 +182,7 @@ async def test_concurrent_claims_by_four_agents_never_exceed_the_label_limit(
         await register_agent(database, tenant_id, f"a{i}", labels=["limited"]) for i in range(4)
     ]
     claimed: list[uuid.UUID] = []
-    async with (
-        connected(database_url) as d0,
-        connected(database_url) as d1,
-        connected(database_url) as d2,
-        connected(database_url) as d3,
-    ):
-        dbs = [d0, d1, d2, d3]
+    async with replicas(database_url, len(agents)) as dbs:
         for _ in range(30):
             rounds = await asyncio.gather(
                 *(
@@ -300,22 +294,14 @@ async def test_concurrent_slot_requests_never_exceed_the_tag_limit(
     database_url: str, database: Database, tenant_id, registered_flow
 ):
     await limits.set_concurrency_limit(database, tenant_id, "task_tag", "db", 3)
-    runs = [
-        (await running_run(database, registered_flow.id, parameters=WHO, agent=f"box{i}"))[0]
-        for i in range(4)
-    ]
-    async with (
-        connected(database_url) as d0,
-        connected(database_url) as d1,
-        connected(database_url) as d2,
-        connected(database_url) as d3,
-    ):
+    runs = await running_runs(database, registered_flow.id, 4, parameters=WHO)
+    async with replicas(database_url, len(runs)) as dbs:
         answers = await asyncio.gather(
             *(
                 limits.acquire_task_run_slots(
                     db, tenant_id, [_ask(run.id, "inc", i) for i in range(2)]
                 )
-                for db, run in zip([d0, d1, d2, d3], runs, strict=True)
+                for db, run in zip(dbs, runs, strict=True)
             )
         )
     granted = sum(g.granted for answer in answers for g in answer.results)

@@ -8,8 +8,8 @@ from __future__ import annotations
 import asyncio
 
 import sqlalchemy as sa
-from tests.server.conftest import connected
-from tests.server.scenarios import running_run
+from tests.server.conftest import replicas
+from tests.server.scenarios import running_run, running_runs
 
 from proctor.server.database import Database
 from proctor.server.database.models import ConcurrencySlot, TaskRunState
@@ -118,22 +118,14 @@ async def test_concurrent_reports_never_exceed_the_tag_limit(
     database_url: str, database: Database, tenant_id, registered_flow
 ):
     await limits.set_concurrency_limit(database, tenant_id, "task_tag", "db", 3)
-    runs = [
-        (await running_run(database, registered_flow.id, parameters=WHO, agent=f"box{i}"))[0]
-        for i in range(4)
-    ]
-    async with (
-        connected(database_url) as d0,
-        connected(database_url) as d1,
-        connected(database_url) as d2,
-        connected(database_url) as d3,
-    ):
+    runs = await running_runs(database, registered_flow.id, 4, parameters=WHO)
+    async with replicas(database_url, len(runs)) as dbs:
         answers = await asyncio.gather(
             *(
                 set_task_run_states(
                     db, tenant_id, [_state(run.id, i, "Submitted") for i in range(2)]
                 )
-                for db, run in zip([d0, d1, d2, d3], runs, strict=True)
+                for db, run in zip(dbs, runs, strict=True)
             )
         )
     states = [result.state for answer in answers for result in answer]
