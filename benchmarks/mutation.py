@@ -1,6 +1,7 @@
 """Mutation testing with mutmut (not part of CI): the code that decides access, or the engine.
 
-    .venv/bin/python benchmarks/mutation.py [--suite auth|engine|invitations|users|api_keys]
+    .venv/bin/python benchmarks/mutation.py
+        [--suite auth|engine|orchestration|invitations|users|api_keys]
         [--workdir DIR] [--children 2] [--only PATH ...]
 
 The `auth` suite is `[tool.mutmut]` in pyproject.toml as it stands (the modules, the
@@ -9,7 +10,9 @@ validators and states, and runs the engine's tests in `tests/core`; its subproce
 (the cross-process cache tests, process executors started fresh) import the mutated copy
 too, so a mutant that only shows in another process is killed there. The `invitations`,
 `users` and `api_keys` suites each mutate that one auth module and judge it with its own
-in-process tests (SQLite), the way docs/security.md's scores were measured.
+in-process tests (SQLite), the way docs/security.md's scores were measured. The
+`orchestration` suite mutates the transition engine (rules, slot ledger, evaluate, policy,
+effects, states) and judges it with the in-process tests of state changes.
 This script runs mutmut in a copy of the tree, so the working tree is never touched and no
 `mutants/` directory is left in it, and prints one JSON line per module (killed, survived,
 no tests, timeouts, score) and one for the total.
@@ -95,6 +98,22 @@ ENGINE = Suite(
 )
 
 
+# The tests that run in this process on SQLite: slow tests start a server process, which
+# imports the unmutated package, and PostgreSQL runs the same rules at twice the time.
+IN_PROCESS_SQLITE = (
+    "-p",
+    "no:cacheprovider",
+    "-p",
+    "no:xdist",
+    "-p",
+    "no:unraisableexception",
+    "-k",
+    "not postgresql and not real_server",
+    "-m",
+    "not slow",
+)
+
+
 def _auth_module(module: str, *tests: str) -> Suite:
     """One auth service module judged by its fast in-process tests only (on SQLite), so a
     module's score takes minutes, not the hour of the whole `[tool.mutmut]` run."""
@@ -102,19 +121,7 @@ def _auth_module(module: str, *tests: str) -> Suite:
         modules=(f"src/proctor/server/auth/{module}.py",),
         tests=tuple(f"tests/server/auth/{name}.py" for name in tests),
         subprocesses_see_mutants=False,
-        pytest_args=(
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "no:xdist",
-            "-p",
-            "no:unraisableexception",
-            "-k",
-            "not postgresql and not real_server",
-            # The slow tests start a server process, which imports the unmutated package.
-            "-m",
-            "not slow",
-        ),
+        pytest_args=IN_PROCESS_SQLITE,
     )
 
 
@@ -138,9 +145,32 @@ API_KEYS = _auth_module(
     "test_api_key_lineage",
     "test_api_key_rules",
 )
+# The transition engine (issue 14 asks rules.py to stay above 90%): the pure rules and
+# slot ledger with the in-process tests of state changes on SQLite.
+ORCHESTRATION = Suite(
+    modules=tuple(
+        f"src/proctor/server/orchestration/{name}.py"
+        for name in ("rules", "concurrency_limits", "evaluate", "policy", "effects", "states")
+    ),
+    tests=(
+        "tests/server/test_orchestration_rules.py",
+        "tests/server/test_orchestration_rule_answers.py",
+        "tests/server/test_orchestration_evaluate.py",
+        "tests/server/test_orchestration_effects.py",
+        "tests/server/test_orchestration_manual.py",
+        "tests/server/test_concurrency_limit_rule.py",
+        "tests/server/concurrency/test_slots_taken_by_state.py",
+        "tests/server/concurrency/test_limit_services.py",
+        "tests/server/test_task_runs.py",
+        "tests/server/test_flow_runs.py",
+    ),
+    subprocesses_see_mutants=False,
+    pytest_args=IN_PROCESS_SQLITE,
+)
 SUITES: dict[str, Suite | None] = {
     "auth": None,
     "engine": ENGINE,
+    "orchestration": ORCHESTRATION,
     "invitations": INVITATIONS,
     "users": USERS,
     "api_keys": API_KEYS,
