@@ -6,6 +6,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint typecheck check bench clean
 
+# What a goal needs first (the virtual environment, lint, types, the UI's install, build
+# and unit tests) waits on different things (pip, mypy, npm, node), so it is made side by
+# side; the tests themselves start once all of it succeeded.
+MAKEFLAGS += --jobs=4
+
 include ui/ui.mk
 
 $(STAMP): pyproject.toml
