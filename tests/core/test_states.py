@@ -235,3 +235,11 @@ def test_a_persisted_result_is_described_with_the_state():
         "serializer": "PickleSerializer",
         "result_type": "LocalResult",
     }
+
+
+@pytest.mark.parametrize("cls", [Success, Failed, Pending, Mapped])
+def test_a_new_state_has_no_artifacts_and_no_result_info(cls):
+    state = cls("message", created=AT)
+    assert state.artifacts == ()
+    assert state.result_info is None
+    assert "artifacts" not in state.to_dict() and "result_info" not in state.to_dict()
