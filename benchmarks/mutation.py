@@ -158,6 +158,7 @@ ORCHESTRATION = Suite(
         "tests/server/test_orchestration_evaluate.py",
         "tests/server/test_orchestration_effects.py",
         "tests/server/test_orchestration_manual.py",
+        "tests/server/test_orchestration_mutants.py",
         "tests/server/test_concurrency_limit_rule.py",
         "tests/server/concurrency/test_slots_taken_by_state.py",
         "tests/server/concurrency/test_limit_services.py",
