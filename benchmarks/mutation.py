@@ -79,6 +79,7 @@ ENGINE = Suite(
             "test_runner_edges",
             "test_walk",
             "test_walk_mutants",
+            "test_task_runner_mutants",
         )
     ),
     subprocesses_see_mutants=True,
