@@ -23,6 +23,14 @@ from proctor.testing import ServerProcess
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def shell_without_npm(tmp_path: Path) -> dict[str, str]:
+    """The environment of a user's shell with no npm on its PATH. Not make's own
+    variables: run by `make test`, the tests inherit its job-server flags, and a make
+    started from a shell has none."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    return {**env, "PATH": without_npm(tmp_path)}
+
+
 def without_npm(tmp_path: Path) -> str:
     """A PATH with the tools make and pip need here, and no npm or node."""
     tools = tmp_path / "bin"
@@ -40,7 +48,7 @@ def without_npm(tmp_path: Path) -> str:
 def test_make_run_without_npm_says_what_to_install_and_does_nothing(tmp_path: Path):
     make = shutil.which("make")
     assert make is not None
-    env = {**os.environ, "PATH": without_npm(tmp_path)}
+    env = shell_without_npm(tmp_path)
     done = subprocess.run(
         [make, "--no-print-directory", "-C", str(ROOT), "run"],
         env=env,
@@ -60,7 +68,7 @@ def test_make_run_without_npm_says_what_to_install_and_does_nothing(tmp_path: Pa
 def test_targets_without_the_ui_do_not_ask_for_npm(tmp_path: Path):
     make = shutil.which("make")
     assert make is not None
-    env = {**os.environ, "PATH": without_npm(tmp_path)}
+    env = shell_without_npm(tmp_path)
     done = subprocess.run(
         [make, "-n", "-C", str(ROOT), "typecheck"],
         env=env,

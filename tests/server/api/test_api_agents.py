@@ -142,11 +142,15 @@ async def test_restart_through_the_client(api: AsyncClient, flow):
 # -- a real server process -------------------------------------------------------------------
 
 
+WAIT = 20.0  # seconds a claim may wait for a run
+
+
 @pytest.mark.slow
 def test_long_poll_against_a_real_server(tmp_path: Path, flow_spec):
-    """Over real HTTP: a waiting claim is answered within a second of a run being
-    created, and a server told to stop answers a waiting claim at once instead of
-    holding its shutdown for the whole wait."""
+    """Over real HTTP: a waiting claim is answered with a run created while it waits,
+    before its own 20 s wait is over (a claim that waited it out would have seen the run
+    only then), and a server told to stop answers a waiting claim instead of holding its
+    shutdown for the whole wait. How fast is `benchmarks/`'s business, not this test's."""
     server = ServerProcess(f"sqlite+aiosqlite:///{tmp_path / 'proctor.db'}", tmp_path)
     url = server.start()
     try:
@@ -157,25 +161,26 @@ def test_long_poll_against_a_real_server(tmp_path: Path, flow_spec):
 
             def claim() -> None:
                 with Client(url) as waiter:
-                    answered.append(waiter.claim_flow_runs(agent.id, [], wait_seconds=20))
-                    answered.append(time.monotonic())
+                    began = time.monotonic()
+                    claimed = waiter.claim_flow_runs(agent.id, [], wait_seconds=WAIT)
+                    answered.append((claimed, time.monotonic() - began))
 
             waiter = threading.Thread(target=claim)
             waiter.start()
             time.sleep(0.5)
-            created = time.monotonic()
             run = client.create_flow_run(flow.id, parameters=WHO)
-            waiter.join(timeout=5)
-            assert [r.id for r in answered[0]] == [run.id] and answered[1] - created < 1.0
+            waiter.join(timeout=WAIT * 3)
+            [(claimed, waited)] = answered
+            assert [r.id for r in claimed] == [run.id] and waited < WAIT
 
             answered.clear()
             waiter = threading.Thread(target=claim)
             waiter.start()
             time.sleep(0.5)
-            stopping = time.monotonic()
             server.stop()
-            waiter.join(timeout=5)
-            assert answered[0] == [] and answered[1] - stopping < 3.0
+            waiter.join(timeout=WAIT * 3)
+            [(claimed, waited)] = answered
+            assert claimed == [] and waited < WAIT
     finally:
         server.stop()
 
