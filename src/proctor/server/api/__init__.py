@@ -39,6 +39,7 @@ def build_schema(request_limits: RequestLimits | None = None) -> ProctorSchema:
     from proctor.server.api.authorization import Authorization
     from proctor.server.api.backfills import BackfillMutation, BackfillQuery
     from proctor.server.api.concurrency_limits import ConcurrencyMutation, ConcurrencyQuery
+    from proctor.server.api.document_cache import ValidDocuments
     from proctor.server.api.errors import ProctorSchema
     from proctor.server.api.housekeeping import HousekeepingMutation, HousekeepingQuery
     from proctor.server.api.inputs import BATCH_ITEM_TYPES
@@ -95,7 +96,11 @@ def build_schema(request_limits: RequestLimits | None = None) -> ProctorSchema:
         types=BATCH_ITEM_TYPES,
         # Factories: strawberry builds fresh extensions per operation. Authorization
         # first, so a refused operation is not even measured.
-        extensions=[Authorization, partial(RequestLimitsCheck, configured), AuditLog],
+        extensions=[
+            Authorization,
+            partial(RequestLimitsCheck, configured, ValidDocuments()),
+            AuditLog,
+        ],
     )
 
 

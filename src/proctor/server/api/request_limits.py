@@ -11,13 +11,16 @@ before anything heavier runs:
 - parsing stops after `max_tokens` tokens (graphql-core's own guard), and a document
   longer than a few kilobytes is scanned and parsed in a worker thread
   (`document_worker`), not on the event loop;
-- `RequestLimitsCheck.on_validate` walks the parsed document *before* graphql-core's validation
-  (whose overlapping-fields rule grows with the square of the fields) and refuses it when
-  it selects more than `max_fields` fields (fragments expanded; the walk stops as soon as
-  the budget is spent, so fragment bombs cannot make it exponential), more than
-  `max_aliases` aliases, nests deeper than `max_depth`, or could return more than
-  `max_cost` values. Only a document within every limit is validated (in the worker
+- `RequestLimitsCheck.on_validate` walks the parsed document *before* graphql-core's
+  validation (whose overlapping-fields rule grows with the square of the fields) and
+  refuses it when it selects more than `max_fields` fields (fragments expanded; the walk
+  stops as soon as the budget is spent, so fragment bombs cannot make it exponential),
+  more than `max_aliases` aliases, nests deeper than `max_depth`, or could return more
+  than `max_cost` values. Only a document within every limit is validated (in the worker
   thread when it is large) and executed.
+- a short document that passed all of this is kept (`document_cache`): sent again, it
+  skips the scan, the parse and the validation, and only its cost (which depends on the
+  variables) is checked again.
 
 Each breach is a GraphQL error with a stable code: `QUERY_TOO_LARGE` (tokens, fields,
 aliases), `QUERY_TOO_DEEP`, `QUERY_TOO_COSTLY`, `PAGE_TOO_LARGE`. The limits are the same
@@ -33,7 +36,7 @@ working, but its fields count towards `max_fields`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Hashable, Iterable, Iterator, Mapping
 from functools import partial
 from typing import Any
 
@@ -58,10 +61,12 @@ from graphql import (
     VariableNode,
     get_named_type,
     parse,
+    specified_rules,
 )
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
+from proctor.server.api.document_cache import ValidDocuments
 from proctor.server.api.document_scan import scan_document
 from proctor.server.api.document_worker import INLINE_CHARACTERS, INLINE_FIELDS, off_loop
 from proctor.server.api.errors import ApiError
@@ -290,8 +295,13 @@ class RequestLimitsCheck(SchemaExtension):
     are parsed and validated off the event loop (`limits` here are the fallback when the
     request's context carries none)."""
 
-    def __init__(self, limits: RequestLimits) -> None:
+    def __init__(self, limits: RequestLimits, known: ValidDocuments | None = None) -> None:
         self.limits = limits
+        # Shared by every operation of the schema (the factory passes one); a document
+        # found there skips the scan, the parse and graphql-core's validation.
+        self.known = known if known is not None else ValidDocuments(0)
+        self._key: Hashable | None = None
+        self._reused = False
 
     def _limits(self) -> RequestLimits:
         # The request's own limits (per app, later per team) win over the defaults.
@@ -304,6 +314,12 @@ class RequestLimitsCheck(SchemaExtension):
         context.parse_options["max_tokens"] = limits.max_tokens
         query = context.query
         failure: GraphQLError | None = None
+        if context.graphql_document is None and isinstance(query, str):
+            self._key = self.known.key(query, _schema_rules(context.validation_rules), limits)
+            known = self.known.get(self._key)
+            if known is not None:
+                context.graphql_document = known
+                self._reused = True
         if context.graphql_document is None and isinstance(query, str) and query:
             try:
                 if len(query) > INLINE_CHARACTERS:
@@ -335,7 +351,12 @@ class RequestLimitsCheck(SchemaExtension):
                 document,
                 context.variables if isinstance(context.variables, Mapping) else {},
                 self._limits(),
-                tuple(context.validation_rules),
+                # A reused document passed the schema's rules when it was kept: only its
+                # limits (which depend on the variables) and the rules of this request
+                # (who may run it) are checked again.
+                _request_rules(context.validation_rules)
+                if self._reused
+                else tuple(context.validation_rules),
             )
             if len(context.query or "") > INLINE_CHARACTERS:
                 errors = await off_loop(check)
@@ -345,10 +366,24 @@ class RequestLimitsCheck(SchemaExtension):
                     errors = await off_loop(check)
             # Set before graphql-core's validation: strawberry skips what is done.
             context.pre_execution_errors = errors
+            if errors == [] and not self._reused:
+                self.known.keep(self._key, document)
         yield
 
 
 _FAILS_AT_ONCE = "}"
+# graphql-core's own rules: their verdict depends on the schema and the document only.
+# Any other rule (authorization is one, made for each request's principal) is run for
+# every request, kept document or not.
+_SCHEMA_RULES = frozenset(specified_rules)
+
+
+def _schema_rules(rules: Iterable[type[ASTValidationRule]]) -> frozenset[type[ASTValidationRule]]:
+    return frozenset(rule for rule in rules if rule in _SCHEMA_RULES)
+
+
+def _request_rules(rules: Iterable[type[ASTValidationRule]]) -> tuple[type[ASTValidationRule], ...]:
+    return tuple(rule for rule in rules if rule not in _SCHEMA_RULES)
 
 
 def _check_and_validate(
