@@ -4,9 +4,9 @@ from a batch's verdicts, without a database."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Hashable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+
+from tests.server.orchestration_changes import Change
 
 from proctor.server.orchestration import FLOW_RUN_POLICY, TASK_RUN_POLICY, ProposedState
 from proctor.server.orchestration.evaluate import Verdict, evaluate
@@ -25,19 +25,6 @@ from proctor.server.services._transitions.effects import (
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 TENANT = uuid.uuid4()
 AGENT = uuid.uuid4()
-
-
-@dataclass(slots=True)
-class Change:
-    """A change as the services validate it (`FlowChange`, `TaskChange`)."""
-
-    flow_run_id: uuid.UUID
-    slot: Hashable
-    state: ProposedState
-    version: int | None = None
-    force: bool = False
-    agent_id: uuid.UUID | None = None
-    tags: tuple[str, ...] | None = None
 
 
 def task(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Hashable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+
+from tests.server.orchestration_changes import Change
 
 from proctor.server.orchestration import FLOW_RUN_POLICY, TASK_RUN_POLICY, ProposedState
 from proctor.server.orchestration.evaluate import evaluate
@@ -13,19 +14,6 @@ from proctor.server.orchestration.transition import RunSnapshot
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 AGENT = uuid.uuid4()
-
-
-@dataclass(slots=True)
-class Change:
-    """A change as the services validate it (`FlowChange`, `TaskChange`)."""
-
-    flow_run_id: uuid.UUID
-    slot: Hashable
-    state: ProposedState
-    version: int | None = None
-    force: bool = False
-    agent_id: uuid.UUID | None = None
-    tags: tuple[str, ...] | None = None
 
 
 def task(

@@ -10,10 +10,10 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Hashable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from tests.server.orchestration_changes import Change
 
 from proctor.server.errors import InvalidInput
 from proctor.server.orchestration import (
@@ -42,19 +42,6 @@ TENANT = uuid.UUID(int=1)
 AGENT = uuid.UUID(int=2)
 FLOW_RUN = uuid.UUID(int=3)
 DB = Limit(uuid.UUID(int=4), "db", 1)
-
-
-@dataclass(slots=True)
-class Change:
-    """A change as the services validate it (`FlowChange`, `TaskChange`)."""
-
-    flow_run_id: uuid.UUID
-    slot: Hashable
-    state: ProposedState
-    version: int | None = None
-    force: bool = False
-    agent_id: uuid.UUID | None = None
-    tags: tuple[str, ...] | None = None
 
 
 def at(seconds: int) -> datetime:
