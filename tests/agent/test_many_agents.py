@@ -7,15 +7,45 @@ count is what a loaded two-core machine finishes in a few minutes.)"""
 from __future__ import annotations
 
 import collections
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from tests.agent.processes import FLOWS, AgentProcess, proctor_json, wait_until
+from tests.agent.processes import (
+    FAST_SERVER,
+    FLOWS,
+    AgentProcess,
+    DrainedServer,
+    proctor_json,
+    wait_until,
+)
 
 from proctor.client import Client
+from proctor.testing import ServerProcess
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
 RUNS = 150
+
+
+@pytest.fixture(scope="module")
+def server(home: Path) -> Iterator[ServerProcess]:
+    """Fast services, except that a run is thought lost (Lazarus) or a zombie only after
+    two minutes without a heartbeat instead of seconds. This test is about claims: with
+    twelve run processes starting at once on a loaded machine, a process can miss a few
+    one-second heartbeats, and Lazarus would then rightly start its run again (as seen
+    beside a CPU hog). Losing a process is tested by tests/server/test_lazarus.py and the
+    agent's crash tests."""
+    patient = {
+        "PROCTOR_SERVER_SERVICES_LAZARUS_AFTER_SECONDS": "120",
+        "PROCTOR_SERVER_SERVICES_ZOMBIE_AFTER_SECONDS": "120",
+    }
+    process = DrainedServer(
+        f"sqlite+aiosqlite:///{home / 'proctor.db'}", home, env={**FAST_SERVER, **patient}
+    )
+    process.start(timeout=60)
+    yield process
+    process.stop()
 
 
 def create_runs(client, flow_id: str, count: int, per_request: int = 25) -> list[str]:
