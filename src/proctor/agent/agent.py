@@ -103,6 +103,7 @@ class Agent:
         self._stop = threading.Event()
         self._heartbeat_thread: threading.Thread | None = None
         self._lock = threading.Lock()  # guards in_flight: the reaper thread ends entries
+        self._reaping = threading.Lock()  # held while ended runs are reported, cleaned up
         self._slot_freed = threading.Event()
 
     # -- life cycle ----------------------------------------------------------------------------
@@ -348,6 +349,13 @@ class Agent:
             time.sleep(REAP_SECONDS)
 
     def _reap(self) -> None:
+        # One reap at a time, reporting and cleanup included: the reaper thread may have
+        # taken an ended run out of `in_flight` and still be removing its container when
+        # the agent shuts down, and the shutdown's own reap waits for it here.
+        with self._reaping:
+            self._reap_ended()
+
+    def _reap_ended(self) -> None:
         with self._lock:
             ended = [
                 (entry, code)
@@ -390,7 +398,6 @@ class Agent:
             logger.debug("Could not write the crash note: %s", error)
 
     def _shutdown(self) -> None:
-        stopping = time.monotonic()
         if self.in_flight:
             logger.info(
                 "Stopping (%s): no new runs; waiting up to %g s for %d running flow(s) "
@@ -399,9 +406,7 @@ class Agent:
                 self.grace_seconds,
                 len(self.in_flight),
             )
-        while self.in_flight and time.monotonic() < stopping + self.grace_seconds:
-            self._reap()
-            time.sleep(REAP_SECONDS)
+        self._reap_for(self.grace_seconds)
         if self.in_flight:
             logger.warning(
                 "Stopping %d flow run(s) still running; they re-queue themselves",
@@ -409,15 +414,24 @@ class Agent:
             )
             for entry in list(self.in_flight.values()):
                 entry.process.terminate()
-            deadline = time.monotonic() + TERMINATE_SECONDS
-            while self.in_flight and time.monotonic() < deadline:
-                self._reap()
-                time.sleep(REAP_SECONDS)
+            self._reap_for(TERMINATE_SECONDS)
             for entry in list(self.in_flight.values()):
                 entry.process.kill()
-            self._reap()
+            # A killed container ends a moment after `docker kill` returns: reap it (and
+            # remove it) rather than leave it for the agent's next start.
+            self._reap_for(TERMINATE_SECONDS)
+        # Also when nothing is left in flight: a run the reaper thread took is only done
+        # once it is reported and cleaned up (its container removed).
+        self._reap()
         self._say_stopped()
         logger.info("Agent %r stopped after starting %d run(s)", self.name, self.started_runs)
+
+    def _reap_for(self, seconds: float) -> None:
+        """Reap until nothing is in flight, for at most `seconds`."""
+        deadline = time.monotonic() + seconds
+        while self.in_flight and time.monotonic() < deadline:
+            self._reap()
+            time.sleep(REAP_SECONDS)
 
     def _say_stopped(self) -> None:
         """Tell the server this was a clean stop: the agent shows as stopped, not as
