@@ -19,8 +19,8 @@ before anything heavier runs:
   than `max_cost` values. Only a document within every limit is validated (in the worker
   thread when it is large) and executed.
 - a short document that passed all of this is kept (`document_cache`): sent again, it
-  skips the scan, the parse and the validation, and only its cost (which depends on the
-  variables) is checked again.
+  skips the scan, the parse and graphql-core's rules; its limits (the cost depends on the
+  variables) and the rules made for the request (who may run it) are checked again.
 
 Each breach is a GraphQL error with a stable code: `QUERY_TOO_LARGE` (tokens, fields,
 aliases), `QUERY_TOO_DEEP`, `QUERY_TOO_COSTLY`, `PAGE_TOO_LARGE`. The limits are the same
