@@ -80,6 +80,7 @@ ENGINE = Suite(
             "test_walk",
             "test_walk_mutants",
             "test_task_runner_mutants",
+            "test_runner_module_mutants",
         )
     ),
     subprocesses_see_mutants=True,

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 
 class TaskRunUnit:
     __slots__ = (
-        "cache_store",
         "index",
         "inputs",
         "map_index",
@@ -52,7 +51,6 @@ class TaskRunUnit:
         self.run_count = run_count
         self.resumed = resumed
         self.result_store = result_store
-        self.cache_store = result_store
         self.started_at = 0.0
         # The state this run leaves when it starts again (a Retrying), for state handlers.
         self.previous_state: State | None = None
