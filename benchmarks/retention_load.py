@@ -3,15 +3,22 @@ a flow run writes.
 
     python benchmarks/server.py retention [--database-url URL] [--runs 10000]
         [--task-runs 1000000] [--log-lines 10000000] [--write-seconds 30]
+        [--during-seconds 300]
+
+PROCTOR_SERVER_RETENTION_* variables set for the benchmark reach its server (e.g.
+BATCH_SIZE, PAUSE_RATIO, QUIET_SECONDS to try another pace).
 
 1. Seeds `--runs` finished runs with `--task-runs` task runs and `--log-lines` log lines
    between them by bulk SQL (rows generated inside the database: a recursive CTE on
    SQLite, generate_series on PostgreSQL), half of the runs 60 days old (past the
    default 30-day policy), half of them from the last hours.
 2. Starts a server with retention off and times a running flow's write path (task-run
-   state batches and log batches through the GraphQL API): the baseline.
+   state batches and log batches through the GraphQL API, a new run every 10,000 task
+   runs so that every phase writes to runs of the same size): the baseline.
 3. Starts a server with retention on: its first pass begins a second after start-up;
-   the same writes are timed while the pass runs, then again after it.
+   the same writes are timed while the pass runs (its first `--during-seconds`: a pass
+   that gives way to writes can take far longer, and then finishes alone), then again
+   after it.
 4. Seeds new, young history as large as what the pass removed (half of it) and measures
    the database again: with the policy applied, it is back near its size before the
    pass instead of growing by that much.
@@ -27,6 +34,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import re
 import sqlite3
 import sys
@@ -46,6 +54,9 @@ TASK_PREFIX = "c0"
 OLD_DAYS = 60
 CHUNK = 500_000
 WRITE_BATCH = 50
+# Task runs of one writer run before the next: a running flow of a usual size, so that a
+# long phase is not timed on a run hundreds of times larger than a short one's.
+RUN_TASK_RUNS = 10_000
 _METRIC = re.compile(r'^proctor_retention_removed_total\{kind="(\w+)"\} ([0-9.e+]+)$', re.M)
 _PASSES = re.compile(r"^proctor_retention_passes_total ([0-9.e+]+)$", re.M)
 
@@ -259,12 +270,14 @@ def database_size(url: str) -> dict[str, int]:
 
 class Writer(threading.Thread):
     """A running flow's writes: `WRITE_BATCH` mapped task runs Running, then Success, then
-    `WRITE_BATCH` log lines, over and over; each call's latency is kept per phase."""
+    `WRITE_BATCH` log lines, over and over, in a new run every `RUN_TASK_RUNS` task runs;
+    each call's latency is kept per phase (starting a run is not timed)."""
 
-    def __init__(self, url: str, run_id: str) -> None:
+    def __init__(self, url: str) -> None:
         super().__init__(daemon=True)
         self.client = Client(url, timeout=300)
-        self.run_id = run_id
+        self.flow_id = _writer_flow(self.client)
+        self.run_id = _running_run(self.client, self.flow_id)
         self.phase = "warm-up"
         self.samples: dict[str, list[float]] = {}
         self.stopping = threading.Event()
@@ -286,6 +299,8 @@ class Writer(threading.Thread):
         states = "mutation ($c: [JSON!]!) { setTaskRunStates(changes: $c) { accepted } }"
         logs = "mutation ($l: [JSON!]!) { writeLogs(logs: $l) { count } }"
         while not self.stopping.is_set():
+            if self.next_index >= RUN_TASK_RUNS:
+                self.run_id, self.next_index = _running_run(self.client, self.flow_id), 0
             indexes = range(self.next_index, self.next_index + WRITE_BATCH)
             self.next_index += WRITE_BATCH
             for state in ("Running", "Success"):
@@ -320,7 +335,7 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
     }
 
 
-def _running_run(client: Client) -> str:
+def _writer_flow(client: Client) -> str:
     from proctor import Flow, task
 
     @task
@@ -329,8 +344,11 @@ def _running_run(client: Client) -> str:
 
     with Flow("retention-writer") as flow:
         step.map([1, 2, 3])
-    registered = client.register_flow("bench", flow.serialize(), create_project=True)
-    run = client.create_flow_run(registered.flow.id)
+    return str(client.register_flow("bench", flow.serialize(), create_project=True).flow.id)
+
+
+def _running_run(client: Client, flow_id: str) -> str:
+    run = client.create_flow_run(flow_id)
     client.query(
         "mutation ($c: [JSON!]!) { setFlowRunStates(changes: $c) { accepted reason } }",
         {"c": [{"flowRunId": run.id, "state": {"type": "Running"}, "version": run.version}]},
@@ -346,10 +364,15 @@ def _metrics(url: str) -> tuple[int, dict[str, int]]:
 
 
 def _server(url: str, home: Path, retention: bool) -> tuple[ServerProcess, str]:
+    # The server process gets no PROCTOR_ variables of ours but these: the retention
+    # settings given to the benchmark (e.g. PROCTOR_SERVER_RETENTION_BATCH_SIZE) try a pace.
     env = {
-        "PROCTOR_SERVER_RETENTION_ENABLED": "true" if retention else "false",
-        "PROCTOR_SERVER_RETENTION_LOOP_SECONDS": "86400",
+        key: value
+        for key, value in os.environ.items()
+        if key.startswith("PROCTOR_SERVER_RETENTION_")
     }
+    env["PROCTOR_SERVER_RETENTION_ENABLED"] = "true" if retention else "false"
+    env["PROCTOR_SERVER_RETENTION_LOOP_SECONDS"] = "86400"
     server = _DrainedServer(url, home, env=env)
     return server, server.start(timeout=120)
 
@@ -401,6 +424,46 @@ def _seeded_spec() -> dict[str, Any]:
     return dict(flow.serialize())
 
 
+def _time_the_pass(
+    url: str, home: Path, args: argparse.Namespace
+) -> tuple[list[float], list[float], float, float, dict[str, int]]:
+    """Write latencies during the pass and after it, the pass's seconds, the seconds of
+    writes timed during it, and what it removed (from /metrics)."""
+    # A server whose first retention pass starts a second after start-up.
+    server, api = _server(url, home, retention=True)
+    try:
+        first = Writer(api)
+        first.phase = "during_pass"
+        started = time.perf_counter()
+        first.start()
+        # The writes are timed for the first `--during-seconds` of the pass; a pass that
+        # gives way to them may take far longer than that, and then finishes alone.
+        while _metrics(api)[0] < 1 and time.perf_counter() - started < args.during_seconds:
+            time.sleep(0.5)
+        timed_during_s = time.perf_counter() - started
+        writer = first
+        if _metrics(api)[0] < 1:
+            first.stop()
+            while _metrics(api)[0] < 1:
+                time.sleep(0.5)
+            writer = Writer(api)
+            writer.start()
+        pass_s = time.perf_counter() - started
+        writer.phase = "after_pass"
+        time.sleep(args.write_seconds)
+        writer.stop()
+        _, removed = _metrics(api)
+    finally:
+        server.stop()
+    return (
+        first.samples.get("during_pass", []),
+        writer.samples.get("after_pass", []),
+        pass_s,
+        timed_during_s,
+        removed,
+    )
+
+
 def run_retention(args: argparse.Namespace, home: Path) -> None:
     url = args.database_url or f"sqlite+aiosqlite:///{home / 'bench.db'}"
     dialect = "sqlite" if url.startswith("sqlite") else "postgresql"
@@ -420,8 +483,7 @@ def run_retention(args: argparse.Namespace, home: Path) -> None:
     # Baseline: the same writes on a server without retention.
     server, api = _server(url, home, retention=False)
     try:
-        with Client(api, timeout=120) as client:
-            writer = Writer(api, _running_run(client))
+        writer = Writer(api)
         writer.start()
         time.sleep(3)  # warm-up
         writer.phase = "without_pass"
@@ -431,31 +493,15 @@ def run_retention(args: argparse.Namespace, home: Path) -> None:
         server.stop()
     baseline = writer.samples.get("without_pass", [])
 
-    # A server whose first retention pass starts a second after start-up.
-    server, api = _server(url, home, retention=True)
-    try:
-        with Client(api, timeout=120) as client:
-            writer = Writer(api, _running_run(client))
-        writer.phase = "during_pass"
-        started = time.perf_counter()
-        writer.start()
-        while _metrics(api)[0] < 1:
-            time.sleep(0.5)
-        pass_s = time.perf_counter() - started
-        writer.phase = "after_pass"
-        time.sleep(args.write_seconds)
-        writer.stop()
-        _, removed = _metrics(api)
-    finally:
-        server.stop()
+    during_samples, after_samples, pass_s, timed_during_s, removed = _time_the_pass(url, home, args)
     # The writer's own runs are not part of the seeded history: delete them (their pages
     # become free, reused by the second fill) so that the sizes compare like with like.
     asyncio.run(_delete_writer_runs(url))
     size_after = database_size(url)
     without, during, after = (
         _percentiles(baseline),
-        _percentiles(writer.samples.get("during_pass", [])),
-        _percentiles(writer.samples.get("after_pass", [])),
+        _percentiles(during_samples),
+        _percentiles(after_samples),
     )
     for phase, figures in (("without_pass", without), ("during_pass", during),
                            ("after_pass", after)):  # fmt: skip
@@ -467,7 +513,13 @@ def run_retention(args: argparse.Namespace, home: Path) -> None:
             p50_during_over_without=round(during["p50_ms"] / without["p50_ms"], 3),
             p95_during_over_without=round(during["p95_ms"] / without["p95_ms"], 3),
         )
-    _emit(figure="pass", database=dialect, pass_s=round(pass_s, 1), removed=removed)
+    _emit(
+        figure="pass",
+        database=dialect,
+        pass_s=round(pass_s, 1),
+        writes_timed_during_s=round(timed_during_s, 1),
+        removed=removed,
+    )
 
     second_s = seed(url, ids, 1, args)
     size_second = database_size(url)

@@ -7,6 +7,7 @@
     python benchmarks/server.py startup [--database-url URL] [--starts 7] [--new-database]
     python benchmarks/server.py retention [--database-url URL] [--runs 10000]
                                 [--task-runs 1000000] [--log-lines 10000000] [--write-seconds 30]
+                                [--during-seconds 300]
 
 Each starts a real `proctor server start` process (SQLite in a temporary folder unless
 `--database-url` names e.g. a PostgreSQL database) and prints JSON lines:
@@ -455,6 +456,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--write-seconds", type=float, default=30.0, help="retention: seconds of writes timed"
+    )
+    parser.add_argument(
+        "--during-seconds",
+        type=float,
+        default=300.0,
+        help="retention: the pass's first seconds during which writes are timed",
     )
     args = parser.parse_args()
     if args.benchmark == "retention" and "--runs" not in sys.argv:

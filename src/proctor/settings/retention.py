@@ -12,6 +12,9 @@ figures (`days`, `log_max_bytes`, `keep_newest_runs`) in the database (GraphQL
     batch_size         rows per delete transaction (short transactions, no long locks)
     pause_ratio        after each transaction, pause this many times as long as it took,
                        so that a running flow's writes keep their latency
+    quiet_seconds      before each transaction, wait until the server's own writes have
+                       paused this long (a gap in a running flow's writes) ...
+    max_wait_seconds   ... but no longer than this, so a pass still ends under constant writes
     vacuum_free_pages  SQLite without auto_vacuum (files made before it was turned on):
                        a full VACUUM when this many pages are free (0: never)
 """
@@ -53,6 +56,19 @@ class RetentionSettings(SettingsGroup):
         le=1000,
         description="After each delete transaction, pause this many times as long as it "
         "took (3: the pass holds the write lock at most a quarter of the time).",
+    )
+    quiet_seconds: float = Field(
+        default=0.05,
+        ge=0,
+        le=60,
+        description="Before each delete transaction, wait for a gap this long in the "
+        "server's own writes (0: do not wait).",
+    )
+    max_wait_seconds: float = Field(
+        default=0.25,
+        ge=0,
+        le=600,
+        description="The longest wait for that gap before deleting anyway.",
     )
     vacuum_free_pages: int = Field(
         default=25_000,

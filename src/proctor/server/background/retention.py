@@ -76,10 +76,17 @@ class RetentionService(BackgroundService):
         batch_size: int,
         vacuum_free_pages: int,
         pause_ratio: float = 0.0,
+        quiet_seconds: float = 0.0,
+        max_wait_seconds: float = 0.0,
     ) -> None:
         super().__init__(db, loop_seconds=loop_seconds)
         self.default = default
-        self.pace = Pace(batch=batch_size, pause_ratio=pause_ratio)
+        self.pace = Pace(
+            batch=batch_size,
+            pause_ratio=pause_ratio,
+            quiet_seconds=quiet_seconds,
+            max_wait_seconds=max_wait_seconds,
+        )
         self.vacuum_free_pages = vacuum_free_pages
 
     @classmethod
@@ -94,6 +101,8 @@ class RetentionService(BackgroundService):
             batch_size=configured.batch_size,
             vacuum_free_pages=configured.vacuum_free_pages,
             pause_ratio=configured.pause_ratio,
+            quiet_seconds=configured.quiet_seconds,
+            max_wait_seconds=configured.max_wait_seconds,
         )
 
     async def run_once(self, now: datetime | None = None) -> RetentionReport:

@@ -39,6 +39,7 @@ from proctor.server.database.dialects import (
     EngineOptions,
     configuration_for,
 )
+from proctor.server.database.foreground_writes import ForegroundWrites
 from proctor.server.database.session import EVENTS_KEY, pending_events
 from proctor.server.database.sqlite_file import DATABASE_GONE, ExclusiveFileLock, FileWatch
 from proctor.server.database.types import json_serializer
@@ -80,6 +81,7 @@ class Database:
         self.url = self.config.url
         self.dialect: str = self.config.name
         self.events = EventBus()
+        self.foreground_writes = ForegroundWrites()
         self._listen = listen
         self._listener: Any = None
         self._engine: AsyncEngine | None = None
@@ -214,43 +216,48 @@ class Database:
                 raise self._translate(exc) from exc
 
     @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
+    async def transaction(self, *, background: bool = False) -> AsyncIterator[AsyncSession]:
         """One write transaction, committed when the block exits without an error.
 
         The transaction begins at once (`BEGIN IMMEDIATE` on SQLite, retried while the
         database is busy), so the block runs holding the write lock. Events recorded with
         `record_event(session, ...)` are sent by NOTIFY inside the transaction (on
         PostgreSQL) and published on `db.events` only after the commit succeeded.
+
+        A `background` transaction (the retention service's deletes) is not counted in
+        `foreground_writes`, which such work reads to wait for a gap in the others.
         """
         if self._write_sessions is None:
             raise RuntimeError("Database is not connected: await db.connect() first")
         if self._file_watch is not None:
             self._file_watch.refuse_writes()
-        session = self._write_sessions()
-        events = pending_events(session)
-        try:
+        counted = contextlib.nullcontext() if background else self.foreground_writes.counted()
+        with counted:
+            session = self._write_sessions()
+            events = pending_events(session)
             try:
-                await self._begin(session)
+                try:
+                    await self._begin(session)
+                except sa_exc.OperationalError as exc:
+                    raise self._translate(exc, stage="begin") from exc
+                yield session
+                # Stamped before NOTIFY so this replica recognises (and skips) its own echo.
+                events[:] = [self.events.stamp(event) for event in events]
+                if events:
+                    await write_activity(session, events)
+                await self.config.before_commit(session, events)
+                await session.commit()
             except sa_exc.OperationalError as exc:
-                raise self._translate(exc, stage="begin") from exc
-            yield session
-            # Stamped before NOTIFY so this replica recognises (and skips) its own echo.
-            events[:] = [self.events.stamp(event) for event in events]
+                await session.rollback()
+                raise self._translate(exc) from exc
+            except BaseException:
+                await session.rollback()
+                raise
+            finally:
+                session.info.pop(EVENTS_KEY, None)
+                await session.close()
             if events:
-                await write_activity(session, events)
-            await self.config.before_commit(session, events)
-            await session.commit()
-        except sa_exc.OperationalError as exc:
-            await session.rollback()
-            raise self._translate(exc) from exc
-        except BaseException:
-            await session.rollback()
-            raise
-        finally:
-            session.info.pop(EVENTS_KEY, None)
-            await session.close()
-        if events:
-            self.events.publish_many(events)
+                self.events.publish_many(events)
 
     async def _begin(self, session: AsyncSession) -> None:
         """Start the transaction. The busy timeout already waits for the lock; the few
@@ -265,14 +272,16 @@ class Database:
                 await session.rollback()
                 await asyncio.sleep(0.05 * (2**attempt) * random.uniform(0.5, 1.5))
 
-    async def run_in_transaction(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    async def run_in_transaction(
+        self, work: Callable[[AsyncSession], Awaitable[T]], *, background: bool = False
+    ) -> T:
         """Run `work(session)` in a write transaction, re-running it from scratch when the
         *work* hit a transient error (deadlock, serialization failure). A database that
         stayed busy past the timeout is not retried again (`Unavailable` at once). `work`
         must only touch the database through the session (it may run more than once)."""
         for attempt in range(_ATTEMPTS):
             try:
-                async with self.transaction() as session:
+                async with self.transaction(background=background) as session:
                     return await work(session)
             except Unavailable as exc:
                 if exc.details.get("stage") == "begin" or attempt + 1 == _ATTEMPTS:

@@ -88,14 +88,32 @@ class Removed:
 class Pace:
     """How hard a pass pushes: `batch` rows per write transaction, and after each one a
     pause of `pause_ratio` times as long as it took, so that the pass holds SQLite's
-    write lock (or PostgreSQL's I/O) at most 1 / (1 + pause_ratio) of the time and a
-    running flow's writes keep their usual latency. 0: no pauses (tests)."""
+    write lock (or PostgreSQL's I/O) at most 1 / (1 + pause_ratio) of the time. Before
+    each transaction it also waits until the server's own writes have left a gap of
+    `quiet_seconds` (at most `max_wait_seconds`): a delete batch that begins while a
+    running flow is writing makes that flow's next write wait for it, and the bounded
+    wait makes such collisions rarer while the pass still ends under constant writes.
+    0: no pauses and no waiting (tests)."""
 
     batch: int
     pause_ratio: float = 0.0
+    quiet_seconds: float = 0.0
+    max_wait_seconds: float = 0.0
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
+    async def _wait_for_a_gap(self, db: Database) -> None:
+        waited = 0.0
+        while waited < self.max_wait_seconds:
+            missing = self.quiet_seconds - db.foreground_writes.quiet_for()
+            if missing <= 0:
+                return
+            step = min(missing, self.max_wait_seconds - waited)
+            await self.sleep(step)
+            waited += step
+
     async def transaction(self, db: Database, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        if self.quiet_seconds > 0:
+            await self._wait_for_a_gap(db)
         held = 0.0
 
         async def timed(session: AsyncSession) -> T:
@@ -108,7 +126,7 @@ class Pace:
             finally:
                 held = time.monotonic() - started
 
-        result = await db.run_in_transaction(timed)
+        result = await db.run_in_transaction(timed, background=True)
         if self.pause_ratio > 0:
             await self.sleep(held * self.pause_ratio)
         return result
