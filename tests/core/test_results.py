@@ -600,6 +600,17 @@ def test_to_dict_round_trip_for_every_kind(tmp_path: Path) -> None:
         assert rebuilt.to_dict() == data
 
 
+def test_a_subclass_that_does_not_name_its_kind_leaves_the_built_in_in_place() -> None:
+    class Audited(LocalResult):
+        pass
+
+    class Shouting(JSONSerializer):
+        pass
+
+    assert type(result_from_dict(LocalResult().to_dict())) is LocalResult
+    assert type(serializer_from_name("json")) is JSONSerializer
+
+
 def test_to_dict_contents(tmp_path: Path) -> None:
     assert LocalResult().to_dict() == {
         "type": "local",

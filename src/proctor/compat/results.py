@@ -15,7 +15,6 @@ import os
 from typing import Any, Self
 
 from proctor.core.errors import ResultError
-from proctor.core.results import base as _base
 from proctor.core.results.base import Location, Result
 from proctor.core.results.fsspec import FSSpecResult
 from proctor.core.results.local import LocalResult as _LocalResult
@@ -122,9 +121,8 @@ class AzureResult(_BucketResult):
 
 
 # Descriptions are rebuilt with Proctor's own classes: the 1.x ones only widen how a result
-# is built. The inline JSON result is new, so it stays registered.
-for _core in (_LocalResult, FSSpecResult):
-    _base._REGISTRY[_core.type_name] = _core
+# is built and name no kind of their own, so they take no kind from them. The inline JSON
+# result is new, and registered under its own.
 
 
 __all__ = ["AzureResult", "GCSResult", "LocalResult", "PrefectResult", "S3Result"]

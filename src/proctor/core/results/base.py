@@ -105,7 +105,9 @@ class Result(ABC):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if cls.type_name:
+        # Only a class that names its own type: a user's subclass of LocalResult must not
+        # take "local" over from it for every result read back in this process.
+        if cls.__dict__.get("type_name"):
             _REGISTRY[cls.type_name] = cls
 
     def __init__(

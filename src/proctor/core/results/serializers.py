@@ -42,7 +42,8 @@ class Serializer(ABC):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if cls.name:
+        # Only a class that names itself: a subclass of a built-in keeps its own name.
+        if cls.__dict__.get("name"):
             _REGISTRY[cls.name] = cls
 
     @abstractmethod
